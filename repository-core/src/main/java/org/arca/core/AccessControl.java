@@ -1,0 +1,241 @@
+package org.arca.core;
+
+import static org.jooq.impl.DSL.max;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.arca.core.Tables.Acl;
+import org.arca.core.Tables.Ancestors;
+import org.arca.core.Tables.Folders;
+import org.arca.core.Tables.Groups;
+import org.arca.core.Tables.Users;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+
+/**
+ * The one access check of Arca. A caller's level on a folder is the highest grant to any of their
+ * principals on the folder or an ancestor; admins hold ADMIN everywhere. Every service of the core asks
+ * here before it reads or writes, so every surface answers the same way: a folder the caller may not
+ * read is "not found", one they may read but not change is "forbidden".
+ */
+public final class AccessControl {
+
+    private final Database db;
+    private final Accounts accounts;
+    private final AuditLog audit;
+
+    AccessControl(Database db, Accounts accounts, AuditLog audit) {
+        this.db = db;
+        this.accounts = accounts;
+        this.audit = audit;
+    }
+
+    /** The ACL rows that speak for this caller. Anonymous callers are only "public". */
+    static Condition grantedTo(Caller caller) {
+        Condition condition = Acl.PRINCIPAL_TYPE.eq("public");
+        if (caller.signedIn()) {
+            condition = condition.or(Acl.PRINCIPAL_TYPE.eq("everyone"))
+                    .or(Acl.PRINCIPAL_TYPE.eq("user").and(Acl.PRINCIPAL_ID.eq(caller.userId())));
+            if (!caller.groupIds().isEmpty()) {
+                condition = condition.or(Acl.PRINCIPAL_TYPE.eq("group").and(Acl.PRINCIPAL_ID.in(caller.groupIds())));
+            }
+        }
+        return condition;
+    }
+
+    /** The caller's level on an existing folder: one query over the folder's ancestors' grants. */
+    AccessLevel levelOn(DSLContext dsl, Caller caller, String folderId) {
+        if (caller.isAdmin()) {
+            return AccessLevel.ADMIN;
+        }
+        Integer rank = dsl.select(max(Acl.LEVEL)).from(Ancestors.T)
+                .join(Acl.T).on(Acl.FOLDER_ID.eq(Ancestors.ANCESTOR_ID))
+                .where(Ancestors.FOLDER_ID.eq(folderId)).and(grantedTo(caller))
+                .fetchOne(0, Integer.class);
+        return rank == null ? AccessLevel.NONE : AccessLevel.ofRank(rank);
+    }
+
+    /**
+     * Levels on many folders at once, given the level every one of them inherits from a common parent:
+     * one query for the grants placed on the folders themselves.
+     */
+    Map<String, AccessLevel> levelsOnChildren(DSLContext dsl, Caller caller, AccessLevel inherited, List<String> folderIds) {
+        Map<String, AccessLevel> levels = new HashMap<>();
+        for (String id : folderIds) {
+            levels.put(id, inherited);
+        }
+        if (caller.isAdmin() || folderIds.isEmpty() || inherited == AccessLevel.ADMIN) {
+            return levels;
+        }
+        dsl.select(Acl.FOLDER_ID, max(Acl.LEVEL)).from(Acl.T)
+                .where(Acl.FOLDER_ID.in(folderIds)).and(grantedTo(caller))
+                .groupBy(Acl.FOLDER_ID)
+                .fetch()
+                .forEach(r -> levels.merge(r.value1(), AccessLevel.ofRank(r.value2()), AccessLevel::max));
+        return levels;
+    }
+
+    /**
+     * Checks that the folder exists and the caller holds {@code needed} on it, and returns their level.
+     * Hidden folders (level NONE) are NOT_FOUND, to anonymous callers too, so existence never leaks; visible
+     * ones with too little access are FORBIDDEN, or UNAUTHORIZED for anonymous callers, who might do more
+     * after signing in.
+     */
+    AccessLevel require(DSLContext dsl, Caller caller, String folderId, AccessLevel needed) {
+        if (folderId == null || !dsl.fetchExists(Folders.T, Folders.ID.eq(folderId))) {
+            throw ArcaException.notFound("The folder");
+        }
+        AccessLevel level = levelOn(dsl, caller, folderId);
+        if (level == AccessLevel.NONE) {
+            throw ArcaException.notFound("The folder");
+        }
+        if (!level.atLeast(needed)) {
+            if (!caller.signedIn()) {
+                throw ArcaException.unauthorized("Sign in to change this folder.");
+            }
+            throw ArcaException.forbidden("You need " + needed + " access here; you have " + level + ".");
+        }
+        return level;
+    }
+
+    public AccessLevel levelOn(Caller caller, String folderId) {
+        if (!db.dsl().fetchExists(Folders.T, Folders.ID.eq(folderId))) {
+            return AccessLevel.NONE;
+        }
+        return levelOn(db.dsl(), caller, folderId);
+    }
+
+    /** A folder's ACL as the API shows it. */
+    public record FolderAcl(List<AclEntry> entries, List<InheritedEntry> inherited) {
+        public FolderAcl {
+            entries = List.copyOf(entries);
+            inherited = List.copyOf(inherited);
+        }
+    }
+
+    /** A grant on an ancestor, which holds here too. */
+    public record InheritedEntry(String principal, AccessLevel level, String folderId, String folderName) {
+    }
+
+    /** Reading and changing an ACL need ADMIN on the folder. */
+    public FolderAcl acl(Caller caller, String folderId) {
+        DSLContext dsl = db.dsl();
+        require(dsl, caller, folderId, AccessLevel.ADMIN);
+        List<AclEntry> entries = new ArrayList<>();
+        List<InheritedEntry> inherited = new ArrayList<>();
+        dsl.select(Acl.PRINCIPAL_TYPE, Acl.PRINCIPAL_ID, Acl.LEVEL, Acl.FOLDER_ID, Folders.NAME, Ancestors.DEPTH)
+                .from(Ancestors.T)
+                .join(Acl.T).on(Acl.FOLDER_ID.eq(Ancestors.ANCESTOR_ID))
+                .join(Folders.T).on(Folders.ID.eq(Acl.FOLDER_ID))
+                .where(Ancestors.FOLDER_ID.eq(folderId))
+                .orderBy(Ancestors.DEPTH, Acl.PRINCIPAL_TYPE, Acl.PRINCIPAL_ID)
+                .fetch()
+                .forEach(r -> {
+                    String principal = wireName(dsl, r.get(Acl.PRINCIPAL_TYPE), r.get(Acl.PRINCIPAL_ID));
+                    AccessLevel level = AccessLevel.ofRank(r.get(Acl.LEVEL));
+                    if (r.get(Ancestors.DEPTH) == 0) {
+                        entries.add(new AclEntry(principal, level));
+                    } else {
+                        inherited.add(new InheritedEntry(principal, level, r.get(Acl.FOLDER_ID), r.get(Folders.NAME)));
+                    }
+                });
+        return new FolderAcl(entries, inherited);
+    }
+
+    /** Replaces the folder's own grants. Unknown users or groups are refused and nothing changes. */
+    public FolderAcl setAcl(Caller caller, String folderId, List<AclEntry> entries) {
+        Map<Principal, AccessLevel> resolved = new HashMap<>();
+        for (AclEntry entry : entries) {
+            if (entry.level() == null || entry.level() == AccessLevel.NONE) {
+                throw ArcaException.invalid("invalid_level", "An access level is READ, WRITE or ADMIN.");
+            }
+            resolved.merge(resolve(entry.principal()), entry.level(), AccessLevel::max);
+        }
+        db.inTransaction(tx -> {
+            require(tx, caller, folderId, AccessLevel.ADMIN);
+            tx.deleteFrom(Acl.T).where(Acl.FOLDER_ID.eq(folderId)).execute();
+            for (var grant : resolved.entrySet()) {
+                tx.insertInto(Acl.T).set(Acl.FOLDER_ID, folderId).set(Acl.PRINCIPAL_TYPE, grant.getKey().type())
+                        .set(Acl.PRINCIPAL_ID, grant.getKey().id()).set(Acl.LEVEL, grant.getValue().rank()).execute();
+            }
+            audit.append(tx, caller, "acl.set", "folder", folderId, describe(entries));
+            return null;
+        });
+        return acl(caller, folderId);
+    }
+
+    /** Grants inside a transaction that creates the folder (the creator of a collection gets ADMIN). */
+    void grant(DSLContext tx, String folderId, Principal principal, AccessLevel level) {
+        tx.insertInto(Acl.T).set(Acl.FOLDER_ID, folderId).set(Acl.PRINCIPAL_TYPE, principal.type())
+                .set(Acl.PRINCIPAL_ID, principal.id()).set(Acl.LEVEL, level.rank()).execute();
+    }
+
+    private Principal resolve(String wire) {
+        if (wire == null) {
+            throw ArcaException.invalid("invalid_principal", "A principal is user:<login>, group:<name>, everyone or public.");
+        }
+        if (wire.equals("everyone")) {
+            return new Principal.Everyone();
+        }
+        if (wire.equals("public")) {
+            return new Principal.Public();
+        }
+        if (wire.startsWith("user:")) {
+            String login = wire.substring(5);
+            return accounts.byLogin(login).map(u -> (Principal) new Principal.UserPrincipal(u.id()))
+                    .orElseThrow(() -> ArcaException.invalid("unknown_user", "There is no user '" + login + "'."));
+        }
+        if (wire.startsWith("group:")) {
+            String name = wire.substring(6);
+            return accounts.groupIdByName(name).map(id -> (Principal) new Principal.GroupPrincipal(id))
+                    .orElseThrow(() -> ArcaException.invalid("unknown_group", "There is no group '" + name + "'."));
+        }
+        throw ArcaException.invalid("invalid_principal", "A principal is user:<login>, group:<name>, everyone or public.");
+    }
+
+    private static String wireName(DSLContext dsl, String type, String id) {
+        return switch (type) {
+            case "user" -> "user:" + dsl.select(Users.LOGIN).from(Users.T).where(Users.ID.eq(id)).fetchOptional(Users.LOGIN)
+                    .orElse("(deleted)");
+            case "group" -> "group:" + dsl.select(Groups.NAME).from(Groups.T).where(Groups.ID.eq(id))
+                    .fetchOptional(Groups.NAME).orElse("(deleted)");
+            default -> type;
+        };
+    }
+
+    private static String describe(List<AclEntry> entries) {
+        StringBuilder text = new StringBuilder();
+        for (AclEntry e : entries) {
+            text.append(e.principal()).append('=').append(e.level()).append(' ');
+        }
+        return text.toString().strip();
+    }
+
+    /** Folders granted to the caller whose parent they may not read: where "shared with me" starts. */
+    List<String> sharedRoots(DSLContext dsl, Caller caller) {
+        if (!caller.signedIn()) {
+            return List.of();
+        }
+        Condition mine = AccessControl.grantedTo(caller).and(Acl.PRINCIPAL_TYPE.ne("public"))
+                .and(Acl.PRINCIPAL_TYPE.ne("everyone"));
+        List<Record> granted = dsl.selectDistinct(Acl.FOLDER_ID, Folders.PARENT_ID).from(Acl.T)
+                .join(Folders.T).on(Folders.ID.eq(Acl.FOLDER_ID))
+                .where(mine).and(Folders.PARENT_ID.isNotNull()).fetch().stream().map(r -> (Record) r).toList();
+        List<String> roots = new ArrayList<>();
+        for (Record r : granted) {
+            if (levelOn(dsl, caller, r.get(Folders.PARENT_ID)) == AccessLevel.NONE) {
+                roots.add(r.get(Acl.FOLDER_ID));
+            }
+        }
+        return roots;
+    }
+
+    static Condition isAncestorOf(String ancestorId, org.jooq.Field<String> folderId) {
+        return DSL.exists(DSL.selectOne().from(Ancestors.T)
+                .where(Ancestors.FOLDER_ID.eq(folderId)).and(Ancestors.ANCESTOR_ID.eq(ancestorId)));
+    }
+}

@@ -1,0 +1,65 @@
+package org.arca.core;
+
+/**
+ * The one error type of the repository. Every surface maps {@link Kind} to its own status
+ * (HTTP status, SFTP status code) in one place; {@link #code()} is a stable machine-readable name
+ * and the message is a sentence a user can act on. Messages never contain secrets.
+ */
+public final class ArcaException extends RuntimeException {
+
+    /** What went wrong, in the terms a surface needs to answer. */
+    public enum Kind {
+        INVALID,
+        UNAUTHORIZED,
+        FORBIDDEN,
+        NOT_FOUND,
+        CONFLICT,
+        TOO_LARGE,
+        INCOMPLETE,
+        THROTTLED,
+        UNAVAILABLE
+    }
+
+    private final Kind kind;
+    private final String code;
+
+    public ArcaException(Kind kind, String code, String message) {
+        super(message);
+        this.kind = kind;
+        this.code = code;
+    }
+
+    public ArcaException(Kind kind, String code, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.code = code;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public static ArcaException notFound(String what) {
+        return new ArcaException(Kind.NOT_FOUND, "not_found", what + " does not exist or you may not see it.");
+    }
+
+    public static ArcaException invalid(String code, String message) {
+        return new ArcaException(Kind.INVALID, code, message);
+    }
+
+    public static ArcaException conflict(String code, String message) {
+        return new ArcaException(Kind.CONFLICT, code, message);
+    }
+
+    public static ArcaException forbidden(String message) {
+        return new ArcaException(Kind.FORBIDDEN, "forbidden", message);
+    }
+
+    public static ArcaException unauthorized(String message) {
+        return new ArcaException(Kind.UNAUTHORIZED, "unauthorized", message);
+    }
+}

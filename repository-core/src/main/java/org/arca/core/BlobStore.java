@@ -1,0 +1,51 @@
+package org.arca.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.stream.Stream;
+
+/**
+ * Content-addressed storage of bytes by SHA-256. {@link #write} returns only once the bytes are durable,
+ * so a metadata row that names a blob can commit after it. Identical bytes are stored once.
+ * Implementations are thread-safe.
+ */
+public interface BlobStore {
+
+    /** Where a written blob ended up. */
+    record Blob(String sha256, long size) {
+    }
+
+    /**
+     * Streams {@code in} to durable storage. Stops with {@link ArcaException.Kind#TOO_LARGE} past
+     * {@code maxBytes} and {@link ArcaException.Kind#INCOMPLETE} when {@code expectedLength >= 0} and the
+     * stream ends short; in both cases nothing is left behind.
+     */
+    Blob write(InputStream in, long expectedLength, long maxBytes);
+
+    /** Stores an existing file by moving it in (its name is a temporary one of the caller's). */
+    Blob adopt(Path file);
+
+    /** The blob's bytes as a local file, for ranged and zero-copy reads. */
+    Path path(String sha256);
+
+    InputStream open(String sha256) throws IOException;
+
+    boolean exists(String sha256);
+
+    /** Every stored blob with its last-modified time, for {@code gc} and {@code verify}. */
+    Stream<StoredBlob> list() throws IOException;
+
+    /** Re-hashes a blob; true when its bytes still match its name. */
+    boolean verify(String sha256) throws IOException;
+
+    void delete(String sha256) throws IOException;
+
+    /** Bytes in use on disk. */
+    long storedBytes();
+
+    /** One blob as found on disk. */
+    record StoredBlob(String sha256, long size, Instant modified) {
+    }
+}

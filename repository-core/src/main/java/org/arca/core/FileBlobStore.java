@@ -1,0 +1,236 @@
+package org.arca.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Blobs as files under one folder: {@code ab/cd/abcd…} by SHA-256. A write goes to {@code .tmp/},
+ * is fsynced, then renamed atomically into place, and the folder is fsynced so the rename survives a crash.
+ */
+public final class FileBlobStore implements BlobStore {
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final int BUFFER = 1 << 20;
+
+    private final Path root;
+    private final Path tmp;
+    private final AtomicLong storedBytes = new AtomicLong();
+
+    public FileBlobStore(Path root) {
+        this.root = root;
+        this.tmp = root.resolve(".tmp");
+        try {
+            Files.createDirectories(tmp);
+            removeStaleTemporaries(Duration.ofHours(1));
+            try (Stream<StoredBlob> blobs = list()) {
+                storedBytes.set(blobs.mapToLong(StoredBlob::size).sum());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the blob store at " + root, e);
+        }
+    }
+
+    @Override
+    public Blob write(InputStream in, long expectedLength, long maxBytes) {
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(tmp, "upload-", ".part");
+            MessageDigest digest = sha256();
+            long total = 0;
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                byte[] buffer = new byte[BUFFER];
+                ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+                int n;
+                while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
+                    total += n;
+                    if (total > maxBytes || (expectedLength >= 0 && total > expectedLength)) {
+                        throw new ArcaException(ArcaException.Kind.TOO_LARGE, "too_large",
+                                "The upload is larger than " + (expectedLength >= 0 && expectedLength < maxBytes
+                                        ? "its declared length" : "the limit of " + maxBytes + " bytes") + ".");
+                    }
+                    digest.update(buffer, 0, n);
+                    wrapped.clear().limit(n);
+                    while (wrapped.hasRemaining()) {
+                        out.write(wrapped);
+                    }
+                    if (n < buffer.length) {
+                        break;
+                    }
+                }
+                if (expectedLength >= 0 && total != expectedLength) {
+                    throw new ArcaException(ArcaException.Kind.INCOMPLETE, "incomplete_upload",
+                            "The upload ended after " + total + " of " + expectedLength + " bytes; nothing was stored.");
+                }
+                out.force(true);
+            }
+            String sha = HexFormat.of().formatHex(digest.digest());
+            Blob blob = place(temp, sha, total);
+            temp = null;
+            return blob;
+        } catch (IOException e) {
+            throw new ArcaException(ArcaException.Kind.INCOMPLETE, "incomplete_upload",
+                    "The upload was interrupted; nothing was stored.", e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    @Override
+    public Blob adopt(Path file) {
+        try {
+            MessageDigest digest = sha256();
+            long total = 0;
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+                while (channel.read(buffer.clear()) > 0) {
+                    buffer.flip();
+                    total += buffer.remaining();
+                    digest.update(buffer);
+                }
+                channel.force(true);
+            }
+            return place(file, HexFormat.of().formatHex(digest.digest()), total);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store " + file.getFileName(), e);
+        }
+    }
+
+    /** Moves a durable temporary file to its content address; if the blob exists already the copy is dropped. */
+    private Blob place(Path temp, String sha, long size) throws IOException {
+        Path target = path(sha);
+        if (Files.exists(target)) {
+            Files.deleteIfExists(temp);
+            return new Blob(sha, size);
+        }
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            Files.deleteIfExists(temp);
+            return new Blob(sha, size);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the blob folder must be on one file system", e);
+        }
+        fsyncDirectory(target.getParent());
+        storedBytes.addAndGet(size);
+        return new Blob(sha, size);
+    }
+
+    @Override
+    public Path path(String sha256) {
+        if (!SHA256.matcher(sha256).matches()) {
+            throw new IllegalArgumentException("not a SHA-256: " + sha256);
+        }
+        return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
+    }
+
+    @Override
+    public InputStream open(String sha256) throws IOException {
+        return Files.newInputStream(path(sha256));
+    }
+
+    @Override
+    public boolean exists(String sha256) {
+        return Files.exists(path(sha256));
+    }
+
+    @Override
+    public Stream<StoredBlob> list() throws IOException {
+        return Files.find(root, 3, (p, attrs) -> attrs.isRegularFile() && SHA256.matcher(p.getFileName().toString()).matches()
+                        && !p.startsWith(tmp))
+                .map(p -> {
+                    try {
+                        return new StoredBlob(p.getFileName().toString(), Files.size(p),
+                                Files.getLastModifiedTime(p).toInstant());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+    }
+
+    @Override
+    public boolean verify(String sha256) throws IOException {
+        MessageDigest digest = sha256();
+        try (FileChannel channel = FileChannel.open(path(sha256), StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+            while (channel.read(buffer.clear()) > 0) {
+                buffer.flip();
+                digest.update(buffer);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest()).equals(sha256);
+    }
+
+    @Override
+    public void delete(String sha256) throws IOException {
+        Path p = path(sha256);
+        try {
+            long size = Files.size(p);
+            Files.delete(p);
+            storedBytes.addAndGet(-size);
+        } catch (NoSuchFileException e) {
+            // already gone: deleting is idempotent
+        }
+    }
+
+    @Override
+    public long storedBytes() {
+        return storedBytes.get();
+    }
+
+    /** Temporary files are left only by a crash mid-write; old ones are garbage. */
+    private void removeStaleTemporaries(Duration age) throws IOException {
+        Instant cutoff = Instant.now().minus(age);
+        try (Stream<Path> files = Files.list(tmp)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open folders for sync; the file itself is already forced.
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a leftover temporary is removed at the next start
+            }
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

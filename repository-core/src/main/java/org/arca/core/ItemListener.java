@@ -1,0 +1,19 @@
+package org.arca.core;
+
+/**
+ * Told after an item's transaction commits, whatever surface made the change (REST, portal, DICOMweb,
+ * SFTP). DICOM indexing and text extraction hang here. Called on the writer's thread: long work belongs
+ * on an executor of the listener's own. An exception is logged and does not undo the change.
+ */
+@FunctionalInterface
+public interface ItemListener {
+
+    /** What happened to an item. */
+    enum Change { CREATED, CONTENT_REPLACED, DELETED }
+
+    /** {@code item} is the item as committed (for DELETED, as it was). */
+    record ItemEvent(Change change, Item item, Caller caller) {
+    }
+
+    void itemChanged(ItemEvent event);
+}

@@ -1,0 +1,370 @@
+package org.arca.core;
+
+import static org.arca.core.Database.instant;
+import static org.arca.core.Database.stamp;
+import static org.jooq.impl.DSL.select;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.arca.core.Tables.Blobs;
+import org.arca.core.Tables.Files;
+import org.arca.core.Tables.Folders;
+import org.arca.core.Tables.Items;
+import org.arca.core.Tables.Meta;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.Select;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Items and their files. Bytes go to the {@link BlobStore} first and are durable before the rows that
+ * name them commit; listeners hear of an item only after its commit. Access follows the folder the item
+ * is in: reading needs READ there, changing needs WRITE.
+ */
+public final class ItemStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ItemStore.class);
+
+    /** An item file's bytes as a local file, for ranged reads, with the item and file it belongs to. */
+    public record Content(Item item, StoredFile file, Path path) {
+    }
+
+    private final Database db;
+    private final AccessControl access;
+    private final AuditLog audit;
+    private final BlobStore blobs;
+    private final long maxUploadBytes;
+    private final List<ItemListener> listeners = new CopyOnWriteArrayList<>();
+
+    ItemStore(Database db, AccessControl access, AuditLog audit, BlobStore blobs, long maxUploadBytes) {
+        this.db = db;
+        this.access = access;
+        this.audit = audit;
+        this.blobs = blobs;
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    public void addListener(ItemListener listener) {
+        listeners.add(listener);
+    }
+
+    public long maxUploadBytes() {
+        return maxUploadBytes;
+    }
+
+    /**
+     * Checks, before any byte is read, that the caller may create {@code name} in the folder. Surfaces call
+     * this first so a refused upload costs nothing; {@link #upload} checks again in its transaction.
+     */
+    public void checkUpload(Caller caller, String folderId, String name, boolean replace) {
+        String valid = Names.requireValidName(name);
+        DSLContext dsl = db.dsl();
+        access.require(dsl, caller, folderId, AccessLevel.WRITE);
+        requireUploadable(dsl, folderId, valid, replace);
+    }
+
+    /**
+     * Streams {@code in} into a new item with one file. With {@code replace}, an existing item of that name
+     * gets the new content (a PUT); without it, the name must be free (a POST). {@code declaredLength} is the
+     * length the client announced, or -1; a shorter stream stores nothing.
+     */
+    public Item upload(Caller caller, String folderId, String name, String mediaType, InputStream in, long declaredLength,
+                       boolean replace) {
+        checkUpload(caller, folderId, name, replace);
+        if (declaredLength > maxUploadBytes) {
+            throw tooLarge();
+        }
+        BlobStore.Blob blob = blobs.write(in, declaredLength, maxUploadBytes);
+        return commit(caller, folderId, name, mediaType, blob, replace);
+    }
+
+    /** Stores a file assembled elsewhere (a resumable upload) as an item; the file is moved into the blob store. */
+    public Item adopt(Caller caller, String folderId, String name, String mediaType, Path file, boolean replace) {
+        checkUpload(caller, folderId, name, replace);
+        BlobStore.Blob blob = blobs.adopt(file);
+        return commit(caller, folderId, name, mediaType, blob, replace);
+    }
+
+    private Item commit(Caller caller, String folderId, String name, String mediaType, BlobStore.Blob blob, boolean replace) {
+        String type = mediaType == null || mediaType.isBlank() ? "application/octet-stream" : mediaType;
+        Instant now = Instant.now();
+        ItemListener.Change[] change = new ItemListener.Change[1];
+        String itemId = translate(name, () -> db.inTransaction(tx -> {
+            access.require(tx, caller, folderId, AccessLevel.WRITE);
+            requireUploadable(tx, folderId, name, replace);
+            if (!tx.fetchExists(Blobs.T, Blobs.SHA256.eq(blob.sha256()))) {
+                tx.insertInto(Blobs.T).set(Blobs.SHA256, blob.sha256()).set(Blobs.SIZE, blob.size())
+                        .set(Blobs.CREATED_AT, stamp(now)).execute();
+            }
+            String existing = tx.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId)).and(Items.NAME.eq(name))
+                    .fetchOne(Items.ID);
+            String id;
+            if (existing != null) {
+                id = existing;
+                tx.deleteFrom(Files.T).where(Files.ITEM_ID.eq(id)).execute();
+                tx.update(Items.T).set(Items.UPDATED_AT, stamp(now)).where(Items.ID.eq(id)).execute();
+                change[0] = ItemListener.Change.CONTENT_REPLACED;
+            } else {
+                id = Ids.newId();
+                tx.insertInto(Items.T).set(Items.ID, id).set(Items.FOLDER_ID, folderId).set(Items.NAME, name)
+                        .set(Items.DESCRIPTION, "").set(Items.CREATED_BY, caller.userId())
+                        .set(Items.CREATED_AT, stamp(now)).set(Items.UPDATED_AT, stamp(now)).execute();
+                change[0] = ItemListener.Change.CREATED;
+            }
+            insertFile(tx, id, name, blob.size(), type, blob.sha256(), now);
+            audit.append(tx, caller, existing != null ? "item.replace" : "item.create", "item", id,
+                    "folder=" + folderId + " name=" + name + " size=" + blob.size() + " sha256=" + blob.sha256());
+            return id;
+        }));
+        Item item = load(db.dsl(), itemId, AccessLevel.WRITE);
+        notify(new ItemListener.ItemEvent(change[0], item, caller));
+        return item;
+    }
+
+    public Item get(Caller caller, String itemId) {
+        DSLContext dsl = db.dsl();
+        String folderId = folderOf(dsl, itemId);
+        AccessLevel level = access.require(dsl, caller, folderId, AccessLevel.READ);
+        return load(dsl, itemId, level);
+    }
+
+    /** Opens an item's file for download and records the download in the audit log. */
+    public Content content(Caller caller, String itemId, String fileId) {
+        Item item = get(caller, itemId);
+        StoredFile file = fileId == null ? item.primaryFile() : item.files().stream().filter(f -> f.id().equals(fileId))
+                .findFirst().orElseThrow(() -> ArcaException.notFound("The file"));
+        audit.record(caller, "item.download", "item", itemId, "file=" + file.id() + " sha256=" + file.sha256());
+        return new Content(item, file, blobs.path(file.sha256()));
+    }
+
+    /** Opens an item's file for a reader that already checked access through {@link #get} (archives). */
+    public InputStream open(StoredFile file) throws IOException {
+        return blobs.open(file.sha256());
+    }
+
+    public Item update(Caller caller, String itemId, String newName, String newDescription) {
+        translate(newName, () -> db.inTransaction(tx -> {
+            String folderId = folderOf(tx, itemId);
+            access.require(tx, caller, folderId, AccessLevel.WRITE);
+            var update = tx.update(Items.T).set(Items.UPDATED_AT, stamp(Instant.now()));
+            String current = tx.select(Items.NAME).from(Items.T).where(Items.ID.eq(itemId)).fetchOne(Items.NAME);
+            if (newName != null && !newName.equals(current)) {
+                String valid = Names.requireValidName(newName);
+                FolderTree.requireFreeName(tx, folderId, valid);
+                update = update.set(Items.NAME, valid);
+            }
+            if (newDescription != null) {
+                update = update.set(Items.DESCRIPTION, Names.optionalText(newDescription, "description", 4000));
+            }
+            update.where(Items.ID.eq(itemId)).execute();
+            audit.append(tx, caller, "item.update", "item", itemId, newName == null ? "description" : "name=" + newName);
+            return itemId;
+        }));
+        return get(caller, itemId);
+    }
+
+    public Item move(Caller caller, String itemId, String targetFolderId) {
+        translate(null, () -> db.inTransaction(tx -> {
+            String folderId = folderOf(tx, itemId);
+            access.require(tx, caller, folderId, AccessLevel.WRITE);
+            access.require(tx, caller, targetFolderId, AccessLevel.WRITE);
+            if (!folderId.equals(targetFolderId)) {
+                String name = tx.select(Items.NAME).from(Items.T).where(Items.ID.eq(itemId)).fetchOne(Items.NAME);
+                FolderTree.requireFreeName(tx, targetFolderId, name);
+                tx.update(Items.T).set(Items.FOLDER_ID, targetFolderId).set(Items.UPDATED_AT, stamp(Instant.now()))
+                        .where(Items.ID.eq(itemId)).execute();
+                audit.append(tx, caller, "item.move", "item", itemId, "from=" + folderId + " to=" + targetFolderId);
+            }
+            return itemId;
+        }));
+        return get(caller, itemId);
+    }
+
+    public Item copy(Caller caller, String itemId, String targetFolderId, String newName) {
+        String copyId = translate(newName, () -> db.inTransaction(tx -> {
+            String folderId = folderOf(tx, itemId);
+            access.require(tx, caller, folderId, AccessLevel.READ);
+            access.require(tx, caller, targetFolderId, AccessLevel.WRITE);
+            Record source = tx.select(Items.ALL).from(Items.T).where(Items.ID.eq(itemId)).fetchSingle();
+            String name = newName == null ? source.get(Items.NAME) : Names.requireValidName(newName);
+            FolderTree.requireFreeName(tx, targetFolderId, name);
+            String id = copyItem(tx, source, targetFolderId, name, caller);
+            audit.append(tx, caller, "item.copy", "item", id, "from=" + itemId + " to=" + targetFolderId);
+            return id;
+        }));
+        Item copy = get(caller, copyId);
+        notify(new ItemListener.ItemEvent(ItemListener.Change.CREATED, copy, caller));
+        return copy;
+    }
+
+    public void delete(Caller caller, String itemId) {
+        Item item = db.inTransaction(tx -> {
+            String folderId = folderOf(tx, itemId);
+            access.require(tx, caller, folderId, AccessLevel.WRITE);
+            Item before = load(tx, itemId, AccessLevel.WRITE);
+            tx.deleteFrom(Meta.T).where(Meta.TARGET_TYPE.eq("item")).and(Meta.TARGET_ID.eq(itemId)).execute();
+            tx.deleteFrom(Files.T).where(Files.ITEM_ID.eq(itemId)).execute();
+            tx.deleteFrom(Items.T).where(Items.ID.eq(itemId)).execute();
+            audit.append(tx, caller, "item.delete", "item", itemId, "folder=" + folderId + " name=" + before.name());
+            return before;
+        });
+        notify(new ItemListener.ItemEvent(ItemListener.Change.DELETED, item, caller));
+    }
+
+    /** Visits every item in the given folders in one query per batch of folders, for archives. */
+    public void forEachIn(List<String> folderIds, Consumer<Item> visitor) {
+        DSLContext dsl = db.dsl();
+        for (int start = 0; start < folderIds.size(); start += 500) {
+            List<String> batch = folderIds.subList(start, Math.min(folderIds.size(), start + 500));
+            List<Record> rows = dsl.select(Items.ALL).from(Items.T).where(Items.FOLDER_ID.in(batch))
+                    .orderBy(Items.FOLDER_ID, Items.NAME).fetch().stream().map(r -> (Record) r).toList();
+            Map<String, List<StoredFile>> files = filesOf(dsl, select(Items.ID).from(Items.T).where(Items.FOLDER_ID.in(batch)));
+            for (Record r : rows) {
+                visitor.accept(item(r, files.getOrDefault(r.get(Items.ID), List.of()), AccessLevel.READ));
+            }
+        }
+    }
+
+    /** A page of a folder's items with their files: two queries. */
+    List<Item> page(DSLContext dsl, String folderId, AccessLevel level, int limit, int offset) {
+        List<Record> rows = dsl.select(Items.ALL).from(Items.T).where(Items.FOLDER_ID.eq(folderId))
+                .orderBy(Items.NAME).limit(limit).offset(offset).fetch().stream().map(r -> (Record) r).toList();
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        String first = rows.get(0).get(Items.NAME);
+        String last = rows.get(rows.size() - 1).get(Items.NAME);
+        Map<String, List<StoredFile>> files = filesOf(dsl, select(Items.ID).from(Items.T)
+                .where(Items.FOLDER_ID.eq(folderId)).and(Items.NAME.between(first, last)));
+        List<Item> result = new ArrayList<>(rows.size());
+        for (Record r : rows) {
+            result.add(item(r, files.getOrDefault(r.get(Items.ID), List.of()), level));
+        }
+        return result;
+    }
+
+    void copyAllIn(DSLContext tx, String fromFolderId, String toFolderId, Caller caller) {
+        List<Record> rows = tx.select(Items.ALL).from(Items.T).where(Items.FOLDER_ID.eq(fromFolderId)).fetch().stream()
+                .map(r -> (Record) r).toList();
+        for (Record r : rows) {
+            copyItem(tx, r, toFolderId, r.get(Items.NAME), caller);
+        }
+    }
+
+    private String copyItem(DSLContext tx, Record source, String targetFolderId, String name, Caller caller) {
+        String id = Ids.newId();
+        Instant now = Instant.now();
+        tx.insertInto(Items.T).set(Items.ID, id).set(Items.FOLDER_ID, targetFolderId).set(Items.NAME, name)
+                .set(Items.DESCRIPTION, source.get(Items.DESCRIPTION)).set(Items.CREATED_BY, caller.userId())
+                .set(Items.CREATED_AT, stamp(now)).set(Items.UPDATED_AT, stamp(now)).execute();
+        for (Record f : tx.select(Files.ALL).from(Files.T).where(Files.ITEM_ID.eq(source.get(Items.ID))).fetch()) {
+            insertFile(tx, id, f.get(Files.NAME), f.get(Files.SIZE), f.get(Files.MEDIA_TYPE), f.get(Files.SHA256), now);
+        }
+        FolderTree.copyMetadata(tx, "item", source.get(Items.ID), id);
+        return id;
+    }
+
+    /** Deletes every item in the given folders (a subquery) with files and metadata, returning what went. */
+    List<Item> deleteAllIn(DSLContext tx, Select<? extends org.jooq.Record1<String>> folderIds) {
+        List<Item> gone = new ArrayList<>();
+        var ids = select(Items.ID).from(Items.T).where(Items.FOLDER_ID.in(folderIds));
+        Map<String, List<StoredFile>> files = filesOf(tx, ids);
+        for (Record r : tx.select(Items.ALL).from(Items.T).where(Items.FOLDER_ID.in(folderIds)).fetch()) {
+            gone.add(item(r, files.getOrDefault(r.get(Items.ID), List.of()), AccessLevel.ADMIN));
+        }
+        tx.deleteFrom(Meta.T).where(Meta.TARGET_TYPE.eq("item")).and(Meta.TARGET_ID.in(ids)).execute();
+        tx.deleteFrom(Files.T).where(Files.ITEM_ID.in(ids)).execute();
+        tx.deleteFrom(Items.T).where(Items.FOLDER_ID.in(folderIds)).execute();
+        return gone;
+    }
+
+    void notifyDeleted(Caller caller, List<Item> items) {
+        for (Item item : items) {
+            notify(new ItemListener.ItemEvent(ItemListener.Change.DELETED, item, caller));
+        }
+    }
+
+    private void notify(ItemListener.ItemEvent event) {
+        for (ItemListener listener : listeners) {
+            try {
+                listener.itemChanged(event);
+            } catch (RuntimeException e) {
+                LOG.warn("item listener {} failed for item {}", listener.getClass().getName(), event.item().id(), e);
+            }
+        }
+    }
+
+    private void requireUploadable(DSLContext dsl, String folderId, String name, boolean replace) {
+        if (dsl.fetchExists(Folders.T, Folders.PARENT_ID.eq(folderId).and(Folders.NAME.eq(name)))) {
+            throw FolderTree.nameTaken(name);
+        }
+        if (!replace && dsl.fetchExists(Items.T, Items.FOLDER_ID.eq(folderId).and(Items.NAME.eq(name)))) {
+            throw FolderTree.nameTaken(name);
+        }
+    }
+
+    static String folderOf(DSLContext dsl, String itemId) {
+        String folderId = itemId == null ? null
+                : dsl.select(Items.FOLDER_ID).from(Items.T).where(Items.ID.eq(itemId)).fetchOne(Items.FOLDER_ID);
+        if (folderId == null) {
+            throw ArcaException.notFound("The item");
+        }
+        return folderId;
+    }
+
+    private static Item load(DSLContext dsl, String itemId, AccessLevel level) {
+        Record r = dsl.select(Items.ALL).from(Items.T).where(Items.ID.eq(itemId)).fetchOne();
+        if (r == null) {
+            throw ArcaException.notFound("The item");
+        }
+        List<StoredFile> files = dsl.select(Files.ALL).from(Files.T).where(Files.ITEM_ID.eq(itemId)).orderBy(Files.NAME)
+                .fetch(ItemStore::file);
+        return item(r, files, level);
+    }
+
+    private static Map<String, List<StoredFile>> filesOf(DSLContext dsl, Select<? extends org.jooq.Record1<String>> itemIds) {
+        Map<String, List<StoredFile>> files = new LinkedHashMap<>();
+        for (Record f : dsl.select(Files.ALL).from(Files.T).where(Files.ITEM_ID.in(itemIds)).orderBy(Files.NAME).fetch()) {
+            files.computeIfAbsent(f.get(Files.ITEM_ID), k -> new ArrayList<>()).add(file(f));
+        }
+        return files;
+    }
+
+    private static void insertFile(DSLContext tx, String itemId, String name, long size, String mediaType, String sha256,
+                                   Instant now) {
+        tx.insertInto(Files.T).set(Files.ID, Ids.newId()).set(Files.ITEM_ID, itemId).set(Files.NAME, name)
+                .set(Files.SIZE, size).set(Files.MEDIA_TYPE, mediaType).set(Files.SHA256, sha256)
+                .set(Files.CREATED_AT, stamp(now)).execute();
+    }
+
+    private static Item item(Record r, List<StoredFile> files, AccessLevel level) {
+        return new Item(r.get(Items.ID), r.get(Items.FOLDER_ID), r.get(Items.NAME), r.get(Items.DESCRIPTION),
+                r.get(Items.CREATED_BY), instant(r.get(Items.CREATED_AT)), instant(r.get(Items.UPDATED_AT)), files, level);
+    }
+
+    private static StoredFile file(Record f) {
+        return new StoredFile(f.get(Files.ID), f.get(Files.ITEM_ID), f.get(Files.NAME), f.get(Files.SIZE),
+                f.get(Files.MEDIA_TYPE), f.get(Files.SHA256), instant(f.get(Files.CREATED_AT)));
+    }
+
+    private ArcaException tooLarge() {
+        return new ArcaException(ArcaException.Kind.TOO_LARGE, "too_large",
+                "The upload is larger than the limit of " + maxUploadBytes + " bytes.");
+    }
+
+    private static <T> T translate(String name, java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (org.jooq.exception.IntegrityConstraintViolationException e) {
+            throw FolderTree.nameTaken(name == null ? "that" : name);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.arca.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.arca.core.Tables.Meta;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+
+/**
+ * Typed key/value metadata that users put on folders and items. Reading needs READ on the folder (the
+ * item's folder for items); writing needs WRITE. A write replaces the whole set.
+ */
+public final class MetadataStore {
+
+    /** What the metadata belongs to. */
+    public enum Target {
+        FOLDER("folder"), ITEM("item");
+
+        private final String stored;
+
+        Target(String stored) {
+            this.stored = stored;
+        }
+    }
+
+    private static final int MAX_ENTRIES = 500;
+
+    private final Database db;
+    private final AccessControl access;
+    private final AuditLog audit;
+
+    MetadataStore(Database db, AccessControl access, AuditLog audit) {
+        this.db = db;
+        this.access = access;
+        this.audit = audit;
+    }
+
+    public Map<String, MetadataValue> get(Caller caller, Target target, String id) {
+        DSLContext dsl = db.dsl();
+        access.require(dsl, caller, folderOf(dsl, target, id), AccessLevel.READ);
+        Map<String, MetadataValue> result = new LinkedHashMap<>();
+        for (Record r : dsl.select(Meta.ALL).from(Meta.T).where(Meta.TARGET_TYPE.eq(target.stored))
+                .and(Meta.TARGET_ID.eq(id)).orderBy(Meta.KEY).fetch()) {
+            result.put(r.get(Meta.KEY), switch (r.get(Meta.VALUE_TYPE)) {
+                case "number" -> new MetadataValue.Number(r.get(Meta.NUMBER_VALUE));
+                case "date" -> new MetadataValue.Date(r.get(Meta.DATE_VALUE));
+                default -> new MetadataValue.Text(r.get(Meta.TEXT_VALUE));
+            });
+        }
+        return result;
+    }
+
+    public Map<String, MetadataValue> put(Caller caller, Target target, String id, Map<String, MetadataValue> values) {
+        if (values.size() > MAX_ENTRIES) {
+            throw ArcaException.invalid("too_many_keys", "At most " + MAX_ENTRIES + " metadata keys per object.");
+        }
+        for (var entry : values.entrySet()) {
+            validate(entry.getKey(), entry.getValue());
+        }
+        db.inTransaction(tx -> {
+            access.require(tx, caller, folderOf(tx, target, id), AccessLevel.WRITE);
+            tx.deleteFrom(Meta.T).where(Meta.TARGET_TYPE.eq(target.stored)).and(Meta.TARGET_ID.eq(id)).execute();
+            for (var entry : values.entrySet()) {
+                MetadataValue v = entry.getValue();
+                tx.insertInto(Meta.T).set(Meta.TARGET_TYPE, target.stored).set(Meta.TARGET_ID, id).set(Meta.KEY, entry.getKey())
+                        .set(Meta.VALUE_TYPE, v.type())
+                        .set(Meta.TEXT_VALUE, v instanceof MetadataValue.Text t ? t.value() : null)
+                        .set(Meta.NUMBER_VALUE, v instanceof MetadataValue.Number n ? n.value() : null)
+                        .set(Meta.DATE_VALUE, v instanceof MetadataValue.Date d ? d.value() : null)
+                        .execute();
+            }
+            audit.append(tx, caller, "metadata.set", target.stored, id, "keys=" + values.keySet());
+            return null;
+        });
+        return get(caller, target, id);
+    }
+
+    private static void validate(String key, MetadataValue value) {
+        if (key == null || key.isBlank() || key.length() > 255 || key.chars().anyMatch(Character::isISOControl)) {
+            throw ArcaException.invalid("invalid_key", "A metadata key has 1 to 255 printable characters.");
+        }
+        if (value == null) {
+            throw ArcaException.invalid("invalid_value", "The metadata value of '" + key + "' is missing.");
+        }
+        if (value instanceof MetadataValue.Text t && (t.value() == null || t.value().length() > 4000)) {
+            throw ArcaException.invalid("invalid_value", "A text value has at most 4000 characters.");
+        }
+        if (value instanceof MetadataValue.Number n && !Double.isFinite(n.value())) {
+            throw ArcaException.invalid("invalid_value", "A number value must be finite.");
+        }
+        if (value instanceof MetadataValue.Date d && d.value() == null) {
+            throw ArcaException.invalid("invalid_value", "A date value is YYYY-MM-DD.");
+        }
+    }
+
+    private static String folderOf(DSLContext dsl, Target target, String id) {
+        return target == Target.ITEM ? ItemStore.folderOf(dsl, id) : id;
+    }
+}

@@ -1,0 +1,110 @@
+package org.arca.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+
+/**
+ * An open repository: the metadata store, the blob store and the services over them, wired by hand.
+ * Every surface (REST, portal, DICOMweb, SFTP, AI) reads and writes through these services, which check
+ * access in one place. Thread-safe; close it once.
+ */
+public final class Repository implements AutoCloseable {
+
+    private final RepositoryConfig config;
+    private final Database database;
+    private final BlobStore blobs;
+    private final AuditLog audit;
+    private final Accounts accounts;
+    private final Authentication authentication;
+    private final AccessControl access;
+    private final ItemStore items;
+    private final FolderTree folders;
+    private final MetadataStore metadata;
+    private final Maintenance maintenance;
+
+    private Repository(RepositoryConfig config, Database database, BlobStore blobs) {
+        this.config = config;
+        this.database = database;
+        this.blobs = blobs;
+        PasswordHasher hasher = new PasswordHasher();
+        LoginThrottle throttle = new LoginThrottle(config.maxLoginFailures(), config.loginLockout(), config.clock());
+        this.audit = new AuditLog(database);
+        Authentication[] auth = new Authentication[1];
+        this.accounts = new Accounts(database, audit, hasher, () -> auth[0].forgetVerifiedPasswords());
+        this.authentication = new Authentication(database, accounts, audit, hasher, throttle, config.sessionLifetime(),
+                config.clock());
+        auth[0] = authentication;
+        this.access = new AccessControl(database, accounts, audit);
+        this.items = new ItemStore(database, access, audit, blobs, config.maxUploadBytes());
+        this.folders = new FolderTree(database, access, audit, items);
+        this.metadata = new MetadataStore(database, access, audit);
+        this.maintenance = new Maintenance(database, blobs);
+    }
+
+    /** Opens (creating on first use) the repository the configuration names, migrating its schema. */
+    public static Repository open(RepositoryConfig config) {
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data folder " + config.dataDir(), e);
+        }
+        BlobStore blobs = new FileBlobStore(config.dataDir().resolve("blobs"));
+        Database database = Database.open(config.effectiveDbUrl(), config.dbUser(), config.dbPassword());
+        return new Repository(config, database, blobs);
+    }
+
+    public RepositoryConfig config() {
+        return config;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public BlobStore blobs() {
+        return blobs;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    public Authentication authentication() {
+        return authentication;
+    }
+
+    public AccessControl access() {
+        return access;
+    }
+
+    public FolderTree folders() {
+        return folders;
+    }
+
+    public ItemStore items() {
+        return items;
+    }
+
+    public MetadataStore metadata() {
+        return metadata;
+    }
+
+    public Maintenance maintenance() {
+        return maintenance;
+    }
+
+    /** True when the database answers and the blob folder is writable: what {@code /health} reports. */
+    public boolean healthy() {
+        return database.ping() && Files.isWritable(config.dataDir().resolve("blobs"));
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}
