@@ -146,7 +146,10 @@ public final class AccessControl {
         return new FolderAcl(entries, inherited);
     }
 
-    /** Replaces the folder's own grants. Unknown users or groups are refused and nothing changes. */
+    /**
+     * Replaces the folder's own grants. Unknown users or groups are refused, and so is a change that would
+     * take ADMIN away from the caller making it; in both cases nothing changes.
+     */
     public FolderAcl setAcl(Caller caller, String folderId, List<AclEntry> entries) {
         Map<Principal, AccessLevel> resolved = new HashMap<>();
         for (AclEntry entry : entries) {
@@ -161,6 +164,10 @@ public final class AccessControl {
             for (var grant : resolved.entrySet()) {
                 tx.insertInto(Acl.T).set(Acl.FOLDER_ID, folderId).set(Acl.PRINCIPAL_TYPE, grant.getKey().type())
                         .set(Acl.PRINCIPAL_ID, grant.getKey().id()).set(Acl.LEVEL, grant.getValue().rank()).execute();
+            }
+            if (!levelOn(tx, caller, folderId).atLeast(AccessLevel.ADMIN)) {
+                throw ArcaException.conflict("would_lock_out",
+                        "This change would take away your own ADMIN access; keep a grant that gives it to you.");
             }
             audit.append(tx, caller, "acl.set", "folder", folderId, describe(entries));
             return null;

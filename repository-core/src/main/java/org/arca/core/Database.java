@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.jooq.ExecuteContext;
+import org.jooq.ExecuteListener;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -25,6 +28,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final DSLContext dsl;
     private final SQLDialect dialect;
+    private final AtomicLong statements = new AtomicLong();
 
     private Database(HikariDataSource dataSource, SQLDialect dialect) {
         this.dataSource = dataSource;
@@ -34,6 +38,18 @@ public final class Database implements AutoCloseable {
                 .withRenderNameCase(RenderNameCase.AS_IS)
                 .withExecuteLogging(false);
         this.dsl = DSL.using(dataSource, dialect, settings);
+        ExecuteListener counter = new ExecuteListener() {
+            @Override
+            public void executeStart(ExecuteContext ctx) {
+                statements.incrementAndGet();
+            }
+        };
+        this.dsl.configuration().set(counter);
+    }
+
+    /** Statements run since start: for metrics, and for tests that a listing costs a constant number of queries. */
+    public long statementsExecuted() {
+        return statements.get();
     }
 
     /** The embedded default: an H2 file database under {@code dataDir/db}. */

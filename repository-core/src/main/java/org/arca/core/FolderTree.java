@@ -213,12 +213,12 @@ public final class FolderTree {
                     .execute();
             var below = Ancestors.T.as("below");
             var above = Ancestors.T.as("above");
-            var belowFolder = below.field(Ancestors.FOLDER_ID.getUnqualifiedName(), String.class);
-            var belowAncestor = below.field(Ancestors.ANCESTOR_ID.getUnqualifiedName(), String.class);
-            var belowDepth = below.field(Ancestors.DEPTH.getUnqualifiedName(), Integer.class);
-            var aboveFolder = above.field(Ancestors.FOLDER_ID.getUnqualifiedName(), String.class);
-            var aboveAncestor = above.field(Ancestors.ANCESTOR_ID.getUnqualifiedName(), String.class);
-            var aboveDepth = above.field(Ancestors.DEPTH.getUnqualifiedName(), Integer.class);
+            var belowFolder = DSL.field(DSL.name("below", Ancestors.FOLDER_ID.getName()), String.class);
+            var belowAncestor = DSL.field(DSL.name("below", Ancestors.ANCESTOR_ID.getName()), String.class);
+            var belowDepth = DSL.field(DSL.name("below", Ancestors.DEPTH.getName()), Integer.class);
+            var aboveFolder = DSL.field(DSL.name("above", Ancestors.FOLDER_ID.getName()), String.class);
+            var aboveAncestor = DSL.field(DSL.name("above", Ancestors.ANCESTOR_ID.getName()), String.class);
+            var aboveDepth = DSL.field(DSL.name("above", Ancestors.DEPTH.getName()), Integer.class);
             tx.insertInto(Ancestors.T, Ancestors.FOLDER_ID, Ancestors.ANCESTOR_ID, Ancestors.DEPTH)
                     .select(DSL.select(belowFolder, aboveAncestor, belowDepth.plus(aboveDepth).plus(inline(1)))
                             .from(below).crossJoin(above)

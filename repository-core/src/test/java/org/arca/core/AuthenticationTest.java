@@ -1,0 +1,95 @@
+package org.arca.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthenticationTest {
+
+    TestRepository test;
+    Authentication auth;
+    Accounts accounts;
+
+    @BeforeAll
+    void open() {
+        test = new TestRepository(TestDatabases.Kind.H2);
+        auth = test.repo().authentication();
+        accounts = test.repo().accounts();
+    }
+
+    @AfterAll
+    void close() {
+        test.close();
+    }
+
+    @Test
+    void fiveWrongPasswordsLockTheLoginEvenForTheRightOne() {
+        test.user("guessed");
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> auth.password("guessed", "wrong password"))
+                    .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.UNAUTHORIZED));
+        }
+        assertThatThrownBy(() -> auth.password("guessed", TestRepository.PASSWORD))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.THROTTLED));
+    }
+
+    @Test
+    void registrationWaitsForApproval() {
+        Site site = accounts.createSite(Caller.SYSTEM, "Hospital A", "HOSP-A-2026");
+        User pending = accounts.register("newcomer", "a long password", "n@example.org", "New Comer", "HOSP-A-2026");
+        assertThat(pending.status()).isEqualTo(User.Status.PENDING);
+        assertThat(pending.siteId()).isEqualTo(site.id());
+        assertThatThrownBy(() -> auth.password("newcomer", "a long password"))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("account_pending"));
+        assertThatThrownBy(() -> accounts.register("other", "a long password", "o@example.org", null, "WRONG"))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("unknown_site_code"));
+
+        accounts.approve(Caller.SYSTEM, "newcomer");
+        assertThat(auth.password("newcomer", "a long password").login()).isEqualTo("newcomer");
+    }
+
+    @Test
+    void tokensWorkUntilRevokedOrExpired() throws Exception {
+        Caller owner = test.user("tokens");
+        Authentication.Issued<ApiToken> token = auth.createToken(owner, "script", null);
+        assertThat(auth.token(token.secret()).login()).isEqualTo("tokens");
+        assertThat(auth.tokens(owner)).extracting(ApiToken::name).containsExactly("script");
+
+        auth.revokeToken(owner, token.value().id());
+        assertThatThrownBy(() -> auth.token(token.secret()))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.UNAUTHORIZED));
+
+        Authentication.Issued<ApiToken> brief = auth.createToken(owner, "brief", Duration.ofMillis(50));
+        Thread.sleep(120);
+        assertThatThrownBy(() -> auth.token(brief.secret())).hasMessageContaining("expired");
+    }
+
+    @Test
+    void disablingEndsSessionsAndPasswordSignIn() {
+        test.user("leaver");
+        Authentication.Issued<Caller> session = auth.login("leaver", TestRepository.PASSWORD);
+        assertThat(auth.session(session.secret())).isPresent();
+        accounts.setStatus(Caller.SYSTEM, "leaver", User.Status.DISABLED);
+        assertThat(auth.session(session.secret())).isEmpty();
+        assertThatThrownBy(() -> auth.password("leaver", TestRepository.PASSWORD))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("account_disabled"));
+    }
+
+    @Test
+    void onlyAdminsManageAccounts() {
+        Caller plain = test.user("plain");
+        assertThatThrownBy(() -> accounts.create(plain, new Accounts.NewUser("x1", "a long password", "x@e.org", null, null, Set.of())))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
+        assertThatThrownBy(() -> accounts.create(Caller.SYSTEM, new Accounts.NewUser("plain", "a long password", "x@e.org", null, null, Set.of())))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("login_taken"));
+        assertThatThrownBy(() -> accounts.create(Caller.SYSTEM, new Accounts.NewUser("short", "short", "x@e.org", null, null, Set.of())))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("weak_password"));
+    }
+}

@@ -1,0 +1,109 @@
+package org.arca.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BlobStoreTest {
+
+    TestRepository test;
+    Caller alice;
+    Folder project;
+
+    @BeforeAll
+    void open() {
+        test = new TestRepository(TestDatabases.Kind.H2, c -> c.withMaxUploadBytes(1000));
+        alice = test.user("alice");
+        project = test.repo().folders().createCollection(alice, "Blobs", null);
+    }
+
+    @AfterAll
+    void close() {
+        test.close();
+    }
+
+    @Test
+    void identicalBytesAreStoredOnceUnderTheirSha256() throws Exception {
+        Item one = test.upload(alice, project.id(), "one.txt", "identical");
+        Item two = test.upload(alice, project.id(), "two.txt", "identical");
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest("identical".getBytes(StandardCharsets.UTF_8)));
+        assertThat(one.primaryFile().sha256()).isEqualTo(sha).isEqualTo(two.primaryFile().sha256());
+        assertThat(Files.readString(test.repo().blobs().path(sha))).isEqualTo("identical");
+        try (Stream<Path> all = Files.walk(test.dataDir().resolve("blobs"))) {
+            assertThat(all.filter(p -> p.getFileName().toString().equals(sha))).hasSize(1);
+        }
+    }
+
+    @Test
+    void aTruncatedUploadLeavesNoItemAndNoTemporaryFile() {
+        InputStream cutOff = new InputStream() {
+            int sent;
+
+            @Override
+            public int read() throws IOException {
+                if (sent++ < 100) {
+                    return 'x';
+                }
+                throw new IOException("connection reset");
+            }
+        };
+        assertThatThrownBy(() -> test.repo().items().upload(alice, project.id(), "cut.bin", null, cutOff, 500, false))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.INCOMPLETE));
+        assertThatThrownBy(() -> test.repo().items().upload(alice, project.id(), "short.bin", null,
+                new ByteArrayInputStream(new byte[10]), 500, false))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("incomplete_upload"));
+        assertThat(names(project)).doesNotContain("cut.bin", "short.bin");
+        assertThat(test.dataDir().resolve("blobs/.tmp").toFile().list()).isEmpty();
+    }
+
+    @Test
+    void anUploadOverTheLimitIsRefused() {
+        assertThatThrownBy(() -> test.repo().items().upload(alice, project.id(), "big.bin", null,
+                new ByteArrayInputStream(new byte[1001]), -1, false))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.TOO_LARGE));
+        assertThat(names(project)).doesNotContain("big.bin");
+        assertThat(test.dataDir().resolve("blobs/.tmp").toFile().list()).isEmpty();
+    }
+
+    @Test
+    void verifyFindsChangedBytesAndGcFreesOnlyUnreferencedBlobs() throws Exception {
+        Item kept = test.upload(alice, project.id(), "kept.txt", "kept bytes");
+        Item dropped = test.upload(alice, project.id(), "dropped.txt", "dropped bytes");
+        Item damaged = test.upload(alice, project.id(), "damaged.txt", "damaged bytes");
+        Path damagedPath = test.repo().blobs().path(damaged.primaryFile().sha256());
+        Files.writeString(damagedPath, "tampered");
+
+        Maintenance.BlobReport report = test.repo().maintenance().verify();
+        assertThat(report.corrupt()).containsExactly(damaged.primaryFile().sha256());
+        assertThat(report.missing()).isEmpty();
+
+        test.repo().items().delete(alice, dropped.id());
+        assertThat(test.repo().maintenance().gc(Duration.ofHours(1)).blobsDeleted()).isZero();
+        Maintenance.GcReport gc = test.repo().maintenance().gc(Duration.ZERO);
+        assertThat(gc.blobsDeleted()).isEqualTo(1);
+        assertThat(test.repo().blobs().exists(dropped.primaryFile().sha256())).isFalse();
+        assertThat(test.repo().blobs().exists(kept.primaryFile().sha256())).isTrue();
+        test.repo().items().delete(alice, damaged.id());
+        test.repo().maintenance().gc(Duration.ZERO);
+    }
+
+    private java.util.List<String> names(Folder folder) {
+        return test.repo().folders().children(alice, folder.id(), 1000, 0).items().stream().map(Item::name).toList();
+    }
+}

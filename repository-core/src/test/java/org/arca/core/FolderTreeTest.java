@@ -1,0 +1,162 @@
+package org.arca.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@ParameterizedClass
+@MethodSource("org.arca.core.TestDatabases#kinds")
+class FolderTreeTest {
+
+    @Parameter
+    TestDatabases.Kind kind;
+
+
+    static TestRepository test;
+    static FolderTree folders;
+    static Caller alice;
+
+    @BeforeParameterizedClassInvocation
+    static void open(TestDatabases.Kind kind) {
+        test = new TestRepository(kind);
+        folders = test.repo().folders();
+        alice = test.user("alice");
+    }
+
+    @AfterParameterizedClassInvocation
+    static void close() {
+        test.close();
+    }
+
+    @Test
+    void aTreeIsBuiltListedAndPagedFoldersFirst() {
+        Folder project = folders.createCollection(alice, "Tree project", "a trial");
+        Folder scans = folders.create(alice, project.id(), "scans", null);
+        folders.create(alice, project.id(), "reports", null);
+        test.upload(alice, project.id(), "a.txt", "A");
+        test.upload(alice, project.id(), "b.txt", "B");
+
+        Children all = folders.children(alice, project.id(), 10, 0);
+        assertThat(all.folders()).extracting(Folder::name).containsExactly("reports", "scans");
+        assertThat(all.items()).extracting(Item::name).containsExactly("a.txt", "b.txt");
+        assertThat(all.total()).isEqualTo(4);
+
+        Children second = folders.children(alice, project.id(), 2, 1);
+        assertThat(second.folders()).extracting(Folder::name).containsExactly("scans");
+        assertThat(second.items()).extracting(Item::name).containsExactly("a.txt");
+
+        assertThat(folders.get(alice, scans.id()).collectionId()).isEqualTo(project.id());
+        assertThat(folders.ancestors(alice, scans.id())).extracting(Folder::name).containsExactly("Tree project");
+        assertThat(folders.collections(alice)).extracting(Folder::name).contains("Tree project");
+    }
+
+    @Test
+    void badNamesAreRefusedAndChangeNothing() {
+        Folder project = folders.createCollection(alice, "Names", null);
+        for (String bad : List.of("a/b", "..", ".", "nul\u0000", "tab\tname", "x".repeat(256), "é".repeat(128), " lead", "")) {
+            assertThatThrownBy(() -> folders.create(alice, project.id(), bad, null))
+                    .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.INVALID));
+        }
+        folders.create(alice, project.id(), "x".repeat(255), null);
+        folders.create(alice, project.id(), "same", null);
+        assertThatThrownBy(() -> folders.create(alice, project.id(), "same", null))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("name_taken"));
+        test.upload(alice, project.id(), "file", "x");
+        assertThatThrownBy(() -> folders.create(alice, project.id(), "file", null))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("name_taken"));
+        assertThat(folders.children(alice, project.id(), 100, 0).total()).isEqualTo(3);
+    }
+
+    @Test
+    void aFolderCannotMoveIntoItsOwnSubtree() {
+        Folder project = folders.createCollection(alice, "Cycles", null);
+        Folder a = folders.create(alice, project.id(), "a", null);
+        Folder b = folders.create(alice, a.id(), "b", null);
+        Folder c = folders.create(alice, b.id(), "c", null);
+
+        for (String target : List.of(a.id(), b.id(), c.id())) {
+            assertThatThrownBy(() -> folders.move(alice, a.id(), target))
+                    .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("move_into_own_subtree"));
+        }
+        assertThat(folders.ancestors(alice, c.id())).extracting(Folder::name).containsExactly("Cycles", "a", "b");
+    }
+
+    @Test
+    void movingASubtreeRelinksEveryDescendant() {
+        Folder one = folders.createCollection(alice, "Move from", null);
+        Folder two = folders.createCollection(alice, "Move to", null);
+        Folder a = folders.create(alice, one.id(), "a", null);
+        Folder b = folders.create(alice, a.id(), "b", null);
+        Folder c = folders.create(alice, b.id(), "c", null);
+        Folder target = folders.create(alice, two.id(), "target", null);
+
+        folders.move(alice, a.id(), target.id());
+
+        assertThat(folders.ancestors(alice, c.id())).extracting(Folder::name).containsExactly("Move to", "target", "a", "b");
+        assertThat(folders.get(alice, c.id()).collectionId()).isEqualTo(two.id());
+        assertThat(folders.children(alice, one.id(), 10, 0).total()).isZero();
+        assertThat(folders.subtree(alice, two.id())).extracting(FolderTree.FolderPath::path)
+                .containsExactly("Move to", "Move to/target", "Move to/target/a", "Move to/target/a/b", "Move to/target/a/b/c");
+    }
+
+    @Test
+    void copyDuplicatesTheTreeAndSharesBlobs() {
+        Folder project = folders.createCollection(alice, "Copies", null);
+        Folder src = folders.create(alice, project.id(), "src", null);
+        Folder inner = folders.create(alice, src.id(), "inner", null);
+        Item original = test.upload(alice, inner.id(), "data.txt", "same bytes");
+        test.repo().metadata().put(alice, MetadataStore.Target.ITEM, original.id(),
+                java.util.Map.of("site", new MetadataValue.Text("Lyon")));
+
+        Folder copy = folders.copy(alice, src.id(), project.id(), "src copy");
+
+        Folder copiedInner = folders.children(alice, copy.id(), 10, 0).folders().get(0);
+        Item copied = folders.children(alice, copiedInner.id(), 10, 0).items().get(0);
+        assertThat(copied.id()).isNotEqualTo(original.id());
+        assertThat(copied.primaryFile().sha256()).isEqualTo(original.primaryFile().sha256());
+        assertThat(test.repo().metadata().get(alice, MetadataStore.Target.ITEM, copied.id()))
+                .containsEntry("site", new MetadataValue.Text("Lyon"));
+        assertThatThrownBy(() -> folders.copy(alice, src.id(), inner.id(), null))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("copy_into_own_subtree"));
+    }
+
+    @Test
+    void deletingNeedsRecursiveWhenNotEmpty() {
+        Folder project = folders.createCollection(alice, "Deletes", null);
+        Folder full = folders.create(alice, project.id(), "full", null);
+        Folder deep = folders.create(alice, full.id(), "deep", null);
+        Item item = test.upload(alice, deep.id(), "x.txt", "x");
+
+        assertThatThrownBy(() -> folders.delete(alice, full.id(), false))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("folder_not_empty"));
+        assertThat(test.repo().items().get(alice, item.id()).name()).isEqualTo("x.txt");
+
+        folders.delete(alice, full.id(), true);
+
+        assertThatThrownBy(() -> folders.get(alice, deep.id())).isInstanceOf(ArcaException.class);
+        assertThatThrownBy(() -> test.repo().items().get(alice, item.id()))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.NOT_FOUND));
+        assertThat(folders.children(alice, project.id(), 10, 0).total()).isZero();
+    }
+
+    @Test
+    void listenersHearOfEveryCommittedItemChange() {
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        test.repo().items().addListener(e -> heard.add(e.change() + " " + e.item().name()));
+        Folder project = folders.createCollection(alice, "Listeners", null);
+        Item item = test.upload(alice, project.id(), "heard.txt", "1");
+        assertThatThrownBy(() -> test.upload(alice, project.id(), "heard.txt", "again"))
+                .isInstanceOf(ArcaException.class);
+        test.repo().items().delete(alice, item.id());
+
+        assertThat(heard).containsSubsequence("CREATED heard.txt", "DELETED heard.txt");
+        assertThat(heard).filteredOn(s -> s.endsWith("heard.txt")).hasSize(2);
+    }
+}
