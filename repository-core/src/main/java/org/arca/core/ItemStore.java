@@ -97,8 +97,9 @@ public final class ItemStore {
         String type = mediaType == null || mediaType.isBlank() ? "application/octet-stream" : mediaType;
         Instant now = Instant.now();
         ItemListener.Change[] change = new ItemListener.Change[1];
+        AccessLevel[] level = new AccessLevel[1];
         String itemId = translate(name, () -> db.inTransaction(tx -> {
-            access.require(tx, caller, folderId, AccessLevel.WRITE);
+            level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
             requireUploadable(tx, folderId, name, replace);
             if (!tx.fetchExists(Blobs.T, Blobs.SHA256.eq(blob.sha256()))) {
                 tx.insertInto(Blobs.T).set(Blobs.SHA256, blob.sha256()).set(Blobs.SIZE, blob.size())
@@ -124,9 +125,17 @@ public final class ItemStore {
                     "folder=" + folderId + " name=" + name + " size=" + blob.size() + " sha256=" + blob.sha256());
             return id;
         }));
-        Item item = load(db.dsl(), itemId, AccessLevel.WRITE);
+        Item item = load(db.dsl(), itemId, level[0]);
         notify(new ItemListener.ItemEvent(change[0], item, caller));
         return item;
+    }
+
+    /** The item of that name in a folder the caller may read, if there is one. */
+    public java.util.Optional<Item> find(Caller caller, String folderId, String name) {
+        DSLContext dsl = db.dsl();
+        AccessLevel level = access.require(dsl, caller, folderId, AccessLevel.READ);
+        return java.util.Optional.ofNullable(dsl.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId))
+                .and(Items.NAME.eq(name)).fetchOne(Items.ID)).map(id -> load(dsl, id, level));
     }
 
     public Item get(Caller caller, String itemId) {

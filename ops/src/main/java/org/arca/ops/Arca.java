@@ -1,0 +1,182 @@
+package org.arca.ops;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Set;
+import org.arca.core.Accounts;
+import org.arca.core.Caller;
+import org.arca.core.Repository;
+import org.arca.core.RepositoryConfig;
+import org.arca.core.Role;
+import org.arca.web.ArcaWeb;
+import org.arca.web.WebConfig;
+
+/**
+ * A whole Arca in-process: the repository and the surfaces over it, wired here with constructors, top to
+ * bottom. The launcher's {@code serve} uses it, so do tests and any application that embeds Arca:
+ * <pre>{@code
+ * try (Arca arca = Arca.builder().dataDir(dir).httpPort(0).start()) { ... arca.httpPort() ... }
+ * }</pre>
+ */
+public final class Arca implements AutoCloseable {
+
+    /** The first admin's login. */
+    public static final String ADMIN_LOGIN = "admin";
+
+    private final Repository repository;
+    private final ArcaWeb web;
+    private final String generatedAdminPassword;
+
+    private Arca(Repository repository, ArcaWeb web, String generatedAdminPassword) {
+        this.repository = repository;
+        this.web = web;
+        this.generatedAdminPassword = generatedAdminPassword;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder of an Arca; every setting defaults as in {@link ArcaConfig}. */
+    public static final class Builder {
+        private Path dataDir = Path.of("arca-data");
+        private String dbUrl;
+        private String dbUser;
+        private String dbPassword;
+        private String httpHost = "0.0.0.0";
+        private int httpPort = 8080;
+        private String adminPassword;
+        private long maxUploadBytes = 1L << 40;
+        private boolean secureCookies;
+
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        public Builder database(String url, String user, String password) {
+            this.dbUrl = url;
+            this.dbUser = user;
+            this.dbPassword = password;
+            return this;
+        }
+
+        public Builder httpHost(String host) {
+            this.httpHost = host;
+            return this;
+        }
+
+        public Builder httpPort(int port) {
+            this.httpPort = port;
+            return this;
+        }
+
+        /** The first admin's password, used only when the repository has no admin yet. */
+        public Builder adminPassword(String password) {
+            this.adminPassword = password;
+            return this;
+        }
+
+        public Builder maxUploadBytes(long bytes) {
+            this.maxUploadBytes = bytes;
+            return this;
+        }
+
+        public Builder secureCookies(boolean secure) {
+            this.secureCookies = secure;
+            return this;
+        }
+
+        public Builder configure(ArcaConfig config) {
+            dataDir(config.dataDir());
+            String url = config.get(ArcaConfig.Key.DB_URL);
+            database(url.isBlank() ? null : url, blankToNull(config.get(ArcaConfig.Key.DB_USER)),
+                    blankToNull(config.get(ArcaConfig.Key.DB_PASSWORD)));
+            httpHost(config.get(ArcaConfig.Key.HTTP_HOST));
+            httpPort(config.intValue(ArcaConfig.Key.HTTP_PORT));
+            adminPassword(blankToNull(config.get(ArcaConfig.Key.ADMIN_PASSWORD)));
+            maxUploadBytes(config.longValue(ArcaConfig.Key.MAX_UPLOAD_BYTES));
+            secureCookies(Boolean.parseBoolean(config.get(ArcaConfig.Key.SECURE_COOKIES)));
+            return this;
+        }
+
+        RepositoryConfig repositoryConfig() {
+            return RepositoryConfig.defaults(dataDir).withDatabase(dbUrl, dbUser, dbPassword).withMaxUploadBytes(maxUploadBytes);
+        }
+
+        /** Opens the repository only, for command-line maintenance. */
+        public Repository openRepository() {
+            return Repository.open(repositoryConfig());
+        }
+
+        /** Opens the repository, makes the first admin if there is none, and starts every surface. */
+        public Arca start() {
+            Repository repository = openRepository();
+            try {
+                WebConfig webConfig = new WebConfig(httpHost, httpPort, 1 << 20, secureCookies, dataDir.resolve("uploads"));
+                ArcaWeb web = new ArcaWeb(repository, webConfig).start();
+                try {
+                    // After the surfaces are up: a failed start must not swallow a generated password.
+                    String generated = ensureAdmin(repository, adminPassword);
+                    return new Arca(repository, web, generated);
+                } catch (RuntimeException e) {
+                    web.close();
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                repository.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Creates {@code admin} on first start; returns the password if Arca had to generate it, else null. */
+    static String ensureAdmin(Repository repository, String configured) {
+        Accounts accounts = repository.accounts();
+        boolean hasAdmin = accounts.list(Caller.SYSTEM, null).stream().anyMatch(u -> u.roles().contains(Role.ADMIN));
+        if (hasAdmin) {
+            return null;
+        }
+        String password = configured != null ? configured : generatePassword();
+        accounts.create(Caller.SYSTEM, new Accounts.NewUser(ADMIN_LOGIN, password, "admin@localhost", "Administrator", null,
+                Set.of(Role.ADMIN)));
+        return configured != null ? null : password;
+    }
+
+    private static String generatePassword() {
+        String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder password = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            password.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return password.toString();
+    }
+
+    public Repository repository() {
+        return repository;
+    }
+
+    public ArcaWeb web() {
+        return web;
+    }
+
+    public int httpPort() {
+        return web.port();
+    }
+
+    /** The first admin's password if this start generated it (shown once), else empty. */
+    public java.util.Optional<String> generatedAdminPassword() {
+        return java.util.Optional.ofNullable(generatedAdminPassword);
+    }
+
+    @Override
+    public void close() {
+        web.close();
+        repository.close();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,132 @@
+package org.arca.ops;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Arca's settings, from one file (flat {@code key: value} YAML or {@code key=value} properties) overridden by
+ * {@code ARCA_*} environment variables ({@code http-port} is {@code ARCA_HTTP_PORT}). Every setting has a
+ * default that works on a laptop with nothing installed. The table in the README lists them all.
+ */
+public final class ArcaConfig {
+
+    /** Every setting, its default and what it is for; the README's table is written from this. */
+    public enum Key {
+        DATA_DIR("data-dir", "./arca-data", "Folder for the embedded database, blobs, uploads in progress and keys"),
+        HTTP_HOST("http-host", "0.0.0.0", "Address the web server listens on"),
+        HTTP_PORT("http-port", "8080", "Port of the web portal, REST API and DICOMweb"),
+        DB_URL("db-url", "", "JDBC URL of PostgreSQL (jdbc:postgresql://...); empty means embedded H2 in the data folder"),
+        DB_USER("db-user", "", "Database user"),
+        DB_PASSWORD("db-password", "", "Database password"),
+        ADMIN_PASSWORD("admin-password", "", "Password of the first admin on first start; empty means generate and print one"),
+        MAX_UPLOAD_BYTES("max-upload-bytes", Long.toString(1L << 40), "Largest file accepted by any upload"),
+        SECURE_COOKIES("secure-cookies", "false", "Mark session cookies Secure (turn on behind TLS)");
+
+        private final String name;
+        private final String fallback;
+        private final String description;
+
+        Key(String name, String fallback, String description) {
+            this.name = name;
+            this.fallback = fallback;
+            this.description = description;
+        }
+
+        public String fileName() {
+            return name;
+        }
+
+        public String envName() {
+            return "ARCA_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+        }
+
+        public String fallback() {
+            return fallback;
+        }
+
+        public String description() {
+            return description;
+        }
+    }
+
+    private final Map<Key, String> values;
+
+    private ArcaConfig(Map<Key, String> values) {
+        this.values = values;
+    }
+
+    /** Defaults, then the file (if given), then the environment. */
+    public static ArcaConfig load(Path file, Map<String, String> env) {
+        Map<Key, String> values = new LinkedHashMap<>();
+        for (Key key : Key.values()) {
+            values.put(key, key.fallback());
+        }
+        if (file != null) {
+            Properties props = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the configuration file " + file, e);
+            }
+            for (String name : props.stringPropertyNames()) {
+                Key key = byFileName(name);
+                values.put(key, unquote(props.getProperty(name).strip()));
+            }
+        }
+        for (Key key : Key.values()) {
+            String value = env.get(key.envName());
+            if (value != null) {
+                values.put(key, value);
+            }
+        }
+        return new ArcaConfig(values);
+    }
+
+    public String get(Key key) {
+        return values.get(key);
+    }
+
+    public int intValue(Key key) {
+        try {
+            return Integer.parseInt(get(key).strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key.envName() + " must be a whole number, not '" + get(key) + "'");
+        }
+    }
+
+    public long longValue(Key key) {
+        try {
+            return Long.parseLong(get(key).strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key.envName() + " must be a whole number, not '" + get(key) + "'");
+        }
+    }
+
+    public Path dataDir() {
+        return Path.of(get(Key.DATA_DIR));
+    }
+
+    private static Key byFileName(String name) {
+        for (Key key : Key.values()) {
+            if (key.fileName().equals(name)) {
+                return key;
+            }
+        }
+        throw new IllegalArgumentException("unknown setting '" + name + "' in the configuration file");
+    }
+
+    private static String unquote(String value) {
+        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+            return value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,289 @@
+package org.arca.ops;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.arca.core.Accounts;
+import org.arca.core.ApiToken;
+import org.arca.core.AuditLog;
+import org.arca.core.Authentication;
+import org.arca.core.Caller;
+import org.arca.core.Maintenance;
+import org.arca.core.Repository;
+import org.arca.core.Role;
+import org.arca.core.User;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code arca} command line: every command is listed here, under {@link Launcher}. Settings come from
+ * {@code --config FILE} (or {@code ARCA_CONFIG}) and {@code ARCA_*} variables, as {@link ArcaConfig} says.
+ */
+@Command(name = "arca", mixinStandardHelpOptions = true, version = "Arca 0.1",
+        description = "Research imaging repository: web portal, REST API and more in one process.",
+        subcommands = {Launcher.Serve.class, Launcher.UserCommands.class, Launcher.TokenCommands.class,
+                Launcher.Verify.class, Launcher.Gc.class, Launcher.AuditCommands.class})
+public final class Launcher {
+
+    @Option(names = "--config", description = "Configuration file (flat YAML or properties)", scope = CommandLine.ScopeType.INHERIT)
+    Path configFile;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code; what tests call. */
+    public static int run(String... args) {
+        return new CommandLine(new Launcher()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("arca: " + e.getMessage());
+            return 1;
+        }).execute(args);
+    }
+
+    ArcaConfig config() {
+        Path file = configFile;
+        if (file == null && System.getenv("ARCA_CONFIG") != null) {
+            file = Path.of(System.getenv("ARCA_CONFIG"));
+        }
+        return ArcaConfig.load(file, System.getenv());
+    }
+
+    Repository openRepository() {
+        return Arca.builder().configure(config()).openRepository();
+    }
+
+    @Command(name = "serve", description = "Start Arca and serve until stopped.")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Launcher parent;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            long started = System.nanoTime();
+            Arca arca = Arca.builder().configure(parent.config()).start();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                arca.close();
+                stopped.countDown();
+            }, "arca-shutdown"));
+            arca.generatedAdminPassword().ifPresent(password -> {
+                // Printed once, to the console only: never through the logger, whose files outlive the terminal.
+                System.out.println();
+                System.out.println("  First start: created the administrator account.");
+                System.out.println("    login:    " + Arca.ADMIN_LOGIN);
+                System.out.println("    password: " + password);
+                System.out.println("  Change it after signing in; it is not shown again.");
+                System.out.println();
+            });
+            System.out.printf("Arca is ready on http://localhost:%d/ (%d ms)%n", arca.httpPort(),
+                    (System.nanoTime() - started) / 1_000_000);
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "user", description = "Manage accounts.",
+            subcommands = {UserCommands.Add.class, UserCommands.ListUsers.class, UserCommands.Passwd.class,
+                    UserCommands.Disable.class})
+    static final class UserCommands {
+        @CommandLine.ParentCommand
+        Launcher parent;
+
+        @Command(name = "add", description = "Create an active account.")
+        static final class Add implements Callable<Integer> {
+            @CommandLine.ParentCommand
+            UserCommands user;
+            @Parameters(index = "0", description = "Login")
+            String login;
+            @Option(names = "--email", required = true)
+            String email;
+            @Option(names = "--name", description = "Display name")
+            String displayName;
+            @Option(names = "--password", interactive = true, arity = "0..1", required = true,
+                    description = "Password (asked for when given without a value)")
+            String password;
+            @Option(names = "--role", description = "admin, curator or reviewer; repeatable")
+            List<String> roles = List.of();
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                Set<Role> parsed = EnumSet.noneOf(Role.class);
+                roles.forEach(r -> parsed.add(Role.parse(r)));
+                try (Repository repo = user.parent.openRepository()) {
+                    User created = repo.accounts().create(Caller.SYSTEM,
+                            new Accounts.NewUser(login, password, email, displayName, null, parsed));
+                    spec.commandLine().getOut().println("created " + created.login());
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "list", description = "List accounts.")
+        static final class ListUsers implements Callable<Integer> {
+            @CommandLine.ParentCommand
+            UserCommands user;
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                PrintWriter out = spec.commandLine().getOut();
+                try (Repository repo = user.parent.openRepository()) {
+                    for (User u : repo.accounts().list(Caller.SYSTEM, null)) {
+                        out.printf("%-24s %-9s %-30s %s%n", u.login(), u.status().wireName(), u.email(),
+                                u.roles().stream().map(Role::wireName).sorted().toList());
+                    }
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "passwd", description = "Set an account's password.")
+        static final class Passwd implements Callable<Integer> {
+            @CommandLine.ParentCommand
+            UserCommands user;
+            @Parameters(index = "0")
+            String login;
+            @Option(names = "--password", interactive = true, arity = "0..1", required = true)
+            String password;
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                try (Repository repo = user.parent.openRepository()) {
+                    repo.accounts().setPassword(Caller.SYSTEM, login, password);
+                    spec.commandLine().getOut().println("password set for " + login);
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "disable", description = "Disable an account; its sessions end.")
+        static final class Disable implements Callable<Integer> {
+            @CommandLine.ParentCommand
+            UserCommands user;
+            @Parameters(index = "0")
+            String login;
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                try (Repository repo = user.parent.openRepository()) {
+                    repo.accounts().setStatus(Caller.SYSTEM, login, User.Status.DISABLED);
+                    spec.commandLine().getOut().println("disabled " + login);
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "token", description = "Manage API tokens.", subcommands = TokenCommands.Create.class)
+    static final class TokenCommands {
+        @CommandLine.ParentCommand
+        Launcher parent;
+
+        @Command(name = "create", description = "Create an API token for a user and print its secret once.")
+        static final class Create implements Callable<Integer> {
+            @CommandLine.ParentCommand
+            TokenCommands token;
+            @Parameters(index = "0", description = "Login of the token's owner")
+            String login;
+            @Option(names = "--name", defaultValue = "cli")
+            String name;
+            @Option(names = "--days", description = "Lifetime in days; without it the token does not expire")
+            Integer days;
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                try (Repository repo = token.parent.openRepository()) {
+                    User owner = repo.accounts().byLogin(login)
+                            .orElseThrow(() -> new IllegalArgumentException("no user '" + login + "'"));
+                    Caller caller = new Caller(owner.id(), owner.login(), Set.of(), owner.roles());
+                    Authentication.Issued<ApiToken> issued = repo.authentication().createToken(caller, name,
+                            days == null ? null : Duration.ofDays(days));
+                    spec.commandLine().getOut().println(issued.secret());
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "verify", description = "Re-hash every blob; exit 1 if any is missing or changed.")
+    static final class Verify implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Launcher parent;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (Repository repo = parent.openRepository()) {
+                Maintenance.BlobReport report = repo.maintenance().verify();
+                report.corrupt().forEach(sha -> out.println("changed: " + sha));
+                report.missing().forEach(sha -> out.println("missing: " + sha));
+                out.printf("%d blobs checked, %d changed, %d missing%n", report.checked(), report.corrupt().size(),
+                        report.missing().size());
+                return report.healthy() ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "gc", description = "Delete blobs nothing refers to, older than the grace period.")
+    static final class Gc implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Launcher parent;
+        @Option(names = "--grace-hours", defaultValue = "24")
+        long graceHours;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (Repository repo = parent.openRepository()) {
+                Maintenance.GcReport report = repo.maintenance().gc(Duration.ofHours(graceHours));
+                spec.commandLine().getOut().printf("%d blobs deleted, %d bytes freed%n", report.blobsDeleted(),
+                        report.bytesFreed());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "audit", description = "The audit log.", subcommands = AuditCommands.VerifyChain.class)
+    static final class AuditCommands {
+        @CommandLine.ParentCommand
+        Launcher parent;
+
+        @Command(name = "verify", description = "Check the audit chain; exit 1 if an entry was changed or removed.")
+        static final class VerifyChain implements Callable<Integer> {
+            @CommandLine.ParentCommand
+            AuditCommands audit;
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                PrintWriter out = spec.commandLine().getOut();
+                try (Repository repo = audit.parent.openRepository()) {
+                    AuditLog.Verification result = repo.audit().verify();
+                    result.problems().forEach(out::println);
+                    out.printf("%d entries checked: %s%n", result.entries(), result.intact() ? "intact" : "TAMPERED");
+                    return result.intact() ? 0 : 1;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package org.arca.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.arca.core.ArcaException;
+import org.arca.core.Repository;
+
+/**
+ * The HTTP surface of Arca on Javalin: the REST API under {@code /api/v1}, the portal at {@code /},
+ * {@code /health} and {@code /metrics}. Built from an open {@link Repository}; every route reaches data only
+ * through the repository's services. Start once, stop once.
+ */
+public final class ArcaWeb implements AutoCloseable {
+
+    private static final String ROUTE = "arca.route";
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final Repository repo;
+    private final WebConfig config;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<Route> routes;
+    private final TusUploads tus;
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("arca-web-housekeeping").factory());
+    private Javalin app;
+
+    public ArcaWeb(Repository repo, WebConfig config) {
+        this.repo = repo;
+        this.config = config;
+        Callers callers = new Callers(repo.authentication(), config.secureCookies());
+        Traffic traffic = new Traffic(metrics);
+        this.tus = new TusUploads(repo, config.tusDir());
+        List<Route> all = new ArrayList<>();
+        all.addAll(new FolderApi(repo).routes());
+        all.addAll(new TransferApi(repo, traffic).routes());
+        all.addAll(tus.routes());
+        all.addAll(new AccountApi(repo, callers).routes());
+        all.addAll(new SystemApi(repo, metrics, this::routes).routes());
+        this.routes = Collections.unmodifiableList(all);
+        Gauge.builder("arca.blobstore.bytes", repo.blobs(), b -> b.storedBytes())
+                .description("Bytes held by the blob store").register(metrics);
+        Gauge.builder("arca.db.statements", repo.database(), d -> d.statementsExecuted())
+                .description("SQL statements run since start").register(metrics);
+        this.app = Javalin.create(cfg -> {
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.http.maxRequestSize = config.maxJsonBytes();
+            cfg.startup.showJavalinBanner = false;
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+            cfg.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/portal";
+                files.location = Location.CLASSPATH;
+            });
+            cfg.routes.before(RequestLog::begin);
+            cfg.routes.before("/api/*", ctx -> {
+                callers.resolve(ctx);
+                rejectCrossSiteCookieWrites(ctx);
+            });
+            cfg.routes.before("/metrics", callers::resolve);
+            cfg.routes.after(ctx -> finish(ctx));
+            for (Route route : routes) {
+                cfg.routes.addHttpHandler(route.method(), route.path(), ctx -> {
+                    ctx.attribute(ROUTE, route.path());
+                    route.handler().handle(ctx);
+                });
+            }
+            cfg.routes.exception(ArcaException.class, HttpErrors::arca);
+            cfg.routes.exception(Exception.class, HttpErrors::unexpected);
+            cfg.routes.error(404, ctx -> {
+                if (ctx.path().startsWith("/api/") && ctx.result() == null) {
+                    HttpErrors.write(ctx, 404, "not_found", "There is no such route.");
+                }
+            });
+            cfg.routes.error(413, ctx -> HttpErrors.write(ctx, 413, "too_large",
+                    "The request body is larger than " + config.maxJsonBytes() + " bytes."));
+        });
+    }
+
+    /** Starts listening; returns this for chaining. */
+    public ArcaWeb start() {
+        app.start(config.host(), config.port());
+        housekeeping.scheduleWithFixedDelay(tus::cleanup, 1, 60, TimeUnit.MINUTES);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Every route in declaration order: the OpenAPI document and the authorization test read this. */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    /**
+     * A portal session is a cookie, which a browser sends with requests other sites make too; changes must
+     * come from Arca's own pages. Token and Basic callers are not exposed to that, so they pass.
+     */
+    private static void rejectCrossSiteCookieWrites(Context ctx) {
+        if (!Callers.viaCookie(ctx) || SAFE_METHODS.contains(ctx.method().name())) {
+            return;
+        }
+        String origin = ctx.header("Origin");
+        String host = ctx.header("Host");
+        if (origin != null && host != null && !origin.endsWith("://" + host)) {
+            throw ArcaException.forbidden("Cross-site requests may not change anything with a portal session.");
+        }
+    }
+
+    private void finish(Context ctx) {
+        String route = ctx.attribute(ROUTE);
+        if (route == null) {
+            route = ctx.path().startsWith("/api/") ? "unmatched" : "static";
+        }
+        Timer.builder("arca.http.requests").description("HTTP requests by route and status")
+                .tags("method", ctx.method().name(), "route", route, "status", Integer.toString(ctx.status().getCode()))
+                .register(metrics)
+                .record(System.nanoTime() - RequestLog.startNanos(ctx), TimeUnit.NANOSECONDS);
+        RequestLog.end(ctx, route);
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        app.stop();
+    }
+}

@@ -1,0 +1,71 @@
+package org.arca.web;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.http.Context;
+import org.arca.core.ArcaException;
+
+/** The one JSON mapper of the HTTP surface: ISO-8601 UTC times, no nulls, unknown fields refused. */
+public final class Json {
+
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    private Json() {
+    }
+
+    /** Reads the request body as an object; malformed or non-object bodies are a 400 that names the problem. */
+    public static ObjectNode body(Context ctx) {
+        String text = ctx.body();
+        if (text.isBlank()) {
+            return MAPPER.createObjectNode();
+        }
+        try {
+            JsonNode node = MAPPER.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw ArcaException.invalid("malformed_json", "The request body must be a JSON object.");
+            }
+            return (ObjectNode) node;
+        } catch (JsonProcessingException e) {
+            throw ArcaException.invalid("malformed_json", "The request body is not valid JSON: "
+                    + e.getOriginalMessage());
+        }
+    }
+
+    /** A text field of a body, or null when absent; a value of another type is a 400. */
+    public static String text(ObjectNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw ArcaException.invalid("invalid_" + field, "'" + field + "' must be a string.");
+        }
+        return node.asText();
+    }
+
+    public static String requiredText(ObjectNode body, String field) {
+        String value = text(body, field);
+        if (value == null) {
+            throw ArcaException.invalid("missing_" + field, "'" + field + "' is required.");
+        }
+        return value;
+    }
+
+    public static <T> T convert(JsonNode node, Class<T> type, String what) {
+        try {
+            return MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw ArcaException.invalid("malformed_json", "The " + what + " is not valid: " + e.getMessage());
+        }
+    }
+}

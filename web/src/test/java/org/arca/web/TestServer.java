@@ -1,0 +1,57 @@
+package org.arca.web;
+
+import java.util.function.UnaryOperator;
+import org.arca.core.Caller;
+import org.arca.core.Repository;
+import org.arca.core.RepositoryConfig;
+import org.arca.core.TestDatabases;
+import org.arca.core.TestRepository;
+
+/** A real repository behind a real HTTP server on a free port, for one test class. */
+public final class TestServer implements AutoCloseable {
+    private final TestRepository repository;
+    private final ArcaWeb web;
+
+    public TestServer(TestDatabases.Kind kind) {
+        this(kind, c -> c);
+    }
+
+    public TestServer(TestDatabases.Kind kind, UnaryOperator<RepositoryConfig> tweak) {
+        repository = new TestRepository(kind, tweak);
+        web = new ArcaWeb(repository.repo(), WebConfig.defaults(repository.dataDir(), 0).withHost("127.0.0.1")).start();
+    }
+
+    public Repository repo() {
+        return repository.repo();
+    }
+
+    public TestRepository fixture() {
+        return repository;
+    }
+
+    public ArcaWeb web() {
+        return web;
+    }
+
+    public String base() {
+        return "http://127.0.0.1:" + web.port();
+    }
+
+    public Caller user(String login, org.arca.core.Role... roles) {
+        return repository.user(login, roles);
+    }
+
+    public HttpTestClient as(String login) {
+        return new HttpTestClient(base()).basic(login, TestRepository.PASSWORD);
+    }
+
+    public HttpTestClient anonymous() {
+        return new HttpTestClient(base());
+    }
+
+    @Override
+    public void close() {
+        web.close();
+        repository.close();
+    }
+}
