@@ -134,8 +134,8 @@ public final class Accounts {
 
     /** Pending registrations become active; an admin decides. */
     public User approve(Caller caller, String login) {
-        User user = get(caller, login);
         requireAdmin(caller);
+        User user = get(caller, login);
         if (user.status() != User.Status.PENDING) {
             throw ArcaException.conflict("not_pending", "The account '" + user.login() + "' is not waiting for approval.");
         }

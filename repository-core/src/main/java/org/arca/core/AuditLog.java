@@ -70,9 +70,7 @@ public final class AuditLog {
 
     /** Entries newest first, filtered by actor login and resource id when given. Admins only. */
     public Page<AuditEntry> query(Caller caller, String actor, String resourceId, String action, int limit, int offset) {
-        if (!caller.isAdmin()) {
-            throw ArcaException.forbidden("Only administrators may read the audit log.");
-        }
+        Accounts.requireAdmin(caller);
         Condition where = DSL.noCondition();
         if (actor != null && !actor.isBlank()) {
             where = where.and(Audit.ACTOR.eq(actor));
@@ -88,6 +86,12 @@ public final class AuditLog {
         List<AuditEntry> entries = dsl.select(Audit.ALL).from(Audit.T).where(where).orderBy(Audit.SEQ.desc())
                 .limit(limit).offset(offset).fetch(AuditLog::entry);
         return new Page<>(entries, total, limit, offset);
+    }
+
+    /** {@link #verify()} for a caller, who must be an admin. */
+    public Verification verify(Caller caller) {
+        Accounts.requireAdmin(caller);
+        return verify();
     }
 
     /** Walks the whole chain in order and reports every broken link. */

@@ -152,7 +152,7 @@ final class FolderApi {
     private void setMetadata(Context ctx, MetadataStore.Target target) {
         ObjectNode body = Json.body(ctx);
         Map<String, MetadataValue> values = new LinkedHashMap<>();
-        body.fields().forEachRemaining(e -> values.put(e.getKey(), parseValue(e.getKey(), e.getValue())));
+        body.properties().forEach(e -> values.put(e.getKey(), parseValue(e.getKey(), e.getValue())));
         ctx.json(view(repo.metadata().put(Callers.signedIn(ctx), target, ctx.pathParam("id"), values)));
     }
 

@@ -1,0 +1,231 @@
+package org.arca.web;
+
+import static org.arca.web.HttpTestClient.q;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.arca.core.AccessLevel;
+import org.arca.core.AclEntry;
+import org.arca.core.Accounts;
+import org.arca.core.Caller;
+import org.arca.core.Folder;
+import org.arca.core.Role;
+import org.arca.core.TestDatabases;
+import org.arca.core.TestRepository;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every route against six callers: anonymous, signed in without a grant, READ, WRITE and ADMIN on the target
+ * folder, and a global admin. Each cell runs on fresh data, so a DELETE in one cell cannot hide another's
+ * answer. A route without a row fails the test: adding a route means deciding who may call it.
+ */
+class AuthorizationMatrixTest {
+
+    private static final String[] CALLERS = {"anonymous", "stranger", "reader", "writer", "folderadmin", "root"};
+
+    /** What one cell sends. */
+    record Call(String method, String path, String body, String contentType, Map<String, String> headers) {
+        static Call of(String method, String path) {
+            return new Call(method, path, null, null, Map.of());
+        }
+
+        static Call json(String method, String path, String body) {
+            return new Call(method, path, body, "application/json", Map.of());
+        }
+    }
+
+    /** The data one cell works on, made fresh for it. */
+    final class Fixture {
+        final Folder folder;
+        final Folder sub;
+        final String item;
+        final int n = counter.incrementAndGet();
+
+        Fixture() {
+            var repo = server.repo();
+            Folder collection = repo.folders().createCollection(owner, "Matrix " + n, null);
+            folder = repo.folders().create(owner, collection.id(), "target", null);
+            sub = repo.folders().create(owner, folder.id(), "sub", null);
+            item = server.fixture().upload(owner, folder.id(), "item.txt", "content").id();
+            repo.access().setAcl(owner, folder.id(), List.of(new AclEntry("user:reader", AccessLevel.READ),
+                    new AclEntry("user:writer", AccessLevel.WRITE), new AclEntry("user:folderadmin", AccessLevel.ADMIN)));
+        }
+
+        String pendingUser() {
+            var accounts = server.repo().accounts();
+            String code = accounts.createSite(Caller.SYSTEM, "Site " + n, "CODE-" + n).registrationCode();
+            return accounts.register("pending" + n, "a long password", "p@example.org", null, code).login();
+        }
+
+        String group() {
+            return server.repo().accounts().createGroup(Caller.SYSTEM, "group" + n).name();
+        }
+
+        String ownersToken() {
+            return server.repo().authentication().createToken(owner, "t", null).value().id();
+        }
+
+        String writersUpload() {
+            HttpTestClient.Response r = server.as("writer").header("Tus-Resumable", "1.0.0").header("Upload-Length", "4")
+                    .header("Upload-Metadata", tusMetadata(folder.id(), "tus" + n + ".bin")).post("/api/v1/uploads", null);
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            String location = r.header("Location");
+            return location.substring(location.lastIndexOf('/') + 1);
+        }
+    }
+
+    /** A route's row: the expected status for each caller in {@link #CALLERS} order, and what to send. */
+    record Row(String expected, Function<Fixture, Call> call) {
+    }
+
+    static TestServer server;
+    static Caller owner;
+    static final AtomicInteger counter = new AtomicInteger();
+    static final Map<String, Row> TABLE = new LinkedHashMap<>();
+
+    static void row(String route, String expected, Function<Fixture, Call> call) {
+        TABLE.put(route, new Row(expected, call));
+    }
+
+    static {
+        String pw = q(TestRepository.PASSWORD);
+        row("POST /api/v1/collections", "401 201 201 201 201 201", f -> Call.json("POST", "/api/v1/collections", "{\"name\":\"c" + f.n + "\"}"));
+        row("GET /api/v1/collections", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/collections"));
+        row("GET /api/v1/shared", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/shared"));
+        row("POST /api/v1/folders", "401 404 403 201 201 201",
+                f -> Call.json("POST", "/api/v1/folders", "{\"parentId\":" + q(f.folder.id()) + ",\"name\":\"new\"}"));
+        row("GET /api/v1/folders/{id}", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/folders/" + f.folder.id()));
+        row("GET /api/v1/folders/{id}/children", "404 404 200 200 200 200",
+                f -> Call.of("GET", "/api/v1/folders/" + f.folder.id() + "/children"));
+        row("PATCH /api/v1/folders/{id}", "401 404 403 200 200 200",
+                f -> Call.json("PATCH", "/api/v1/folders/" + f.folder.id(), "{\"name\":\"renamed\"}"));
+        row("DELETE /api/v1/folders/{id}", "401 404 403 403 204 204",
+                f -> Call.of("DELETE", "/api/v1/folders/" + f.folder.id() + "?recursive=true"));
+        row("POST /api/v1/folders/{id}/copy", "401 404 403 201 201 201",
+                f -> Call.json("POST", "/api/v1/folders/" + f.sub.id() + "/copy", "{\"parentId\":" + q(f.folder.id()) + ",\"name\":\"copy\"}"));
+        row("GET /api/v1/folders/{id}/acl", "401 404 403 403 200 200", f -> Call.of("GET", "/api/v1/folders/" + f.folder.id() + "/acl"));
+        row("PUT /api/v1/folders/{id}/acl", "401 404 403 403 200 200", f -> Call.json("PUT", "/api/v1/folders/" + f.folder.id() + "/acl",
+                "{\"entries\":[{\"principal\":\"user:folderadmin\",\"level\":\"ADMIN\"},{\"principal\":\"everyone\",\"level\":\"READ\"}]}"));
+        row("GET /api/v1/folders/{id}/metadata", "404 404 200 200 200 200",
+                f -> Call.of("GET", "/api/v1/folders/" + f.folder.id() + "/metadata"));
+        row("PUT /api/v1/folders/{id}/metadata", "401 404 403 200 200 200",
+                f -> Call.json("PUT", "/api/v1/folders/" + f.folder.id() + "/metadata", "{\"k\":\"v\"}"));
+        row("GET /api/v1/items/{id}", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.item));
+        row("PATCH /api/v1/items/{id}", "401 404 403 200 200 200",
+                f -> Call.json("PATCH", "/api/v1/items/" + f.item, "{\"name\":\"renamed.txt\"}"));
+        row("DELETE /api/v1/items/{id}", "401 404 403 204 204 204", f -> Call.of("DELETE", "/api/v1/items/" + f.item));
+        row("POST /api/v1/items/{id}/copy", "401 404 403 201 201 201",
+                f -> Call.json("POST", "/api/v1/items/" + f.item + "/copy", "{\"folderId\":" + q(f.sub.id()) + "}"));
+        row("GET /api/v1/items/{id}/metadata", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.item + "/metadata"));
+        row("PUT /api/v1/items/{id}/metadata", "401 404 403 200 200 200",
+                f -> Call.json("PUT", "/api/v1/items/" + f.item + "/metadata", "{\"k\":1}"));
+        row("PUT /api/v1/folders/{id}/files/{name}", "401 404 403 201 201 201",
+                f -> new Call("PUT", "/api/v1/folders/" + f.folder.id() + "/files/new.txt", "bytes", "text/plain", Map.of()));
+        row("POST /api/v1/folders/{id}/files", "401 404 403 201 201 201", f -> new Call("POST",
+                "/api/v1/folders/" + f.folder.id() + "/files",
+                "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"m.txt\"\r\n\r\nm\r\n--b--\r\n", "multipart/form-data; boundary=b", Map.of()));
+        row("GET /api/v1/items/{id}/content", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.item + "/content"));
+        row("HEAD /api/v1/items/{id}/content", "404 404 200 200 200 200", f -> Call.of("HEAD", "/api/v1/items/" + f.item + "/content"));
+        row("GET /api/v1/folders/{id}/archive", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/folders/" + f.folder.id() + "/archive"));
+        row("POST /api/v1/uploads", "401 404 403 201 201 201", f -> new Call("POST", "/api/v1/uploads", null, null,
+                Map.of("Tus-Resumable", "1.0.0", "Upload-Length", "4", "Upload-Metadata", tusMetadata(f.folder.id(), "u.bin"))));
+        // Resumable uploads belong to whoever started them (here: writer); nobody else sees them, admins included.
+        row("HEAD /api/v1/uploads/{upload}", "401 404 404 204 404 404",
+                f -> new Call("HEAD", "/api/v1/uploads/" + f.writersUpload(), null, null, Map.of("Tus-Resumable", "1.0.0")));
+        row("PATCH /api/v1/uploads/{upload}", "401 404 404 204 404 404",
+                f -> new Call("PATCH", "/api/v1/uploads/" + f.writersUpload(), "abcd", "application/offset+octet-stream",
+                        Map.of("Tus-Resumable", "1.0.0", "Upload-Offset", "0")));
+        row("DELETE /api/v1/uploads/{upload}", "401 404 404 204 404 404",
+                f -> new Call("DELETE", "/api/v1/uploads/" + f.writersUpload(), null, null, Map.of("Tus-Resumable", "1.0.0")));
+        row("OPTIONS /api/v1/uploads", "204 204 204 204 204 204", f -> Call.of("OPTIONS", "/api/v1/uploads"));
+        row("POST /api/v1/auth/login", "200 200 200 200 200 200",
+                f -> Call.json("POST", "/api/v1/auth/login", "{\"login\":\"owner\",\"password\":" + pw + "}"));
+        row("POST /api/v1/auth/logout", "204 204 204 204 204 204", f -> Call.of("POST", "/api/v1/auth/logout"));
+        row("POST /api/v1/register", "201 201 201 201 201 201", f -> Call.json("POST", "/api/v1/register",
+                "{\"login\":\"reg" + f.n + "\",\"password\":\"a long password\",\"email\":\"r@example.org\",\"siteCode\":"
+                        + q(server.repo().accounts().createSite(Caller.SYSTEM, "Reg site " + f.n, "REG-" + f.n).registrationCode()) + "}"));
+        row("GET /api/v1/users/me", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/users/me"));
+        row("GET /api/v1/users", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/users"));
+        row("POST /api/v1/users", "401 403 403 403 403 201", f -> Call.json("POST", "/api/v1/users",
+                "{\"login\":\"made" + f.n + "\",\"password\":\"a long password\",\"email\":\"m@example.org\"}"));
+        row("GET /api/v1/users/{login}", "401 404 404 404 404 200", f -> Call.of("GET", "/api/v1/users/owner"));
+        row("PATCH /api/v1/users/{login}", "401 404 404 404 404 200",
+                f -> Call.json("PATCH", "/api/v1/users/owner", "{\"displayName\":\"Owner " + f.n + "\"}"));
+        row("PUT /api/v1/users/{login}/password", "401 404 404 404 404 204", f -> Call.json("PUT", "/api/v1/users/owner/password",
+                "{\"password\":" + pw + ",\"currentPassword\":" + pw + "}"));
+        row("POST /api/v1/users/{login}/approve", "401 403 403 403 403 200",
+                f -> Call.of("POST", "/api/v1/users/" + f.pendingUser() + "/approve"));
+        row("GET /api/v1/groups", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/groups"));
+        row("POST /api/v1/groups", "401 403 403 403 403 201", f -> Call.json("POST", "/api/v1/groups", "{\"name\":\"g" + f.n + "\"}"));
+        row("PUT /api/v1/groups/{name}/members/{login}", "401 403 403 403 403 200",
+                f -> Call.of("PUT", "/api/v1/groups/" + f.group() + "/members/reader"));
+        row("DELETE /api/v1/groups/{name}/members/{login}", "401 403 403 403 403 200",
+                f -> Call.of("DELETE", "/api/v1/groups/" + f.group() + "/members/reader"));
+        row("GET /api/v1/sites", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/sites"));
+        row("POST /api/v1/sites", "401 403 403 403 403 201", f -> Call.json("POST", "/api/v1/sites", "{\"name\":\"s" + f.n + "\"}"));
+        row("GET /api/v1/tokens", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/tokens"));
+        row("POST /api/v1/tokens", "401 201 201 201 201 201", f -> Call.json("POST", "/api/v1/tokens", "{\"name\":\"t\"}"));
+        row("DELETE /api/v1/tokens/{id}", "401 404 404 404 404 204", f -> Call.of("DELETE", "/api/v1/tokens/" + f.ownersToken()));
+        row("GET /health", "200 200 200 200 200 200", f -> Call.of("GET", "/health"));
+        row("GET /metrics", "200 200 200 200 200 200", f -> Call.of("GET", "/metrics"));
+        row("GET /api/v1/openapi.json", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/openapi.json"));
+        row("GET /api/v1/audit", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit"));
+        row("GET /api/v1/audit/verify", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit/verify"));
+    }
+
+    static String tusMetadata(String folderId, String name) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        return "folderId " + b64.encodeToString(folderId.getBytes(StandardCharsets.UTF_8)) + ",filename "
+                + b64.encodeToString(name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @BeforeAll
+    static void start() {
+        server = new TestServer(TestDatabases.Kind.H2);
+        owner = server.user("owner");
+        for (String login : List.of("stranger", "reader", "writer", "folderadmin")) {
+            server.user(login);
+        }
+        server.repo().accounts().create(Caller.SYSTEM, new Accounts.NewUser("root", TestRepository.PASSWORD, "root@example.org",
+                null, null, java.util.Set.of(Role.ADMIN)));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void everyRouteHasARow() {
+        List<String> routes = server.web().routes().stream().map(Route::key).toList();
+        assertThat(TABLE.keySet()).containsExactlyInAnyOrderElementsOf(routes);
+    }
+
+    @Test
+    void everyCallerGetsTheAnswerTheTableSays() {
+        List<String> mismatches = new ArrayList<>();
+        for (var entry : TABLE.entrySet()) {
+            String[] expected = entry.getValue().expected().split(" ");
+            for (int i = 0; i < CALLERS.length; i++) {
+                Call call = entry.getValue().call().apply(new Fixture());
+                HttpTestClient client = CALLERS[i].equals("anonymous") ? server.anonymous() : server.as(CALLERS[i]);
+                call.headers().forEach(client::header);
+                HttpTestClient.Response response = client.send(call.method(), call.path(),
+                        call.body() == null ? null : call.body().getBytes(StandardCharsets.UTF_8), call.contentType());
+                if (response.status() != Integer.parseInt(expected[i])) {
+                    mismatches.add(entry.getKey() + " as " + CALLERS[i] + ": expected " + expected[i] + ", got " + response);
+                }
+            }
+        }
+        assertThat(mismatches).isEmpty();
+    }
+}
