@@ -109,7 +109,13 @@ public final class DicomReader {
         DatasetParser parser = new DatasetParser(body, options, bulkSource);
         try {
             parser.readDataset(dataset, ts.explicitVr(), ts.bigEndian());
-        } catch (java.util.zip.ZipException e) {
+        } catch (DicomFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            if (!ts.deflated()) {
+                throw e;
+            }
+            // The inflater's own errors (corrupt or truncated deflate stream) are format errors.
             throw body.error("corrupt deflated data: " + e.getMessage());
         }
         return new DicomFile(meta, dataset, ts, !parser.stopped());
