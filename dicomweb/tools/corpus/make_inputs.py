@@ -288,7 +288,7 @@ write("ybr422.dump", (image_header(n, 16, 16, 3, "YBR_FULL_422", 8, 8, False, pl
 px = bytes((x + y * 8) & 0xFF for y in range(32) for x in range(32))
 write("palette.raw", px)
 def lut(fn):
-    return "\\".join(str(fn(i)) for i in range(256))
+    return "\\".join("%04x" % fn(i) for i in range(256))  # dump2dcm reads OW values as hex
 n += 1
 write("palette.dump", (image_header(n, 32, 32, 1, "PALETTE COLOR", 8, 8, False) +
       "(0028,1101) US 256\\0\\16\n(0028,1102) US 256\\0\\16\n(0028,1103) US 256\\0\\16\n"
