@@ -17,6 +17,7 @@ import org.arca.core.Maintenance;
 import org.arca.core.Repository;
 import org.arca.core.Role;
 import org.arca.core.User;
+import org.arca.dicom.DicomCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "arca", mixinStandardHelpOptions = true, version = "Arca 0.1",
         description = "Research imaging repository: web portal, REST API and more in one process.",
         subcommands = {Launcher.Serve.class, Launcher.UserCommands.class, Launcher.TokenCommands.class,
-                Launcher.Verify.class, Launcher.Gc.class, Launcher.AuditCommands.class})
+                Launcher.Verify.class, Launcher.Gc.class, Launcher.AuditCommands.class, Launcher.DicomTools.class})
 public final class Launcher {
 
     @Option(names = "--config", description = "Configuration file (flat YAML or properties)", scope = CommandLine.ScopeType.INHERIT)
@@ -283,6 +284,57 @@ public final class Launcher {
                     out.printf("%d entries checked: %s%n", result.entries(), result.intact() ? "intact" : "TAMPERED");
                     return result.intact() ? 0 : 1;
                 }
+            }
+        }
+    }
+
+    @Command(name = "dicom", description = "Check the DICOM codec against other toolkits.",
+            subcommands = {DicomTools.JsonCommand.class, DicomTools.Render.class})
+    static final class DicomTools {
+
+        @Command(name = "json", description = "Print each file's DICOM JSON (PS3.18 Annex F, bulk values inline).")
+        static final class JsonCommand implements Callable<Integer> {
+            @Parameters(arity = "1..*", description = "DICOM files")
+            List<Path> files;
+
+            @Override
+            public Integer call() throws Exception {
+                for (Path file : files) {
+                    DicomCommands.printJson(file, System.out);
+                }
+                System.out.flush();
+                return 0;
+            }
+        }
+
+        @Command(name = "render", description = "Render one frame to an 8-bit PNG.")
+        static final class Render implements Callable<Integer> {
+            @Parameters(index = "0", description = "DICOM file")
+            Path file;
+            @Option(names = "--frame", defaultValue = "1", description = "Frame number, from 1")
+            int frame;
+            @Option(names = "--window", description = "Window centre and width, as C,W; default: the object's own")
+            String window;
+            @Option(names = "--out", required = true, description = "PNG file to write")
+            Path out;
+
+            @Override
+            public Integer call() throws Exception {
+                if (frame < 1) {
+                    throw new IllegalArgumentException("frames are numbered from 1");
+                }
+                Double center = null;
+                Double width = null;
+                if (window != null) {
+                    String[] parts = window.split(",");
+                    if (parts.length != 2) {
+                        throw new IllegalArgumentException("--window is centre,width, for example 40,400");
+                    }
+                    center = Double.parseDouble(parts[0].strip());
+                    width = Double.parseDouble(parts[1].strip());
+                }
+                DicomCommands.renderPng(file, frame - 1, center, width, out);
+                return 0;
             }
         }
     }

@@ -1,0 +1,71 @@
+package org.arca.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Starting Arca in-process the way the launcher and embedding applications do. */
+class ArcaTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theFirstStartGeneratesTheAdminPasswordOnceAndItWorks() throws Exception {
+        String password;
+        try (Arca arca = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(0).start()) {
+            password = arca.generatedAdminPassword().orElseThrow();
+            assertThat(password).hasSizeGreaterThanOrEqualTo(16).isNotEqualTo("admin");
+            HttpResponse<String> me = get(arca, "/api/v1/users/me", "admin", password);
+            assertThat(me.statusCode()).isEqualTo(200);
+            assertThat(me.body()).contains("\"roles\":[\"ADMIN\"]");
+            assertThat(get(arca, "/health", null, null).body()).contains("\"status\":\"up\"");
+        }
+        try (Arca again = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(0).start()) {
+            assertThat(again.generatedAdminPassword()).isEmpty();
+            assertThat(get(again, "/api/v1/users/me", "admin", password).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aConfiguredAdminPasswordIsUsedAndNotPrinted() throws Exception {
+        try (Arca arca = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(0).adminPassword("configured secret").start()) {
+            assertThat(arca.generatedAdminPassword()).isEmpty();
+            assertThat(get(arca, "/api/v1/users/me", "admin", "configured secret").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void settingsComeFromTheFileAndTheEnvironmentWins() throws Exception {
+        Path file = dir.resolve("arca.yaml");
+        Files.writeString(file, "# comment\ndata-dir: /srv/arca\nhttp-port: 9000\nsecure-cookies: \"true\"\n");
+        ArcaConfig config = ArcaConfig.load(file, Map.of("ARCA_HTTP_PORT", "9100"));
+        assertThat(config.dataDir()).isEqualTo(Path.of("/srv/arca"));
+        assertThat(config.intValue(ArcaConfig.Key.HTTP_PORT)).isEqualTo(9100);
+        assertThat(config.get(ArcaConfig.Key.SECURE_COOKIES)).isEqualTo("true");
+        assertThat(ArcaConfig.load(null, Map.of()).get(ArcaConfig.Key.DATA_DIR)).isEqualTo("./arca-data");
+
+        Files.writeString(file, "htp-port: 1\n");
+        assertThatThrownBy(() -> ArcaConfig.load(file, Map.of())).hasMessageContaining("unknown setting 'htp-port'");
+        assertThatThrownBy(() -> ArcaConfig.load(null, Map.of("ARCA_HTTP_PORT", "eighty")).intValue(ArcaConfig.Key.HTTP_PORT))
+                .hasMessageContaining("ARCA_HTTP_PORT");
+    }
+
+    private static HttpResponse<String> get(Arca arca, String path, String login, String password) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + arca.httpPort() + path));
+        if (login != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((login + ":" + password).getBytes()));
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
