@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "arca", mixinStandardHelpOptions = true, version = "Arca 0.1",
         description = "Research imaging repository: web portal, REST API and more in one process.",
         subcommands = {Launcher.Serve.class, Launcher.UserCommands.class, Launcher.TokenCommands.class,
-                Launcher.Verify.class, Launcher.Gc.class, Launcher.AuditCommands.class, Launcher.DicomTools.class})
+                Launcher.Verify.class, Launcher.Gc.class, Launcher.AuditCommands.class, Launcher.DicomTools.class, Bench.class})
 public final class Launcher {
 
     @Option(names = "--config", description = "Configuration file (flat YAML or properties)", scope = CommandLine.ScopeType.INHERIT)
