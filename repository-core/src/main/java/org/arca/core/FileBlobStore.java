@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 public final class FileBlobStore implements BlobStore {
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final int BUFFER = 1 << 20;
+    private static final int BUFFER = 4 << 20;
 
     private final Path root;
     private final Path tmp;
@@ -53,24 +53,23 @@ public final class FileBlobStore implements BlobStore {
         Path temp = null;
         try {
             temp = Files.createTempFile(tmp, "upload-", ".part");
-            MessageDigest digest = sha256();
             long total = 0;
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                byte[] buffer = new byte[BUFFER];
-                ByteBuffer wrapped = ByteBuffer.wrap(buffer);
-                int n;
-                while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
+            String sha;
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
+                 PipelinedFileSink sink = new PipelinedFileSink(out, sha256(), BUFFER)) {
+                while (true) {
+                    byte[] buffer = sink.buffer();
+                    int n = in.readNBytes(buffer, 0, buffer.length);
+                    if (n == 0) {
+                        break;
+                    }
                     total += n;
                     if (total > maxBytes || (expectedLength >= 0 && total > expectedLength)) {
                         throw new ArcaException(ArcaException.Kind.TOO_LARGE, "too_large",
                                 "The upload is larger than " + (expectedLength >= 0 && expectedLength < maxBytes
                                         ? "its declared length" : "the limit of " + maxBytes + " bytes") + ".");
                     }
-                    digest.update(buffer, 0, n);
-                    wrapped.clear().limit(n);
-                    while (wrapped.hasRemaining()) {
-                        out.write(wrapped);
-                    }
+                    sink.submit(buffer, n);
                     if (n < buffer.length) {
                         break;
                     }
@@ -79,9 +78,12 @@ public final class FileBlobStore implements BlobStore {
                     throw new ArcaException(ArcaException.Kind.INCOMPLETE, "incomplete_upload",
                             "The upload ended after " + total + " of " + expectedLength + " bytes; nothing was stored.");
                 }
-                out.force(true);
+                sha = sink.finish();
+                if (!Files.exists(path(sha))) {
+                    // Bytes already stored need no second fsync: this copy is dropped in place().
+                    out.force(true);
+                }
             }
-            String sha = HexFormat.of().formatHex(digest.digest());
             Blob blob = place(temp, sha, total);
             temp = null;
             return blob;

@@ -211,6 +211,17 @@ class RestApiTest {
         HttpTestClient.Response big = alice.putBytes("/api/v1/folders/" + project + "/files/big.bin", new byte[10_000_001], null);
         assertThat(big.status()).isEqualTo(413);
 
+        // A client that announces 10 GB is answered before it sends a byte of the body.
+        try (Socket socket = new Socket("127.0.0.1", server.web().port())) {
+            String auth = java.util.Base64.getEncoder().encodeToString(("alice:" + TestRepository.PASSWORD).getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().write(("PUT /api/v1/folders/" + project + "/files/huge.bin HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Basic " + auth + "\r\nContent-Length: 10737418240\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(status).isEqualTo("HTTP/1.1 413");
+        }
+
         // A client that announces 1 MB, sends 1 KB and hangs up.
         try (Socket socket = new Socket("127.0.0.1", server.web().port())) {
             OutputStream out = socket.getOutputStream();
