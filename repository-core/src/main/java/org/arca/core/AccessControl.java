@@ -60,6 +60,29 @@ public final class AccessControl {
     }
 
     /**
+     * The caller's level on a folder and on each of its ancestors, from one query: the grants along the
+     * chain, accumulated from the collection down.
+     */
+    Map<String, AccessLevel> levelsAlongPath(DSLContext dsl, Caller caller, String folderId) {
+        List<Record> chain = dsl.select(Ancestors.ANCESTOR_ID, Ancestors.DEPTH, max(Acl.LEVEL).as("lvl")).from(Ancestors.T)
+                .leftJoin(Acl.T).on(Acl.FOLDER_ID.eq(Ancestors.ANCESTOR_ID)).and(grantedTo(caller))
+                .where(Ancestors.FOLDER_ID.eq(folderId))
+                .groupBy(Ancestors.ANCESTOR_ID, Ancestors.DEPTH)
+                .orderBy(Ancestors.DEPTH.desc())
+                .fetch().stream().map(r -> (Record) r).toList();
+        Map<String, AccessLevel> levels = new HashMap<>();
+        AccessLevel running = caller.isAdmin() ? AccessLevel.ADMIN : AccessLevel.NONE;
+        for (Record r : chain) {
+            Integer rank = r.get("lvl", Integer.class);
+            if (rank != null) {
+                running = AccessLevel.max(running, AccessLevel.ofRank(rank));
+            }
+            levels.put(r.get(Ancestors.ANCESTOR_ID), running);
+        }
+        return levels;
+    }
+
+    /**
      * Levels on many folders at once, given the level every one of them inherits from a common parent:
      * one query for the grants placed on the folders themselves.
      */

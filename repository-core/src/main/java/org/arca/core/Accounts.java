@@ -163,14 +163,16 @@ public final class Accounts {
             requireAdmin(caller);
         }
         db.inTransaction(tx -> {
-            var update = tx.update(Users.T).set(Users.ID, user.id());
+            Map<org.jooq.Field<?>, Object> changes = new java.util.HashMap<>();
             if (displayName != null) {
-                update = update.set(Users.DISPLAY_NAME, Names.requireText(displayName, "display_name", 255));
+                changes.put(Users.DISPLAY_NAME, Names.requireText(displayName, "display_name", 255));
             }
             if (email != null) {
-                update = update.set(Users.EMAIL, Names.requireText(email, "email", 320));
+                changes.put(Users.EMAIL, Names.requireText(email, "email", 320));
             }
-            update.where(Users.ID.eq(user.id())).execute();
+            if (!changes.isEmpty()) {
+                tx.update(Users.T).set(changes).where(Users.ID.eq(user.id())).execute();
+            }
             if (roles != null) {
                 tx.deleteFrom(UserRoles.T).where(UserRoles.USER_ID.eq(user.id())).execute();
                 for (Role role : roles) {

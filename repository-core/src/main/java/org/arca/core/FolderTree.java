@@ -114,16 +114,15 @@ public final class FolderTree {
         return folder(row(dsl, id), level);
     }
 
-    /** The readable ancestors of a folder, collection first, not including the folder itself. */
+    /** The readable ancestors of a folder, collection first, not including the folder itself. Two queries. */
     public List<Folder> ancestors(Caller caller, String id) {
         DSLContext dsl = db.dsl();
         access.require(dsl, caller, id, AccessLevel.READ);
-        List<Record> rows = dsl.select(Folders.ALL).from(Ancestors.T).join(Folders.T).on(Folders.ID.eq(Ancestors.ANCESTOR_ID))
-                .where(Ancestors.FOLDER_ID.eq(id)).and(Ancestors.DEPTH.gt(0)).orderBy(Ancestors.DEPTH.desc())
-                .fetch().stream().map(r -> (Record) r).toList();
+        Map<String, AccessLevel> levels = access.levelsAlongPath(dsl, caller, id);
         List<Folder> result = new ArrayList<>();
-        for (Record r : rows) {
-            AccessLevel level = access.levelOn(dsl, caller, r.get(Folders.ID));
+        for (Record r : dsl.select(Folders.ALL).from(Ancestors.T).join(Folders.T).on(Folders.ID.eq(Ancestors.ANCESTOR_ID))
+                .where(Ancestors.FOLDER_ID.eq(id)).and(Ancestors.DEPTH.gt(0)).orderBy(Ancestors.DEPTH.desc()).fetch()) {
+            AccessLevel level = levels.getOrDefault(r.get(Folders.ID), AccessLevel.NONE);
             if (level != AccessLevel.NONE) {
                 result.add(folder(r, level));
             }

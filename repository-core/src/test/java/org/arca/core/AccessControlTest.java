@@ -66,6 +66,9 @@ class AccessControlTest {
                 .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.NOT_FOUND));
         assertThat(folders.sharedWithMe(bob)).extracting(Folder::id).contains(shared.id()).doesNotContain(deep.id());
         assertThat(folders.collections(bob)).extracting(Folder::id).doesNotContain(project.id());
+        assertThat(folders.ancestors(bob, deep.id())).extracting(Folder::name).containsExactly("shared");
+        assertThat(folders.ancestors(owner, deep.id())).extracting(Folder::access)
+                .containsExactly(AccessLevel.ADMIN, AccessLevel.ADMIN);
     }
 
     @Test
