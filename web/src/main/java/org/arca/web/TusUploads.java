@@ -41,7 +41,9 @@ final class TusUploads {
         this.repo = repo;
         this.storage = storage;
         try {
-            Files.createDirectories(storage);
+            // tus-java-server's cleanup lists these folders and fails while they do not exist yet.
+            Files.createDirectories(storage.resolve("uploads"));
+            Files.createDirectories(storage.resolve("locks"));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -131,7 +133,7 @@ final class TusUploads {
     void cleanup() {
         try {
             tus.cleanup();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn("cleaning up expired uploads failed", e);
         }
     }
