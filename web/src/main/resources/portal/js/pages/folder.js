@@ -280,6 +280,7 @@ class UploadRow {
   }
 
   progress(sent, total, note) {
+    if (note === 'Resuming') this.el.dataset.resumedFrom = String(sent);
     this.bar.value = sent;
     const percent = total ? Math.floor((sent / total) * 100) : 100;
     this.status.textContent = note ? `${note} · ${percent}%` : `${percent}%`;
