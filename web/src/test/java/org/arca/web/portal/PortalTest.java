@@ -261,7 +261,7 @@ class PortalTest {
 
     @Test
     @Order(6)
-    void aNewcomerRegistersAndAnAdministratorApproves() {
+    void aNewcomerRegistersAndAnAdministratorApproves() throws IOException {
         signOut();
         signIn("root", PASSWORD);
         waitFor("admin nav", () -> exists("[data-testid=nav-admin]") ? true : null);
@@ -302,6 +302,41 @@ class PortalTest {
         signOut();
         signIn("dana", "dana's long password");
         assertThat(waitFor("who am I", () -> visibleText("[data-testid=whoami]"))).isEqualTo("Dana Research");
+        screenshot("portal-home.png");
+    }
+
+    @Test
+    @Order(7)
+    void aUserManagesTheirTokensAndPassword() throws IOException {
+        click("[data-testid=nav-account]");
+        waitFor("account page", () -> exists("[data-testid=token-form]") ? true : null);
+        type("#token-name", "nightly sync");
+        type("#token-days", "30");
+        click("[data-testid=token-create]");
+        String secret = waitFor("token secret", () -> visibleText("[data-testid=token-secret]"));
+        assertThat(new HttpTestClient(server.base()).bearer(secret).get("/api/v1/users/me").json().get("login").asText())
+                .isEqualTo("dana");
+        waitFor("token row", () -> exists("tr[data-testid=token-row][data-name='nightly sync'][data-state=active]") ? true : null);
+        screenshot("portal-account.png");
+
+        click("tr[data-name='nightly sync'] [data-testid=token-revoke]");
+        click("[data-testid=confirm-dialog] [data-testid=dialog-submit]");
+        waitFor("token revoked", () -> exists("tr[data-testid=token-row][data-name='nightly sync'][data-state=revoked]") ? true : null);
+        assertThat(new HttpTestClient(server.base()).bearer(secret).get("/api/v1/users/me").status()).isEqualTo(401);
+
+        type("#pw-current", "not my password");
+        type("#pw-new", "a brand new passphrase");
+        type("#pw-repeat", "a brand new passphrase");
+        click("[data-testid=password-submit]");
+        assertThat(waitFor("wrong current password", () -> visibleText("[data-testid=password-error]"))).isNotBlank();
+        type("#pw-current", "dana's long password");
+        type("#pw-new", "a brand new passphrase");
+        type("#pw-repeat", "a brand new passphrase");
+        click("[data-testid=password-submit]");
+        waitFor("password changed", () -> texts("[data-testid=notice-success]").stream()
+                .anyMatch(t -> t.contains("password was changed")) ? true : null);
+        assertThat(new HttpTestClient(server.base()).basic("dana", "a brand new passphrase").get("/api/v1/users/me").status())
+                .isEqualTo(200);
     }
 
     // ---- page helpers ----
