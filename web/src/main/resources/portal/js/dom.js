@@ -16,6 +16,8 @@ export function h(tag, attrs, ...children) {
       el.className = value;
     } else if (key === 'text') {
       el.textContent = value;
+    } else if (key === 'value' && el instanceof HTMLInputElement) {
+      el.setAttribute('value', value); // also the default, so form.reset() returns to it
     } else if (key === 'value' || key === 'checked' || key === 'selected') {
       el[key] = value;
     } else {

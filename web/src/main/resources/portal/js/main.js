@@ -2,7 +2,7 @@
 // no fallback route. Each page module exports render(ctx) and draws into <main>.
 import { get, post, whenSessionLost } from './api.js';
 import { h, replace } from './dom.js';
-import { notify } from './ui.js';
+import { notify, clearNotices } from './ui.js';
 import * as signin from './pages/signin.js';
 import * as home from './pages/home.js';
 import * as folder from './pages/folder.js';
@@ -96,6 +96,7 @@ async function route() {
 function signedIn(user) {
   session.me = user;
   localStorage.setItem(SIGNED_IN_HINT, '1');
+  clearNotices();
   const target = afterSignIn ?? '#/';
   afterSignIn = null;
   navigate(target);
@@ -109,6 +110,7 @@ async function signOut() {
   }
   session.me = null;
   localStorage.removeItem(SIGNED_IN_HINT);
+  clearNotices();
   navigate('#/signin');
 }
 

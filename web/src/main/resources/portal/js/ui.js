@@ -13,6 +13,11 @@ export function notify(message, kind = 'info') {
   return note;
 }
 
+/** Removes every notice: what one person did must not show to the next one signing in here. */
+export function clearNotices() {
+  document.getElementById('notices').replaceChildren();
+}
+
 /** Puts an error sentence in an inline error element (role=alert), or clears it. */
 export function showError(el, error) {
   replace(el, error ? (error.message ?? String(error)) : '');

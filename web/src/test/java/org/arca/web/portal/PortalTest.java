@@ -230,6 +230,31 @@ class PortalTest {
 
     @Test
     @Order(5)
+    void aBigFolderIsShownAPageAtATime() {
+        HttpTestClient alice = server.as("alice");
+        String paris = null;
+        for (JsonNode f : alice.get("/api/v1/folders/" + collectionId + "/children").json().get("folders")) {
+            if (f.get("name").asText().equals("Site Paris")) {
+                paris = f.get("id").asText();
+            }
+        }
+        assertThat(paris).isNotNull();
+        for (int i = 1; i <= 53; i++) {
+            alice.putBytes("/api/v1/folders/" + paris + "/files/" + String.format("slice-%03d.dcm", i), new byte[] {(byte) i}, null);
+        }
+        open("/#/folders/" + paris);
+        waitForTitle("Site Paris");
+        assertThat(text("[data-testid=page-status]")).startsWith("1–50 of 53");
+        assertThat(rowNames()).hasSize(50).startsWith("slice-001.dcm");
+        click("[data-testid=page-next]");
+        waitFor("second page", () -> rowNames().equals(List.of("slice-051.dcm", "slice-052.dcm", "slice-053.dcm")) ? true : null);
+        assertThat(text("[data-testid=page-status]")).startsWith("51–53 of 53");
+        click("[data-testid=page-prev]");
+        waitFor("first page again", () -> rowNames().size() == 50 ? true : null);
+    }
+
+    @Test
+    @Order(6)
     void theColleagueSeesExactlyWhatWasSharedAndDownloadsIt() {
         signOut();
         signIn("bob", PASSWORD);
@@ -260,7 +285,7 @@ class PortalTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aNewcomerRegistersAndAnAdministratorApproves() throws IOException {
         signOut();
         signIn("root", PASSWORD);
@@ -294,6 +319,7 @@ class PortalTest {
         open("/#/admin/registrations");
         waitFor("pending row", () -> exists("tr[data-testid=pending-row][data-login=dana]") ? true : null);
         assertThat(text("tr[data-login=dana]")).contains("Dana Research").contains("Lyon University Hospital");
+        screenshot("portal-admin.png");
         click("tr[data-login=dana] [data-testid=pending-approve]");
         waitFor("no more pending", () -> exists("[data-testid=pending-empty]") ? true : null);
         click("[data-testid=tab-users]");
@@ -306,7 +332,7 @@ class PortalTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aUserManagesTheirTokensAndPassword() throws IOException {
         click("[data-testid=nav-account]");
         waitFor("account page", () -> exists("[data-testid=token-form]") ? true : null);
