@@ -153,6 +153,18 @@ class PortalTest {
 
         String itemId = attr("tr[data-name='report.txt']", "data-id");
         assertThat(server.as("alice").get("/api/v1/items/" + itemId + "/content").body()).isEqualTo(report);
+
+        // WebDriver cannot drag a file from the desktop; a drop event carrying a file is what the page receives.
+        js("""
+                const transfer = new DataTransfer();
+                transfer.items.add(new File(['dropped notes'], 'dropped-notes.txt', {type: 'text/plain'}));
+                document.querySelector('[data-testid=dropzone]')
+                    .dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+                """);
+        waitFor("dropped file uploaded", () -> exists("[data-testid=upload-row][data-name='dropped-notes.txt'][data-state=done]") ? true : null);
+        waitFor("row for dropped file", () -> exists("tr[data-name='dropped-notes.txt']") ? true : null);
+        assertThat(server.as("alice").get("/api/v1/items/" + attr("tr[data-name='dropped-notes.txt']", "data-id") + "/content").text())
+                .isEqualTo("dropped notes");
     }
 
     @Test
@@ -265,7 +277,7 @@ class PortalTest {
         click("[data-testid=shared-list] [data-testid=folder-link]");
         waitForTitle("Site Lyon");
         waitFor("rows", () -> exists("tr[data-name='report.txt']") ? true : null);
-        assertThat(rowNames()).containsExactly("report.txt", "scan.bin", "series.bin");
+        assertThat(rowNames()).containsExactly("dropped-notes.txt", "report.txt", "scan.bin", "series.bin");
         assertThat(texts("[data-testid=breadcrumbs] li")).containsExactly("Collections", "Site Lyon");
         assertThat(text("[data-testid=access-badge]")).isEqualTo("Can view");
         assertThat(browser.findElements(By.cssSelector("[data-testid=dropzone], [data-testid=new-folder], [data-testid=share], [data-testid=row-delete]")))
@@ -322,6 +334,13 @@ class PortalTest {
         screenshot("portal-admin.png");
         click("tr[data-login=dana] [data-testid=pending-approve]");
         waitFor("no more pending", () -> exists("[data-testid=pending-empty]") ? true : null);
+        click("[data-testid=tab-groups]");
+        type("#new-group-name", "cardiology");
+        click("[data-testid=create-group-submit]");
+        type("[data-testid=group-card][data-name=cardiology] [data-testid=member-login]", "dana");
+        click("[data-testid=group-card][data-name=cardiology] [data-testid=member-add]");
+        waitFor("dana in cardiology", () -> exists("[data-testid=group-card][data-name=cardiology] [data-testid=member][data-login=dana]") ? true : null);
+
         click("[data-testid=tab-users]");
         assertThat(waitFor("dana active", () -> visibleText("tr[data-login=dana] [data-testid=user-status]"))).isEqualTo("active");
 
