@@ -117,8 +117,16 @@ final class AccountApi {
         String login = ctx.pathParam("login");
         ObjectNode body = Json.body(ctx);
         if (!caller.isAdmin()) {
-            // Someone holding a stolen session must not be able to lock the owner out.
-            repo.authentication().password(caller.login(), Json.requiredText(body, "currentPassword"));
+            // Someone holding a stolen session must not be able to lock the owner out. A wrong current password
+            // is the caller's mistake in a form, not a failed sign-in of the request: 403, not 401.
+            try {
+                repo.authentication().password(caller.login(), Json.requiredText(body, "currentPassword"));
+            } catch (ArcaException e) {
+                if (e.kind() != ArcaException.Kind.UNAUTHORIZED) {
+                    throw e;
+                }
+                throw new ArcaException(ArcaException.Kind.FORBIDDEN, "wrong_current_password", "The current password is wrong.");
+            }
         }
         repo.accounts().setPassword(caller, login, Json.requiredText(body, "password"));
         ctx.status(204);

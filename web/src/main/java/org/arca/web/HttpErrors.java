@@ -36,7 +36,9 @@ final class HttpErrors {
 
     static void arca(ArcaException e, Context ctx) {
         int status = status(e.kind());
-        if (status == 401 && !ctx.path().startsWith("/api/v1/auth/")) {
+        // The Basic challenge is for tools. Pages' own requests (X-Requested-With) must get the 401 back:
+        // with the challenge, browsers hold the request for a password box of their own.
+        if (status == 401 && !ctx.path().startsWith("/api/v1/auth/") && ctx.header("X-Requested-With") == null) {
             ctx.header("WWW-Authenticate", "Basic realm=\"Arca\", charset=\"UTF-8\"");
         }
         if (status == 429) {

@@ -49,10 +49,6 @@ function passwordCard(me) {
     }
     try {
       await busy(submit, async () => {
-        // Checked through /auth/login first: a wrong currentPassword on the password route answers 401 with a
-        // Basic challenge, and Chromium then holds the request for a native password box instead of
-        // returning it to the page. Remove once the server leaves the challenge out for portal requests.
-        await post('/auth/login', { login: me.login, password: currentPassword });
         await put(`/users/${seg(me.login)}/password`, { currentPassword, password });
       });
       form.reset();

@@ -373,7 +373,7 @@ class PortalTest {
         type("#pw-new", "a brand new passphrase");
         type("#pw-repeat", "a brand new passphrase");
         click("[data-testid=password-submit]");
-        assertThat(waitFor("wrong current password", () -> visibleText("[data-testid=password-error]"))).isNotBlank();
+        assertThat(waitFor("wrong current password", () -> visibleText("[data-testid=password-error]"))).contains("current password is wrong");
         type("#pw-current", "dana's long password");
         type("#pw-new", "a brand new passphrase");
         type("#pw-repeat", "a brand new passphrase");
