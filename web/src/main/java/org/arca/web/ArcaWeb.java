@@ -58,7 +58,7 @@ public final class ArcaWeb implements AutoCloseable {
             cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = config.maxJsonBytes();
             cfg.startup.showJavalinBanner = false;
-            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/portal";

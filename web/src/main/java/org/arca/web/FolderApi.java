@@ -94,7 +94,7 @@ final class FolderApi {
         int limit = intParam(ctx, "limit", 100);
         int offset = intParam(ctx, "offset", 0);
         Children children = repo.folders().children(Callers.of(ctx), ctx.pathParam("id"), limit, offset);
-        ctx.json(children);
+        Json.stream(ctx, children);
     }
 
     private void updateFolder(Context ctx) {
