@@ -263,9 +263,4 @@ public final class AccessControl {
         }
         return roots;
     }
-
-    static Condition isAncestorOf(String ancestorId, org.jooq.Field<String> folderId) {
-        return DSL.exists(DSL.selectOne().from(Ancestors.T)
-                .where(Ancestors.FOLDER_ID.eq(folderId)).and(Ancestors.ANCESTOR_ID.eq(ancestorId)));
-    }
 }

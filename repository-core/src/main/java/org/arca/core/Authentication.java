@@ -28,10 +28,6 @@ public final class Authentication {
     public record Issued<T>(String secret, T value) {
     }
 
-    /** A session as the web layer needs it. */
-    public record Session(String userId, Instant expiresAt) {
-    }
-
     private static final String TOKEN_PREFIX = "arca_";
     private static final Duration VERIFIED_PASSWORD_TTL = Duration.ofMinutes(2);
 

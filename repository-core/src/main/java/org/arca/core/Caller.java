@@ -19,10 +19,6 @@ public record Caller(String userId, String login, Set<String> groupIds, Set<Role
         roles = Set.copyOf(roles);
     }
 
-    public boolean isAnonymous() {
-        return userId == null && !isAdmin();
-    }
-
     public boolean signedIn() {
         return userId != null;
     }

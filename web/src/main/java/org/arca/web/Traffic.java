@@ -38,10 +38,6 @@ final class Traffic {
         };
     }
 
-    void countIn(long bytes) {
-        received.increment(bytes);
-    }
-
     void countOut(long bytes) {
         sent.increment(bytes);
     }

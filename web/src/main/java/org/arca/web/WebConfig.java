@@ -15,8 +15,4 @@ public record WebConfig(String host, int port, long maxJsonBytes, boolean secure
     public WebConfig withHost(String newHost) {
         return new WebConfig(newHost, port, maxJsonBytes, secureCookies, tusDir);
     }
-
-    public WebConfig withSecureCookies(boolean secure) {
-        return new WebConfig(host, port, maxJsonBytes, secure, tusDir);
-    }
 }
