@@ -272,7 +272,7 @@ final class JsonDatasetReader {
                     default -> throw new IllegalStateException(vr.name());
                 }
             } catch (NumberFormatException e) {
-                throw error("'" + text + "' is not a valid " + vr + " value", tag);
+                throw error("a value is not a valid " + vr + " value", tag);
             }
         }
         return bb.array();

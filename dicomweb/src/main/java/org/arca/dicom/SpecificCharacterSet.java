@@ -237,7 +237,7 @@ final class SpecificCharacterSet {
                 bb.get(out);
                 return out;
             } catch (CharacterCodingException e) {
-                throw new IllegalArgumentException("text not representable in " + terms + ": " + s, e);
+                throw new IllegalArgumentException("a value has characters not representable in " + terms, e);
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length() * 2);

@@ -8,6 +8,7 @@ import org.arca.core.Caller;
 import org.arca.core.Repository;
 import org.arca.core.RepositoryConfig;
 import org.arca.core.Role;
+import org.arca.dicomweb.DicomIndexer;
 import org.arca.web.ArcaWeb;
 import org.arca.web.WebConfig;
 
@@ -104,9 +105,19 @@ public final class Arca implements AutoCloseable {
             return RepositoryConfig.defaults(dataDir).withDatabase(dbUrl, dbUser, dbPassword).withMaxUploadBytes(maxUploadBytes);
         }
 
-        /** Opens the repository only, for command-line maintenance. */
+        /**
+         * Opens the repository with the listeners every surface's writes must reach (the DICOM index), for
+         * serving and for command-line maintenance alike.
+         */
         public Repository openRepository() {
-            return Repository.open(repositoryConfig());
+            Repository repository = Repository.open(repositoryConfig());
+            try {
+                repository.items().addListener(new DicomIndexer(repository.database(), repository.blobs()));
+            } catch (RuntimeException e) {
+                repository.close();
+                throw e;
+            }
+            return repository;
         }
 
         /** Opens the repository, makes the first admin if there is none, and starts every surface. */

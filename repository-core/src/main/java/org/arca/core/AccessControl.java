@@ -132,6 +132,27 @@ public final class AccessControl {
         return levelOn(db.dsl(), caller, folderId);
     }
 
+    /**
+     * A condition for queries of other modules' tables (the DICOM index) that keeps only rows whose item
+     * the caller may read, so filtering happens inside the query and counts and paging stay right.
+     */
+    public Condition readableItem(Caller caller, org.jooq.Field<String> itemId) {
+        if (caller.isAdmin()) {
+            return DSL.noCondition();
+        }
+        return DSL.exists(DSL.selectOne().from(Tables.Items.T)
+                .join(Ancestors.T).on(Ancestors.FOLDER_ID.eq(Tables.Items.FOLDER_ID))
+                .join(Acl.T).on(Acl.FOLDER_ID.eq(Ancestors.ANCESTOR_ID))
+                .where(Tables.Items.ID.eq(itemId)).and(grantedTo(caller)));
+    }
+
+    /** A condition keeping rows whose item lies in the folder or anywhere below it. */
+    public Condition itemWithin(String folderId, org.jooq.Field<String> itemId) {
+        return DSL.exists(DSL.selectOne().from(Tables.Items.T)
+                .join(Ancestors.T).on(Ancestors.FOLDER_ID.eq(Tables.Items.FOLDER_ID))
+                .where(Tables.Items.ID.eq(itemId)).and(Ancestors.ANCESTOR_ID.eq(folderId)));
+    }
+
     /** A folder's ACL as the API shows it. */
     public record FolderAcl(List<AclEntry> entries, List<InheritedEntry> inherited) {
         public FolderAcl {

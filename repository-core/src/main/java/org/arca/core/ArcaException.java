@@ -17,6 +17,8 @@ public final class ArcaException extends RuntimeException {
         TOO_LARGE,
         INCOMPLETE,
         THROTTLED,
+        NOT_ACCEPTABLE,
+        UNSUPPORTED_MEDIA_TYPE,
         UNAVAILABLE
     }
 

@@ -97,6 +97,15 @@ public final class Database implements AutoCloseable {
         throw new IllegalArgumentException("Arca runs on H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql:...)");
     }
 
+    /**
+     * Migrates a module's own tables (the DICOM index, later the search and job tables) with their own
+     * history table, so each module versions its schema without colliding with the core's numbers.
+     */
+    public void migrate(String location, String historyTable) {
+        Flyway.configure().dataSource(dataSource).locations(location).table(historyTable)
+                .baselineOnMigrate(true).baselineVersion("0").load().migrate();
+    }
+
     public DSLContext dsl() {
         return dsl;
     }

@@ -48,6 +48,7 @@ public final class ArcaWeb implements AutoCloseable {
         all.addAll(new TransferApi(repo, traffic).routes());
         all.addAll(tus.routes());
         all.addAll(new AccountApi(repo, callers).routes());
+        all.addAll(new DicomWebApi(repo, new org.arca.dicomweb.DicomQueries(repo)).routes());
         all.addAll(new SystemApi(repo, metrics, this::routes).routes());
         this.routes = Collections.unmodifiableList(all);
         Gauge.builder("arca.blobstore.bytes", repo.blobs(), b -> b.storedBytes())
@@ -70,6 +71,7 @@ public final class ArcaWeb implements AutoCloseable {
                 rejectCrossSiteCookieWrites(ctx);
             });
             cfg.routes.before("/metrics", callers::resolve);
+            cfg.routes.before("/dicom-web/*", callers::resolve);
             cfg.routes.after(ctx -> finish(ctx));
             for (Route route : routes) {
                 cfg.routes.addHttpHandler(route.method(), route.path(), ctx -> {
@@ -80,7 +82,7 @@ public final class ArcaWeb implements AutoCloseable {
             cfg.routes.exception(ArcaException.class, HttpErrors::arca);
             cfg.routes.exception(Exception.class, HttpErrors::unexpected);
             cfg.routes.error(404, ctx -> {
-                if (ctx.path().startsWith("/api/") && ctx.result() == null) {
+                if ((ctx.path().startsWith("/api/") || ctx.path().startsWith("/dicom-web/")) && ctx.result() == null) {
                     HttpErrors.write(ctx, 404, "not_found", "There is no such route.");
                 }
             });

@@ -30,6 +30,8 @@ final class HttpErrors {
             case TOO_LARGE -> 413;
             case INCOMPLETE -> 400;
             case THROTTLED -> 429;
+            case NOT_ACCEPTABLE -> 406;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
             case UNAVAILABLE -> 503;
         };
     }

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every route against six callers: anonymous, signed in without a grant, READ, WRITE and ADMIN on the target
- * folder, and a global admin. Each cell runs on fresh data, so a DELETE in one cell cannot hide another's
- * answer. A route without a row fails the test: adding a route means deciding who may call it.
+ * folder, and a global admin. Each cell of a route that writes runs on fresh data, so a DELETE in one cell
+ * cannot hide another's answer. A route without a row fails the test: adding a route means deciding who may call it.
  */
 class AuthorizationMatrixTest {
 
@@ -49,6 +49,9 @@ class AuthorizationMatrixTest {
         final Folder sub;
         final String item;
         final int n = counter.incrementAndGet();
+        final String study = "1.2.826.0.1.3680043.10.77." + n;
+        final String series = study + ".1";
+        final String instance = series + ".1";
 
         Fixture() {
             var repo = server.repo();
@@ -56,6 +59,10 @@ class AuthorizationMatrixTest {
             folder = repo.folders().create(owner, collection.id(), "target", null);
             sub = repo.folders().create(owner, folder.id(), "sub", null);
             item = server.fixture().upload(owner, folder.id(), "item.txt", "content").id();
+            byte[] dicom = new org.arca.web.dicom.SyntheticInstance(study, series, instance, "Matrix^Test", "M" + n, "20260101", "CT", 1)
+                    .bytes();
+            repo.items().upload(owner, folder.id(), "instance.dcm", "application/dicom", new java.io.ByteArrayInputStream(dicom),
+                    dicom.length, false);
             repo.access().setAcl(owner, folder.id(), List.of(new AclEntry("user:reader", AccessLevel.READ),
                     new AclEntry("user:writer", AccessLevel.WRITE), new AclEntry("user:folderadmin", AccessLevel.ADMIN)));
         }
@@ -180,6 +187,35 @@ class AuthorizationMatrixTest {
         row("GET /api/v1/openapi.json", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/openapi.json"));
         row("GET /api/v1/audit", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit"));
         row("GET /api/v1/audit/verify", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit/verify"));
+        dicomWebRows("/dicom-web", false);
+        dicomWebRows("/dicom-web/folders/{folder}", true);
+    }
+
+    /** DICOMweb answers searches with what the caller may read (so 200 for all) and retrievals with 404 when hidden. */
+    static void dicomWebRows(String root, boolean scoped) {
+        String search = scoped ? "404 404 200 200 200 200" : "200 200 200 200 200 200";
+        String fetch = "404 404 200 200 200 200";
+        Function<Fixture, String> base = f -> scoped ? "/dicom-web/folders/" + f.folder.id() : "/dicom-web";
+        row("GET " + root + "/studies", search, f -> Call.of("GET", base.apply(f) + "/studies"));
+        row("GET " + root + "/series", search, f -> Call.of("GET", base.apply(f) + "/series"));
+        row("GET " + root + "/instances", search, f -> Call.of("GET", base.apply(f) + "/instances"));
+        row("GET " + root + "/studies/{study}/series", search, f -> Call.of("GET", base.apply(f) + "/studies/" + f.study + "/series"));
+        row("GET " + root + "/studies/{study}/instances", search,
+                f -> Call.of("GET", base.apply(f) + "/studies/" + f.study + "/instances"));
+        row("GET " + root + "/studies/{study}/series/{series}/instances", search,
+                f -> Call.of("GET", base.apply(f) + "/studies/" + f.study + "/series/" + f.series + "/instances"));
+        row("GET " + root + "/studies/{study}", fetch, f -> Call.of("GET", base.apply(f) + "/studies/" + f.study));
+        row("GET " + root + "/studies/{study}/series/{series}", fetch,
+                f -> Call.of("GET", base.apply(f) + "/studies/" + f.study + "/series/" + f.series));
+        row("GET " + root + "/studies/{study}/series/{series}/instances/{instance}", fetch,
+                f -> Call.of("GET", base.apply(f) + "/studies/" + f.study + "/series/" + f.series + "/instances/" + f.instance));
+        row("GET " + root + "/studies/{study}/metadata", fetch, f -> Call.of("GET", base.apply(f) + "/studies/" + f.study + "/metadata"));
+        row("GET " + root + "/studies/{study}/series/{series}/metadata", fetch,
+                f -> Call.of("GET", base.apply(f) + "/studies/" + f.study + "/series/" + f.series + "/metadata"));
+        row("GET " + root + "/studies/{study}/series/{series}/instances/{instance}/metadata", fetch, f -> Call.of("GET",
+                base.apply(f) + "/studies/" + f.study + "/series/" + f.series + "/instances/" + f.instance + "/metadata"));
+        row("GET " + root + "/studies/{study}/series/{series}/instances/{instance}/bulkdata/<path>", fetch, f -> Call.of("GET",
+                base.apply(f) + "/studies/" + f.study + "/series/" + f.series + "/instances/" + f.instance + "/bulkdata/7FE00010"));
     }
 
     static String tusMetadata(String folderId, String name) {
@@ -215,8 +251,11 @@ class AuthorizationMatrixTest {
         List<String> mismatches = new ArrayList<>();
         for (var entry : TABLE.entrySet()) {
             String[] expected = entry.getValue().expected().split(" ");
+            // Reads change nothing, so one fixture serves all six callers of a GET or HEAD row.
+            boolean reads = entry.getKey().startsWith("GET ") || entry.getKey().startsWith("HEAD ");
+            Fixture shared = reads ? new Fixture() : null;
             for (int i = 0; i < CALLERS.length; i++) {
-                Call call = entry.getValue().call().apply(new Fixture());
+                Call call = entry.getValue().call().apply(reads ? shared : new Fixture());
                 HttpTestClient client = CALLERS[i].equals("anonymous") ? server.anonymous() : server.as(CALLERS[i]);
                 call.headers().forEach(client::header);
                 HttpTestClient.Response response = client.send(call.method(), call.path(),

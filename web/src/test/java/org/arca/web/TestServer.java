@@ -18,6 +18,9 @@ public final class TestServer implements AutoCloseable {
 
     public TestServer(TestDatabases.Kind kind, UnaryOperator<RepositoryConfig> tweak) {
         repository = new TestRepository(kind, tweak);
+        // As Arca.builder() wires it: the DICOM index hears of every item.
+        repository.repo().items().addListener(new org.arca.dicomweb.DicomIndexer(repository.repo().database(),
+                repository.repo().blobs()));
         web = new ArcaWeb(repository.repo(), WebConfig.defaults(repository.dataDir(), 0).withHost("127.0.0.1")).start();
     }
 

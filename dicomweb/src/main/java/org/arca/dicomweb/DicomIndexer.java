@@ -1,0 +1,147 @@
+package org.arca.dicomweb;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.Normalizer;
+import java.util.Arrays;
+import java.util.Locale;
+import org.arca.core.Database;
+import org.arca.core.Item;
+import org.arca.core.ItemListener;
+import org.arca.core.StoredFile;
+import org.arca.dicom.Attributes;
+import org.arca.dicom.DicomFile;
+import org.arca.dicom.DicomFormatException;
+import org.arca.dicom.DicomReader;
+import org.arca.dicom.Tag;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the DICOM index in step with the repository: every item committed through any surface whose
+ * file is a DICOM Part 10 file is parsed up to (not including) its pixel data and indexed; deleted items
+ * leave the index with their rows. Malformed DICOM is logged (without its contents) and not indexed.
+ */
+public final class DicomIndexer implements ItemListener {
+    private static final Logger LOG = LoggerFactory.getLogger(DicomIndexer.class);
+    private static final int BEFORE_PIXEL_DATA = Tag.PixelData - 1;
+    private static final int BODY_PART_EXAMINED = 0x00180015;
+    private static final int SERIES_DATE = 0x00080021;
+
+    private final Database db;
+    private final org.arca.core.BlobStore blobs;
+
+    public DicomIndexer(Database db, org.arca.core.BlobStore blobs) {
+        this.db = db;
+        this.blobs = blobs;
+        db.migrate("classpath:db/dicom", "flyway_history_dicom");
+    }
+
+    @Override
+    public void itemChanged(ItemEvent event) {
+        if (event.change() == Change.DELETED) {
+            db.dsl().deleteFrom(IndexTable.T).where(IndexTable.ITEM_ID.eq(event.item().id())).execute();
+            return;
+        }
+        index(event.item());
+    }
+
+    /** Indexes an item if its file is DICOM; returns whether it was. */
+    public boolean index(Item item) {
+        if (item.files().size() != 1) {
+            return false;
+        }
+        StoredFile file = item.primaryFile();
+        Path path = blobs.path(file.sha256());
+        try {
+            if (!isPart10(path)) {
+                return false;
+            }
+            DicomFile dicom = DicomReader.read(path, DicomReader.Options.DEFAULT.withStopAfter(BEFORE_PIXEL_DATA));
+            store(db.dsl(), item, file, dicom);
+            return true;
+        } catch (DicomFormatException e) {
+            LOG.warn("item {} looks like DICOM but is malformed ({}); not indexed", item.id(), e.getMessage());
+            return false;
+        } catch (IOException e) {
+            LOG.warn("item {} could not be read for the DICOM index", item.id(), e);
+            return false;
+        }
+    }
+
+    /** Part 10 files carry "DICM" after a 128-byte preamble. */
+    static boolean isPart10(Path path) throws IOException {
+        if (Files.size(path) < 132) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] head = in.readNBytes(132);
+            return Arrays.equals(head, 128, 132, new byte[] {'D', 'I', 'C', 'M'}, 0, 4);
+        }
+    }
+
+    private static void store(DSLContext dsl, Item item, StoredFile file, DicomFile dicom) {
+        Attributes ds = dicom.dataset();
+        String sop = ds.getString(Tag.SOPInstanceUID, null);
+        String study = ds.getString(Tag.StudyInstanceUID, null);
+        String series = ds.getString(Tag.SeriesInstanceUID, null);
+        if (sop == null || study == null || series == null) {
+            LOG.warn("item {} is DICOM without study, series or instance UID; not indexed", item.id());
+            return;
+        }
+        String name = ds.getString(Tag.PatientName, null);
+        dsl.deleteFrom(IndexTable.T).where(IndexTable.ITEM_ID.eq(item.id())).execute();
+        dsl.insertInto(IndexTable.T)
+                .set(IndexTable.ITEM_ID, item.id()).set(IndexTable.FILE_ID, file.id()).set(IndexTable.SHA256, file.sha256())
+                .set(IndexTable.SIZE, file.size()).set(IndexTable.TRANSFER_SYNTAX, dicom.transferSyntax().uid())
+                .set(IndexTable.SOP_INSTANCE_UID, sop).set(IndexTable.SOP_CLASS_UID, ds.getString(Tag.SOPClassUID, ""))
+                .set(IndexTable.STUDY_UID, study).set(IndexTable.SERIES_UID, series)
+                .set(IndexTable.PATIENT_ID, cut(ds.getString(Tag.PatientID, null), 64))
+                .set(IndexTable.PATIENT_NAME, cut(name, 324))
+                .set(IndexTable.PATIENT_NAME_FUZZY, cut(fuzzy(name), 324))
+                .set(IndexTable.PATIENT_BIRTH_DATE, cut(ds.getString(Tag.PatientBirthDate, null), 8))
+                .set(IndexTable.PATIENT_SEX, cut(ds.getString(Tag.PatientSex, null), 16))
+                .set(IndexTable.STUDY_DATE, cut(ds.getString(Tag.StudyDate, null), 8))
+                .set(IndexTable.STUDY_TIME, cut(ds.getString(Tag.StudyTime, null), 16))
+                .set(IndexTable.ACCESSION_NUMBER, cut(ds.getString(Tag.AccessionNumber, null), 16))
+                .set(IndexTable.STUDY_ID, cut(ds.getString(Tag.StudyID, null), 16))
+                .set(IndexTable.STUDY_DESCRIPTION, cut(ds.getString(Tag.StudyDescription, null), 64))
+                .set(IndexTable.REFERRING_PHYSICIAN, cut(ds.getString(Tag.ReferringPhysicianName, null), 324))
+                .set(IndexTable.MODALITY, cut(ds.getString(Tag.Modality, null), 16))
+                .set(IndexTable.SERIES_NUMBER, integer(ds, Tag.SeriesNumber))
+                .set(IndexTable.SERIES_DESCRIPTION, cut(ds.getString(Tag.SeriesDescription, null), 64))
+                .set(IndexTable.SERIES_DATE, cut(ds.getString(SERIES_DATE, null), 8))
+                .set(IndexTable.BODY_PART, cut(ds.getString(BODY_PART_EXAMINED, null), 16))
+                .set(IndexTable.INSTANCE_NUMBER, integer(ds, Tag.InstanceNumber))
+                .set(IndexTable.ROWS, integer(ds, Tag.Rows))
+                .set(IndexTable.COLUMNS, integer(ds, Tag.Columns))
+                .set(IndexTable.FRAMES, integer(ds, Tag.NumberOfFrames))
+                .set(IndexTable.BITS_ALLOCATED, integer(ds, Tag.BitsAllocated))
+                .execute();
+    }
+
+    private static Integer integer(Attributes ds, int tag) {
+        try {
+            var value = ds.intValue(tag);
+            return value.isPresent() ? value.getAsInt() : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Person names for fuzzy matching: upper case, accents removed, so "müller" finds "MULLER". */
+    static String fuzzy(String name) {
+        if (name == null) {
+            return null;
+        }
+        String decomposed = Normalizer.normalize(name, Normalizer.Form.NFD).replaceAll("\\p{M}", "");
+        return decomposed.toUpperCase(Locale.ROOT);
+    }
+
+    private static String cut(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+}

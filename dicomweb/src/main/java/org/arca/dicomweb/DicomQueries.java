@@ -1,0 +1,364 @@
+package org.arca.dicomweb;
+
+import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.countDistinct;
+import static org.jooq.impl.DSL.min;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.arca.core.ArcaException;
+import org.arca.core.Caller;
+import org.arca.core.Repository;
+import org.arca.dicom.Attributes;
+import org.arca.dicom.VR;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SelectFieldOrAsterisk;
+import org.jooq.impl.DSL;
+
+/**
+ * QIDO-RS over the DICOM index: studies, series and instances the caller may read, optionally within one
+ * folder's subtree. Access and matching are both conditions of one SQL query, so counts and paging are
+ * those of what the caller sees. Study and series attributes such as the number of related instances are
+ * computed over readable instances only.
+ */
+public final class DicomQueries {
+
+    /** One page of matches as DICOM datasets, with the number of all matches. */
+    public record Matches(List<Attributes> matches, long total, boolean limited) {
+    }
+
+    /** Where a query looks: everything readable, or one folder's subtree. */
+    public record Scope(String folderId) {
+        public static final Scope EVERYTHING = new Scope(null);
+    }
+
+    public static final int MAX_LIMIT = 1000;
+    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
+    private static final Pattern DATE = Pattern.compile("\\d{8}");
+    private static final Pattern TIME = Pattern.compile("\\d{2}(\\d{2}(\\d{2}(\\.\\d{1,6})?)?)?");
+    private static final Set<String> RESERVED = Set.of("limit", "offset", "fuzzymatching", "includefield");
+
+    private final Repository repo;
+
+    public DicomQueries(Repository repo) {
+        this.repo = repo;
+    }
+
+    /**
+     * Runs a query. {@code params} are the request's query parameters; {@code fixed} are UIDs from the path
+     * (the study of {@code /studies/{study}/series}). Unknown keys are refused with 400, naming the key.
+     */
+    public Matches search(Caller caller, Scope scope, QueryLevel level, Map<String, String> fixed,
+                          Map<String, List<String>> params) {
+        Condition where = repo.access().readableItem(caller, IndexTable.ITEM_ID);
+        if (scope.folderId() != null) {
+            repo.folders().get(caller, scope.folderId());
+            where = where.and(repo.access().itemWithin(scope.folderId(), IndexTable.ITEM_ID));
+        }
+        boolean fuzzy = "true".equals(first(params, "fuzzymatching"));
+        for (var entry : fixed.entrySet()) {
+            where = where.and(match(QueryKey.parse(entry.getKey()).orElseThrow(), entry.getValue(), false));
+        }
+        for (var entry : params.entrySet()) {
+            if (RESERVED.contains(entry.getKey())) {
+                continue;
+            }
+            QueryKey key = QueryKey.parse(entry.getKey()).orElseThrow(() -> ArcaException.invalid("unknown_query_key",
+                    "Unknown or unsupported query key '" + entry.getKey() + "'."));
+            if (!key.appliesTo(level)) {
+                throw ArcaException.invalid("unknown_query_key", "'" + entry.getKey() + "' cannot be matched at the "
+                        + level.name().toLowerCase() + " level.");
+            }
+            for (String value : entry.getValue()) {
+                if (!value.isEmpty()) {
+                    where = where.and(key == QueryKey.MODALITIES_IN_STUDY ? modalitiesInStudy(caller, value)
+                            : match(key, value, fuzzy));
+                }
+            }
+        }
+        int requested = intParam(params, "limit", 100);
+        int offset = intParam(params, "offset", 0);
+        if (requested < 0 || offset < 0) {
+            throw ArcaException.invalid("invalid_paging", "'limit' and 'offset' must not be negative.");
+        }
+        int limit = Math.min(requested == 0 ? MAX_LIMIT : requested, MAX_LIMIT);
+        DSLContext dsl = repo.database().dsl();
+        return switch (level) {
+            case STUDY -> studies(dsl, where, limit, offset, requested > MAX_LIMIT);
+            case SERIES -> series(dsl, where, limit, offset, requested > MAX_LIMIT);
+            case INSTANCE -> instances(dsl, where, limit, offset, requested > MAX_LIMIT);
+        };
+    }
+
+    /** A stored instance the caller may read, as WADO-RS serves it. */
+    public record StoredInstance(String itemId, String sha256, long size, String transferSyntax, String studyUid,
+                                 String seriesUid, String sopInstanceUid) {
+    }
+
+    /**
+     * The readable instances of a study, a series or one instance (null UIDs widen the match), in series and
+     * instance order. An empty result means "not found" to the caller, whether absent or hidden.
+     */
+    public List<StoredInstance> locate(Caller caller, Scope scope, String study, String series, String instance) {
+        Condition where = repo.access().readableItem(caller, IndexTable.ITEM_ID);
+        if (scope.folderId() != null) {
+            repo.folders().get(caller, scope.folderId());
+            where = where.and(repo.access().itemWithin(scope.folderId(), IndexTable.ITEM_ID));
+        }
+        for (var entry : uids("StudyInstanceUID", study, "SeriesInstanceUID", series, "SOPInstanceUID", instance).entrySet()) {
+            where = where.and(match(QueryKey.parse(entry.getKey()).orElseThrow(), entry.getValue(), false));
+        }
+        return repo.database().dsl()
+                .select(IndexTable.ITEM_ID, IndexTable.SHA256, IndexTable.SIZE, IndexTable.TRANSFER_SYNTAX, IndexTable.STUDY_UID,
+                        IndexTable.SERIES_UID, IndexTable.SOP_INSTANCE_UID)
+                .from(IndexTable.T).where(where)
+                .orderBy(IndexTable.SERIES_UID, IndexTable.INSTANCE_NUMBER.nullsLast(), IndexTable.SOP_INSTANCE_UID)
+                .fetch(r -> new StoredInstance(r.get(IndexTable.ITEM_ID), r.get(IndexTable.SHA256), r.get(IndexTable.SIZE),
+                        r.get(IndexTable.TRANSFER_SYNTAX), r.get(IndexTable.STUDY_UID), r.get(IndexTable.SERIES_UID),
+                        r.get(IndexTable.SOP_INSTANCE_UID)));
+    }
+
+    private Matches studies(DSLContext dsl, Condition where, int limit, int offset, boolean limited) {
+        List<SelectFieldOrAsterisk> fields = new ArrayList<>();
+        for (QueryKey key : QueryKey.returnedAt(QueryLevel.STUDY)) {
+            if (key != QueryKey.STUDY_INSTANCE_UID && key != QueryKey.MODALITIES_IN_STUDY) {
+                fields.add(min(key.column).as(key.keyword));
+            }
+        }
+        var series = countDistinct(IndexTable.SERIES_UID).as("series_count");
+        var instances = count().as("instance_count");
+        fields.add(series);
+        fields.add(instances);
+        var rows = dsl.select(IndexTable.STUDY_UID).select(fields).from(IndexTable.T).where(where)
+                .groupBy(IndexTable.STUDY_UID)
+                .orderBy(min(IndexTable.STUDY_DATE).desc().nullsLast(), IndexTable.STUDY_UID)
+                .limit(limit).offset(offset).fetch();
+        long total = dsl.fetchCount(dsl.selectDistinct(IndexTable.STUDY_UID).from(IndexTable.T).where(where));
+        List<String> uids = rows.map(r -> r.get(IndexTable.STUDY_UID));
+        Map<String, Set<String>> modalities = new HashMap<>();
+        Map<String, Set<String>> classes = new HashMap<>();
+        if (!uids.isEmpty()) {
+            for (Record r : dsl.selectDistinct(IndexTable.STUDY_UID, IndexTable.MODALITY, IndexTable.SOP_CLASS_UID)
+                    .from(IndexTable.T).where(where).and(IndexTable.STUDY_UID.in(uids)).fetch()) {
+                if (r.get(IndexTable.MODALITY) != null) {
+                    modalities.computeIfAbsent(r.get(IndexTable.STUDY_UID), k -> new TreeSet<>()).add(r.get(IndexTable.MODALITY));
+                }
+                classes.computeIfAbsent(r.get(IndexTable.STUDY_UID), k -> new TreeSet<>()).add(r.get(IndexTable.SOP_CLASS_UID));
+            }
+        }
+        List<Attributes> result = new ArrayList<>();
+        for (Record r : rows) {
+            Attributes a = utf8();
+            String uid = r.get(IndexTable.STUDY_UID);
+            put(a, QueryKey.STUDY_INSTANCE_UID, uid);
+            for (QueryKey key : QueryKey.returnedAt(QueryLevel.STUDY)) {
+                if (key != QueryKey.STUDY_INSTANCE_UID && key != QueryKey.MODALITIES_IN_STUDY) {
+                    put(a, key, r.get(key.keyword));
+                }
+            }
+            a.setString(QueryKey.MODALITIES_IN_STUDY.tag, VR.CS, modalities.getOrDefault(uid, Set.of()).toArray(String[]::new));
+            a.setString(0x00080062, VR.UI, classes.getOrDefault(uid, Set.of()).toArray(String[]::new));
+            a.setString(0x00201206, VR.IS, Integer.toString(r.get("series_count", Integer.class)));
+            a.setString(0x00201208, VR.IS, Integer.toString(r.get("instance_count", Integer.class)));
+            result.add(a);
+        }
+        return new Matches(result, total, limited);
+    }
+
+    private Matches series(DSLContext dsl, Condition where, int limit, int offset, boolean limited) {
+        List<SelectFieldOrAsterisk> fields = new ArrayList<>();
+        for (QueryKey key : QueryKey.returnedAt(QueryLevel.SERIES)) {
+            if (key != QueryKey.SERIES_INSTANCE_UID) {
+                fields.add(min(key.column).as(key.keyword));
+            }
+        }
+        fields.add(count().as("instance_count"));
+        var rows = dsl.select(IndexTable.SERIES_UID).select(fields).from(IndexTable.T).where(where)
+                .groupBy(IndexTable.SERIES_UID)
+                .orderBy(min(IndexTable.SERIES_NUMBER).nullsLast(), IndexTable.SERIES_UID)
+                .limit(limit).offset(offset).fetch();
+        long total = dsl.fetchCount(dsl.selectDistinct(IndexTable.SERIES_UID).from(IndexTable.T).where(where));
+        List<Attributes> result = new ArrayList<>();
+        for (Record r : rows) {
+            Attributes a = utf8();
+            put(a, QueryKey.SERIES_INSTANCE_UID, r.get(IndexTable.SERIES_UID));
+            for (QueryKey key : QueryKey.returnedAt(QueryLevel.SERIES)) {
+                if (key != QueryKey.SERIES_INSTANCE_UID) {
+                    put(a, key, r.get(key.keyword));
+                }
+            }
+            a.setString(0x00201209, VR.IS, Integer.toString(r.get("instance_count", Integer.class)));
+            result.add(a);
+        }
+        return new Matches(result, total, limited);
+    }
+
+    private Matches instances(DSLContext dsl, Condition where, int limit, int offset, boolean limited) {
+        List<Field<?>> fields = new ArrayList<>();
+        for (QueryKey key : QueryKey.returnedAt(QueryLevel.INSTANCE)) {
+            fields.add(key.column);
+        }
+        var rows = dsl.select(fields).from(IndexTable.T).where(where)
+                .orderBy(IndexTable.SERIES_UID, IndexTable.INSTANCE_NUMBER.nullsLast(), IndexTable.SOP_INSTANCE_UID)
+                .limit(limit).offset(offset).fetch();
+        long total = dsl.fetchCount(IndexTable.T, where);
+        List<Attributes> result = new ArrayList<>();
+        for (Record r : rows) {
+            Attributes a = utf8();
+            for (QueryKey key : QueryKey.returnedAt(QueryLevel.INSTANCE)) {
+                put(a, key, r.get(key.column));
+            }
+            result.add(a);
+        }
+        return new Matches(result, total, limited);
+    }
+
+    private Condition modalitiesInStudy(Caller caller, String value) {
+        var inner = IndexTable.T.as("m");
+        Field<String> innerStudy = DSL.field(DSL.name("m", "study_uid"), String.class);
+        Field<String> innerModality = DSL.field(DSL.name("m", "modality"), String.class);
+        Field<String> innerItem = DSL.field(DSL.name("m", "item_id"), String.class);
+        List<String> values = List.of(value.split("\\\\"));
+        return IndexTable.STUDY_UID.in(DSL.select(innerStudy).from(inner).where(innerModality.in(values))
+                .and(repo.access().readableItem(caller, innerItem)));
+    }
+
+    /** One key's matching, as PS3.18 8.3.4 and PS3.4 C.2.2.2 define it for the key's VR. */
+    @SuppressWarnings("unchecked")
+    static Condition match(QueryKey key, String value, boolean fuzzy) {
+        if (key.vr == VR.UI) {
+            List<String> uids = List.of(value.split("\\\\"));
+            for (String uid : uids) {
+                if (!UID.matcher(uid).matches() || uid.length() > 64) {
+                    throw ArcaException.invalid("invalid_uid", "'" + key.keyword + "' holds a malformed UID.");
+                }
+            }
+            return ((Field<String>) key.column).in(uids);
+        }
+        if (key.vr == VR.DA) {
+            return range((Field<String>) key.column, value, DATE, key.keyword, "YYYYMMDD");
+        }
+        if (key.vr == VR.TM) {
+            return range((Field<String>) key.column, value, TIME, key.keyword, "HHMMSS");
+        }
+        if (key.vr == VR.IS || key.vr == VR.US) {
+            try {
+                return ((Field<Integer>) key.column).eq(Integer.parseInt(value.strip()));
+            } catch (NumberFormatException e) {
+                throw ArcaException.invalid("invalid_number", "'" + key.keyword + "' must be a whole number.");
+            }
+        }
+        Field<String> column = (Field<String>) key.column;
+        String pattern = value;
+        if (key == QueryKey.PATIENT_NAME && fuzzy) {
+            column = IndexTable.PATIENT_NAME_FUZZY;
+            pattern = DicomIndexer.fuzzy(value);
+            // Fuzzy person names match at the start of any name component, as viewers expect from "doe".
+            return column.like(like(pattern) + "%", '!').or(column.like("%^" + like(pattern) + "%", '!'));
+        }
+        if (key.vr == VR.PN && fuzzy) {
+            column = DSL.upper(column);
+            pattern = value.toUpperCase(java.util.Locale.ROOT);
+        }
+        if (pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0) {
+            return column.like(like(pattern), '!');
+        }
+        return column.eq(pattern);
+    }
+
+    /** Translates DICOM wildcards to SQL LIKE with '!' as escape. */
+    private static String like(String pattern) {
+        StringBuilder sql = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            switch (c) {
+                case '*' -> sql.append('%');
+                case '?' -> sql.append('_');
+                case '%', '_', '!' -> sql.append('!').append(c);
+                default -> sql.append(c);
+            }
+        }
+        return sql.toString();
+    }
+
+    private static Condition range(Field<String> column, String value, Pattern format, String keyword, String shape) {
+        int dash = value.indexOf('-');
+        if (dash < 0) {
+            check(value, format, keyword, shape);
+            return column.eq(value);
+        }
+        String from = value.substring(0, dash);
+        String to = value.substring(dash + 1);
+        Condition c = DSL.noCondition();
+        if (!from.isEmpty()) {
+            check(from, format, keyword, shape);
+            c = c.and(column.ge(from));
+        }
+        if (!to.isEmpty()) {
+            check(to, format, keyword, shape);
+            c = c.and(column.le(to));
+        }
+        if (from.isEmpty() && to.isEmpty()) {
+            throw ArcaException.invalid("invalid_range", "'" + keyword + "' range needs at least one end.");
+        }
+        return c;
+    }
+
+    private static void check(String value, Pattern format, String keyword, String shape) {
+        if (!format.matcher(value).matches()) {
+            throw ArcaException.invalid("invalid_date", "'" + keyword + "' must be " + shape + " or a range of them.");
+        }
+    }
+
+    /** Results carry UTF-8 text whatever each stored instance used; the index holds decoded strings. */
+    private static Attributes utf8() {
+        Attributes a = new Attributes();
+        a.setString(org.arca.dicom.Tag.SpecificCharacterSet, VR.CS, "ISO_IR 192");
+        return a;
+    }
+
+    private static void put(Attributes a, QueryKey key, Object value) {
+        if (value == null) {
+            a.setString(key.tag, key.vr);
+        } else if (key.vr == VR.US) {
+            a.setInt(key.tag, key.vr, ((Number) value).longValue());
+        } else {
+            a.setString(key.tag, key.vr, value.toString());
+        }
+    }
+
+    private static String first(Map<String, List<String>> params, String name) {
+        List<String> values = params.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static int intParam(Map<String, List<String>> params, String name, int fallback) {
+        String text = first(params, name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw ArcaException.invalid("invalid_" + name, "'" + name + "' must be a whole number.");
+        }
+    }
+
+    static Map<String, String> uids(String... keyValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            if (keyValues[i + 1] != null) {
+                map.put(keyValues[i], keyValues[i + 1]);
+            }
+        }
+        return map;
+    }
+}

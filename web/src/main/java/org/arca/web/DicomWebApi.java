@@ -1,0 +1,275 @@
+package org.arca.web;
+
+import static org.arca.web.Route.Audience.ANYONE;
+
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.arca.core.ArcaException;
+import org.arca.core.Caller;
+import org.arca.core.Repository;
+import org.arca.dicom.Attributes;
+import org.arca.dicom.BulkData;
+import org.arca.dicom.DicomFile;
+import org.arca.dicom.DicomJson;
+import org.arca.dicom.DicomReader;
+import org.arca.dicom.Element;
+import org.arca.dicomweb.DicomQueries;
+import org.arca.dicomweb.QueryLevel;
+
+/**
+ * DICOMweb (PS3.18) over the DICOM index: QIDO-RS searches, WADO-RS retrieval of instances, metadata and
+ * bulk data. Everything answers with what the caller may read; the same routes under
+ * {@code /dicom-web/folders/{folder}} see one folder's subtree, so a viewer can be pointed at one project.
+ */
+final class DicomWebApi {
+    private static final String DICOM_JSON = "application/dicom+json";
+    /** Binary values longer than this are sent by reference (BulkDataURI) in metadata, as PS3.18 F.2.6 allows. */
+    private static final long BULK_THRESHOLD = 256;
+
+    private final Repository repo;
+    private final DicomQueries queries;
+
+    DicomWebApi(Repository repo, DicomQueries queries) {
+        this.repo = repo;
+        this.queries = queries;
+    }
+
+    List<Route> routes() {
+        RouteList list = new RouteList("dicomweb");
+        for (String root : List.of("/dicom-web", "/dicom-web/folders/{folder}")) {
+            String scope = root.contains("{folder}") ? " in one folder's subtree" : "";
+            list.get(root + "/studies", ANYONE, "QIDO-RS: search studies" + scope, qido(QueryLevel.STUDY))
+                .get(root + "/series", ANYONE, "QIDO-RS: search series" + scope, qido(QueryLevel.SERIES))
+                .get(root + "/instances", ANYONE, "QIDO-RS: search instances" + scope, qido(QueryLevel.INSTANCE))
+                .get(root + "/studies/{study}/series", ANYONE, "QIDO-RS: a study's series" + scope, qido(QueryLevel.SERIES))
+                .get(root + "/studies/{study}/instances", ANYONE, "QIDO-RS: a study's instances" + scope, qido(QueryLevel.INSTANCE))
+                .get(root + "/studies/{study}/series/{series}/instances", ANYONE, "QIDO-RS: a series' instances" + scope,
+                        qido(QueryLevel.INSTANCE))
+                .get(root + "/studies/{study}", ANYONE, "WADO-RS: a study's instances" + scope, this::retrieve)
+                .get(root + "/studies/{study}/series/{series}", ANYONE, "WADO-RS: a series' instances" + scope, this::retrieve)
+                .get(root + "/studies/{study}/series/{series}/instances/{instance}", ANYONE, "WADO-RS: one instance" + scope,
+                        this::retrieve)
+                .get(root + "/studies/{study}/metadata", ANYONE, "WADO-RS: a study's metadata" + scope, this::metadata)
+                .get(root + "/studies/{study}/series/{series}/metadata", ANYONE, "WADO-RS: a series' metadata" + scope,
+                        this::metadata)
+                .get(root + "/studies/{study}/series/{series}/instances/{instance}/metadata", ANYONE,
+                        "WADO-RS: an instance's metadata" + scope, this::metadata)
+                .get(root + "/studies/{study}/series/{series}/instances/{instance}/bulkdata/<path>", ANYONE,
+                        "WADO-RS: a large value of an instance, by tag path" + scope, this::bulkdata);
+        }
+        return list.routes();
+    }
+
+    private static DicomQueries.Scope scope(Context ctx) {
+        return ctx.pathParamMap().containsKey("folder") ? new DicomQueries.Scope(ctx.pathParam("folder"))
+                : DicomQueries.Scope.EVERYTHING;
+    }
+
+    private static String param(Context ctx, String name) {
+        return ctx.pathParamMap().get(name);
+    }
+
+    private Handler qido(QueryLevel level) {
+        return ctx -> {
+            Map<String, String> fixed = new java.util.LinkedHashMap<>();
+            if (param(ctx, "study") != null) {
+                fixed.put("StudyInstanceUID", param(ctx, "study"));
+            }
+            if (param(ctx, "series") != null) {
+                fixed.put("SeriesInstanceUID", param(ctx, "series"));
+            }
+            DicomQueries.Matches matches = queries.search(Callers.of(ctx), scope(ctx), level, fixed, ctx.queryParamMap());
+            ctx.header("X-Total-Count", Long.toString(matches.total()));
+            if (matches.limited()) {
+                ctx.header("Warning", "299 Arca \"The number of results exceeded the maximum supported by the server ("
+                        + DicomQueries.MAX_LIMIT + "). Additional results can be requested.\"");
+            }
+            ctx.contentType(DICOM_JSON);
+            Writer out = new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8);
+            out.write('[');
+            boolean first = true;
+            for (Attributes match : matches.matches()) {
+                if (!first) {
+                    out.write(',');
+                }
+                first = false;
+                DicomJson.write(match, out, DicomJson.Options.INLINE);
+            }
+            out.write(']');
+            out.flush();
+        };
+    }
+
+    private List<DicomQueries.StoredInstance> located(Context ctx) {
+        Caller caller = Callers.of(ctx);
+        List<DicomQueries.StoredInstance> found = queries.locate(caller, scope(ctx), param(ctx, "study"), param(ctx, "series"),
+                param(ctx, "instance"));
+        if (found.isEmpty()) {
+            throw ArcaException.notFound("The study, series or instance");
+        }
+        repo.audit().record(caller, "dicom.retrieve", "study", found.get(0).studyUid(),
+                "instances=" + found.size() + (param(ctx, "series") != null ? " series=" + param(ctx, "series") : ""));
+        return found;
+    }
+
+    private void retrieve(Context ctx) throws IOException {
+        String accept = ctx.header("Accept");
+        AcceptedDicom wanted = AcceptedDicom.parse(accept);
+        List<DicomQueries.StoredInstance> instances = located(ctx);
+        for (DicomQueries.StoredInstance instance : instances) {
+            if (!wanted.allows(instance.transferSyntax())) {
+                HttpErrors.write(ctx, 406, "not_acceptable", "The instances are stored as " + instance.transferSyntax()
+                        + "; Arca does not transcode yet. Ask for transfer-syntax=* or that syntax.");
+                return;
+            }
+        }
+        String boundary = UUID.randomUUID().toString();
+        ctx.contentType("multipart/related; type=\"application/dicom\"; boundary=" + boundary);
+        OutputStream out = ctx.res().getOutputStream();
+        for (DicomQueries.StoredInstance instance : instances) {
+            out.write(("--" + boundary + "\r\nContent-Type: application/dicom; transfer-syntax=" + instance.transferSyntax()
+                    + "\r\nContent-Length: " + instance.size() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            Files.copy(repo.blobs().path(instance.sha256()), out);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private void metadata(Context ctx) throws IOException {
+        List<DicomQueries.StoredInstance> instances = located(ctx);
+        String base = ctx.scheme() + "://" + ctx.host() + ctx.path().substring(0, ctx.path().indexOf("/studies/"));
+        ctx.contentType(DICOM_JSON);
+        Writer out = new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8);
+        out.write('[');
+        boolean first = true;
+        for (DicomQueries.StoredInstance instance : instances) {
+            DicomFile file = DicomReader.read(repo.blobs().path(instance.sha256()),
+                    DicomReader.Options.DEFAULT.withBulkThreshold(BULK_THRESHOLD));
+            String instanceUri = base + "/studies/" + instance.studyUid() + "/series/" + instance.seriesUid() + "/instances/"
+                    + instance.sopInstanceUid();
+            if (!first) {
+                out.write(',');
+            }
+            first = false;
+            DicomJson.write(file.dataset(), out, DicomJson.Options.INLINE.withBulkData(BULK_THRESHOLD,
+                    (path, element) -> instanceUri + "/bulkdata/" + path));
+        }
+        out.write(']');
+        out.flush();
+    }
+
+    private void bulkdata(Context ctx) throws IOException {
+        DicomQueries.StoredInstance instance = located(ctx).get(0);
+        Path path = repo.blobs().path(instance.sha256());
+        DicomFile file = DicomReader.read(path, DicomReader.Options.DEFAULT.withBulkThreshold(BULK_THRESHOLD));
+        Element element = find(file.dataset(), ctx.pathParam("path"));
+        String boundary = UUID.randomUUID().toString();
+        ctx.contentType("multipart/related; type=\"application/octet-stream\"; boundary=" + boundary);
+        OutputStream out = ctx.res().getOutputStream();
+        out.write(("--" + boundary + "\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        if (element.value() instanceof org.arca.dicom.Value.Bulk bulk && bulk.data() instanceof BulkData data) {
+            try (InputStream in = data.open()) {
+                in.transferTo(out);
+            }
+        } else if (element.value() instanceof org.arca.dicom.Value.Bytes bytes) {
+            out.write(bytes.bytes());
+        } else {
+            throw ArcaException.notFound("The bulk value");
+        }
+        out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Walks a tag path such as {@code 00081140/0/7FE00010} through sequences to an element. */
+    private static Element find(Attributes dataset, String path) {
+        Attributes current = dataset;
+        String[] steps = path.split("/");
+        for (int i = 0; i < steps.length; i++) {
+            int tag;
+            try {
+                tag = (int) Long.parseLong(steps[i], 16);
+            } catch (NumberFormatException e) {
+                throw ArcaException.notFound("The bulk value");
+            }
+            if (i == steps.length - 1) {
+                return current.get(tag).orElseThrow(() -> ArcaException.notFound("The bulk value"));
+            }
+            List<Attributes> items = current.sequence(tag);
+            int index;
+            try {
+                index = Integer.parseInt(steps[++i]);
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                throw ArcaException.notFound("The bulk value");
+            }
+            if (index < 0 || index >= items.size()) {
+                throw ArcaException.notFound("The bulk value");
+            }
+            current = items.get(index);
+        }
+        throw ArcaException.notFound("The bulk value");
+    }
+
+    /** What an Accept header allows for instance retrieval: quoted or unquoted parameters, several alternatives. */
+    record AcceptedDicom(boolean any, List<String> syntaxes) {
+        static AcceptedDicom parse(String header) {
+            if (header == null || header.isBlank()) {
+                return new AcceptedDicom(true, List.of());
+            }
+            List<String> syntaxes = new java.util.ArrayList<>();
+            boolean any = false;
+            boolean dicom = false;
+            for (String alternative : header.split(",")) {
+                String[] parts = alternative.split(";");
+                String type = parts[0].strip().toLowerCase(Locale.ROOT);
+                String partType = null;
+                String syntax = null;
+                for (int i = 1; i < parts.length; i++) {
+                    String[] kv = parts[i].split("=", 2);
+                    if (kv.length < 2) {
+                        continue;
+                    }
+                    String key = kv[0].strip().toLowerCase(Locale.ROOT);
+                    String value = kv[1].strip().replace("\"", "");
+                    if (key.equals("type")) {
+                        partType = value.toLowerCase(Locale.ROOT);
+                    } else if (key.equals("transfer-syntax")) {
+                        syntax = value;
+                    }
+                }
+                boolean fits = type.equals("*/*") || type.equals("multipart/*") || type.equals("application/dicom")
+                        || (type.equals("multipart/related") && (partType == null || partType.equals("application/dicom")));
+                if (!fits) {
+                    continue;
+                }
+                dicom = true;
+                if (syntax == null || syntax.equals("*")) {
+                    any = true;
+                } else {
+                    syntaxes.add(syntax);
+                }
+            }
+            if (!dicom) {
+                throw new ArcaException(ArcaException.Kind.NOT_ACCEPTABLE, "not_acceptable",
+                        "Instances are sent as multipart/related; type=\"application/dicom\".");
+            }
+            return new AcceptedDicom(any, syntaxes);
+        }
+
+        boolean allows(String syntax) {
+            // Without a transfer-syntax parameter PS3.18 means Explicit VR Little Endian; Arca sends what it
+            // stores when asked for "*" or for nothing at all, and refuses only an explicit request it cannot meet.
+            return any || syntaxes.contains(syntax);
+        }
+    }
+}

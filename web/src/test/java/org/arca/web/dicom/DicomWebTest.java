@@ -1,0 +1,221 @@
+package org.arca.web.dicom;
+
+import static org.arca.web.HttpTestClient.q;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.arca.core.TestDatabases;
+import org.arca.web.HttpTestClient;
+import org.arca.web.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** QIDO-RS and WADO-RS over instances uploaded through the REST API, as a viewer and a second user see them. */
+@ParameterizedClass
+@MethodSource("org.arca.core.TestDatabases#kinds")
+class DicomWebTest {
+
+    @Parameter
+    TestDatabases.Kind kind;
+
+    static TestServer server;
+    static HttpTestClient alice;
+    static HttpTestClient bob;
+    static String trial;
+    static String siteA;
+    static String siteB;
+    static String ctItem;
+    static final String STUDY = "1.2.826.0.1.3680043.10.1.1";
+    static final String CT_SERIES = "1.2.826.0.1.3680043.10.1.1.1";
+    static final String MR_SERIES = "1.2.826.0.1.3680043.10.1.1.2";
+    static final String OTHER_STUDY = "1.2.826.0.1.3680043.10.1.2";
+    static byte[] firstCt;
+
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabases.Kind kind) {
+        server = new TestServer(kind);
+        server.user("alice");
+        server.user("bob");
+        alice = server.as("alice");
+        bob = server.as("bob");
+        trial = alice.post("/api/v1/collections", "{\"name\":\"DICOM trial\"}").json().get("id").asText();
+        siteA = folder("site A");
+        siteB = folder("site B");
+        for (int i = 1; i <= 3; i++) {
+            byte[] bytes = new SyntheticInstance(STUDY, CT_SERIES, CT_SERIES + "." + i, "Müller^Hans", "PAT-1", "20260301", "CT", i).bytes();
+            String id = put(siteA, "ct" + i + ".dcm", bytes);
+            if (i == 1) {
+                firstCt = bytes;
+                ctItem = id;
+            }
+        }
+        for (int i = 1; i <= 2; i++) {
+            put(siteB, "mr" + i + ".dcm", new SyntheticInstance(STUDY, MR_SERIES, MR_SERIES + "." + i, "Müller^Hans", "PAT-1",
+                    "20260301", "MR", i).bytes());
+        }
+        put(siteB, "other.dcm", new SyntheticInstance(OTHER_STUDY, OTHER_STUDY + ".1", OTHER_STUDY + ".1.1", "Doe^Jane", "PAT-2",
+                "20250115", "CT", 1).bytes());
+        put(siteB, "notes.txt", "not DICOM".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() {
+        server.close();
+    }
+
+    static String folder(String name) {
+        return alice.post("/api/v1/folders", "{\"parentId\":" + q(trial) + ",\"name\":" + q(name) + "}").json().get("id").asText();
+    }
+
+    static String put(String folder, String name, byte[] bytes) {
+        HttpTestClient.Response r = alice.putBytes("/api/v1/folders/" + folder + "/files/" + name, bytes, "application/dicom");
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.json().get("id").asText();
+    }
+
+    static String value(JsonNode dataset, String tag) {
+        JsonNode v = dataset.path(tag).path("Value").path(0);
+        return v.isObject() ? v.path("Alphabetic").asText() : v.asText();
+    }
+
+    @Test
+    void studiesAreFoundByTheKeysViewersSend() {
+        HttpTestClient.Response all = alice.get("/dicom-web/studies");
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.header("Content-Type")).startsWith("application/dicom+json");
+        assertThat(all.header("X-Total-Count")).isEqualTo("2");
+        JsonNode study = byUid(all.json(), STUDY);
+        assertThat(value(study, "00100010")).isEqualTo("Müller^Hans");
+        assertThat(value(study, "00201206")).isEqualTo("2");
+        assertThat(value(study, "00201208")).isEqualTo("5");
+        assertThat(study.at("/00080061/Value").toString()).isEqualTo("[\"CT\",\"MR\"]");
+
+        assertThat(uids(alice.get("/dicom-web/studies?00100020=PAT-2"))).containsExactly(OTHER_STUDY);
+        assertThat(uids(alice.get("/dicom-web/studies?PatientName=M*"))).containsExactly(STUDY);
+        assertThat(uids(alice.get("/dicom-web/studies?PatientName=muller&fuzzymatching=true"))).containsExactly(STUDY);
+        assertThat(uids(alice.get("/dicom-web/studies?PatientName=muller"))).isEmpty();
+        assertThat(uids(alice.get("/dicom-web/studies?StudyDate=20260101-"))).containsExactly(STUDY);
+        assertThat(uids(alice.get("/dicom-web/studies?StudyDate=-20251231"))).containsExactly(OTHER_STUDY);
+        assertThat(uids(alice.get("/dicom-web/studies?ModalitiesInStudy=MR"))).containsExactly(STUDY);
+        assertThat(uids(alice.get("/dicom-web/studies?StudyInstanceUID=" + STUDY + "%5C" + OTHER_STUDY))).hasSize(2);
+
+        HttpTestClient.Response page = alice.get("/dicom-web/studies?limit=1&offset=1");
+        assertThat(page.json()).hasSize(1);
+        assertThat(page.header("X-Total-Count")).isEqualTo("2");
+        assertThat(alice.get("/dicom-web/studies?limit=100000000").header("Warning")).startsWith("299");
+    }
+
+    @Test
+    void seriesAndInstancesAreListedInOrder() {
+        JsonNode series = alice.get("/dicom-web/studies/" + STUDY + "/series").json();
+        assertThat(series).hasSize(2);
+        assertThat(series.findValues("00201209").stream().map(n -> n.path("Value").path(0).asText()).toList())
+                .containsExactlyInAnyOrder("3", "2");
+        JsonNode instances = alice.get("/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/instances").json();
+        assertThat(instances).hasSize(3);
+        assertThat(instances).extracting(i -> value(i, "00200013")).containsExactly("1", "2", "3");
+        assertThat(alice.get("/dicom-web/instances?SOPInstanceUID=" + CT_SERIES + ".2").json()).hasSize(1);
+    }
+
+    @Test
+    void badQueriesNameTheirParameter() {
+        HttpTestClient.Response badUid = alice.get("/dicom-web/studies?StudyInstanceUID=1.2.abc");
+        assertThat(badUid.status()).isEqualTo(400);
+        assertThat(badUid.json().get("message").asText()).contains("StudyInstanceUID");
+        HttpTestClient.Response badDate = alice.get("/dicom-web/studies?StudyDate=2026-03-01");
+        assertThat(badDate.status()).isEqualTo(400);
+        assertThat(badDate.json().get("message").asText()).contains("StudyDate");
+        assertThat(alice.get("/dicom-web/studies?NoSuchKey=1").json().get("message").asText()).contains("NoSuchKey");
+        assertThat(alice.get("/dicom-web/studies?SOPInstanceUID=1.2").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aUserSeesOnlyWhatIsSharedAndCountsFollow() {
+        assertThat(bob.get("/dicom-web/studies").json()).isEmpty();
+        assertThat(bob.get("/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/instances/" + CT_SERIES + ".1").status())
+                .isEqualTo(404);
+        alice.put("/api/v1/folders/" + siteA + "/acl", "{\"entries\":[{\"principal\":\"user:bob\",\"level\":\"READ\"}]}");
+        try {
+            JsonNode studies = bob.get("/dicom-web/studies").json();
+            assertThat(studies).hasSize(1);
+            assertThat(value(studies.get(0), "00201206")).isEqualTo("1");
+            assertThat(value(studies.get(0), "00201208")).isEqualTo("3");
+            assertThat(studies.get(0).at("/00080061/Value").toString()).isEqualTo("[\"CT\"]");
+            assertThat(bob.get("/dicom-web/folders/" + siteA + "/studies").json()).hasSize(1);
+            assertThat(bob.get("/dicom-web/folders/" + siteB + "/studies").status()).isEqualTo(404);
+            assertThat(alice.get("/dicom-web/folders/" + siteB + "/studies").json()).hasSize(2);
+        } finally {
+            alice.put("/api/v1/folders/" + siteA + "/acl", "{\"entries\":[]}");
+        }
+    }
+
+    @Test
+    void anInstanceIsRetrievedAsStoredWithItsMetadataAndBulkData() {
+        HttpTestClient.Response r = alice.header("Accept", "multipart/related; type=\"application/dicom\"; transfer-syntax=*")
+                .get("/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/instances/" + CT_SERIES + ".1");
+        alice = server.as("alice");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Content-Type")).startsWith("multipart/related").contains("application/dicom");
+        assertThat(indexOf(r.body(), firstCt)).isGreaterThan(0);
+        assertThat(new String(r.body(), StandardCharsets.US_ASCII)).contains("transfer-syntax=1.2.840.10008.1.2.1");
+
+        HttpTestClient.Response jpeg = server.as("alice").header("Accept", "multipart/related; type=application/dicom; transfer-syntax=1.2.840.10008.1.2.4.50")
+                .get("/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/instances/" + CT_SERIES + ".1");
+        assertThat(jpeg.status()).isEqualTo(406);
+        assertThat(server.as("alice").header("Accept", "image/png")
+                .get("/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/instances/" + CT_SERIES + ".1").status()).isEqualTo(406);
+
+        JsonNode metadata = alice.get("/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/metadata").json();
+        assertThat(metadata).hasSize(3);
+        String bulk = metadata.get(0).at("/7FE00010/BulkDataURI").asText();
+        assertThat(bulk).contains("/bulkdata/7FE00010");
+        HttpTestClient.Response pixels = alice.get(bulk.substring(bulk.indexOf("/dicom-web/")));
+        assertThat(pixels.status()).isEqualTo(200);
+        assertThat(pixels.header("Content-Type")).contains("application/octet-stream");
+        byte[] expected = Arrays.copyOfRange(firstCt, firstCt.length - 512, firstCt.length);
+        assertThat(indexOf(pixels.body(), expected)).isGreaterThan(0);
+    }
+
+    @Test
+    void deletedItemsLeaveTheIndex() {
+        String id = put(siteB, "short-lived.dcm", new SyntheticInstance("1.2.826.0.1.3680043.10.9", "1.2.826.0.1.3680043.10.9.1",
+                "1.2.826.0.1.3680043.10.9.1.1", "Gone^Soon", "PAT-9", "20260401", "CT", 1).bytes());
+        assertThat(uids(alice.get("/dicom-web/studies?PatientID=PAT-9"))).hasSize(1);
+        alice.delete("/api/v1/items/" + id);
+        assertThat(uids(alice.get("/dicom-web/studies?PatientID=PAT-9"))).isEmpty();
+    }
+
+    private static JsonNode byUid(JsonNode studies, String uid) {
+        for (JsonNode s : studies) {
+            if (value(s, "0020000D").equals(uid)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no study " + uid + " in " + studies);
+    }
+
+    private static List<String> uids(HttpTestClient.Response r) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json().findValues("0020000D").stream().map(n -> n.path("Value").path(0).asText()).toList();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
