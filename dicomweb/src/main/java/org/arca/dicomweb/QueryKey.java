@@ -65,11 +65,14 @@ enum QueryKey {
         return level.ordinal() <= queried.ordinal();
     }
 
+    /**
+     * What a match at a level returns: its own attributes and those of the levels above (PS3.18 6.7.1.2.2),
+     * so a series or instance search without a study in its path still says whose it is.
+     */
     static List<QueryKey> returnedAt(QueryLevel level) {
-        return java.util.Arrays.stream(values()).filter(k -> switch (level) {
-            case STUDY -> k.level == QueryLevel.STUDY;
-            case SERIES -> k.level == QueryLevel.SERIES || k == STUDY_INSTANCE_UID;
-            case INSTANCE -> k.level == QueryLevel.INSTANCE || k == STUDY_INSTANCE_UID || k == SERIES_INSTANCE_UID;
-        }).toList();
+        return java.util.Arrays.stream(values())
+                .filter(k -> k.level.ordinal() <= level.ordinal())
+                .filter(k -> level == QueryLevel.STUDY || k != MODALITIES_IN_STUDY)
+                .toList();
     }
 }

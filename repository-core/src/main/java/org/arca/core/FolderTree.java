@@ -61,6 +61,44 @@ public final class FolderTree {
         return get(caller, id);
     }
 
+    /**
+     * The caller's private folder, a collection only they (and admins) can see, made on first use. Surfaces
+     * that receive data without a target (a plain STOW-RS, later SFTP's home/) put it here.
+     */
+    public Folder home(Caller caller) {
+        if (!caller.signedIn()) {
+            throw ArcaException.unauthorized("Sign in first.");
+        }
+        String name = "Home of " + caller.login();
+        String existing = db.dsl().select(Folders.ID).from(Folders.T).where(Folders.PARENT_KEY.eq(NO_PARENT))
+                .and(Folders.NAME.eq(name)).and(Folders.CREATED_BY.eq(caller.userId())).fetchOne(Folders.ID);
+        if (existing != null) {
+            return get(caller, existing);
+        }
+        try {
+            return createCollection(caller, name, "Private to " + caller.login());
+        } catch (ArcaException e) {
+            if (!"name_taken".equals(e.code())) {
+                throw e;
+            }
+            String raced = db.dsl().select(Folders.ID).from(Folders.T).where(Folders.PARENT_KEY.eq(NO_PARENT))
+                    .and(Folders.NAME.eq(name)).and(Folders.CREATED_BY.eq(caller.userId())).fetchOne(Folders.ID);
+            if (raced == null) {
+                throw e;
+            }
+            return get(caller, raced);
+        }
+    }
+
+    /** The folder of that name under a parent, made if missing (WRITE on the parent needed to make it). */
+    public Folder child(Caller caller, String parentId, String name) {
+        DSLContext dsl = db.dsl();
+        access.require(dsl, caller, parentId, AccessLevel.READ);
+        String existing = dsl.select(Folders.ID).from(Folders.T).where(Folders.PARENT_ID.eq(parentId)).and(Folders.NAME.eq(name))
+                .fetchOne(Folders.ID);
+        return existing != null ? get(caller, existing) : create(caller, parentId, name, null);
+    }
+
     /** Collections the caller may read, by name. One query. */
     public List<Folder> collections(Caller caller) {
         DSLContext dsl = db.dsl();

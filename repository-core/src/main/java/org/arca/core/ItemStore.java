@@ -93,6 +93,15 @@ public final class ItemStore {
         return commit(caller, folderId, name, mediaType, blob, replace);
     }
 
+    /**
+     * Makes an item of bytes already in the blob store (a surface that must look at the bytes before naming
+     * them, as STOW-RS does). A blob that never becomes an item is collected by {@code gc}.
+     */
+    public Item create(Caller caller, String folderId, String name, String mediaType, BlobStore.Blob blob, boolean replace) {
+        checkUpload(caller, folderId, name, replace);
+        return commit(caller, folderId, name, mediaType, blob, replace);
+    }
+
     private Item commit(Caller caller, String folderId, String name, String mediaType, BlobStore.Blob blob, boolean replace) {
         String type = mediaType == null || mediaType.isBlank() ? "application/octet-stream" : mediaType;
         Instant now = Instant.now();

@@ -49,6 +49,7 @@ public final class ArcaWeb implements AutoCloseable {
         all.addAll(tus.routes());
         all.addAll(new AccountApi(repo, callers).routes());
         all.addAll(new DicomWebApi(repo, new org.arca.dicomweb.DicomQueries(repo)).routes());
+        all.addAll(new StowRs(repo, new org.arca.dicomweb.DicomStore(repo)).routes());
         all.addAll(new SystemApi(repo, metrics, this::routes).routes());
         this.routes = Collections.unmodifiableList(all);
         Gauge.builder("arca.blobstore.bytes", repo.blobs(), b -> b.storedBytes())

@@ -189,6 +189,8 @@ class AuthorizationMatrixTest {
         row("GET /api/v1/audit/verify", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit/verify"));
         dicomWebRows("/dicom-web", false);
         dicomWebRows("/dicom-web/folders/{folder}", true);
+        stowRows("/dicom-web", false);
+        stowRows("/dicom-web/folders/{folder}", true);
     }
 
     /** DICOMweb answers searches with what the caller may read (so 200 for all) and retrievals with 404 when hidden. */
@@ -216,6 +218,23 @@ class AuthorizationMatrixTest {
                 base.apply(f) + "/studies/" + f.study + "/series/" + f.series + "/instances/" + f.instance + "/metadata"));
         row("GET " + root + "/studies/{study}/series/{series}/instances/{instance}/bulkdata/<path>", fetch, f -> Call.of("GET",
                 base.apply(f) + "/studies/" + f.study + "/series/" + f.series + "/instances/" + f.instance + "/bulkdata/7FE00010"));
+    }
+
+    static void stowRows(String root, boolean scoped) {
+        Function<Fixture, String> base = f -> scoped ? "/dicom-web/folders/" + f.folder.id() : "/dicom-web";
+        String expected = scoped ? "401 404 403 200 200 200" : "401 200 200 200 200 200";
+        Function<Fixture, Call> body = f -> {
+            String boundary = "matrix" + f.n;
+            byte[] part = new org.arca.web.dicom.SyntheticInstance(f.study + ".9", f.study + ".9.1", f.study + ".9.1." + f.n,
+                    "Stow^Matrix", "S" + f.n, "20260101", "CT", 1).bytes();
+            return new Call("POST", base.apply(f) + "/studies", new String(org.arca.web.dicom.DicomWebTestSupport.multipart(boundary,
+                    part), StandardCharsets.ISO_8859_1), "multipart/related; type=application/dicom; boundary=" + boundary, Map.of());
+        };
+        row("POST " + root + "/studies", expected, body);
+        row("POST " + root + "/studies/{study}", expected, f -> {
+            Call c = body.apply(f);
+            return new Call(c.method(), c.path() + "/" + f.study + ".9", c.body(), c.contentType(), c.headers());
+        });
     }
 
     static String tusMetadata(String folderId, String name) {
@@ -258,8 +277,9 @@ class AuthorizationMatrixTest {
                 Call call = entry.getValue().call().apply(reads ? shared : new Fixture());
                 HttpTestClient client = CALLERS[i].equals("anonymous") ? server.anonymous() : server.as(CALLERS[i]);
                 call.headers().forEach(client::header);
-                HttpTestClient.Response response = client.send(call.method(), call.path(),
-                        call.body() == null ? null : call.body().getBytes(StandardCharsets.UTF_8), call.contentType());
+                byte[] bytes = call.body() == null ? null : call.contentType() != null && call.contentType().startsWith("multipart/related")
+                        ? call.body().getBytes(StandardCharsets.ISO_8859_1) : call.body().getBytes(StandardCharsets.UTF_8);
+                HttpTestClient.Response response = client.send(call.method(), call.path(), bytes, call.contentType());
                 if (response.status() != Integer.parseInt(expected[i])) {
                     mismatches.add(entry.getKey() + " as " + CALLERS[i] + ": expected " + expected[i] + ", got " + response);
                 }

@@ -192,6 +192,71 @@ class DicomWebTest {
         assertThat(uids(alice.get("/dicom-web/studies?PatientID=PAT-9"))).isEmpty();
     }
 
+    static SyntheticInstance stowed(int n) {
+        String study = "1.2.826.0.1.3680043.10.5";
+        return new SyntheticInstance(study, study + ".1", study + ".1." + n, "Stow^Test", "PAT-STOW", "20260510", "CT", n);
+    }
+
+    @Test
+    void stowStoresEachPartAndAnswersPerInstance() {
+        String target = folder("stow " + kind + " " + System.nanoTime());
+        String path = "/dicom-web/folders/" + target + "/studies";
+        HttpTestClient.Response ok = alice.send("POST", path, DicomWebTestSupport.multipart("b1", "application/dicom", stowed(1).bytes(), stowed(2).bytes()),
+                "multipart/related; type=application/dicom; boundary=b1");
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+        assertThat(ok.json().at("/00081199/Value")).hasSize(2);
+        assertThat(ok.json().at("/00081199/Value/0/00081190/Value/0").asText()).contains("/instances/1.2.826.0.1.3680043.10.5.1.1");
+        assertThat(alice.get("/dicom-web/studies/1.2.826.0.1.3680043.10.5/instances").json()).hasSize(2);
+
+        HttpTestClient.Response again = alice.send("POST", path, DicomWebTestSupport.multipart("b2", "application/dicom", stowed(1).bytes()),
+                "multipart/related; type=\"application/dicom\"; boundary=\"b2\"");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(alice.get("/api/v1/folders/" + target + "/children").json().get("total").asInt()).isEqualTo(2);
+
+        SyntheticInstance clash = new SyntheticInstance("1.2.826.0.1.3680043.10.5", "1.2.826.0.1.3680043.10.5.1",
+                "1.2.826.0.1.3680043.10.5.1.1", "Someone^Else", "PAT-X", "20260511", "MR", 9);
+        HttpTestClient.Response conflict = alice.send("POST", path, DicomWebTestSupport.multipart("b3", "application/dicom", clash.bytes()),
+                "multipart/related; type=application/dicom; boundary=b3");
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.json().at("/00081198/Value/0/00081197/Value/0").asInt()).isEqualTo(0x0111);
+        assertThat(value(alice.get("/dicom-web/instances?SOPInstanceUID=1.2.826.0.1.3680043.10.5.1.1").json().get(0), "00100020"))
+                .isEqualTo("PAT-STOW");
+
+        HttpTestClient.Response mixed = alice.send("POST", path, ("--b4\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+                + new String(DicomWebTestSupport.multipart("b4", "application/dicom", stowed(3).bytes()), StandardCharsets.ISO_8859_1))
+                .getBytes(StandardCharsets.ISO_8859_1), "multipart/related; type=application/dicom; boundary=b4");
+        assertThat(mixed.status()).isEqualTo(202);
+        assertThat(mixed.json().at("/00081198/Value/0/00081197/Value/0").asInt()).isEqualTo(0xC000);
+        assertThat(mixed.json().at("/00081199/Value")).hasSize(1);
+
+        HttpTestClient.Response wrongStudy = alice.send("POST", path + "/1.2.3", DicomWebTestSupport.multipart("b5", "application/dicom", stowed(4).bytes()),
+                "multipart/related; type=application/dicom; boundary=b5");
+        assertThat(wrongStudy.status()).isEqualTo(409);
+        assertThat(wrongStudy.json().at("/00081198/Value/0/00081197/Value/0").asInt()).isEqualTo(0xC409);
+
+        assertThat(alice.send("POST", path, stowed(5).bytes(), "application/dicom").status()).isEqualTo(415);
+        assertThat(bob.send("POST", path, DicomWebTestSupport.multipart("b6", "application/dicom", stowed(6).bytes()),
+                "multipart/related; type=application/dicom; boundary=b6").status()).isEqualTo(404);
+
+        byte[] whole = DicomWebTestSupport.multipart("b7", "application/dicom", stowed(7).bytes());
+        HttpTestClient.Response cut = alice.send("POST", path, Arrays.copyOf(whole, whole.length / 2),
+                "multipart/related; type=application/dicom; boundary=b7");
+        assertThat(cut.status()).isEqualTo(409);
+        assertThat(alice.get("/dicom-web/instances?SOPInstanceUID=1.2.826.0.1.3680043.10.5.1.7").json()).isEmpty();
+    }
+
+    @Test
+    void aPlainStowGoesToTheCallersHome() {
+        SyntheticInstance mine = new SyntheticInstance("1.2.826.0.1.3680043.10.6", "1.2.826.0.1.3680043.10.6.1",
+                "1.2.826.0.1.3680043.10.6.1.1", "Home^Test", "PAT-HOME", "20260601", "US", 1);
+        HttpTestClient.Response r = bob.send("POST", "/dicom-web/studies", DicomWebTestSupport.multipart("h", "application/dicom", mine.bytes()),
+                "multipart/related; type=application/dicom; boundary=h");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(uids(bob.get("/dicom-web/studies?PatientID=PAT-HOME"))).containsExactly("1.2.826.0.1.3680043.10.6");
+        assertThat(bob.get("/api/v1/collections").json().findValuesAsText("name")).contains("Home of bob");
+        assertThat(uids(server.as("alice").get("/dicom-web/studies?PatientID=PAT-HOME"))).isEmpty();
+    }
+
     private static JsonNode byUid(JsonNode studies, String uid) {
         for (JsonNode s : studies) {
             if (value(s, "0020000D").equals(uid)) {
