@@ -49,6 +49,7 @@ public final class Arca implements AutoCloseable {
         private String adminPassword;
         private long maxUploadBytes = 1L << 40;
         private boolean secureCookies;
+        private java.util.List<String> corsOrigins = java.util.List.of();
 
         public Builder dataDir(Path dir) {
             this.dataDir = dir;
@@ -88,6 +89,11 @@ public final class Arca implements AutoCloseable {
             return this;
         }
 
+        public Builder corsOrigins(java.util.List<String> origins) {
+            this.corsOrigins = java.util.List.copyOf(origins);
+            return this;
+        }
+
         public Builder configure(ArcaConfig config) {
             dataDir(config.dataDir());
             String url = config.get(ArcaConfig.Key.DB_URL);
@@ -98,6 +104,8 @@ public final class Arca implements AutoCloseable {
             adminPassword(blankToNull(config.get(ArcaConfig.Key.ADMIN_PASSWORD)));
             maxUploadBytes(config.longValue(ArcaConfig.Key.MAX_UPLOAD_BYTES));
             secureCookies(Boolean.parseBoolean(config.get(ArcaConfig.Key.SECURE_COOKIES)));
+            corsOrigins(java.util.Arrays.stream(config.get(ArcaConfig.Key.CORS_ORIGINS).split(",")).map(String::strip)
+                    .filter(o -> !o.isEmpty()).toList());
             return this;
         }
 
@@ -124,7 +132,8 @@ public final class Arca implements AutoCloseable {
         public Arca start() {
             Repository repository = openRepository();
             try {
-                WebConfig webConfig = new WebConfig(httpHost, httpPort, 1 << 20, secureCookies, dataDir.resolve("uploads"));
+                WebConfig webConfig = new WebConfig(httpHost, httpPort, 1 << 20, secureCookies, dataDir.resolve("uploads"),
+                        corsOrigins);
                 ArcaWeb web = new ArcaWeb(repository, webConfig).start();
                 try {
                     // After the surfaces are up: a failed start must not swallow a generated password.

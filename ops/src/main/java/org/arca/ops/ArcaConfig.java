@@ -28,7 +28,8 @@ public final class ArcaConfig {
         DB_PASSWORD("db-password", "", "Database password"),
         ADMIN_PASSWORD("admin-password", "", "Password of the first admin on first start; empty means generate and print one"),
         MAX_UPLOAD_BYTES("max-upload-bytes", Long.toString(1L << 40), "Largest file accepted by any upload"),
-        SECURE_COOKIES("secure-cookies", "false", "Mark session cookies Secure (turn on behind TLS)");
+        SECURE_COOKIES("secure-cookies", "false", "Mark session cookies Secure (turn on behind TLS)"),
+        CORS_ORIGINS("cors-origins", "", "Comma-separated origins whose pages may call the API and DICOMweb (a viewer elsewhere)");
 
         private final String name;
         private final String fallback;

@@ -46,6 +46,21 @@ class ArcaTest {
     }
 
     @Test
+    void configuredOriginsMayCallDicomWebFromTheirPages() throws Exception {
+        try (Arca arca = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(0).adminPassword("configured secret")
+                .corsOrigins(java.util.List.of("https://viewer.example.org")).start()) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + arca.httpPort() + "/dicom-web/studies"))
+                    .header("Origin", "https://viewer.example.org").build();
+            HttpResponse<String> allowed = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).contains("https://viewer.example.org");
+            HttpRequest other = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + arca.httpPort() + "/dicom-web/studies"))
+                    .header("Origin", "https://elsewhere.example.org").build();
+            assertThat(HttpClient.newHttpClient().send(other, HttpResponse.BodyHandlers.ofString()).headers()
+                    .firstValue("Access-Control-Allow-Origin")).isEmpty();
+        }
+    }
+
+    @Test
     void settingsComeFromTheFileAndTheEnvironmentWins() throws Exception {
         Path file = dir.resolve("arca.yaml");
         Files.writeString(file, "# comment\ndata-dir: /srv/arca\nhttp-port: 9000\nsecure-cookies: \"true\"\n");

@@ -48,7 +48,9 @@ public final class ArcaWeb implements AutoCloseable {
         all.addAll(new TransferApi(repo, traffic).routes());
         all.addAll(tus.routes());
         all.addAll(new AccountApi(repo, callers).routes());
-        all.addAll(new DicomWebApi(repo, new org.arca.dicomweb.DicomQueries(repo)).routes());
+        org.arca.dicomweb.DicomQueries dicomQueries = new org.arca.dicomweb.DicomQueries(repo);
+        all.addAll(new DicomWebApi(repo, dicomQueries).routes());
+        all.addAll(new DicomPixelApi(repo, dicomQueries).routes());
         all.addAll(new StowRs(repo, new org.arca.dicomweb.DicomStore(repo)).routes());
         all.addAll(new SystemApi(repo, metrics, this::routes).routes());
         this.routes = Collections.unmodifiableList(all);
@@ -61,6 +63,16 @@ public final class ArcaWeb implements AutoCloseable {
             cfg.http.maxRequestSize = config.maxJsonBytes();
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            if (!config.corsOrigins().isEmpty()) {
+                // Viewers served from another origin (an OHIF of the site's own) call DICOMweb and the API.
+                cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                    rule.allowHost(config.corsOrigins().get(0), config.corsOrigins().subList(1, config.corsOrigins().size())
+                            .toArray(String[]::new));
+                    rule.exposeHeader("X-Total-Count");
+                    rule.exposeHeader("Warning");
+                    rule.exposeHeader("Content-Range");
+                }));
+            }
             cfg.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/portal";

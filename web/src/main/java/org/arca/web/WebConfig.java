@@ -4,15 +4,26 @@ import java.nio.file.Path;
 
 /**
  * How the HTTP surface listens and what it accepts. {@code port} 0 picks a free port (tests).
- * {@code secureCookies} should be on whenever Arca sits behind TLS.
+ * {@code secureCookies} should be on whenever Arca sits behind TLS; {@code corsOrigins} lists the other
+ * origins whose pages may call Arca (a viewer hosted elsewhere).
  */
-public record WebConfig(String host, int port, long maxJsonBytes, boolean secureCookies, Path tusDir) {
+public record WebConfig(String host, int port, long maxJsonBytes, boolean secureCookies, Path tusDir,
+                        java.util.List<String> corsOrigins) {
+
+    public WebConfig {
+        corsOrigins = java.util.List.copyOf(corsOrigins);
+    }
 
     public static WebConfig defaults(Path dataDir, int port) {
-        return new WebConfig("0.0.0.0", port, 1 << 20, false, dataDir.resolve("uploads"));
+        return new WebConfig("0.0.0.0", port, 1 << 20, false, dataDir.resolve("uploads"), java.util.List.of());
     }
 
     public WebConfig withHost(String newHost) {
-        return new WebConfig(newHost, port, maxJsonBytes, secureCookies, tusDir);
+        return new WebConfig(newHost, port, maxJsonBytes, secureCookies, tusDir, corsOrigins);
+    }
+
+    /** Origins (scheme://host[:port]) allowed to call Arca from a browser page of theirs; empty allows none. */
+    public WebConfig withCorsOrigins(java.util.List<String> origins) {
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, origins);
     }
 }

@@ -218,6 +218,18 @@ class AuthorizationMatrixTest {
                 base.apply(f) + "/studies/" + f.study + "/series/" + f.series + "/instances/" + f.instance + "/metadata"));
         row("GET " + root + "/studies/{study}/series/{series}/instances/{instance}/bulkdata/<path>", fetch, f -> Call.of("GET",
                 base.apply(f) + "/studies/" + f.study + "/series/" + f.series + "/instances/" + f.instance + "/bulkdata/7FE00010"));
+        Function<Fixture, String> instance = f -> base.apply(f) + "/studies/" + f.study + "/series/" + f.series + "/instances/" + f.instance;
+        row("GET " + root + "/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", fetch,
+                f -> Call.of("GET", instance.apply(f) + "/frames/1"));
+        row("GET " + root + "/studies/{study}/series/{series}/instances/{instance}/rendered", fetch,
+                f -> Call.of("GET", instance.apply(f) + "/rendered"));
+        row("GET " + root + "/studies/{study}/series/{series}/instances/{instance}/frames/{frames}/rendered", fetch,
+                f -> Call.of("GET", instance.apply(f) + "/frames/1/rendered"));
+        row("GET " + root + "/studies/{study}/series/{series}/instances/{instance}/thumbnail", fetch,
+                f -> Call.of("GET", instance.apply(f) + "/thumbnail"));
+        row("GET " + root + "/studies/{study}/series/{series}/thumbnail", fetch,
+                f -> Call.of("GET", base.apply(f) + "/studies/" + f.study + "/series/" + f.series + "/thumbnail"));
+        row("GET " + root + "/studies/{study}/thumbnail", fetch, f -> Call.of("GET", base.apply(f) + "/studies/" + f.study + "/thumbnail"));
     }
 
     static void stowRows(String root, boolean scoped) {

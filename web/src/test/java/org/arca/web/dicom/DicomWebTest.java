@@ -192,6 +192,50 @@ class DicomWebTest {
         assertThat(uids(alice.get("/dicom-web/studies?PatientID=PAT-9"))).isEmpty();
     }
 
+    @Test
+    void framesRenderedImagesAndThumbnailsForViewers() throws Exception {
+        String instance = "/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/instances/" + CT_SERIES + ".1";
+        HttpTestClient.Response frames = server.as("alice")
+                .header("Accept", "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*").get(instance + "/frames/1");
+        assertThat(frames.status()).isEqualTo(200);
+        assertThat(new String(frames.body(), StandardCharsets.ISO_8859_1))
+                .contains("Content-Type: application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1");
+        assertThat(indexOf(frames.body(), Arrays.copyOfRange(firstCt, firstCt.length - 512, firstCt.length))).isGreaterThan(0);
+        assertThat(alice.get(instance + "/frames/2").status()).isEqualTo(404);
+        assertThat(alice.get(instance + "/frames/0").status()).isEqualTo(404);
+
+        HttpTestClient.Response jpeg = alice.get(instance + "/rendered");
+        assertThat(jpeg.header("Content-Type")).isEqualTo("image/jpeg");
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg.body()));
+        assertThat(image.getWidth()).isEqualTo(16);
+        HttpTestClient.Response png = server.as("alice").header("Accept", "image/png").get(instance + "/frames/1/rendered?window=100,200");
+        assertThat(png.header("Content-Type")).isEqualTo("image/png");
+        assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body())).getHeight()).isEqualTo(16);
+        assertThat(alice.get(instance + "/rendered?window=wide").status()).isEqualTo(400);
+        HttpTestClient.Response thumb = alice.get("/dicom-web/studies/" + STUDY + "/series/" + MR_SERIES + "/thumbnail?viewport=8,8");
+        assertThat(thumb.status()).isEqualTo(200);
+        assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(thumb.body())).getWidth()).isLessThanOrEqualTo(8);
+    }
+
+    @Test
+    void compressedFramesAreSentAsStoredOrDecodedOnRequest() throws Exception {
+        byte[] jpegInstance = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("../dicomweb/src/test/resources/corpus/rgb_jpeg_baseline.dcm"));
+        String folder = folder("compressed " + kind);
+        put(folder, "jpeg.dcm", jpegInstance);
+        JsonNode found = alice.get("/dicom-web/folders/" + folder + "/instances").json().get(0);
+        String path = "/dicom-web/studies/" + value(found, "0020000D") + "/series/" + value(found, "0020000E") + "/instances/"
+                + value(found, "00080018") + "/frames/1";
+        HttpTestClient.Response stored = server.as("alice").header("Accept", "multipart/related; type=application/octet-stream; transfer-syntax=*")
+                .get(path);
+        assertThat(new String(stored.body(), StandardCharsets.ISO_8859_1)).contains("transfer-syntax=1.2.840.10008.1.2.4.50")
+                .contains("\u00ff\u00d8");
+        HttpTestClient.Response decoded = server.as("alice").header("Accept", "multipart/related; type=application/octet-stream")
+                .get(path);
+        assertThat(decoded.status()).isEqualTo(200);
+        assertThat(new String(decoded.body(), StandardCharsets.ISO_8859_1)).contains("transfer-syntax=1.2.840.10008.1.2.1");
+        assertThat(server.as("alice").header("Accept", "image/webp").get(path).status()).isEqualTo(406);
+    }
+
     static SyntheticInstance stowed(int n) {
         String study = "1.2.826.0.1.3680043.10.5";
         return new SyntheticInstance(study, study + ".1", study + ".1." + n, "Stow^Test", "PAT-STOW", "20260510", "CT", n);
