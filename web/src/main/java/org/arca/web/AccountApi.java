@@ -178,7 +178,7 @@ final class AccountApi {
         }
         Authentication.Issued<ApiToken> issued = repo.authentication().createToken(Callers.signedIn(ctx),
                 Json.text(body, "name"), lifetime);
-        Map<String, Object> view = new LinkedHashMap<>(Json.MAPPER.convertValue(issued.value(), Map.class));
+        Map<String, Object> view = new LinkedHashMap<>(Json.MAPPER.convertValue(issued.value(), Json.OBJECT));
         view.put("token", issued.secret());
         ctx.status(201).json(view);
     }

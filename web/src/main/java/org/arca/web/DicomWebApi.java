@@ -26,6 +26,7 @@ import org.arca.dicom.DicomJson;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.Element;
 import org.arca.dicomweb.DicomQueries;
+import org.arca.dicomweb.MetadataCache;
 import org.arca.dicomweb.QueryLevel;
 
 /**
@@ -35,15 +36,16 @@ import org.arca.dicomweb.QueryLevel;
  */
 final class DicomWebApi {
     private static final String DICOM_JSON = "application/dicom+json";
-    /** Binary values longer than this are sent by reference (BulkDataURI) in metadata, as PS3.18 F.2.6 allows. */
-    private static final long BULK_THRESHOLD = 256;
+    private static final long BULK_THRESHOLD = MetadataCache.BULK_THRESHOLD;
 
     private final Repository repo;
     private final DicomQueries queries;
+    private final MetadataCache metadataCache;
 
     DicomWebApi(Repository repo, DicomQueries queries) {
         this.repo = repo;
         this.queries = queries;
+        this.metadataCache = new MetadataCache(repo.blobs(), repo.config().dataDir().resolve("cache").resolve("dicom-metadata"));
     }
 
     List<Route> routes() {
@@ -151,20 +153,16 @@ final class DicomWebApi {
         List<DicomQueries.StoredInstance> instances = located(ctx);
         String base = ctx.scheme() + "://" + ctx.host() + ctx.path().substring(0, ctx.path().indexOf("/studies/"));
         ctx.contentType(DICOM_JSON);
-        Writer out = new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8);
+        Writer out = new java.io.BufferedWriter(new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8), 1 << 16);
         out.write('[');
         boolean first = true;
         for (DicomQueries.StoredInstance instance : instances) {
-            DicomFile file = DicomReader.read(repo.blobs().path(instance.sha256()),
-                    DicomReader.Options.DEFAULT.withBulkThreshold(BULK_THRESHOLD));
-            String instanceUri = base + "/studies/" + instance.studyUid() + "/series/" + instance.seriesUid() + "/instances/"
-                    + instance.sopInstanceUid();
             if (!first) {
                 out.write(',');
             }
             first = false;
-            DicomJson.write(file.dataset(), out, DicomJson.Options.INLINE.withBulkData(BULK_THRESHOLD,
-                    (path, element) -> instanceUri + "/bulkdata/" + path));
+            metadataCache.write(instance.sha256(), base + "/studies/" + instance.studyUid() + "/series/" + instance.seriesUid()
+                    + "/instances/" + instance.sopInstanceUid(), out);
         }
         out.write(']');
         out.flush();

@@ -81,7 +81,7 @@ final class FolderApi {
         Caller caller = Callers.of(ctx);
         String id = ctx.pathParam("id");
         Folder folder = repo.folders().get(caller, id);
-        Map<String, Object> view = new LinkedHashMap<>(Json.MAPPER.convertValue(folder, Map.class));
+        Map<String, Object> view = new LinkedHashMap<>(Json.MAPPER.convertValue(folder, Json.OBJECT));
         List<Map<String, String>> ancestors = new ArrayList<>();
         for (Folder a : repo.folders().ancestors(caller, id)) {
             ancestors.add(Map.of("id", a.id(), "name", a.name()));

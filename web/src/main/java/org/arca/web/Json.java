@@ -20,6 +20,10 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL));
 
+    /** For turning a record into a map to add fields to. */
+    public static final com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>> OBJECT =
+            new com.fasterxml.jackson.core.type.TypeReference<>() { };
+
     private Json() {
     }
 

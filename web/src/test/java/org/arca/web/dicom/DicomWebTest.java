@@ -174,6 +174,13 @@ class DicomWebTest {
 
         JsonNode metadata = alice.get("/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/metadata").json();
         assertThat(metadata).hasSize(3);
+        // Parsed once per stored blob: the next request reads the cached JSON.
+        try (var cached = java.nio.file.Files.walk(server.fixture().dataDir().resolve("cache/dicom-metadata"))) {
+            assertThat(cached.filter(p -> p.toString().endsWith(".json")).count()).isGreaterThanOrEqualTo(3);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(alice.get("/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/metadata").json()).isEqualTo(metadata);
         String bulk = metadata.get(0).at("/7FE00010/BulkDataURI").asText();
         assertThat(bulk).contains("/bulkdata/7FE00010");
         HttpTestClient.Response pixels = alice.get(bulk.substring(bulk.indexOf("/dicom-web/")));

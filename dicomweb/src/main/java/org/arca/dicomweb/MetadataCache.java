@@ -1,0 +1,82 @@
+package org.arca.dicomweb;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import org.arca.dicom.DicomFile;
+import org.arca.dicom.DicomJson;
+import org.arca.dicom.DicomReader;
+import org.arca.core.BlobStore;
+
+/**
+ * WADO-RS metadata of stored instances, parsed once per blob and kept as DICOM JSON on disk (a cache of the
+ * blobs, keyed by SHA-256, safe to delete). A viewer asks series metadata for every series it opens; with
+ * the cache a 1,000-instance series is 1,000 small file reads, not 1,000 parses. Bulk data URIs depend on
+ * where the instance is served from, so the cache holds a placeholder that is filled per request.
+ * Thread-safe: concurrent fills of one entry write the same bytes and rename atomically.
+ */
+public final class MetadataCache {
+    /** Binary values longer than this are sent by reference (BulkDataURI), as PS3.18 F.2.6 allows. */
+    public static final long BULK_THRESHOLD = 256;
+    private static final String PLACEHOLDER = "arca-instance-uri:";
+    private static final String VERSION = "v1";
+    private static final int MEMORY_ENTRIES = 4096;
+
+    private final BlobStore blobs;
+    private final Path folder;
+    private final Map<String, String> recent = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > MEMORY_ENTRIES;
+                }
+            });
+
+    public MetadataCache(BlobStore blobs, Path folder) {
+        this.blobs = blobs;
+        this.folder = folder;
+    }
+
+    /** Writes the instance's DICOM JSON object, with bulk data URIs under {@code instanceUri}. */
+    public void write(String sha256, String instanceUri, Writer out) throws IOException {
+        out.write(template(sha256).replace(PLACEHOLDER, instanceUri));
+    }
+
+    private String template(String sha256) throws IOException {
+        String cached = recent.get(sha256);
+        if (cached != null) {
+            return cached;
+        }
+        Path file = folder.resolve(VERSION).resolve(sha256.substring(0, 2)).resolve(sha256 + ".json");
+        String json;
+        if (Files.exists(file)) {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } else {
+            DicomFile dicom = DicomReader.read(blobs.path(sha256), DicomReader.Options.DEFAULT.withBulkThreshold(BULK_THRESHOLD));
+            json = DicomJson.toJson(dicom.dataset(), DicomJson.Options.INLINE.withBulkData(BULK_THRESHOLD,
+                    (path, element) -> PLACEHOLDER + "/bulkdata/" + path));
+            store(file, json);
+        }
+        recent.put(sha256, json);
+        return json;
+    }
+
+    private static void store(Path file, String json) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path temp = Files.createTempFile(file.getParent(), "meta-", ".tmp");
+            Files.writeString(temp, json, StandardCharsets.UTF_8);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // The cache is an optimisation: a failed write only means the next request parses again.
+            if (!(e instanceof java.nio.file.FileSystemException)) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
