@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  * on the same disk; listing a folder of many items as a user whose access comes from an ACL; start-to-ready
  * time and resident memory of {@code java -jar arca.jar serve}. Results are printed, never asserted.
  */
-@Command(name = "bench", description = "Measure upload/download against cp, folder listing, and start-up.")
+@Command(name = "bench", description = "Measure upload/download against cp, folder listing, and start-up.",
+        subcommands = DicomWebBench.class)
 final class Bench implements Callable<Integer> {
 
     @Option(names = "--dir", description = "Scratch folder on the disk to measure (default: a temporary folder)")

@@ -1,0 +1,309 @@
+package org.arca.ops;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.arca.dicom.Attributes;
+import org.arca.dicom.DicomWriter;
+import org.arca.dicom.Tag;
+import org.arca.dicom.TransferSyntax;
+import org.arca.dicom.VR;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code arca bench dicomweb}: the same synthetic data and the same requests against any DICOMweb servers
+ * (Arca, Orthanc, ...), one after the other, with ratios to the first. STOW-RS ingest with parallel
+ * clients, QIDO-RS study searches over many studies, series metadata cold and warm, and frame retrieval
+ * as OHIF does it. The data is synthetic CT (no patient data). Prints, never asserts.
+ */
+@Command(name = "dicomweb", description = "Benchmark DICOMweb servers on the same synthetic data.")
+final class DicomWebBench implements Callable<Integer> {
+
+    @Option(names = "--target", required = true, description = "name=URL,login:password (the DICOMweb root); repeatable; the first is the reference")
+    List<String> targets;
+    @Option(names = "--instances", defaultValue = "2000", description = "CT instances (512x512, 16-bit) for the ingest")
+    int instances;
+    @Option(names = "--series-size", defaultValue = "1000", description = "Instances per series in the ingest")
+    int seriesSize;
+    @Option(names = "--studies", defaultValue = "10000", description = "Small studies stored for the search benchmark")
+    int studies;
+    @Option(names = "--frames-series", defaultValue = "500", description = "Instances whose frames are retrieved")
+    int framesSeries;
+    @Option(names = "--clients", defaultValue = "4", description = "Parallel STOW-RS clients")
+    int clients;
+
+    record Target(String name, String url, String auth) {
+        static Target parse(String text) {
+            int eq = text.indexOf('=');
+            int comma = text.lastIndexOf(',');
+            return new Target(text.substring(0, eq), text.substring(eq + 1, comma).replaceAll("/$", ""),
+                    "Basic " + Base64.getEncoder().encodeToString(text.substring(comma + 1).getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final Map<String, Map<String, Double>> results = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        String run = Long.toString(System.currentTimeMillis() % 1_000_000);
+        byte[] pixels = ctPixels(512);
+        System.out.printf(Locale.ROOT, "DICOMweb bench: %d CT instances of 512x512 (series of %d), %d small studies, frames of %d "
+                + "instances; %d STOW clients%n", instances, seriesSize, studies, framesSeries, clients);
+        for (String spec : targets) {
+            Target target = Target.parse(spec);
+            Map<String, Double> r = new LinkedHashMap<>();
+            results.put(target.name(), r);
+            String prefix = "1.2.826.0.1.3680043.10.99." + run + "." + Math.abs(target.name().hashCode() % 1000);
+            System.out.printf(Locale.ROOT, "%n== %s (%s)%n", target.name(), target.url());
+            ingest(target, prefix, pixels, r);
+            search(target, prefix, r);
+            metadata(target, prefix, r);
+            frames(target, prefix, r);
+        }
+        report();
+        return 0;
+    }
+
+    private void ingest(Target target, String prefix, byte[] pixels, Map<String, Double> r) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long bytes = 0;
+        List<Future<Long>> sent = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < instances; i++) {
+            int n = i;
+            sent.add(pool.submit(() -> {
+                int series = n / seriesSize;
+                byte[] dicom = instance(prefix + ".1", prefix + ".1." + series, prefix + ".1." + series + "." + (n + 1), "BENCH^CT",
+                        "PBENCH", "20260301", n + 1, pixels, 512);
+                stow(target, List.of(dicom));
+                return (long) dicom.length;
+            }));
+        }
+        for (Future<Long> f : sent) {
+            bytes += f.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        r.put("STOW instances/s", instances / seconds);
+        r.put("STOW MB/s", bytes / 1e6 / seconds);
+        System.out.printf(Locale.ROOT, "  STOW-RS: %d instances in %.1f s = %.0f instances/s, %.0f MB/s%n", instances, seconds,
+                instances / seconds, bytes / 1e6 / seconds);
+    }
+
+    private void search(Target target, String prefix, Map<String, Double> r) throws Exception {
+        byte[] small = ctPixels(16);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> sent = new ArrayList<>();
+        long start = System.nanoTime();
+        int batch = 50;
+        for (int first = 0; first < studies; first += batch) {
+            int from = first;
+            sent.add(pool.submit(() -> {
+                List<byte[]> parts = new ArrayList<>();
+                for (int s = from; s < Math.min(studies, from + batch); s++) {
+                    String study = prefix + ".2." + s;
+                    String date = String.format(Locale.ROOT, "2025%02d%02d", 1 + s % 12, 1 + s % 28);
+                    parts.add(instance(study, study + ".1", study + ".1.1", String.format(Locale.ROOT, "PAT%05d^Search", s),
+                            "S" + s, date, 1, small, 16));
+                }
+                stow(target, parts);
+                return null;
+            }));
+        }
+        for (Future<?> f : sent) {
+            f.get();
+        }
+        pool.shutdown();
+        System.out.printf(Locale.ROOT, "  stored %d studies for searching in %.1f s%n", studies, (System.nanoTime() - start) / 1e9);
+        String[] queries = {"PatientName=PAT01*", "StudyDate=20250301-20250310", "ModalitiesInStudy=CT&StudyDate=20250601-20250605",
+                "PatientName=PAT0123*&limit=10", "PatientID=S4242"};
+        List<Double> times = new ArrayList<>();
+        for (int round = 0; round < 40; round++) {
+            for (String q : queries) {
+                long t = System.nanoTime();
+                HttpResponse<byte[]> response = get(target, "/studies?" + q, "application/dicom+json");
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException(target.name() + " QIDO answered " + response.statusCode());
+                }
+                if (round >= 4) {
+                    times.add((System.nanoTime() - t) / 1e6);
+                }
+            }
+        }
+        Collections.sort(times);
+        r.put("QIDO p50 ms", times.get(times.size() / 2));
+        r.put("QIDO p95 ms", times.get((int) Math.ceil(times.size() * 0.95) - 1));
+        System.out.printf(Locale.ROOT, "  QIDO-RS studies (%d queries of %d kinds): p50 %.1f ms, p95 %.1f ms%n", times.size(),
+                queries.length, r.get("QIDO p50 ms"), r.get("QIDO p95 ms"));
+    }
+
+    private void metadata(Target target, String prefix, Map<String, Double> r) throws Exception {
+        String path = "/studies/" + prefix + ".1/series/" + prefix + ".1.0/metadata";
+        long t = System.nanoTime();
+        HttpResponse<byte[]> cold = get(target, path, "application/dicom+json");
+        double coldMs = (System.nanoTime() - t) / 1e6;
+        List<Double> warm = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            t = System.nanoTime();
+            get(target, path, "application/dicom+json");
+            warm.add((System.nanoTime() - t) / 1e6);
+        }
+        Collections.sort(warm);
+        r.put("metadata cold ms", coldMs);
+        r.put("metadata warm ms", warm.get(2));
+        System.out.printf(Locale.ROOT, "  series metadata (%d instances, %d KB): cold %.0f ms, warm %.0f ms (median of 5)%n",
+                Math.min(seriesSize, instances), cold.body().length / 1024, coldMs, warm.get(2));
+    }
+
+    private void frames(Target target, String prefix, Map<String, Double> r) throws Exception {
+        int count = Math.min(framesSeries, Math.min(seriesSize, instances));
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<Integer>> fetched = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 1; i <= count; i++) {
+            String path = "/studies/" + prefix + ".1/series/" + prefix + ".1.0/instances/" + prefix + ".1.0." + i + "/frames/1";
+            fetched.add(pool.submit(() -> {
+                HttpResponse<byte[]> response = get(target, path,
+                        "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*");
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException(target.name() + " frames answered " + response.statusCode());
+                }
+                return response.body().length;
+            }));
+        }
+        long bytes = 0;
+        for (Future<Integer> f : fetched) {
+            bytes += f.get();
+        }
+        pool.shutdown();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        r.put("frames total s", seconds);
+        System.out.printf(Locale.ROOT, "  frames of %d instances, 6 in parallel: %.2f s (%.0f MB/s)%n", count, seconds,
+                bytes / 1e6 / seconds);
+    }
+
+    private void report() {
+        if (results.size() < 2) {
+            return;
+        }
+        String reference = results.keySet().iterator().next();
+        System.out.printf(Locale.ROOT, "%n%-20s", "measure");
+        results.keySet().forEach(name -> System.out.printf(Locale.ROOT, " %12s", name));
+        System.out.printf(Locale.ROOT, "   %s vs others%n", reference);
+        for (String measure : results.get(reference).keySet()) {
+            System.out.printf(Locale.ROOT, "%-20s", measure);
+            for (Map<String, Double> r : results.values()) {
+                System.out.printf(Locale.ROOT, " %12.1f", r.get(measure));
+            }
+            boolean higherIsBetter = measure.contains("/s");
+            for (Map.Entry<String, Map<String, Double>> other : results.entrySet()) {
+                if (!other.getKey().equals(reference)) {
+                    double a = results.get(reference).get(measure);
+                    double b = other.getValue().get(measure);
+                    System.out.printf(Locale.ROOT, "   %.2fx %s", higherIsBetter ? a / b : b / a, "better than " + other.getKey());
+                }
+            }
+            System.out.println();
+        }
+    }
+
+    private void stow(Target target, List<byte[]> parts) throws IOException, InterruptedException {
+        String boundary = "bench" + System.nanoTime();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            body.writeBytes(part);
+            body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(target.url() + "/studies"))
+                .header("Authorization", target.auth()).header("Accept", "application/dicom+json")
+                .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(target.name() + " STOW answered " + response.statusCode() + ": "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private HttpResponse<byte[]> get(Target target, String path, String accept) throws IOException, InterruptedException {
+        String url = target.url() + path.replace("^", URLEncoder.encode("^", StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", target.auth()).header("Accept", accept)
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static byte[] ctPixels(int size) {
+        byte[] pixels = new byte[size * size * 2];
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int dx = x - size / 2;
+                int dy = y - size / 2;
+                int value = dx * dx + dy * dy < size * size / 9 ? 1000 + (x ^ y) % 200 : 24 + (x * 7 + y * 3) % 50;
+                pixels[(y * size + x) * 2] = (byte) value;
+                pixels[(y * size + x) * 2 + 1] = (byte) (value >> 8);
+            }
+        }
+        return pixels;
+    }
+
+    private static byte[] instance(String study, String series, String sop, String name, String patientId, String date, int number,
+                                   byte[] pixels, int size) {
+        Attributes ds = new Attributes();
+        ds.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 100");
+        ds.setString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.2");
+        ds.setString(Tag.SOPInstanceUID, VR.UI, sop);
+        ds.setString(Tag.StudyDate, VR.DA, date);
+        ds.setString(Tag.StudyTime, VR.TM, "120000");
+        ds.setString(Tag.AccessionNumber, VR.SH, "A" + patientId);
+        ds.setString(Tag.Modality, VR.CS, "CT");
+        ds.setString(Tag.StudyDescription, VR.LO, "Bench");
+        ds.setString(Tag.PatientName, VR.PN, name);
+        ds.setString(Tag.PatientID, VR.LO, patientId);
+        ds.setString(Tag.StudyInstanceUID, VR.UI, study);
+        ds.setString(Tag.SeriesInstanceUID, VR.UI, series);
+        ds.setString(Tag.SeriesNumber, VR.IS, "1");
+        ds.setString(Tag.InstanceNumber, VR.IS, Integer.toString(number));
+        ds.setString(0x00200032, VR.DS, "0", "0", Integer.toString(number));
+        ds.setString(0x00200037, VR.DS, "1", "0", "0", "0", "1", "0");
+        ds.setString(0x00280030, VR.DS, "0.7", "0.7");
+        ds.setInt(Tag.SamplesPerPixel, VR.US, 1);
+        ds.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
+        ds.setInt(Tag.Rows, VR.US, size);
+        ds.setInt(Tag.Columns, VR.US, size);
+        ds.setInt(Tag.BitsAllocated, VR.US, 16);
+        ds.setInt(Tag.BitsStored, VR.US, 12);
+        ds.setInt(Tag.HighBit, VR.US, 11);
+        ds.setInt(Tag.PixelRepresentation, VR.US, 0);
+        ds.setString(0x00281052, VR.DS, "-1024");
+        ds.setString(0x00281053, VR.DS, "1");
+        ds.setBytes(Tag.PixelData, VR.OW, pixels);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(pixels.length + 2048);
+        try {
+            DicomWriter.write(out, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
