@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 public final class FileBlobStore implements BlobStore {
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final int BUFFER = 4 << 20;
+    private static final int BUFFER = 1 << 20;
 
     private final Path root;
     private final Path tmp;

@@ -94,9 +94,22 @@ public final class FolderTree {
     public Folder child(Caller caller, String parentId, String name) {
         DSLContext dsl = db.dsl();
         access.require(dsl, caller, parentId, AccessLevel.READ);
-        String existing = dsl.select(Folders.ID).from(Folders.T).where(Folders.PARENT_ID.eq(parentId)).and(Folders.NAME.eq(name))
-                .fetchOne(Folders.ID);
-        return existing != null ? get(caller, existing) : create(caller, parentId, name, null);
+        java.util.function.Supplier<String> existing = () -> dsl.select(Folders.ID).from(Folders.T)
+                .where(Folders.PARENT_ID.eq(parentId)).and(Folders.NAME.eq(name)).fetchOne(Folders.ID);
+        String found = existing.get();
+        if (found != null) {
+            return get(caller, found);
+        }
+        try {
+            return create(caller, parentId, name, null);
+        } catch (ArcaException e) {
+            // Two first uploads at once: the other one made it; use theirs.
+            String raced = existing.get();
+            if (!"name_taken".equals(e.code()) || raced == null) {
+                throw e;
+            }
+            return get(caller, raced);
+        }
     }
 
     /** Collections the caller may read, by name. One query. */

@@ -27,21 +27,32 @@ final class PipelinedFileSink implements AutoCloseable {
     private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(DEPTH);
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(DEPTH + 1);
     private final Thread worker;
+    private final int bufferSize;
+    private int created;
     private volatile Throwable failure;
     private boolean finished;
 
     PipelinedFileSink(FileChannel out, MessageDigest digest, int bufferSize) {
         this.out = out;
         this.digest = digest;
-        for (int i = 0; i < DEPTH + 1; i++) {
-            free.add(new byte[bufferSize]);
-        }
+        this.bufferSize = bufferSize;
         this.worker = Thread.ofVirtual().name("blob-writer").start(this::drain);
     }
 
-    /** A buffer to fill; blocks while all buffers are queued for writing. */
+    /**
+     * A buffer to fill; blocks while all buffers are queued for writing. Buffers are made only as the
+     * upload needs them, so a small file (a DICOM instance) costs one, not the whole set.
+     */
     byte[] buffer() throws IOException {
         rethrow();
+        byte[] recycled = free.poll();
+        if (recycled != null) {
+            return recycled;
+        }
+        if (created < DEPTH + 1) {
+            created++;
+            return new byte[bufferSize];
+        }
         try {
             return free.take();
         } catch (InterruptedException e) {
