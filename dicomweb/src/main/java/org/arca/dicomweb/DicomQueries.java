@@ -326,7 +326,9 @@ public final class DicomQueries {
     }
 
     private static void put(Attributes a, QueryKey key, Object value) {
-        if (value == null) {
+        if (value == null && key.vr == VR.US) {
+            a.setInt(key.tag, key.vr);
+        } else if (value == null) {
             a.setString(key.tag, key.vr);
         } else if (key.vr == VR.US) {
             a.setInt(key.tag, key.vr, ((Number) value).longValue());

@@ -67,8 +67,14 @@ final class DicomPixelApi {
         return chosen;
     }
 
+    /** Reads an instance that has pixels; SR, PDF, RT plans and the like have none to send or render. */
     private DicomFile read(DicomQueries.StoredInstance instance) throws IOException {
-        return DicomReader.read(repo.blobs().path(instance.sha256()), DicomReader.Options.DEFAULT.withBulkThreshold(BULK_THRESHOLD));
+        DicomFile file = DicomReader.read(repo.blobs().path(instance.sha256()),
+                DicomReader.Options.DEFAULT.withBulkThreshold(BULK_THRESHOLD));
+        if (!file.dataset().contains(org.arca.dicom.Tag.PixelData)) {
+            throw ArcaException.notFound("An image of this instance (it has no pixel data)");
+        }
+        return file;
     }
 
     private void frames(Context ctx) throws IOException {

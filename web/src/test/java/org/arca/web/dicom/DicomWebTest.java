@@ -29,6 +29,7 @@ class DicomWebTest {
     static HttpTestClient alice;
     static HttpTestClient bob;
     static String trial;
+    static String scratch;
     static String siteA;
     static String siteB;
     static String ctItem;
@@ -41,6 +42,7 @@ class DicomWebTest {
     @BeforeParameterizedClassInvocation
     static void start(TestDatabases.Kind kind) {
         server = new TestServer(kind);
+        scratch = null;
         server.user("alice");
         server.user("bob");
         alice = server.as("alice");
@@ -71,7 +73,19 @@ class DicomWebTest {
     }
 
     static String folder(String name) {
-        return alice.post("/api/v1/folders", "{\"parentId\":" + q(trial) + ",\"name\":" + q(name) + "}").json().get("id").asText();
+        return folderIn(trial, name);
+    }
+
+    /** Folders of tests that add studies live outside the trial, so the trial's counts stay as set up. */
+    static String scratchFolder(String name) {
+        if (scratch == null) {
+            scratch = alice.post("/api/v1/collections", "{\"name\":\"Scratch DICOM\"}").json().get("id").asText();
+        }
+        return folderIn(scratch, name);
+    }
+
+    static String folderIn(String parent, String name) {
+        return alice.post("/api/v1/folders", "{\"parentId\":" + q(parent) + ",\"name\":" + q(name) + "}").json().get("id").asText();
     }
 
     static String put(String folder, String name, byte[] bytes) {
@@ -90,7 +104,8 @@ class DicomWebTest {
         HttpTestClient.Response all = alice.get("/dicom-web/studies");
         assertThat(all.status()).isEqualTo(200);
         assertThat(all.header("Content-Type")).startsWith("application/dicom+json");
-        assertThat(all.header("X-Total-Count")).isEqualTo("2");
+        assertThat(all.header("X-Total-Count")).isEqualTo(Integer.toString(all.json().size()));
+        assertThat(alice.get("/dicom-web/folders/" + trial + "/studies").header("X-Total-Count")).isEqualTo("2");
         JsonNode study = byUid(all.json(), STUDY);
         assertThat(value(study, "00100010")).isEqualTo("Müller^Hans");
         assertThat(value(study, "00201206")).isEqualTo("2");
@@ -101,12 +116,12 @@ class DicomWebTest {
         assertThat(uids(alice.get("/dicom-web/studies?PatientName=M*"))).containsExactly(STUDY);
         assertThat(uids(alice.get("/dicom-web/studies?PatientName=muller&fuzzymatching=true"))).containsExactly(STUDY);
         assertThat(uids(alice.get("/dicom-web/studies?PatientName=muller"))).isEmpty();
-        assertThat(uids(alice.get("/dicom-web/studies?StudyDate=20260101-"))).containsExactly(STUDY);
-        assertThat(uids(alice.get("/dicom-web/studies?StudyDate=-20251231"))).containsExactly(OTHER_STUDY);
-        assertThat(uids(alice.get("/dicom-web/studies?ModalitiesInStudy=MR"))).containsExactly(STUDY);
+        assertThat(uids(alice.get("/dicom-web/folders/" + trial + "/studies?StudyDate=20260101-"))).containsExactly(STUDY);
+        assertThat(uids(alice.get("/dicom-web/folders/" + trial + "/studies?StudyDate=-20251231"))).containsExactly(OTHER_STUDY);
+        assertThat(uids(alice.get("/dicom-web/folders/" + trial + "/studies?ModalitiesInStudy=MR"))).containsExactly(STUDY);
         assertThat(uids(alice.get("/dicom-web/studies?StudyInstanceUID=" + STUDY + "%5C" + OTHER_STUDY))).hasSize(2);
 
-        HttpTestClient.Response page = alice.get("/dicom-web/studies?limit=1&offset=1");
+        HttpTestClient.Response page = alice.get("/dicom-web/folders/" + trial + "/studies?limit=1&offset=1");
         assertThat(page.json()).hasSize(1);
         assertThat(page.header("X-Total-Count")).isEqualTo("2");
         assertThat(alice.get("/dicom-web/studies?limit=100000000").header("Warning")).startsWith("299");
@@ -227,7 +242,7 @@ class DicomWebTest {
     @Test
     void compressedFramesAreSentAsStoredOrDecodedOnRequest() throws Exception {
         byte[] jpegInstance = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("../dicomweb/src/test/resources/corpus/rgb_jpeg_baseline.dcm"));
-        String folder = folder("compressed " + kind);
+        String folder = scratchFolder("compressed " + kind);
         put(folder, "jpeg.dcm", jpegInstance);
         JsonNode found = alice.get("/dicom-web/folders/" + folder + "/instances").json().get(0);
         String path = "/dicom-web/studies/" + value(found, "0020000D") + "/series/" + value(found, "0020000E") + "/instances/"
@@ -243,6 +258,37 @@ class DicomWebTest {
         assertThat(server.as("alice").header("Accept", "image/webp").get(path).status()).isEqualTo(406);
     }
 
+    @Test
+    void documentsWithoutPixelsAreStoredIndexedAndRetrievedLikeImages() {
+        byte[] pdf = ("%PDF-1.4\n" + "report line\n".repeat(60) + "%%EOF\n").getBytes(StandardCharsets.US_ASCII);
+        org.arca.dicom.Attributes ds = new org.arca.dicom.Attributes();
+        ds.setString(org.arca.dicom.Tag.SOPClassUID, org.arca.dicom.VR.UI, "1.2.840.10008.5.1.4.1.1.104.1");
+        ds.setString(org.arca.dicom.Tag.SOPInstanceUID, org.arca.dicom.VR.UI, "1.2.826.0.1.3680043.10.7.1.1");
+        ds.setString(org.arca.dicom.Tag.StudyInstanceUID, org.arca.dicom.VR.UI, "1.2.826.0.1.3680043.10.7");
+        ds.setString(org.arca.dicom.Tag.SeriesInstanceUID, org.arca.dicom.VR.UI, "1.2.826.0.1.3680043.10.7.1");
+        ds.setString(org.arca.dicom.Tag.Modality, org.arca.dicom.VR.CS, "DOC");
+        ds.setString(org.arca.dicom.Tag.PatientID, org.arca.dicom.VR.LO, "PAT-DOC");
+        ds.setString(0x00420012, org.arca.dicom.VR.LO, "application/pdf");
+        ds.setBytes(0x00420011, org.arca.dicom.VR.OB, pdf.length % 2 == 0 ? pdf : Arrays.copyOf(pdf, pdf.length + 1));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            org.arca.dicom.DicomWriter.write(out, ds, org.arca.dicom.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String target = scratchFolder("documents " + kind);
+        HttpTestClient.Response stored = alice.send("POST", "/dicom-web/folders/" + target + "/studies",
+                DicomWebTestSupport.multipart("d", out.toByteArray()), "multipart/related; type=application/dicom; boundary=d");
+        assertThat(stored.status()).as(stored.toString()).isEqualTo(200);
+        JsonNode found = alice.get("/dicom-web/instances?PatientID=PAT-DOC").json();
+        assertThat(value(found.get(0), "00080016")).isEqualTo("1.2.840.10008.5.1.4.1.1.104.1");
+        String instance = "/dicom-web/studies/1.2.826.0.1.3680043.10.7/series/1.2.826.0.1.3680043.10.7.1/instances/1.2.826.0.1.3680043.10.7.1.1";
+        String bulk = alice.get(instance + "/metadata").json().get(0).at("/00420011/BulkDataURI").asText();
+        assertThat(new String(alice.get(bulk.substring(bulk.indexOf("/dicom-web/"))).body(), StandardCharsets.US_ASCII)).contains("%PDF-1.4");
+        assertThat(alice.get(instance + "/rendered").status()).isEqualTo(404);
+        assertThat(alice.get(instance + "/frames/1").status()).isEqualTo(404);
+    }
+
     static SyntheticInstance stowed(int n) {
         String study = "1.2.826.0.1.3680043.10.5";
         return new SyntheticInstance(study, study + ".1", study + ".1." + n, "Stow^Test", "PAT-STOW", "20260510", "CT", n);
@@ -250,7 +296,7 @@ class DicomWebTest {
 
     @Test
     void stowStoresEachPartAndAnswersPerInstance() {
-        String target = folder("stow " + kind + " " + System.nanoTime());
+        String target = scratchFolder("stow " + kind + " " + System.nanoTime());
         String path = "/dicom-web/folders/" + target + "/studies";
         HttpTestClient.Response ok = alice.send("POST", path, DicomWebTestSupport.multipart("b1", "application/dicom", stowed(1).bytes(), stowed(2).bytes()),
                 "multipart/related; type=application/dicom; boundary=b1");
