@@ -3,9 +3,10 @@ package org.arca.dicom;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 
@@ -53,9 +54,8 @@ public final class DicomReader {
     }
 
     public static DicomFile read(Path file, Options options) throws IOException {
-        long size = Files.size(file);
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(new DicomInput(in, size), options, file.toAbsolutePath().toUri());
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(new DicomInput(Channels.newInputStream(ch), ch.size()), options, file);
         }
     }
 
@@ -69,7 +69,7 @@ public final class DicomReader {
         return read(new DicomInput(new java.io.ByteArrayInputStream(bytes), bytes.length), options, null);
     }
 
-    private static DicomFile read(DicomInput in, Options options, URI source) throws IOException {
+    private static DicomFile read(DicomInput in, Options options, Path source) throws IOException {
         Attributes meta = new Attributes();
         byte[] head = in.peek(132);
         boolean part10 = head != null && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M';
@@ -101,7 +101,7 @@ public final class DicomReader {
         }
         Attributes dataset = new Attributes();
         DicomInput body = in;
-        URI bulkSource = source;
+        Path bulkSource = source;
         if (ts.deflated()) {
             body = new DicomInput(new BufferedInputStream(new InflaterInputStream(in.rest(), new Inflater(true))), -1);
             bulkSource = null;
