@@ -7,6 +7,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.regex.Pattern;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 
@@ -19,6 +20,11 @@ import java.util.zip.InflaterInputStream;
  * <p>Stateless and thread-safe; each call reads one object. Streams passed in are not closed.
  */
 public final class DicomReader {
+    /**
+     * PS3.5 9.1: numeric components without leading zeros, separated by single periods. An unknown
+     * transfer syntax is read as a future encapsulated one; anything else is a damaged meta group.
+     */
+    private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
 
     /**
      * How to read.
@@ -93,7 +99,7 @@ public final class DicomReader {
             String uid = meta.string(Tag.TransferSyntaxUID)
                     .orElseThrow(() -> in.error("meta group without Transfer Syntax UID"));
             ts = TransferSyntax.of(uid);
-            if (!TransferSyntax.isKnown(uid) && !uid.matches("[0-9.]+")) {
+            if (!TransferSyntax.isKnown(uid) && !(uid.length() <= 64 && UID.matcher(uid).matches())) {
                 throw in.error("meta group names an invalid transfer syntax '" + uid + "'");
             }
         } else {
