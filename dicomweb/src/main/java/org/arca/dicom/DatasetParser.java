@@ -3,6 +3,7 @@ package org.arca.dicom;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,14 +18,23 @@ final class DatasetParser {
 
     private final DicomInput in;
     private final DicomReader.Options options;
-    /** The source file's URI when bulk values may be left in it, else null. */
-    private final URI bulkSource;
+    /** The source file when bulk values may be left in it, else null. */
+    private final Path bulkFile;
+    /** Made on the first bulk value: most reads for the index never need it, and it costs microseconds. */
+    private URI bulkUri;
     private boolean stopped;
 
-    DatasetParser(DicomInput in, DicomReader.Options options, URI bulkSource) {
+    DatasetParser(DicomInput in, DicomReader.Options options, Path bulkFile) {
         this.in = in;
         this.options = options;
-        this.bulkSource = bulkSource;
+        this.bulkFile = bulkFile;
+    }
+
+    private URI bulkUri() {
+        if (bulkUri == null) {
+            bulkUri = bulkFile.toAbsolutePath().toUri();
+        }
+        return bulkUri;
     }
 
     /** True when parsing ended at the stop tag rather than at the end of the data. */
@@ -169,7 +179,7 @@ final class DatasetParser {
         }
         if (isBulk(tag, vr, length)) {
             in.skip(length);
-            return new Element(tag, vr, new Value.Bulk(new BulkData(bulkSource, valueStart, length, bigEndian)));
+            return new Element(tag, vr, new Value.Bulk(new BulkData(bulkUri(), valueStart, length, bigEndian)));
         }
         byte[] b = in.bytes(length);
         if (bigEndian) {
@@ -179,7 +189,7 @@ final class DatasetParser {
     }
 
     private boolean isBulk(int tag, VR vr, long length) {
-        if (bulkSource == null || options.bulkThreshold() < 0 || length <= options.bulkThreshold()) {
+        if (bulkFile == null || options.bulkThreshold() < 0 || length <= options.bulkThreshold()) {
             return false;
         }
         return vr.kind() == VR.Kind.BULK || tag == Tag.PixelData;
@@ -250,10 +260,10 @@ final class DatasetParser {
             }
             long valueStart = in.position();
             // The offset table (first item) stays in memory: frame access needs it.
-            if (!items.isEmpty() && bulkSource != null && options.bulkThreshold() >= 0
+            if (!items.isEmpty() && bulkFile != null && options.bulkThreshold() >= 0
                     && length > options.bulkThreshold()) {
                 in.skip(length);
-                items.add(new Value.Bulk(new BulkData(bulkSource, valueStart, length, false)));
+                items.add(new Value.Bulk(new BulkData(bulkUri(), valueStart, length, false)));
             } else {
                 byte[] b = in.bytes(length);
                 items.add(b.length == 0 ? Value.Bytes.EMPTY : new Value.Bytes(b));

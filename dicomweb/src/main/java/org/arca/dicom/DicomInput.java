@@ -12,8 +12,13 @@ final class DicomInput {
     /** Values are read in chunks of this size, so a huge declared length in a short input fails at EOF. */
     private static final int CHUNK = 1 << 20;
 
+    /** The first read asks for this much: a typical header fits, and reading 64 KB costs more than parsing it. */
+    private static final int FIRST_READ = 1 << 13;
+
     private final InputStream in;
     private final byte[] buf = new byte[1 << 16];
+    /** How much the next read asks for; doubles up to the buffer size. */
+    private int readSize = FIRST_READ;
     private int pos;
     private int lim;
     private long bufStart;
@@ -54,11 +59,12 @@ final class DicomInput {
             pos = 0;
         }
         while (lim < n) {
-            int r = in.read(buf, lim, buf.length - lim);
+            int r = in.read(buf, lim, Math.min(buf.length, Math.max(n, readSize)) - lim);
             if (r < 0) {
                 return false;
             }
             lim += r;
+            readSize = Math.min(buf.length, readSize * 2);
         }
         return true;
     }

@@ -3,9 +3,11 @@ package org.arca.dicom;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.regex.Pattern;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 
@@ -18,6 +20,11 @@ import java.util.zip.InflaterInputStream;
  * <p>Stateless and thread-safe; each call reads one object. Streams passed in are not closed.
  */
 public final class DicomReader {
+    /**
+     * PS3.5 9.1: numeric components without leading zeros, separated by single periods. An unknown
+     * transfer syntax is read as a future encapsulated one; anything else is a damaged meta group.
+     */
+    private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
 
     /**
      * How to read.
@@ -53,9 +60,8 @@ public final class DicomReader {
     }
 
     public static DicomFile read(Path file, Options options) throws IOException {
-        long size = Files.size(file);
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(new DicomInput(in, size), options, file.toAbsolutePath().toUri());
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(new DicomInput(Channels.newInputStream(ch), ch.size()), options, file);
         }
     }
 
@@ -69,7 +75,7 @@ public final class DicomReader {
         return read(new DicomInput(new java.io.ByteArrayInputStream(bytes), bytes.length), options, null);
     }
 
-    private static DicomFile read(DicomInput in, Options options, URI source) throws IOException {
+    private static DicomFile read(DicomInput in, Options options, Path source) throws IOException {
         Attributes meta = new Attributes();
         byte[] head = in.peek(132);
         boolean part10 = head != null && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M';
@@ -93,7 +99,7 @@ public final class DicomReader {
             String uid = meta.string(Tag.TransferSyntaxUID)
                     .orElseThrow(() -> in.error("meta group without Transfer Syntax UID"));
             ts = TransferSyntax.of(uid);
-            if (!TransferSyntax.isKnown(uid) && !uid.matches("[0-9.]+")) {
+            if (!TransferSyntax.isKnown(uid) && !(uid.length() <= 64 && UID.matcher(uid).matches())) {
                 throw in.error("meta group names an invalid transfer syntax '" + uid + "'");
             }
         } else {
@@ -101,7 +107,7 @@ public final class DicomReader {
         }
         Attributes dataset = new Attributes();
         DicomInput body = in;
-        URI bulkSource = source;
+        Path bulkSource = source;
         if (ts.deflated()) {
             body = new DicomInput(new BufferedInputStream(new InflaterInputStream(in.rest(), new Inflater(true))), -1);
             bulkSource = null;

@@ -1,12 +1,12 @@
 package org.arca.dicom;
 
+import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Base64;
 import java.util.List;
 
 /** Writes one dataset as a PS3.18 F.2 JSON object; see {@link DicomJson} for the conventions. */
@@ -53,7 +53,7 @@ final class JsonDatasetWriter {
                 if (uriFor(path, e, Long.MAX_VALUE)) {
                     return;
                 }
-                g.writeStringField("InlineBinary", Base64.getEncoder().encodeToString(itemStream(f)));
+                writeInlineBinary(itemStream(f));
             }
             case Value.Bulk b -> {
                 if (uriFor(path, e, b.data().length())) {
@@ -78,12 +78,22 @@ final class JsonDatasetWriter {
         return true;
     }
 
+    /**
+     * Base64 with padding and no line breaks (RFC 4648, as PS3.18 Annex F asks), encoded by the
+     * generator straight into its output: pixel data is most of a file, and going through a
+     * String first copies it three more times.
+     */
+    private void writeInlineBinary(byte[] bytes) throws IOException {
+        g.writeFieldName("InlineBinary");
+        g.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, bytes, 0, bytes.length);
+    }
+
     private void writeBinaryOrValues(Attributes attrs, Element original, Element e, String path) throws IOException {
         byte[] bytes = ((Value.Bytes) e.value()).bytes();
         VR vr = e.vr();
         if (vr.kind() == VR.Kind.BULK) {
             if (bytes.length > 0 && !uriFor(path, original, bytes.length)) {
-                g.writeStringField("InlineBinary", Base64.getEncoder().encodeToString(bytes));
+                writeInlineBinary(bytes);
             }
             return;
         }

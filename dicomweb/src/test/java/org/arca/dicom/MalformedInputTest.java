@@ -110,6 +110,20 @@ class MalformedInputTest {
     }
 
     @Test
+    void transferSyntaxUidThatIsNoUid() throws IOException {
+        // Damaged copies of known UIDs the fuzzer produced: empty components, leading zeros.
+        for (String uid : new String[] {"..2.840.10008.1.2.5", "1.2.840.10008.1.2.01", "1.2.840.10008.1.2.1.", "1.2.8a"}) {
+            byte[] b = new Bytes().preambleAndMeta(uid).shortElement(Tag.PatientID, "LO", "ID").toByteArray();
+            assertThat(fails(b).getMessage()).as(uid).contains("invalid transfer syntax");
+        }
+        // A well-formed UID Arca does not know is read as a later encapsulated syntax.
+        byte[] b = new Bytes().preambleAndMeta("1.2.840.10008.1.2.4.999").shortElement(Tag.PatientID, "LO", "ID").toByteArray();
+        DicomFile f = DicomReader.read(b, DicomReader.Options.DEFAULT);
+        assertThat(f.transferSyntax().encapsulated()).isTrue();
+        assertThat(f.dataset().string(Tag.PatientID)).contains("ID");
+    }
+
+    @Test
     void tenThousandNestedSequences() {
         Bytes b = new Bytes().preambleAndMeta(EXPLICIT);
         int depth = 10_000;

@@ -1,107 +1,97 @@
 package org.arca.dicom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A seeded mutation fuzzer over the reader: corpus files with bytes flipped, lengths rewritten,
- * runs inserted or cut. Each input must either read or end in a DicomFormatException, within a
- * bounded time. Run longer with {@code -Darca.fuzz.iterations=N -Darca.fuzz.seed=S}; inputs that
- * broke the reader once are kept under {@code src/test/resources/fuzz-seeds} and replayed here.
+ * Runs {@link ReaderFuzzer} over the corpus: a short seeded run in every build, the kept seeds of
+ * {@code src/test/resources/fuzz-seeds} (inputs that once broke the reader, and a sample of the
+ * most varied ones a long run produced), and the long run itself when
+ * {@code -Darca.fuzz.seconds=N} is given. The long run writes what it found to
+ * {@code target/fuzz-findings} and one input per outcome shape to {@code target/fuzz-outcomes}.
  */
 class ReaderFuzzTest {
     private static final long SEED = Long.getLong("arca.fuzz.seed", 7L);
     private static final int ITERATIONS = Integer.getInteger("arca.fuzz.iterations", 4000);
+    private static final Path KEPT = Path.of("src/test/resources/fuzz-seeds");
+    /** Generous: the build machine has two cores shared with other work. */
+    private static final long TIME_LIMIT_MS = 2000;
+
+    @TempDir
+    Path scratch;
 
     @Test
     void mutatedCorpusFilesReadOrFailCleanly() throws IOException {
-        List<byte[]> seeds = new ArrayList<>();
-        for (Path f : Corpus.files()) {
-            if (Files.size(f) < 40_000) {
-                seeds.add(Files.readAllBytes(f));
-            }
-        }
-        Random r = new Random(SEED);
-        int failures = 0;
-        for (int i = 0; i < ITERATIONS; i++) {
-            byte[] input = mutate(seeds.get(r.nextInt(seeds.size())), r);
-            failures += readsOrFailsCleanly(input, "seed " + SEED + " iteration " + i) ? 0 : 1;
-        }
-        assertThat(failures).isLessThan(ITERATIONS);
+        ReaderFuzzer fuzzer = new ReaderFuzzer(ReaderFuzzer.corpusSeeds(), SEED, TIME_LIMIT_MS, scratch);
+        fuzzer.run(ITERATIONS, Long.MAX_VALUE);
+        assertThat(fuzzer.findings()).as(describe(fuzzer.findings())).isEmpty();
+        assertThat(fuzzer.tried()).isEqualTo(ITERATIONS);
     }
 
     @Test
     void keptSeedsReadOrFailCleanly() throws IOException {
-        Path dir = Path.of("src/test/resources/fuzz-seeds");
-        if (!Files.isDirectory(dir)) {
-            return;
+        List<Path> kept;
+        try (var files = Files.list(KEPT)) {
+            kept = files.filter(f -> f.toString().endsWith(".dcm")).sorted().toList();
         }
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                readsOrFailsCleanly(Files.readAllBytes(f), f.toString());
-            }
+        assertThat(kept).isNotEmpty();
+        ReaderFuzzer fuzzer = new ReaderFuzzer(List.of(), SEED, TIME_LIMIT_MS, scratch);
+        for (Path f : kept) {
+            fuzzer.tryInput(Files.readAllBytes(f));
         }
+        assertThat(fuzzer.findings()).as(describe(fuzzer.findings())).isEmpty();
     }
 
-    /** True when the input was read; false when it failed with the typed exception. */
-    static boolean readsOrFailsCleanly(byte[] input, String what) {
+    @Test
+    void damagedTransferSyntaxUidFromTheLongRunIsRefused() throws IOException {
+        byte[] input = Files.readAllBytes(KEPT.resolve("ts-uid-not-a-uid.dcm"));
+        assertThatThrownBy(() -> DicomReader.read(input, DicomReader.Options.DEFAULT))
+                .isInstanceOf(DicomFormatException.class).hasMessageContaining("invalid transfer syntax");
+    }
+
+    /** The long run: {@code -Darca.fuzz.seconds=600}; see the module README. */
+    @Test
+    @EnabledIfSystemProperty(named = "arca.fuzz.seconds", matches = "\\d+")
+    void longRun() throws IOException {
+        long seconds = Long.getLong("arca.fuzz.seconds");
+        ReaderFuzzer fuzzer = new ReaderFuzzer(ReaderFuzzer.corpusSeeds(), SEED, TIME_LIMIT_MS, scratch);
         long start = System.nanoTime();
-        try {
-            DicomFile f = DicomReader.read(input, DicomReader.Options.DEFAULT);
-            DicomJson.toJson(f.dataset(), DicomJson.Options.INLINE);
-            DicomReader.read(new ByteArrayInputStream(input), DicomReader.Options.DEFAULT.withStopAfter(Tag.PatientName));
-            return true;
-        } catch (DicomFormatException e) {
-            return false;
-        } catch (Throwable t) {
-            throw new AssertionError(what + ": " + t, t);
-        } finally {
-            assertThat(System.nanoTime() - start).as(what + " took too long").isLessThan(2_000_000_000L);
+        fuzzer.run(Long.MAX_VALUE, seconds);
+        double took = (System.nanoTime() - start) / 1e9;
+        Path findings = Files.createDirectories(Path.of("target/fuzz-findings"));
+        int n = 0;
+        for (ReaderFuzzer.Finding f : fuzzer.findings()) {
+            Files.write(findings.resolve("finding-" + n + ".dcm"), f.input());
+            Files.writeString(findings.resolve("finding-" + n++ + ".txt"), f.problem());
         }
+        Path outcomes = Files.createDirectories(Path.of("target/fuzz-outcomes"));
+        StringBuilder index = new StringBuilder();
+        for (Map.Entry<String, byte[]> e : fuzzer.outcomes().entrySet()) {
+            String name = HexFormat.of().toHexDigits(e.getKey().hashCode()) + ".dcm";
+            Files.write(outcomes.resolve(name), e.getValue());
+            index.append(name).append('\t').append(e.getValue().length).append('\t').append(e.getKey()).append('\n');
+        }
+        Files.writeString(outcomes.resolve("index.tsv"), index);
+        System.out.printf("reader fuzz: seed %d, %.0f s, %d inputs (%.0f/s), %d outcome shapes, %d findings%n",
+                SEED, took, fuzzer.tried(), fuzzer.tried() / took, fuzzer.outcomes().size(), fuzzer.findings().size());
+        assertThat(fuzzer.findings()).as(describe(fuzzer.findings())).isEmpty();
     }
 
-    static byte[] mutate(byte[] in, Random r) {
-        byte[] b = in.clone();
-        int edits = 1 + r.nextInt(4);
-        for (int e = 0; e < edits && b.length > 8; e++) {
-            int at = r.nextInt(b.length - 4);
-            switch (r.nextInt(6)) {
-                case 0 -> b[at] = (byte) r.nextInt(256);
-                case 1 -> { // a length-looking run of 0xFF or a large number
-                    b[at] = (byte) 0xFF;
-                    b[at + 1] = (byte) 0xFF;
-                    b[at + 2] = (byte) r.nextInt(256);
-                    b[at + 3] = (byte) (r.nextBoolean() ? 0xFF : 0x7F);
-                }
-                case 2 -> b = java.util.Arrays.copyOf(b, at + 1); // truncate
-                case 3 -> { // cut a run
-                    int len = Math.min(b.length - at, 1 + r.nextInt(16));
-                    byte[] c = new byte[b.length - len];
-                    System.arraycopy(b, 0, c, 0, at);
-                    System.arraycopy(b, at + len, c, at, b.length - at - len);
-                    b = c;
-                }
-                case 4 -> { // duplicate a run
-                    int len = Math.min(b.length - at, 1 + r.nextInt(32));
-                    byte[] c = new byte[b.length + len];
-                    System.arraycopy(b, 0, c, 0, at + len);
-                    System.arraycopy(b, at, c, at + len, b.length - at);
-                    b = c;
-                }
-                default -> { // item and delimiter tags in odd places
-                    byte[] t = {(byte) 0xFE, (byte) 0xFF, (byte) (r.nextBoolean() ? 0x00 : 0xDD), (byte) 0xE0};
-                    System.arraycopy(t, 0, b, at, 4);
-                }
-            }
+    private static String describe(List<ReaderFuzzer.Finding> findings) {
+        StringBuilder b = new StringBuilder();
+        for (ReaderFuzzer.Finding f : findings.subList(0, Math.min(5, findings.size()))) {
+            b.append(f.input().length).append(" bytes: ").append(f.problem()).append('\n');
         }
-        return b;
+        return b.toString();
     }
 }

@@ -13,6 +13,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomFormatException;
@@ -179,8 +180,13 @@ public final class FrameRenderer {
 
     /** Writes PNG; the stream is not closed. */
     public static void writePng(BufferedImage img, OutputStream out) throws IOException {
-        if (!ImageIO.write(img, "png", out)) {
-            throw new IOException("no PNG writer");
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        // Buffered in memory: ImageIO.write(img, "png", out) caches through a temporary file.
+        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writer.write(img);
+        } finally {
+            writer.dispose();
         }
     }
 
