@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  *
  * <p>The build assumes it is served at {@code /}. Rather than rebuild it, the few places that name the public
  * path are rewritten as they are served: {@code window.PUBLIC_URL} and root-absolute {@code href}/{@code src}
- * in {@code index.html}, webpack's {@code __webpack_require__.p = "/"} in the app and worker bundles, and
- * {@code url(/...)} in style sheets. Rewritten files are kept in memory until the file on disk changes.
+ * in {@code index.html}, webpack's {@code __webpack_require__.p = "/"} in the app and worker bundles,
+ * {@code url(/...)} in style sheets and the icons of {@code manifest.json}. Rewritten files are kept in memory until the file on disk changes.
  *
  * <p>{@code /ohif/folders/{id}/...} opens the viewer on one folder's subtree ({@code /dicom-web/folders/{id}});
  * the generated configuration reads the folder from the page's address. Unknown paths without a file
@@ -37,7 +37,8 @@ final class OhifViewer {
     static final String PREFIX = "/ohif/";
     private static final String ROOT = "/ohif";
 
-    private static final Pattern ROOT_ABSOLUTE_ATTRIBUTE = Pattern.compile("((?:href|src)=\")/(?!/)");
+    private static final Pattern ROOT_ABSOLUTE_ATTRIBUTE = Pattern.compile("((?:href|src|content)=\")/(?!/)");
+    private static final Pattern MANIFEST_ICON = Pattern.compile("(\"src\"\\s*:\\s*\")/(?!/)");
     private static final Pattern CSS_ROOT_URL = Pattern.compile("url\\(([\"']?)/(?!/)");
     private static final String WEBPACK_PUBLIC_PATH = "__webpack_require__.p = \"/\";";
     private static final Pattern EXTENSION = Pattern.compile("\\.[A-Za-z0-9]{1,8}$");
@@ -131,6 +132,11 @@ final class OhifViewer {
 
     /** The file's bytes with the public path made {@value #PREFIX}, or null when nothing in it names it. */
     private static byte[] rewrite(String name, String extension, Path file) throws IOException {
+        if (name.equals("manifest.json")) {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            return MANIFEST_ICON.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + PREFIX))
+                    .getBytes(StandardCharsets.UTF_8);
+        }
         if (!extension.equals("html") && !extension.equals("js") && !extension.equals("css")) {
             return null;
         }
