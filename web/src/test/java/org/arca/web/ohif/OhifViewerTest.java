@@ -61,6 +61,7 @@ class OhifViewerTest {
     static Path profile;
     static Folder trial;
     static Folder compressedFolder;
+    static Folder emptyFolder;
     static final String STUDY = "1.2.826.0.1.3680043.10.1297.77.1";
     static final String COMPRESSED_STUDY = "1.2.826.0.1.3680043.10.1297.77.2";
     static final String HIDDEN_STUDY = "1.2.826.0.1.3680043.10.1297.77.3";
@@ -82,6 +83,7 @@ class OhifViewerTest {
         Caller bob = server.user("bob");
         trial = server.repo().folders().createCollection(alice, "Phantom trial", null);
         compressedFolder = server.repo().folders().create(alice, trial.id(), "Compressed", null);
+        emptyFolder = server.repo().folders().create(alice, trial.id(), "Notes", null);
         Folder bobs = server.repo().folders().createCollection(bob, "Bob's own", null);
 
         // A CT and MR study of three series, stored with STOW-RS as a site would.
@@ -174,8 +176,19 @@ class OhifViewerTest {
                 + COMPRESSED_STUDY + ".1.1/frames/1");
         assertThat(frame.status()).as(frame.toString()).isEqualTo(200);
         assertThat(new String(frame.body(), java.nio.charset.StandardCharsets.ISO_8859_1)).contains("1.2.840.10008.1.2.4.70");
-        // The folder-scoped address: study list and data from /dicom-web/folders/{id} only.
-        browser.get(server.base() + "/ohif/folders/" + compressedFolder.id() + "/");
+        // The portal's folder page links to the viewer scoped to that folder: study list and data from
+        // /dicom-web/folders/{id} only. The parent folder holds DICOM too (in its subfolder); an empty one does not.
+        browser.get(server.base() + "/#/folders/" + emptyFolder.id());
+        waitFor("the empty folder's page", () -> exists("[data-testid=folder-page][data-folder-id='" + emptyFolder.id() + "']") ? true : null);
+        sleep(1000);
+        assertThat(browser.findElement(By.cssSelector("[data-testid=open-ohif]")).isDisplayed()).as("Open in OHIF without DICOM").isFalse();
+        browser.get(server.base() + "/#/folders/" + compressedFolder.id());
+        String link = waitFor("the Open in OHIF link", () -> {
+            List<WebElement> found = browser.findElements(By.cssSelector("[data-testid=open-ohif]"));
+            return !found.isEmpty() && found.get(0).isDisplayed() ? found.get(0).getDomAttribute("href") : null;
+        });
+        assertThat(link).isEqualTo("/ohif/folders/" + compressedFolder.id() + "/");
+        browser.get(server.base() + link);
         waitFor("the compressed study row", () -> studyRow("Phantom, Compressed"));
         assertThat(bodyText()).as("a study outside the folder").doesNotContain("Phantom, Multi");
         browser.get(server.base() + "/ohif/folders/" + compressedFolder.id() + "/viewer?StudyInstanceUIDs=" + COMPRESSED_STUDY);
