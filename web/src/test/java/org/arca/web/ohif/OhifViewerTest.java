@@ -26,6 +26,7 @@ import org.arca.web.TestServer;
 import org.arca.web.dicom.DicomWebTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -66,16 +67,28 @@ class OhifViewerTest {
     static final String COMPRESSED_STUDY = "1.2.826.0.1.3680043.10.1297.77.2";
     static final String HIDDEN_STUDY = "1.2.826.0.1.3680043.10.1297.77.3";
 
+    /** Why the tests cannot run here, or null; each test is then reported skipped with this reason. */
+    static String missing;
+
     @BeforeAll
     static void start() throws Exception {
         String dir = System.getenv("ARCA_OHIF_DIR");
-        assumeTrue(dir != null && !dir.isBlank(), "ARCA_OHIF_DIR is not set: point it at an unpacked OHIF viewer (the dist/ of npm "
-                + "@ohif/app 3.13.2, as `arca viewer install --dir DIR` or .ci/run makes it)");
-        Path viewer = Path.of(dir);
-        assumeTrue(Files.isRegularFile(viewer.resolve("index.html")), "ARCA_OHIF_DIR=" + dir + " holds no index.html");
-        assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed at " + CHROMIUM + " (apt-get install chromium)");
-        assumeTrue(Files.isExecutable(CHROMEDRIVER),
-                "chromedriver is not installed at " + CHROMEDRIVER + " (apt-get install chromium-driver)");
+        Path viewer = dir == null || dir.isBlank() ? null : Path.of(dir);
+        if (viewer == null) {
+            missing = "ARCA_OHIF_DIR is not set: point it at an unpacked OHIF viewer (the dist/ of npm @ohif/app 3.13.2, as "
+                    + "`arca viewer install --dir DIR` or .ci/run makes it)";
+        } else if (!Files.isRegularFile(viewer.resolve("index.html"))) {
+            missing = "ARCA_OHIF_DIR=" + dir + " holds no index.html";
+        } else if (!Files.isExecutable(CHROMIUM)) {
+            missing = "Chromium is not installed at " + CHROMIUM + " (apt-get install chromium)";
+        } else if (!Files.isExecutable(CHROMEDRIVER)) {
+            missing = "chromedriver is not installed at " + CHROMEDRIVER + " (apt-get install chromium-driver)";
+        } else if (!Files.isExecutable(Path.of("/usr/bin/dcmcjpeg"))) {
+            missing = "dcmcjpeg is not installed (apt-get install dcmtk): it makes the JPEG Lossless study";
+        }
+        if (missing != null) {
+            return;
+        }
         Files.createDirectories(SHOTS);
 
         server = new TestServer(TestDatabases.Kind.H2, c -> c, w -> w.withViewerDir(viewer));
@@ -114,6 +127,11 @@ class OhifViewerTest {
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         browser = new ChromeDriver(service, options);
+    }
+
+    @BeforeEach
+    void needsTheViewerAndABrowser() {
+        assumeTrue(missing == null, missing);
     }
 
     @AfterAll
@@ -276,7 +294,6 @@ class OhifViewerTest {
 
     /** The instance re-encoded by DCMTK's dcmcjpeg, whose default is JPEG Lossless SV1. */
     private static byte[] jpegLossless(byte[] plain) throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/dcmcjpeg")), "dcmcjpeg is not installed (apt-get install dcmtk)");
         Path in = Files.createTempFile("ohif-plain-", ".dcm");
         Path out = Files.createTempFile("ohif-jpegll-", ".dcm");
         try {
