@@ -79,7 +79,8 @@ final class OhifViewer {
             ctx.redirect(PREFIX);
             return;
         }
-        String relative = URLDecoder.decode(path.substring(PREFIX.length()), StandardCharsets.UTF_8);
+        // A path, not a form: '+' stays '+'.
+        String relative = URLDecoder.decode(path.substring(PREFIX.length()).replace("+", "%2B"), StandardCharsets.UTF_8);
         if (relative.equals("app-config.js")) {
             ctx.header("Cache-Control", "no-cache").contentType(TYPES.get("js")).result(appConfig());
             return;
