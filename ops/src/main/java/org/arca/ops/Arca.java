@@ -50,6 +50,7 @@ public final class Arca implements AutoCloseable {
         private long maxUploadBytes = 1L << 40;
         private boolean secureCookies;
         private java.util.List<String> corsOrigins = java.util.List.of();
+        private Path viewerDir;
 
         public Builder dataDir(Path dir) {
             this.dataDir = dir;
@@ -94,6 +95,12 @@ public final class Arca implements AutoCloseable {
             return this;
         }
 
+        /** Folder of the OHIF viewer served at {@code /ohif/}; default: the data folder's {@code viewer}. */
+        public Builder viewerDir(Path dir) {
+            this.viewerDir = dir;
+            return this;
+        }
+
         public Builder configure(ArcaConfig config) {
             dataDir(config.dataDir());
             String url = config.get(ArcaConfig.Key.DB_URL);
@@ -106,6 +113,7 @@ public final class Arca implements AutoCloseable {
             secureCookies(Boolean.parseBoolean(config.get(ArcaConfig.Key.SECURE_COOKIES)));
             corsOrigins(java.util.Arrays.stream(config.get(ArcaConfig.Key.CORS_ORIGINS).split(",")).map(String::strip)
                     .filter(o -> !o.isEmpty()).toList());
+            viewerDir(config.viewerDir());
             return this;
         }
 
@@ -133,7 +141,7 @@ public final class Arca implements AutoCloseable {
             Repository repository = openRepository();
             try {
                 WebConfig webConfig = new WebConfig(httpHost, httpPort, 1 << 20, secureCookies, dataDir.resolve("uploads"),
-                        corsOrigins);
+                        corsOrigins, viewerDir != null ? viewerDir : dataDir.resolve("viewer"));
                 ArcaWeb web = new ArcaWeb(repository, webConfig).start();
                 try {
                     // After the surfaces are up: a failed start must not swallow a generated password.

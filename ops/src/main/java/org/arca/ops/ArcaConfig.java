@@ -29,7 +29,8 @@ public final class ArcaConfig {
         ADMIN_PASSWORD("admin-password", "", "Password of the first admin on first start; empty means generate and print one"),
         MAX_UPLOAD_BYTES("max-upload-bytes", Long.toString(1L << 40), "Largest file accepted by any upload"),
         SECURE_COOKIES("secure-cookies", "false", "Mark session cookies Secure (turn on behind TLS)"),
-        CORS_ORIGINS("cors-origins", "", "Comma-separated origins whose pages may call the API and DICOMweb (a viewer elsewhere)");
+        CORS_ORIGINS("cors-origins", "", "Comma-separated origins whose pages may call the API and DICOMweb (a viewer elsewhere)"),
+        VIEWER_DIR("viewer-dir", "", "Folder of the OHIF viewer served at /ohif/ (arca viewer install); empty means DATA-DIR/viewer");
 
         private final String name;
         private final String fallback;
@@ -113,6 +114,12 @@ public final class ArcaConfig {
 
     public Path dataDir() {
         return Path.of(get(Key.DATA_DIR));
+    }
+
+    /** Where the OHIF viewer is installed and served from. */
+    public Path viewerDir() {
+        String dir = get(Key.VIEWER_DIR).strip();
+        return dir.isEmpty() ? dataDir().resolve("viewer") : Path.of(dir);
     }
 
     private static Key byFileName(String name) {

@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "arca", mixinStandardHelpOptions = true, version = "Arca 0.1",
         description = "Research imaging repository: web portal, REST API and more in one process.",
         subcommands = {Launcher.Serve.class, Launcher.UserCommands.class, Launcher.TokenCommands.class,
-                Launcher.Verify.class, Launcher.Gc.class, Launcher.AuditCommands.class, Launcher.DicomTools.class, Bench.class})
+                Launcher.Verify.class, Launcher.Gc.class, Launcher.AuditCommands.class, Launcher.DicomTools.class, Launcher.ViewerCommands.class,
+                Bench.class})
 public final class Launcher {
 
     @Option(names = "--config", description = "Configuration file (flat YAML or properties)", scope = CommandLine.ScopeType.INHERIT)
@@ -284,6 +285,37 @@ public final class Launcher {
                     out.printf("%d entries checked: %s%n", result.entries(), result.intact() ? "intact" : "TAMPERED");
                     return result.intact() ? 0 : 1;
                 }
+            }
+        }
+    }
+
+    @Command(name = "viewer", description = "The OHIF viewer Arca serves at /ohif/.", subcommands = ViewerCommands.Install.class)
+    static final class ViewerCommands {
+        @CommandLine.ParentCommand
+        Launcher parent;
+
+        @Command(name = "install", description = "Fetch @ohif/app from the npm registry, check its integrity and unpack its "
+                + "dist/ into the viewer folder (replacing any viewer there). A running Arca serves it at once.")
+        static final class Install implements Callable<Integer> {
+            @CommandLine.ParentCommand
+            ViewerCommands viewer;
+            @Option(names = "--version", defaultValue = ViewerInstall.DEFAULT_VERSION,
+                    description = "Version of @ohif/app (default ${DEFAULT-VALUE}, the one Arca was checked with)")
+            String version;
+            @Option(names = "--dir", description = "Folder to install into (default: the viewer-dir setting, DATA-DIR/viewer)")
+            Path dir;
+            @Option(names = "--registry", hidden = true, description = "npm registry to fetch from (tests)")
+            java.net.URI registry = ViewerInstall.NPM_REGISTRY;
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() throws Exception {
+                Path target = dir != null ? dir : viewer.parent.config().viewerDir();
+                ViewerInstall.Installed installed = new ViewerInstall(registry).install(version, target);
+                spec.commandLine().getOut().printf("installed OHIF viewer %s in %s (%d files, %d MB); Arca serves it at /ohif/%n",
+                        installed.version(), installed.dir(), installed.files(), installed.bytes() >> 20);
+                return 0;
             }
         }
     }

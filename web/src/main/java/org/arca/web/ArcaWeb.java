@@ -2,6 +2,7 @@ package org.arca.web;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Gauge;
@@ -19,7 +20,8 @@ import org.arca.core.ArcaException;
 import org.arca.core.Repository;
 
 /**
- * The HTTP surface of Arca on Javalin: the REST API under {@code /api/v1}, the portal at {@code /},
+ * The HTTP surface of Arca on Javalin: the REST API under {@code /api/v1}, DICOMweb under {@code /dicom-web}, the
+ * portal at {@code /}, the OHIF viewer at {@code /ohif/} when installed,
  * {@code /health} and {@code /metrics}. Built from an open {@link Repository}; every route reaches data only
  * through the repository's services. Start once, stop once.
  */
@@ -54,6 +56,7 @@ public final class ArcaWeb implements AutoCloseable {
         all.addAll(new StowRs(repo, new org.arca.dicomweb.DicomStore(repo)).routes());
         all.addAll(new SystemApi(repo, metrics, this::routes).routes());
         this.routes = Collections.unmodifiableList(all);
+        OhifViewer viewer = new OhifViewer(config.viewerDir());
         Gauge.builder("arca.blobstore.bytes", repo.blobs(), b -> b.storedBytes())
                 .description("Bytes held by the blob store").register(metrics);
         Gauge.builder("arca.db.statements", repo.database(), d -> d.statementsExecuted())
@@ -78,6 +81,11 @@ public final class ArcaWeb implements AutoCloseable {
                 files.directory = "/portal";
                 files.location = Location.CLASSPATH;
             });
+            // The OHIF viewer's files, like the portal's, are static assets and the same for every caller: not API
+            // routes, so not in the route list, the OpenAPI document or the authorization matrix. The data it shows
+            // comes through /dicom-web and its checks.
+            cfg.routes.addHttpHandler(HandlerType.GET, "/ohif", viewer::serve);
+            cfg.routes.addHttpHandler(HandlerType.GET, "/ohif/*", viewer::serve);
             cfg.routes.before(RequestLog::begin);
             cfg.routes.before("/api/*", ctx -> {
                 callers.resolve(ctx);

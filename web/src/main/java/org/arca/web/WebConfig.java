@@ -5,25 +5,32 @@ import java.nio.file.Path;
 /**
  * How the HTTP surface listens and what it accepts. {@code port} 0 picks a free port (tests).
  * {@code secureCookies} should be on whenever Arca sits behind TLS; {@code corsOrigins} lists the other
- * origins whose pages may call Arca (a viewer hosted elsewhere).
+ * origins whose pages may call Arca (a viewer hosted elsewhere). {@code viewerDir} is where
+ * {@code arca viewer install} put the OHIF viewer served at {@code /ohif/}; it need not exist.
  */
 public record WebConfig(String host, int port, long maxJsonBytes, boolean secureCookies, Path tusDir,
-                        java.util.List<String> corsOrigins) {
+                        java.util.List<String> corsOrigins, Path viewerDir) {
 
     public WebConfig {
         corsOrigins = java.util.List.copyOf(corsOrigins);
     }
 
     public static WebConfig defaults(Path dataDir, int port) {
-        return new WebConfig("0.0.0.0", port, 1 << 20, false, dataDir.resolve("uploads"), java.util.List.of());
+        return new WebConfig("0.0.0.0", port, 1 << 20, false, dataDir.resolve("uploads"), java.util.List.of(),
+                dataDir.resolve("viewer"));
     }
 
     public WebConfig withHost(String newHost) {
-        return new WebConfig(newHost, port, maxJsonBytes, secureCookies, tusDir, corsOrigins);
+        return new WebConfig(newHost, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir);
     }
 
     /** Origins (scheme://host[:port]) allowed to call Arca from a browser page of theirs; empty allows none. */
     public WebConfig withCorsOrigins(java.util.List<String> origins) {
-        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, origins);
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, origins, viewerDir);
+    }
+
+    /** The folder holding the installed OHIF viewer (its {@code index.html} at the top). */
+    public WebConfig withViewerDir(Path dir) {
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, dir);
     }
 }

@@ -42,6 +42,7 @@ class FolderView {
       buttons.push(button('New folder', 'new-folder', () => this.createFolder(), 'primary'));
     }
     buttons.push(h('a', { class: 'button secondary', href: `/api/v1/folders/${seg(f.id)}/archive`, download: '', 'data-testid': 'download-zip' }, 'Download ZIP'));
+    buttons.push(this.ohifLink());
     buttons.push(button(can(f.access, 'WRITE') ? 'Metadata' : 'View metadata', 'folder-metadata',
       () => openMetadataDialog('folders', f, can(f.access, 'WRITE'))));
     if (can(f.access, 'ADMIN')) buttons.push(button('Share', 'share', () => openShareDialog(f)));
@@ -54,6 +55,18 @@ class FolderView {
         h('h1', { 'data-testid': 'folder-title' }, f.name, ' ', accessBadge(f.access)),
         f.description ? h('p', { class: 'muted', 'data-testid': 'folder-description' }, f.description) : null),
       h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Folder actions' }, buttons));
+  }
+
+  /** "Open in OHIF", shown once DICOMweb finds a study in this folder's subtree: the viewer scoped to it. */
+  ohifLink() {
+    const id = seg(this.folder.id);
+    const link = h('a', { class: 'button secondary', href: `/ohif/folders/${id}/`, target: '_blank', rel: 'noopener',
+      'data-testid': 'open-ohif', hidden: true }, 'Open in OHIF');
+    fetch(`/dicom-web/folders/${id}/studies?limit=1`, { headers: { Accept: 'application/dicom+json' }, credentials: 'same-origin' })
+      .then((r) => (r.ok ? r.json() : []))
+      .then((studies) => { link.hidden = !(Array.isArray(studies) && studies.length > 0); })
+      .catch(() => {});
+    return link;
   }
 
   async loadList() {

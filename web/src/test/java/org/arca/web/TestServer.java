@@ -17,11 +17,17 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(TestDatabases.Kind kind, UnaryOperator<RepositoryConfig> tweak) {
+        this(kind, tweak, w -> w);
+    }
+
+    /** With the web settings changed too (a viewer folder, say). */
+    public TestServer(TestDatabases.Kind kind, UnaryOperator<RepositoryConfig> tweak, UnaryOperator<WebConfig> webTweak) {
         repository = new TestRepository(kind, tweak);
         // As Arca.builder() wires it: the DICOM index hears of every item.
         repository.repo().items().addListener(new org.arca.dicomweb.DicomIndexer(repository.repo().database(),
                 repository.repo().blobs()));
-        web = new ArcaWeb(repository.repo(), WebConfig.defaults(repository.dataDir(), 0).withHost("127.0.0.1")).start();
+        web = new ArcaWeb(repository.repo(), webTweak.apply(
+                WebConfig.defaults(repository.dataDir(), 0).withHost("127.0.0.1"))).start();
     }
 
     public Repository repo() {
