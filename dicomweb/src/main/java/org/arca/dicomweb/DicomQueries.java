@@ -127,6 +127,18 @@ public final class DicomQueries {
                         r.get(IndexTable.SOP_INSTANCE_UID)));
     }
 
+    /** The indexed instance an item holds, if the caller may read it and it is DICOM. */
+    public java.util.Optional<StoredInstance> forItem(Caller caller, String itemId) {
+        repo.items().get(caller, itemId);
+        return repo.database().dsl()
+                .select(IndexTable.ITEM_ID, IndexTable.SHA256, IndexTable.SIZE, IndexTable.TRANSFER_SYNTAX, IndexTable.STUDY_UID,
+                        IndexTable.SERIES_UID, IndexTable.SOP_INSTANCE_UID)
+                .from(IndexTable.T).where(IndexTable.ITEM_ID.eq(itemId))
+                .fetchOptional(r -> new StoredInstance(r.get(IndexTable.ITEM_ID), r.get(IndexTable.SHA256), r.get(IndexTable.SIZE),
+                        r.get(IndexTable.TRANSFER_SYNTAX), r.get(IndexTable.STUDY_UID), r.get(IndexTable.SERIES_UID),
+                        r.get(IndexTable.SOP_INSTANCE_UID)));
+    }
+
     private Matches studies(DSLContext dsl, Condition where, int limit, int offset, boolean limited) {
         List<SelectFieldOrAsterisk> fields = new ArrayList<>();
         for (QueryKey key : QueryKey.returnedAt(QueryLevel.STUDY)) {

@@ -71,7 +71,64 @@ final class DicomWebApi {
                 .get(root + "/studies/{study}/series/{series}/instances/{instance}/bulkdata/<path>", ANYONE,
                         "WADO-RS: a large value of an instance, by tag path" + scope, this::bulkdata);
         }
+        list.get("/api/v1/items/{id}/dicom", ANYONE, "The DICOM instance an item holds: UIDs, viewer links and its tags",
+                this::itemDicom);
         return list.routes();
+    }
+
+    /**
+     * For the portal's preview: where the instance lives in DICOMweb and its top-level tags with keywords, so
+     * a page can show an image and a tag table without a DICOM dictionary of its own.
+     */
+    private void itemDicom(Context ctx) throws IOException {
+        Caller caller = Callers.of(ctx);
+        DicomQueries.StoredInstance instance = queries.forItem(caller, ctx.pathParam("id"))
+                .orElseThrow(() -> ArcaException.notFound("A DICOM instance in this item"));
+        DicomFile file = DicomReader.read(repo.blobs().path(instance.sha256()),
+                DicomReader.Options.DEFAULT.withBulkThreshold(BULK_THRESHOLD));
+        repo.audit().record(caller, "dicom.tags", "item", instance.itemId(), "instance=" + instance.sopInstanceUid());
+        List<Map<String, Object>> tags = new java.util.ArrayList<>();
+        for (Element e : file.dataset().elements()) {
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("tag", String.format("(%04X,%04X)", e.tag() >>> 16, e.tag() & 0xFFFF));
+            row.put("keyword", org.arca.dicom.DataDictionary.keywordOf(e.tag()));
+            row.put("vr", e.vr().name());
+            row.put("value", display(file.dataset(), e));
+            tags.add(row);
+        }
+        String instanceUrl = "/dicom-web/studies/" + instance.studyUid() + "/series/" + instance.seriesUid() + "/instances/"
+                + instance.sopInstanceUid();
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("studyInstanceUid", instance.studyUid());
+        body.put("seriesInstanceUid", instance.seriesUid());
+        body.put("sopInstanceUid", instance.sopInstanceUid());
+        body.put("transferSyntax", instance.transferSyntax());
+        body.put("hasPixels", file.dataset().contains(org.arca.dicom.Tag.PixelData));
+        body.put("renderedUrl", instanceUrl + "/rendered");
+        body.put("tags", tags);
+        ctx.json(body);
+    }
+
+    /** A value as a person reads it in a tag table; binary values and sequences are summarised. */
+    private static String display(Attributes dataset, Element e) {
+        return switch (e.value()) {
+            case org.arca.dicom.Value.Sequence seq -> seq.items().size() + " item(s)";
+            case org.arca.dicom.Value.Fragments fragments -> fragments.items().size() + " fragment(s)";
+            case org.arca.dicom.Value.Bulk bulk -> "(" + bulk.data().length() + " bytes)";
+            default -> {
+                List<String> values;
+                try {
+                    values = dataset.strings(e);
+                } catch (RuntimeException undecodable) {
+                    values = List.of();
+                }
+                if (values.isEmpty() && e.length() > 0) {
+                    yield "(" + e.length() + " bytes)";
+                }
+                String text = String.join("\\", values);
+                yield text.length() > 256 ? text.substring(0, 256) + "…" : text;
+            }
+        };
     }
 
     private static DicomQueries.Scope scope(Context ctx) {

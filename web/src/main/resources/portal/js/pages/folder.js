@@ -7,6 +7,7 @@ import { uploadFile, tusThreshold } from '../uploads.js';
 import { can, accessBadge } from './common.js';
 import { openShareDialog } from './share.js';
 import { openMetadataDialog } from './metadata.js';
+import { openDicomPreview } from './dicom.js';
 
 const PAGE_SIZE = 50;
 
@@ -127,6 +128,9 @@ class FolderView {
       h('a', { class: 'button quiet small', href, download: item.name, 'aria-label': `Download ${item.name}`, 'data-testid': 'row-download' }, 'Download'),
       button('Metadata', 'row-metadata', () => openMetadataDialog('items', item, can(item.access, 'WRITE')), 'quiet small', `Metadata of ${item.name}`),
     ];
+    if (looksLikeDicom(item)) {
+      actions.unshift(button('Preview', 'row-dicom', () => openDicomPreview(item), 'quiet small', `Preview DICOM ${item.name}`));
+    }
     if (can(item.access, 'WRITE')) {
       actions.push(button('Rename', 'row-rename', () => this.rename('items', item), 'quiet small', `Rename ${item.name}`));
       actions.push(button('Delete', 'row-delete', () => this.remove('items', item), 'quiet small danger-text', `Delete ${item.name}`));
@@ -326,6 +330,12 @@ function breadcrumbs(folder) {
 
 function button(label, testid, onclick, cls = 'secondary', ariaLabel = null) {
   return h('button', { type: 'button', class: cls, 'data-testid': testid, onclick, 'aria-label': ariaLabel }, label);
+}
+
+/** DICOM by its media type or name; the preview itself asks the server, which knows for sure. */
+function looksLikeDicom(item) {
+  const file = (item.files ?? [])[0];
+  return (file && file.mediaType === 'application/dicom') || /\.dcm$/i.test(item.name);
 }
 
 function countText(total) {

@@ -48,6 +48,7 @@ class AuthorizationMatrixTest {
         final Folder folder;
         final Folder sub;
         final String item;
+        final String dicomItem;
         final int n = counter.incrementAndGet();
         final String study = "1.2.826.0.1.3680043.10.77." + n;
         final String series = study + ".1";
@@ -61,8 +62,8 @@ class AuthorizationMatrixTest {
             item = server.fixture().upload(owner, folder.id(), "item.txt", "content").id();
             byte[] dicom = new org.arca.web.dicom.SyntheticInstance(study, series, instance, "Matrix^Test", "M" + n, "20260101", "CT", 1)
                     .bytes();
-            repo.items().upload(owner, folder.id(), "instance.dcm", "application/dicom", new java.io.ByteArrayInputStream(dicom),
-                    dicom.length, false);
+            dicomItem = repo.items().upload(owner, folder.id(), "instance.dcm", "application/dicom",
+                    new java.io.ByteArrayInputStream(dicom), dicom.length, false).id();
             repo.access().setAcl(owner, folder.id(), List.of(new AclEntry("user:reader", AccessLevel.READ),
                     new AclEntry("user:writer", AccessLevel.WRITE), new AclEntry("user:folderadmin", AccessLevel.ADMIN)));
         }
@@ -187,6 +188,7 @@ class AuthorizationMatrixTest {
         row("GET /api/v1/openapi.json", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/openapi.json"));
         row("GET /api/v1/audit", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit"));
         row("GET /api/v1/audit/verify", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit/verify"));
+        row("GET /api/v1/items/{id}/dicom", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.dicomItem + "/dicom"));
         dicomWebRows("/dicom-web", false);
         dicomWebRows("/dicom-web/folders/{folder}", true);
         stowRows("/dicom-web", false);

@@ -206,6 +206,27 @@ class DicomWebTest {
     }
 
     @Test
+    void anItemsDicomTagsAndImageLinkAreShownForThePortal() {
+        JsonNode dicom = alice.get("/api/v1/items/" + ctItem + "/dicom").json();
+        assertThat(dicom.get("sopInstanceUid").asText()).isEqualTo(CT_SERIES + ".1");
+        assertThat(dicom.get("hasPixels").asBoolean()).isTrue();
+        JsonNode patientId = null;
+        for (JsonNode tag : dicom.get("tags")) {
+            if (tag.get("keyword").asText().equals("PatientID")) {
+                patientId = tag;
+            }
+        }
+        assertThat(patientId).isNotNull();
+        assertThat(patientId.get("tag").asText()).isEqualTo("(0010,0020)");
+        assertThat(patientId.get("value").asText()).isEqualTo("PAT-1");
+        assertThat(alice.get(dicom.get("renderedUrl").asText()).status()).isEqualTo(200);
+        assertThat(bob.get("/api/v1/items/" + ctItem + "/dicom").status()).isEqualTo(404);
+        String notDicom = alice.get("/api/v1/folders/" + siteB + "/children").json().findValues("items").get(0).findParents("name")
+                .stream().filter(n -> n.get("name").asText().equals("notes.txt")).findFirst().orElseThrow().get("id").asText();
+        assertThat(alice.get("/api/v1/items/" + notDicom + "/dicom").status()).isEqualTo(404);
+    }
+
+    @Test
     void deletedItemsLeaveTheIndex() {
         String id = put(siteB, "short-lived.dcm", new SyntheticInstance("1.2.826.0.1.3680043.10.9", "1.2.826.0.1.3680043.10.9.1",
                 "1.2.826.0.1.3680043.10.9.1.1", "Gone^Soon", "PAT-9", "20260401", "CT", 1).bytes());

@@ -263,6 +263,24 @@ class PortalTest {
         assertThat(text("[data-testid=page-status]")).startsWith("51–53 of 53");
         click("[data-testid=page-prev]");
         waitFor("first page again", () -> rowNames().size() == 50 ? true : null);
+
+        // A real DICOM instance shows its first frame and a tag table in the preview.
+        byte[] dicom = new org.arca.web.dicom.SyntheticInstance("1.2.826.0.1.3680043.10.8", "1.2.826.0.1.3680043.10.8.1",
+                "1.2.826.0.1.3680043.10.8.1.1", "Preview^Patient", "PAT-PREVIEW", "20260701", "CT", 1).bytes();
+        alice.putBytes("/api/v1/folders/" + paris + "/files/aa-preview.dcm", dicom, "application/dicom");
+        browser.navigate().refresh();
+        waitForTitle("Site Paris");
+        waitFor("preview row", () -> exists("tr[data-name='aa-preview.dcm'] [data-testid=row-dicom]") ? true : null);
+        click("tr[data-name='aa-preview.dcm'] [data-testid=row-dicom]");
+        waitFor("DICOM dialog", () -> exists("[data-testid=dicom-dialog][open]") ? true : null);
+        waitFor("PatientID row", () -> texts("[data-testid=dicom-keyword]").contains("PatientID") ? true : null);
+        int patientRow = texts("[data-testid=dicom-keyword]").indexOf("PatientID");
+        assertThat(texts("[data-testid=dicom-value]").get(patientRow)).isEqualTo("PAT-PREVIEW");
+        waitFor("rendered image", () -> Boolean.TRUE.equals(js(
+                "const img = document.querySelector('[data-testid=dicom-image]'); return !!img && img.complete && img.naturalWidth > 0;"))
+                ? true : null);
+        click("[data-testid=dicom-dialog] [data-testid=dialog-submit]");
+        waitFor("dialog closed", () -> exists("[data-testid=dicom-dialog]") ? null : true);
     }
 
     @Test

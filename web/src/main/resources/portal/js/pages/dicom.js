@@ -1,0 +1,35 @@
+// A DICOM instance at a glance: the rendered first frame and its tags, for an item that holds one.
+import { get, seg } from '../api.js';
+import { h } from '../dom.js';
+import { formDialog, notify } from '../ui.js';
+
+export async function openDicomPreview(item) {
+  let dicom;
+  try {
+    dicom = await get(`/items/${seg(item.id)}/dicom`);
+  } catch (e) {
+    notify(e.status === 404 ? `“${item.name}” is not a DICOM instance Arca could read.` : e.message, 'error');
+    return;
+  }
+  const image = dicom.hasPixels
+    ? h('img', { src: `${dicom.renderedUrl}?viewport=512,512`, alt: `First frame of ${item.name}`, class: 'dicom-image', 'data-testid': 'dicom-image', loading: 'eager' })
+    : h('p', { class: 'muted', 'data-testid': 'dicom-no-image' }, 'This instance has no image (a report, document or plan).');
+  const rows = dicom.tags.map((t) => h('tr', { 'data-testid': 'dicom-tag' },
+    h('td', { class: 'mono' }, t.tag),
+    h('th', { scope: 'row', 'data-testid': 'dicom-keyword' }, t.keyword || 'Private or unknown'),
+    h('td', { class: 'mono' }, t.vr),
+    h('td', { 'data-testid': 'dicom-value' }, t.value)));
+  const table = h('table', { class: 'meta-table dicom-tags', 'data-testid': 'dicom-tags' },
+    h('caption', { class: 'visually-hidden' }, `DICOM tags of ${item.name}`),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Tag'), h('th', { scope: 'col' }, 'Keyword'),
+      h('th', { scope: 'col' }, 'VR'), h('th', { scope: 'col' }, 'Value'))),
+    h('tbody', {}, rows));
+  await formDialog({
+    title: `DICOM: ${item.name}`,
+    testid: 'dicom-dialog',
+    submitLabel: 'Close',
+    wide: true,
+    content: [image, h('div', { class: 'dicom-table-wrap' }, table)],
+    onSubmit: async () => true,
+  });
+}
