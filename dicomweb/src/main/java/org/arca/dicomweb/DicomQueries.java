@@ -240,7 +240,9 @@ public final class DicomQueries {
         Field<String> innerModality = DSL.field(DSL.name("m", "modality"), String.class);
         Field<String> innerItem = DSL.field(DSL.name("m", "item_id"), String.class);
         List<String> values = List.of(value.split("\\\\"));
-        return IndexTable.STUDY_UID.in(DSL.select(innerStudy).from(inner).where(innerModality.in(values))
+        // Correlated EXISTS, not IN (subquery): the other keys narrow the outer rows first, and each check is
+        // one index lookup, where IN built the set of every study with that modality.
+        return DSL.exists(DSL.selectOne().from(inner).where(innerStudy.eq(IndexTable.STUDY_UID)).and(innerModality.in(values))
                 .and(repo.access().readableItem(caller, innerItem)));
     }
 

@@ -138,6 +138,7 @@ final class DicomWebBench implements Callable<Integer> {
         String[] queries = {"PatientName=PAT01*", "StudyDate=20250301-20250310", "ModalitiesInStudy=CT&StudyDate=20250601-20250605",
                 "PatientName=PAT0123*&limit=10", "PatientID=S4242"};
         List<Double> times = new ArrayList<>();
+        Map<String, List<Double>> byQuery = new LinkedHashMap<>();
         for (int round = 0; round < 40; round++) {
             for (String q : queries) {
                 long t = System.nanoTime();
@@ -146,10 +147,16 @@ final class DicomWebBench implements Callable<Integer> {
                     throw new IllegalStateException(target.name() + " QIDO answered " + response.statusCode());
                 }
                 if (round >= 4) {
-                    times.add((System.nanoTime() - t) / 1e6);
+                    double ms = (System.nanoTime() - t) / 1e6;
+                    times.add(ms);
+                    byQuery.computeIfAbsent(q, k -> new ArrayList<>()).add(ms);
                 }
             }
         }
+        byQuery.forEach((q, list) -> {
+            Collections.sort(list);
+            System.out.printf(Locale.ROOT, "    %-50s p50 %6.1f ms%n", q, list.get(list.size() / 2));
+        });
         Collections.sort(times);
         r.put("QIDO p50 ms", times.get(times.size() / 2));
         r.put("QIDO p95 ms", times.get((int) Math.ceil(times.size() * 0.95) - 1));
