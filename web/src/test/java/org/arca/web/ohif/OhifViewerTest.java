@@ -21,6 +21,7 @@ import org.arca.core.Caller;
 import org.arca.core.Folder;
 import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
+import org.arca.web.HeadlessChromium;
 import org.arca.web.HttpTestClient;
 import org.arca.web.TestServer;
 import org.arca.web.dicom.DicomWebTestSupport;
@@ -37,11 +38,8 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The OHIF viewer as users run it, end to end: Arca serves the installed viewer at /ohif/, a researcher signs
@@ -52,8 +50,6 @@ import org.openqa.selenium.logging.LoggingPreferences;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OhifViewerTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Path SHOTS = Path.of("target", "ohif");
 
@@ -79,10 +75,8 @@ class OhifViewerTest {
                     + "`arca viewer install --dir DIR` or .ci/run makes it)";
         } else if (!Files.isRegularFile(viewer.resolve("index.html"))) {
             missing = "ARCA_OHIF_DIR=" + dir + " holds no index.html";
-        } else if (!Files.isExecutable(CHROMIUM)) {
-            missing = "Chromium is not installed at " + CHROMIUM + " (apt-get install chromium)";
-        } else if (!Files.isExecutable(CHROMEDRIVER)) {
-            missing = "chromedriver is not installed at " + CHROMEDRIVER + " (apt-get install chromium-driver)";
+        } else if (HeadlessChromium.missing() != null) {
+            missing = HeadlessChromium.missing();
         } else if (!Files.isExecutable(Path.of("/usr/bin/dcmcjpeg"))) {
             missing = "dcmcjpeg is not installed (apt-get install dcmtk): it makes the JPEG Lossless study";
         }
@@ -115,18 +109,7 @@ class OhifViewerTest {
         stow(server.as("bob"), bobs.id(), series(HIDDEN_STUDY, 1, "CT", "Phantom^Hidden", "PH-003", 2));
 
         profile = Files.createTempDirectory("arca-ohif-chromium-");
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1400,900", "--user-data-dir=" + profile);
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(profile, 1400, 900);
     }
 
     @BeforeEach

@@ -17,10 +17,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.arca.core.Role;
 import org.arca.core.TestDatabases;
+import org.arca.web.HeadlessChromium;
 import org.arca.web.HttpTestClient;
 import org.arca.web.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -36,11 +36,8 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The portal end to end: a real Arca server and Debian's headless Chromium, driven the way a researcher
@@ -49,14 +46,11 @@ import org.openqa.selenium.logging.LoggingPreferences;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PortalTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String PASSWORD = org.arca.core.TestRepository.PASSWORD;
 
     static TestServer server;
     static ChromeDriver browser;
-    static ChromeDriverService driverService;
     static Path profile;
     static Path files;
 
@@ -67,9 +61,7 @@ class PortalTest {
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed at " + CHROMIUM + " (apt-get install chromium)");
-        assumeTrue(Files.isExecutable(CHROMEDRIVER),
-                "chromedriver is not installed at " + CHROMEDRIVER + " (apt-get install chromium-driver)");
+        assumeTrue(HeadlessChromium.missing() == null, HeadlessChromium.missing());
         server = new TestServer(TestDatabases.Kind.H2);
         server.user("alice");
         server.user("bob");
@@ -77,18 +69,7 @@ class PortalTest {
         profile = Files.createTempDirectory("arca-chromium-");
         files = Files.createTempDirectory("arca-portal-files-");
 
-        // A driver given explicitly: Selenium Manager must not look for (or download) one.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        driverService = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1360,900", "--user-data-dir=" + profile);
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        browser = new ChromeDriver(driverService, options);
+        browser = HeadlessChromium.start(profile, 1360, 900);
     }
 
     @AfterAll
