@@ -29,7 +29,7 @@ import org.arca.dicomweb.DicomQueries;
  */
 final class DicomPixelApi {
     private static final String EXPLICIT_LE = "1.2.840.10008.1.2.1";
-    private static final long BULK_THRESHOLD = 256;
+    private static final long BULK_THRESHOLD = org.arca.dicomweb.MetadataCache.BULK_THRESHOLD;
 
     private final Repository repo;
     private final DicomQueries queries;
@@ -54,14 +54,8 @@ final class DicomPixelApi {
     }
 
     private DicomQueries.StoredInstance locate(Context ctx) {
-        DicomQueries.Scope scope = ctx.pathParamMap().containsKey("folder") ? new DicomQueries.Scope(ctx.pathParam("folder"))
-                : DicomQueries.Scope.EVERYTHING;
         Caller caller = Callers.of(ctx);
-        List<DicomQueries.StoredInstance> found = queries.locate(caller, scope, ctx.pathParam("study"),
-                ctx.pathParamMap().get("series"), ctx.pathParamMap().get("instance"));
-        if (found.isEmpty()) {
-            throw ArcaException.notFound("The study, series or instance");
-        }
+        List<DicomQueries.StoredInstance> found = DicomPaths.located(ctx, queries);
         DicomQueries.StoredInstance chosen = found.get(found.size() / 2);
         repo.audit().record(caller, "dicom.pixels", "study", chosen.studyUid(), "instance=" + chosen.sopInstanceUid());
         return chosen;

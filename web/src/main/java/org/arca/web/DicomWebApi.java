@@ -131,11 +131,6 @@ final class DicomWebApi {
         };
     }
 
-    private static DicomQueries.Scope scope(Context ctx) {
-        return ctx.pathParamMap().containsKey("folder") ? new DicomQueries.Scope(ctx.pathParam("folder"))
-                : DicomQueries.Scope.EVERYTHING;
-    }
-
     private static String param(Context ctx, String name) {
         return ctx.pathParamMap().get(name);
     }
@@ -149,7 +144,7 @@ final class DicomWebApi {
             if (param(ctx, "series") != null) {
                 fixed.put("SeriesInstanceUID", param(ctx, "series"));
             }
-            DicomQueries.Matches matches = queries.search(Callers.of(ctx), scope(ctx), level, fixed, ctx.queryParamMap());
+            DicomQueries.Matches matches = queries.search(Callers.of(ctx), DicomPaths.scope(ctx), level, fixed, ctx.queryParamMap());
             ctx.header("X-Total-Count", Long.toString(matches.total()));
             if (matches.limited()) {
                 ctx.header("Warning", "299 Arca \"The number of results exceeded the maximum supported by the server ("
@@ -173,11 +168,7 @@ final class DicomWebApi {
 
     private List<DicomQueries.StoredInstance> located(Context ctx) {
         Caller caller = Callers.of(ctx);
-        List<DicomQueries.StoredInstance> found = queries.locate(caller, scope(ctx), param(ctx, "study"), param(ctx, "series"),
-                param(ctx, "instance"));
-        if (found.isEmpty()) {
-            throw ArcaException.notFound("The study, series or instance");
-        }
+        List<DicomQueries.StoredInstance> found = DicomPaths.located(ctx, queries);
         repo.audit().record(caller, "dicom.retrieve", "study", found.get(0).studyUid(),
                 "instances=" + found.size() + (param(ctx, "series") != null ? " series=" + param(ctx, "series") : ""));
         return found;

@@ -1,0 +1,27 @@
+package org.arca.web;
+
+import io.javalin.http.Context;
+import java.util.List;
+import org.arca.core.ArcaException;
+import org.arca.dicomweb.DicomQueries;
+
+/** What a DICOMweb path names: its scope (everything, or one folder's subtree) and the readable instances under it. */
+final class DicomPaths {
+    private DicomPaths() {
+    }
+
+    static DicomQueries.Scope scope(Context ctx) {
+        return ctx.pathParamMap().containsKey("folder") ? new DicomQueries.Scope(ctx.pathParam("folder"))
+                : DicomQueries.Scope.EVERYTHING;
+    }
+
+    /** The readable instances of the path's study, series or instance; 404 when there are none, hidden or absent. */
+    static List<DicomQueries.StoredInstance> located(Context ctx, DicomQueries queries) {
+        List<DicomQueries.StoredInstance> found = queries.locate(Callers.of(ctx), scope(ctx), ctx.pathParamMap().get("study"),
+                ctx.pathParamMap().get("series"), ctx.pathParamMap().get("instance"));
+        if (found.isEmpty()) {
+            throw ArcaException.notFound("The study, series or instance");
+        }
+        return found;
+    }
+}
