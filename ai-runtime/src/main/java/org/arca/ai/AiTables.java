@@ -5,6 +5,7 @@ import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
@@ -32,6 +33,8 @@ final class AiTables {
         static final Field<OffsetDateTime> REVIEWED_AT = field(name("ai_models", "reviewed_at"), OffsetDateTime.class);
         static final Field<String> APPROVED_SHA256 = field(name("ai_models", "approved_sha256"), String.class);
         static final Field<String> REASON = field(name("ai_models", "reason"), String.class);
+        static final List<Field<?>> ALL = List.of(NAME, VERSION, STATUS, SHA256, SIZE, MANIFEST, SUBMITTED_BY, SUBMITTED_AT,
+                REVIEWED_BY, REVIEWED_AT, APPROVED_SHA256, REASON);
     }
 
     /** Jobs: {@code ai_jobs}. */
@@ -58,6 +61,8 @@ final class AiTables {
         static final Field<OffsetDateTime> CREATED_AT = field(name("ai_jobs", "created_at"), OffsetDateTime.class);
         static final Field<OffsetDateTime> STARTED_AT = field(name("ai_jobs", "started_at"), OffsetDateTime.class);
         static final Field<OffsetDateTime> FINISHED_AT = field(name("ai_jobs", "finished_at"), OffsetDateTime.class);
+        static final List<Field<?>> ALL = List.of(ID, MODEL_NAME, MODEL_VERSION, MODEL_SHA256, USER_ID, STUDY_UID, SERIES_UID,
+                PARAMETERS, OUTPUT_FOLDER, STATUS, PROGRESS, LOG, ERROR, RESULTS, TIMINGS, CREATED_AT, STARTED_AT, FINISHED_AT);
     }
 
     static OffsetDateTime stamp(java.time.Instant instant) {

@@ -73,7 +73,13 @@ final class JobRunner implements AutoCloseable {
                 }
                 Job job = next.get();
                 try {
-                    execution.run(job, p -> running.put(job.id(), p));
+                    execution.run(job, p -> {
+                        running.put(job.id(), p);
+                        // A cancel that came while the input was prepared found no process to kill: kill it now.
+                        if (store.find(job.id()).map(j -> j.status() == JobStatus.CANCELLED).orElse(true)) {
+                            kill(job.id());
+                        }
+                    });
                 } finally {
                     running.remove(job.id());
                 }

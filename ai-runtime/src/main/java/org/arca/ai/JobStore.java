@@ -44,13 +44,13 @@ final class JobStore {
     }
 
     Optional<Job> find(String id) {
-        return db.dsl().select().from(Jobs.T).where(Jobs.ID.eq(id)).fetchOptional(JobStore::job);
+        return db.dsl().select(Jobs.ALL).from(Jobs.T).where(Jobs.ID.eq(id)).fetchOptional(JobStore::job);
     }
 
     /** The user's jobs, or everybody's for {@code userId == null}, newest first. */
     List<Job> list(String userId, int limit) {
         var where = userId == null ? org.jooq.impl.DSL.noCondition() : Jobs.USER_ID.eq(userId);
-        return db.dsl().select().from(Jobs.T).where(where).orderBy(Jobs.CREATED_AT.desc()).limit(limit).fetch(JobStore::job);
+        return db.dsl().select(Jobs.ALL).from(Jobs.T).where(where).orderBy(Jobs.CREATED_AT.desc()).limit(limit).fetch(JobStore::job);
     }
 
     /** Takes the oldest queued job, if any, and marks it running. */

@@ -78,13 +78,13 @@ public final class ModelRegistry {
 
     /** Approved versions for everybody, plus the caller's own submissions; everything for curators. */
     public List<ModelVersion> list(Caller caller) {
-        return repo.database().dsl().select().from(Models.T).where(visibleTo(caller))
+        return repo.database().dsl().select(Models.ALL).from(Models.T).where(visibleTo(caller))
                 .orderBy(Models.NAME, Models.SUBMITTED_AT.desc()).fetch(ModelRegistry::version);
     }
 
     /** One version the caller may see; NOT_FOUND otherwise, so hidden submissions do not leak. */
     public ModelVersion get(Caller caller, String name, String version) {
-        return repo.database().dsl().select().from(Models.T).where(Models.NAME.eq(name)).and(Models.VERSION.eq(version))
+        return repo.database().dsl().select(Models.ALL).from(Models.T).where(Models.NAME.eq(name)).and(Models.VERSION.eq(version))
                 .and(visibleTo(caller)).fetchOptional(ModelRegistry::version)
                 .orElseThrow(() -> ArcaException.notFound("The model version"));
     }

@@ -95,10 +95,15 @@ public final class WorkerMain {
     private static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t = e; t != null && sb.length() < 1500; t = t.getCause()) {
+            String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+            // Wrapping exceptions repeat their cause's message; say each thing once.
+            if (sb.indexOf(message) >= 0) {
+                continue;
+            }
             if (!sb.isEmpty()) {
                 sb.append(": ");
             }
-            sb.append(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
+            sb.append(message);
         }
         return sb.toString().replace('\n', ' ');
     }
