@@ -68,14 +68,15 @@ public final class JobService {
         return store.list(caller.isAdmin() ? null : caller.userId(), 200);
     }
 
-    /** Cancels a queued or running job (killing its worker); a finished job stays as it ended. */
+    /**
+     * Cancels a queued or running job (killing its worker). A finished job stays as it ended and is returned as
+     * it is, so a repeated cancel is harmless, as a repeated DELETE should be.
+     */
     public Job cancel(Caller caller, String id) {
-        Job job = get(caller, id);
+        get(caller, id);
         if (store.cancel(id)) {
             runner.kill(id);
             repo.audit().record(caller, "ai.job.cancel", "job", id, "");
-        } else if (job.status().finished()) {
-            throw ArcaException.conflict("job_finished", "The job already " + job.status().wireName() + ".");
         }
         return get(caller, id);
     }

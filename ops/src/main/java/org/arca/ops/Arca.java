@@ -3,6 +3,8 @@ package org.arca.ops;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Set;
+import org.arca.ai.AiRuntime;
+import org.arca.ai.AiSettings;
 import org.arca.core.Accounts;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
@@ -25,11 +27,13 @@ public final class Arca implements AutoCloseable {
     public static final String ADMIN_LOGIN = "admin";
 
     private final Repository repository;
+    private final AiRuntime ai;
     private final ArcaWeb web;
     private final String generatedAdminPassword;
 
-    private Arca(Repository repository, ArcaWeb web, String generatedAdminPassword) {
+    private Arca(Repository repository, AiRuntime ai, ArcaWeb web, String generatedAdminPassword) {
         this.repository = repository;
+        this.ai = ai;
         this.web = web;
         this.generatedAdminPassword = generatedAdminPassword;
     }
@@ -51,6 +55,9 @@ public final class Arca implements AutoCloseable {
         private boolean secureCookies;
         private java.util.List<String> corsOrigins = java.util.List.of();
         private Path viewerDir;
+        private int aiMaxHeapMb = 2048;
+        private int aiMaxThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int aiMaxWallSeconds = 3600;
 
         public Builder dataDir(Path dir) {
             this.dataDir = dir;
@@ -101,6 +108,14 @@ public final class Arca implements AutoCloseable {
             return this;
         }
 
+        /** Caps on every AI worker, whatever its model's manifest asks for. */
+        public Builder aiLimits(int maxHeapMb, int maxThreads, int maxWallSeconds) {
+            this.aiMaxHeapMb = maxHeapMb;
+            this.aiMaxThreads = maxThreads;
+            this.aiMaxWallSeconds = maxWallSeconds;
+            return this;
+        }
+
         public Builder configure(ArcaConfig config) {
             dataDir(config.dataDir());
             String url = config.get(ArcaConfig.Key.DB_URL);
@@ -114,6 +129,8 @@ public final class Arca implements AutoCloseable {
             corsOrigins(java.util.Arrays.stream(config.get(ArcaConfig.Key.CORS_ORIGINS).split(",")).map(String::strip)
                     .filter(o -> !o.isEmpty()).toList());
             viewerDir(config.viewerDir());
+            aiLimits(config.intValue(ArcaConfig.Key.AI_MAX_HEAP_MB), config.intValue(ArcaConfig.Key.AI_MAX_THREADS),
+                    config.intValue(ArcaConfig.Key.AI_MAX_WALL_SECONDS));
             return this;
         }
 
@@ -142,13 +159,20 @@ public final class Arca implements AutoCloseable {
             try {
                 WebConfig webConfig = new WebConfig(httpHost, httpPort, 1 << 20, secureCookies, dataDir.resolve("uploads"),
                         corsOrigins, viewerDir != null ? viewerDir : dataDir.resolve("viewer"));
-                ArcaWeb web = new ArcaWeb(repository, webConfig).start();
+                AiRuntime ai = new AiRuntime(repository, new AiSettings(dataDir.resolve("ai-work"), aiMaxHeapMb, aiMaxThreads,
+                        aiMaxWallSeconds)).start();
                 try {
-                    // After the surfaces are up: a failed start must not swallow a generated password.
-                    String generated = ensureAdmin(repository, adminPassword);
-                    return new Arca(repository, web, generated);
+                    ArcaWeb web = new ArcaWeb(repository, webConfig, ai).start();
+                    try {
+                        // After the surfaces are up: a failed start must not swallow a generated password.
+                        String generated = ensureAdmin(repository, adminPassword);
+                        return new Arca(repository, ai, web, generated);
+                    } catch (RuntimeException e) {
+                        web.close();
+                        throw e;
+                    }
                 } catch (RuntimeException e) {
-                    web.close();
+                    ai.close();
                     throw e;
                 }
             } catch (RuntimeException e) {
@@ -185,6 +209,10 @@ public final class Arca implements AutoCloseable {
         return repository;
     }
 
+    public AiRuntime ai() {
+        return ai;
+    }
+
     public ArcaWeb web() {
         return web;
     }
@@ -201,6 +229,7 @@ public final class Arca implements AutoCloseable {
     @Override
     public void close() {
         web.close();
+        ai.close();
         repository.close();
     }
 

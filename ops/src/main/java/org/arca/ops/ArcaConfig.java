@@ -30,7 +30,11 @@ public final class ArcaConfig {
         MAX_UPLOAD_BYTES("max-upload-bytes", Long.toString(1L << 40), "Largest file accepted by any upload"),
         SECURE_COOKIES("secure-cookies", "false", "Mark session cookies Secure (turn on behind TLS)"),
         CORS_ORIGINS("cors-origins", "", "Comma-separated origins whose pages may call the API and DICOMweb (a viewer elsewhere)"),
-        VIEWER_DIR("viewer-dir", "", "Folder of the OHIF viewer served at /ohif/ (arca viewer install); empty means DATA-DIR/viewer");
+        VIEWER_DIR("viewer-dir", "", "Folder of the OHIF viewer served at /ohif/ (arca viewer install); empty means DATA-DIR/viewer"),
+        AI_MAX_HEAP_MB("ai-max-heap-mb", "2048", "Largest heap an AI worker JVM gets, whatever its model asks"),
+        AI_MAX_THREADS("ai-max-threads", Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors())),
+                "Most processors an AI worker may use"),
+        AI_MAX_WALL_SECONDS("ai-max-wall-seconds", "3600", "Longest an AI job's worker may run before it is killed");
 
         private final String name;
         private final String fallback;

@@ -11,6 +11,7 @@ import org.arca.core.TestRepository;
 public final class TestServer implements AutoCloseable {
     private final TestRepository repository;
     private final ArcaWeb web;
+    private final org.arca.ai.AiRuntime ai;
 
     public TestServer(TestDatabases.Kind kind) {
         this(kind, c -> c);
@@ -26,8 +27,9 @@ public final class TestServer implements AutoCloseable {
         // As Arca.builder() wires it: the DICOM index hears of every item.
         repository.repo().items().addListener(new org.arca.dicomweb.DicomIndexer(repository.repo().database(),
                 repository.repo().blobs()));
+        ai = new org.arca.ai.AiRuntime(repository.repo(), org.arca.ai.AiSettings.defaults(repository.dataDir())).start();
         web = new ArcaWeb(repository.repo(), webTweak.apply(
-                WebConfig.defaults(repository.dataDir(), 0).withHost("127.0.0.1"))).start();
+                WebConfig.defaults(repository.dataDir(), 0).withHost("127.0.0.1")), ai).start();
     }
 
     public Repository repo() {
@@ -36,6 +38,10 @@ public final class TestServer implements AutoCloseable {
 
     public TestRepository fixture() {
         return repository;
+    }
+
+    public org.arca.ai.AiRuntime ai() {
+        return ai;
     }
 
     public ArcaWeb web() {
@@ -61,6 +67,7 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         web.close();
+        ai.close();
         repository.close();
     }
 }
