@@ -8,6 +8,7 @@ import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.Tag;
 import org.arca.dicom.image.DecodedFrame;
 import org.arca.dicom.image.FrameRenderer;
+import org.arca.dicom.image.Window;
 
 /**
  * Turns one decoded frame into the tensor a manifest asks for: stored values through the modality LUT (rescale
@@ -83,7 +84,7 @@ final class FrameTensors {
     }
 
     private static float[][] rendered(Attributes header, DecodedFrame frame, int channels) throws DicomFormatException {
-        BufferedImage img = FrameRenderer.render(header, frame, Optional.empty());
+        BufferedImage img = FrameRenderer.render(header, frame, displayWindow(header, frame));
         int w = img.getWidth();
         int h = img.getHeight();
         float[][] planes = new float[channels][w * h];
@@ -101,6 +102,21 @@ final class FrameTensors {
             }
         }
         return planes;
+    }
+
+    /**
+     * Pixels of 8 bits or fewer without a window of their own are shown as stored (the whole range), as a viewer
+     * shows secondary captures; stretching to the frame's own range would turn a dim grey shape into a white one,
+     * which a text detector rightly takes for a glyph. Deeper pixels keep the renderer's default.
+     */
+    private static Optional<Window> displayWindow(Attributes header, DecodedFrame frame) {
+        if (header.contains(Tag.WindowCenter) || frame.description().bitsStored() > 8 || !frame.description().isMonochrome()) {
+            return Optional.empty();
+        }
+        double slope = header.getDouble(Tag.RescaleSlope, 1);
+        double intercept = header.getDouble(Tag.RescaleIntercept, 0);
+        double range = (1 << frame.description().bitsStored()) * slope;
+        return Optional.of(new Window(intercept + range / 2, range));
     }
 
     /** Bilinear resampling with pixel centres aligned, as image libraries do. */
