@@ -32,7 +32,7 @@ CREATE TABLE ai_jobs (
   progress      DOUBLE PRECISION NOT NULL,
   log           VARCHAR(20000) NOT NULL,
   error         VARCHAR(2000),
-  results       VARCHAR(4000) NOT NULL,
+  results       VARCHAR(1000000) NOT NULL,
   timings       VARCHAR(1000) NOT NULL,
   created_at    TIMESTAMP WITH TIME ZONE NOT NULL,
   started_at    TIMESTAMP WITH TIME ZONE,

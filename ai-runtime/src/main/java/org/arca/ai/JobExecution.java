@@ -91,14 +91,21 @@ final class JobExecution {
             List<Job.Result> stored = results.store(caller, job, model, frames, outputs, dir, log);
             timings.put("store", millisSince(t));
             timings.put("total", timings.get("queued") + millisSince(begin));
-            if (store.finish(job.id(), JobStatus.SUCCEEDED, null, log.toString(), stored, timings)) {
+            boolean finished = false;
+            try {
+                finished = store.finish(job.id(), JobStatus.SUCCEEDED, null, log.toString(), stored, timings);
+            } finally {
+                if (!finished) {
+                    // Cancelled meanwhile, or the row could not take the outcome: no results without a job that lists them.
+                    for (Job.Result r : stored) {
+                        repo.items().delete(caller, r.itemId());
+                    }
+                }
+            }
+            if (finished) {
                 repo.audit().record(caller, "ai.job.run", "job", job.id(), "model=" + model.name() + "@" + model.version()
                         + " sha256=" + model.approvedSha256() + " series=" + job.seriesUid() + " results="
                         + stored.stream().map(Job.Result::itemId).toList());
-            } else {
-                for (Job.Result r : stored) {
-                    repo.items().delete(caller, r.itemId());
-                }
             }
         } catch (ArcaException e) {
             store.finish(job.id(), JobStatus.FAILED, e.getMessage(), log.toString(), List.of(), timings);

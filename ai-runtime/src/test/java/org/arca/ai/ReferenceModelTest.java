@@ -4,14 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,11 +15,6 @@ import org.arca.core.MetadataStore;
 import org.arca.core.Role;
 import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
-import org.arca.dicom.Attributes;
-import org.arca.dicom.DicomWriter;
-import org.arca.dicom.Tag;
-import org.arca.dicom.TransferSyntax;
-import org.arca.dicom.VR;
 import org.arca.dicomweb.DicomIndexer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,8 +51,8 @@ class ReferenceModelTest {
                 Folder folder = test.repo().folders().createCollection(user, "Ultrasound", null);
                 String study = "1.2.826.0.1.3680043.10.98.1";
                 String series = study + ".1";
-                Item withText = store(test, user, folder, image(true), study, series, series + ".1");
-                Item clean = store(test, user, folder, image(false), study, series, series + ".2");
+                Item withText = store(test, user, folder, true, study, series, series + ".1");
+                Item clean = store(test, user, folder, false, study, series, series + ".2");
 
                 Job job = ai.jobs().submit(user, new JobRequest(ReferenceModel.NAME, "1.4.2", study, series, Map.of(), null));
                 for (int i = 0; i < 6000 && !job.status().finished(); i++) {
@@ -104,50 +92,10 @@ class ReferenceModelTest {
         throw new AssertionError("no result for " + sop);
     }
 
-    static BufferedImage image(boolean text) {
-        // A dark field with a grey disc, as an ultrasound sector or a phantom looks. (A faint disc on a vertical
-        // gradient is taken for text by this detector, score 0.99: see docs/ai-models.md.)
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D g = img.createGraphics();
-        g.setColor(new Color(12, 12, 12));
-        g.fillRect(0, 0, W, H);
-        g.setColor(new Color(120, 120, 120));
-        g.fillOval(180, 120, 90, 90);
-        if (text) {
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 22));
-            g.drawString("DOE^JOHN", 20, 65);
-            g.drawString("1961-02-03  ID 4711", 20, 100);
-        }
-        g.dispose();
-        return img;
-    }
-
-    private static Item store(TestRepository test, Caller user, Folder folder, BufferedImage img, String study, String series,
-                              String sop) throws Exception {
-        Attributes ds = new Attributes();
-        ds.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 192");
-        ds.setString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.7");
-        ds.setString(Tag.SOPInstanceUID, VR.UI, sop);
-        ds.setString(Tag.Modality, VR.CS, "OT");
-        ds.setString(Tag.PatientName, VR.PN, "Phantom^Text");
-        ds.setString(Tag.PatientID, VR.LO, "T-1");
-        ds.setString(Tag.StudyInstanceUID, VR.UI, study);
-        ds.setString(Tag.SeriesInstanceUID, VR.UI, series);
-        ds.setString(Tag.InstanceNumber, VR.IS, sop.substring(sop.length() - 1));
-        ds.setInt(Tag.SamplesPerPixel, VR.US, 1);
-        ds.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
-        ds.setInt(Tag.Rows, VR.US, H);
-        ds.setInt(Tag.Columns, VR.US, W);
-        ds.setInt(Tag.BitsAllocated, VR.US, 8);
-        ds.setInt(Tag.BitsStored, VR.US, 8);
-        ds.setInt(Tag.HighBit, VR.US, 7);
-        ds.setInt(Tag.PixelRepresentation, VR.US, 0);
-        ds.setBytes(Tag.PixelData, VR.OB, ((DataBufferByte) img.getRaster().getDataBuffer()).getData().clone());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        DicomWriter.write(out, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+    private static Item store(TestRepository test, Caller user, Folder folder, boolean text, String study, String series,
+                              String sop) {
+        byte[] bytes = TextPhantom.dicom(TextPhantom.image(W, H, text), study, series, sop, sop.endsWith("1") ? 1 : 2);
         return test.repo().items().upload(user, folder.id(), sop + ".dcm", "application/dicom",
-                new ByteArrayInputStream(out.toByteArray()), out.size(), false);
+                new ByteArrayInputStream(bytes), bytes.length, false);
     }
 }

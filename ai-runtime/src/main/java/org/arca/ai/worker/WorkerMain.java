@@ -48,7 +48,8 @@ public final class WorkerMain {
         }
     }
 
-    static void run(Path dir, PrintStream out) throws Exception {
+    /** Runs a request folder in this JVM: the worker process does exactly this; benchmarks call it in-process. */
+    public static void run(Path dir, PrintStream out) throws Exception {
         Properties request = new Properties();
         try (InputStream in = Files.newInputStream(dir.resolve("request.properties"))) {
             request.load(in);
