@@ -124,6 +124,11 @@ class DicomWebTest {
         HttpTestClient.Response page = alice.get("/dicom-web/folders/" + trial + "/studies?limit=1&offset=1");
         assertThat(page.json()).hasSize(1);
         assertThat(page.header("X-Total-Count")).isEqualTo("2");
+        HttpTestClient.Response pastTheEnd = alice.get("/dicom-web/folders/" + trial + "/studies?limit=1&offset=5");
+        assertThat(pastTheEnd.json()).isEmpty();
+        assertThat(pastTheEnd.header("X-Total-Count")).isEqualTo("2");
+        assertThat(alice.get("/dicom-web/folders/" + trial + "/series?offset=50").header("X-Total-Count"))
+                .isEqualTo(Integer.toString(alice.get("/dicom-web/folders/" + trial + "/series").json().size()));
         assertThat(alice.get("/dicom-web/studies?limit=100000000").header("Warning")).startsWith("299");
     }
 
