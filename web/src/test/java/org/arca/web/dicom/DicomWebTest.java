@@ -145,6 +145,27 @@ class DicomWebTest {
     }
 
     @Test
+    void includefieldAddsAttributesTheIndexDoesNotHold() {
+        String path = "/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/instances";
+        assertThat(alice.get(path).json().get(0).has("00280004")).isFalse();
+        JsonNode instances = alice.get(path + "?includefield=PhotometricInterpretation,00280101").json();
+        assertThat(instances).hasSize(3).allSatisfy(i -> {
+            assertThat(value(i, "00280004")).isEqualTo("MONOCHROME2");
+            assertThat(i.path("00280101").path("Value").path(0).asInt()).isEqualTo(12);
+        });
+        JsonNode repeated = alice.get("/dicom-web/studies?StudyInstanceUID=" + STUDY
+                + "&includefield=PhotometricInterpretation&includefield=00280002").json();
+        assertThat(value(repeated.get(0), "00280004")).isEqualTo("MONOCHROME2");
+        assertThat(repeated.get(0).path("00280002").path("Value").path(0).asInt()).isEqualTo(1);
+        JsonNode all = alice.get(path + "?includefield=all").json();
+        assertThat(all.get(0).has("00280010")).isTrue();
+        assertThat(all.get(0).has("7FE00010")).isFalse();
+        HttpTestClient.Response unknown = alice.get("/dicom-web/studies?includefield=NoSuchAttribute");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().get("message").asText()).contains("NoSuchAttribute");
+    }
+
+    @Test
     void badQueriesNameTheirParameter() {
         HttpTestClient.Response badUid = alice.get("/dicom-web/studies?StudyInstanceUID=1.2.abc");
         assertThat(badUid.status()).isEqualTo(400);
