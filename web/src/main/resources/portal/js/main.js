@@ -8,6 +8,7 @@ import * as home from './pages/home.js';
 import * as folder from './pages/folder.js';
 import * as account from './pages/account.js';
 import * as admin from './pages/admin.js';
+import * as models from './pages/models.js';
 
 // A hint, not a credential (the session cookie is HttpOnly): lets the first load skip asking /users/me when
 // nobody signed in from this browser.
@@ -27,6 +28,7 @@ const ROUTES = [
   { pattern: /^\/folders\/([^/]+)$/, page: folder, auth: true, names: ['id'] },
   { pattern: /^\/account$/, page: account, auth: true },
   { pattern: /^\/admin(?:\/([a-z]+))?$/, page: admin, auth: true, names: ['tab'] },
+  { pattern: /^\/ai$/, page: models, auth: true },
 ];
 
 let renderSeq = 0;
@@ -128,6 +130,7 @@ function renderTopBar() {
   }
   replace(nav,
     link('#/', 'Collections', 'nav-home', path === '/' || path.startsWith('/folders')),
+    link('#/ai', 'AI models', 'nav-ai', path === '/ai'),
     link('#/account', 'My account', 'nav-account', path === '/account'),
     session.isAdmin ? link('#/admin', 'Administration', 'nav-admin', path.startsWith('/admin')) : null);
   replace(user,
