@@ -10,12 +10,17 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Model packages for tests: a manifest and a graph zipped, plus any extra entries. */
-final class ModelZips {
+public final class ModelZips {
     private ModelZips() {
     }
 
+    /** A runnable package: the box filter for CT, approved-ready. */
+    public static byte[] boxFilter(String name, String version) {
+        return zip(boxFilterManifest(name, version, "CT", 120), OnnxGraphs.boxFilter());
+    }
+
     /** The manifest of the box-filter model: CT, window 0..1000 HU to [0, 1], label map of bright regions. */
-    static String boxFilterManifest(String name, String version, String modality, int wallSeconds) {
+    public static String boxFilterManifest(String name, String version, String modality, int wallSeconds) {
         return """
                 {"name": "%s", "version": "%s", "description": "Labels bright regions", "authors": ["Arca tests"],
                  "licence": "MIT", "engine": "onnxruntime", "graph": "model.onnx",
@@ -27,14 +32,14 @@ final class ModelZips {
                 """.formatted(name, version, modality, wallSeconds);
     }
 
-    static byte[] zip(String manifest, byte[] graph) {
+    public static byte[] zip(String manifest, byte[] graph) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put("model.json", manifest.getBytes(StandardCharsets.UTF_8));
         entries.put("model.onnx", graph);
         return zip(entries);
     }
 
-    static byte[] zip(Map<String, byte[]> entries) {
+    public static byte[] zip(Map<String, byte[]> entries) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (var e : entries.entrySet()) {

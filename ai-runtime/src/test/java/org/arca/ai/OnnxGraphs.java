@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * Tiny ONNX graphs for tests, encoded by hand: ONNX files are protocol buffers (onnx.proto), and the few message
  * types needed here take a page, where a protobuf runtime and generated classes would take a dependency.
  */
-final class OnnxGraphs {
+public final class OnnxGraphs {
     private static final int FLOAT = 1;
     private static final int INT64 = 7;
     private static final int BOOL = 9;
@@ -21,7 +21,7 @@ final class OnnxGraphs {
      * A 3×3 box filter: {@code y = conv(x, 1/9)} with zero padding, input {@code x} of shape [1, 1, H, W]. With
      * a threshold of 0.5 a pixel is labelled when at least 5 of its 9 neighbours (itself included) are 1.
      */
-    static byte[] boxFilter() {
+    public static byte[] boxFilter() {
         float[] ninth = new float[9];
         java.util.Arrays.fill(ninth, 1f / 9);
         Proto conv = node("Conv", new String[] {"x", "w"}, new String[] {"y"})
@@ -33,7 +33,7 @@ final class OnnxGraphs {
     }
 
     /** A graph that never ends: a Loop of 2^62 iterations adding 1, for the wall-time limit. */
-    static byte[] endlessLoop() {
+    public static byte[] endlessLoop() {
         Proto body = new Proto().string(2, "body")
                 .message(1, node("Identity", new String[] {"cond_in"}, new String[] {"cond_out"}))
                 .message(1, node("Add", new String[] {"v_in", "one"}, new String[] {"v_out"}))

@@ -91,7 +91,7 @@ class AuthorizationMatrixTest {
                 return name; // a GET row applies its call to one fixture six times
             }
             modelMade = true;
-            byte[] zip = AiPackages.boxFilter(name, "1.0");
+            byte[] zip = org.arca.ai.ModelZips.boxFilter(name, "1.0");
             server.ai().models().submit(owner, new java.io.ByteArrayInputStream(zip), zip.length);
             if (approved) {
                 server.ai().models().approve(Caller.SYSTEM, name, "1.0");
@@ -221,7 +221,7 @@ class AuthorizationMatrixTest {
         row("GET /api/v1/audit/verify", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit/verify"));
         row("GET /api/v1/items/{id}/dicom", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.dicomItem + "/dicom"));
         row("POST /api/v1/models", "401 201 201 201 201 201", f -> new Call("POST", "/api/v1/models",
-                new String(AiPackages.boxFilter("sub" + f.n, "1.0"), StandardCharsets.ISO_8859_1), "application/zip", Map.of()));
+                new String(org.arca.ai.ModelZips.boxFilter("sub" + f.n, "1.0"), StandardCharsets.ISO_8859_1), "application/zip", Map.of()));
         row("GET /api/v1/models", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/models"));
         // Approved versions are visible to everybody; review needs a curator (root is an admin, which includes it).
         row("GET /api/v1/models/{id}/versions/{version}", "200 200 200 200 200 200",

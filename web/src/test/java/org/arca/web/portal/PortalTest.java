@@ -386,7 +386,7 @@ class PortalTest {
     @Test
     @Order(9)
     void aCuratorApprovesASubmittedModelAndItCanBeRun() {
-        byte[] zip = org.arca.web.AiPackages.boxFilter("bright-portal", "1.0");
+        byte[] zip = org.arca.ai.ModelZips.boxFilter("bright-portal", "1.0");
         server.ai().models().submit(server.repo().authentication().password("alice", PASSWORD),
                 new java.io.ByteArrayInputStream(zip), zip.length);
         signOut();
