@@ -63,12 +63,12 @@ record NodeAttributes(Node node, String ownerName) implements PosixFileAttribute
 
     @Override
     public UserPrincipal owner() {
-        return () -> ownerName;
+        return new Name(ownerName);
     }
 
     @Override
     public GroupPrincipal group() {
-        return () -> "arca";
+        return new Name("arca");
     }
 
     @Override
@@ -76,6 +76,14 @@ record NodeAttributes(Node node, String ownerName) implements PosixFileAttribute
         String bits = node.directory() ? (node.writable() ? "rwxr-xr-x" : "r-xr-xr-x")
                 : (node.writable() ? "rw-r--r--" : "r--r--r--");
         return PosixFilePermissions.fromString(bits);
+    }
+
+    /** A user or group name as listings print it; MINA prints the principal's {@code toString()}. */
+    record Name(String getName) implements GroupPrincipal {
+        @Override
+        public String toString() {
+            return getName;
+        }
     }
 
     /** The attributes by name, for {@code Files.readAttributes(path, "posix:*")}. */

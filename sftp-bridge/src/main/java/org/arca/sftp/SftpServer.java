@@ -73,6 +73,8 @@ public final class SftpServer implements AutoCloseable {
         SftpSubsystemFactory sftp = new SftpSubsystemFactory();
         sftp.setFileSystemAccessor(new RepositoryAccessor());
         sftp.addSftpEventListener(new UploadCompletion());
+        // Clients send permission bits with uploads; the ACL, not mode bits, decides access, so they are dropped quietly.
+        sftp.setUnsupportedAttributePolicy(org.apache.sshd.sftp.server.UnsupportedAttributePolicy.Ignore);
         sshd.setSubsystemFactories(List.of(sftp));
         try {
             Files.createDirectories(dir);
