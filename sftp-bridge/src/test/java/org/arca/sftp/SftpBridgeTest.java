@@ -269,6 +269,23 @@ class SftpBridgeTest {
                 "mkdir /collections/Trial/carol").ok()).as("READ only").isFalse();
     }
 
+    @Test
+    void aUserHoldsNoMoreSessionsThanAllowed() {
+        try (SftpServer limited = SftpServer.start(repo.repo(), SftpSettings.defaults(repo.dataDir(), 0).withHost("127.0.0.1")
+                .withLimits(java.time.Duration.ofMinutes(1), 2, java.time.Duration.ofHours(1)));
+             ClientSession one = mina.session(limited.port(), "bob", TestRepository.PASSWORD);
+             ClientSession two = mina.session(limited.port(), "bob", TestRepository.PASSWORD)) {
+            assertThat(one.isAuthenticated() && two.isAuthenticated()).isTrue();
+            assertThatThrownBy(() -> mina.session(limited.port(), "bob", TestRepository.PASSWORD).close())
+                    .as("a third session").isInstanceOf(Exception.class);
+            try (ClientSession other = mina.session(limited.port(), "alice", TestRepository.PASSWORD)) {
+                assertThat(other.isAuthenticated()).as("another user is not affected").isTrue();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static void write(SftpClient sftp, String path, String text) throws IOException {
         try (OutputStream out = sftp.write(path)) {
             out.write(text.getBytes(StandardCharsets.UTF_8));
