@@ -1,7 +1,7 @@
 // My account: who I am, my password, and my personal API tokens (for scripts, DICOM tools and SFTP).
 import { get, post, put, del, seg } from '../api.js';
 import { h, replace, time, field, formValues } from '../dom.js';
-import { busy, errorBox, showError, notify, confirmDialog } from '../ui.js';
+import { busy, errorBox, showError, notify, confirmDialog, copyButton } from '../ui.js';
 import { sftpCard } from './sftp.js';
 
 export async function render(ctx) {
@@ -88,15 +88,7 @@ function tokenForm(tokensEl, secretEl) {
 
 function showSecret(el, created) {
   const value = h('code', { class: 'secret', 'data-testid': 'token-secret' }, created.token);
-  const copy = h('button', { type: 'button', class: 'secondary small' }, 'Copy');
-  copy.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(created.token);
-      copy.textContent = 'Copied';
-    } catch {
-      getSelection().selectAllChildren(value);
-    }
-  });
+  const copy = copyButton(created.token, value);
   replace(el, h('div', { class: 'secret-box', role: 'status' },
     h('p', {}, h('strong', {}, `Token “${created.name}” created.`), ' Copy it now: it is shown only this once.'),
     h('p', { class: 'secret-line' }, value, copy)));

@@ -1,7 +1,7 @@
 // The SFTP card of "My account": where to connect, how to check the server's host key, and the user's public keys.
 import { get, post, del, seg } from '../api.js';
 import { h, replace, time, field, formValues } from '../dom.js';
-import { busy, errorBox, showError, notify, confirmDialog } from '../ui.js';
+import { busy, errorBox, showError, notify, confirmDialog, copyButton } from '../ui.js';
 
 export async function sftpCard() {
   const info = await get('/sftp');
@@ -17,15 +17,7 @@ export async function sftpCard() {
 
 function connectFacts(info) {
   const command = h('code', { class: 'secret', 'data-testid': 'sftp-command' }, info.command);
-  const copy = h('button', { type: 'button', class: 'secondary small' }, 'Copy');
-  copy.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(info.command);
-      copy.textContent = 'Copied';
-    } catch {
-      getSelection().selectAllChildren(command);
-    }
-  });
+  const copy = copyButton(info.command, command);
   return h('div', {},
     h('dl', { class: 'facts', 'data-testid': 'sftp-facts' },
       h('dt', {}, 'Address'), h('dd', {}, info.host),

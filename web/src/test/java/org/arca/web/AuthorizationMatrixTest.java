@@ -82,19 +82,8 @@ class AuthorizationMatrixTest {
             return server.repo().authentication().createToken(owner, "t", null).value().id();
         }
 
-        /** A fresh public key line, so every cell registers a key nobody has yet. */
-        String newKeyLine() {
-            try {
-                java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
-                generator.initialize(256);
-                return org.apache.sshd.common.config.keys.PublicKeyEntry.toString(generator.generateKeyPair().getPublic());
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
         String ownersKey() {
-            org.arca.sftp.PublicKeyLine line = org.arca.sftp.PublicKeyLine.parse(newKeyLine());
+            org.arca.sftp.PublicKeyLine line = org.arca.sftp.PublicKeyLine.parse(TestKeys.newLine());
             return server.repo().publicKeys().add(owner, "k", line.type(), line.data(), line.fingerprint()).id();
         }
 
@@ -202,7 +191,7 @@ class AuthorizationMatrixTest {
         row("GET /api/v1/sftp", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/sftp"));
         row("GET /api/v1/users/me/keys", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/users/me/keys"));
         row("POST /api/v1/users/me/keys", "401 201 201 201 201 201",
-                f -> Call.json("POST", "/api/v1/users/me/keys", "{\"key\":\"" + f.newKeyLine() + "\"}"));
+                f -> Call.json("POST", "/api/v1/users/me/keys", "{\"key\":\"" + TestKeys.newLine() + "\"}"));
         row("DELETE /api/v1/users/me/keys/{id}", "401 404 404 404 404 204",
                 f -> Call.of("DELETE", "/api/v1/users/me/keys/" + f.ownersKey()));
         row("GET /health", "200 200 200 200 200 200", f -> Call.of("GET", "/health"));

@@ -2,8 +2,6 @@ package org.arca.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.security.KeyPairGenerator;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.arca.core.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,10 +26,8 @@ class SftpApiTest {
     }
 
     @Test
-    void aUserRegistersListsAndRemovesTheirKeys() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(256);
-        String line = PublicKeyEntry.toString(generator.generateKeyPair().getPublic()) + " alice@laptop";
+    void aUserRegistersListsAndRemovesTheirKeys() {
+        String line = TestKeys.newLine() + " alice@laptop";
         HttpTestClient alice = server.as("alice");
         HttpTestClient.Response created = alice.post("/api/v1/users/me/keys", "{\"key\":\"" + line + "\"}");
         assertThat(created.status()).as(created.toString()).isEqualTo(201);

@@ -369,7 +369,7 @@ class PortalTest {
         type("#key-text", "not a key");
         click("[data-testid=key-add]");
         assertThat(waitFor("bad key", () -> visibleText("[data-testid=key-error]"))).contains("not a public key");
-        type("#key-text", sshKeyLine());
+        type("#key-text", org.arca.web.TestKeys.newLine());
         type("#key-name", "lab workstation");
         click("[data-testid=key-add]");
         waitFor("key row", () -> exists("tr[data-testid=key-row][data-name='lab workstation']") ? true : null);
@@ -546,16 +546,6 @@ class PortalTest {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        }
-    }
-
-    private static String sshKeyLine() {
-        try {
-            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
-            generator.initialize(256);
-            return org.apache.sshd.common.config.keys.PublicKeyEntry.toString(generator.generateKeyPair().getPublic());
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
