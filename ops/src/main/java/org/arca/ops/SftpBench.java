@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code arca bench sftp}: the same OpenSSH {@code sftp} client and the same files against Arca's embedded
  * SFTP server and against OpenSSH's own {@code sftp-server} behind a second {@code sshd} on a loopback port,
- * in one run: one large file up and down (MB/s) and many small files up (files/s), with the cipher and MAC
- * each negotiated. Needs {@code openssh-client} and {@code openssh-server}. Prints, never asserts.
+ * in one run: one large file up and down (MB/s) and many small files up (files/s), plain and with {@code sftp -f}
+ * (each file fsync'd, which Arca always does), with the cipher and MAC each negotiated. Needs {@code openssh-client} and {@code openssh-server}. Prints, never asserts.
  */
 @Command(name = "sftp", description = "Benchmark Arca's SFTP server against OpenSSH's sftp-server.")
 final class SftpBench implements Callable<Integer> {
@@ -110,6 +110,15 @@ final class SftpBench implements Callable<Integer> {
         seconds = seconds(start);
         r.put("small files/s", files / seconds);
         System.out.printf(Locale.ROOT, "small    %8.1f files/s (%.1f s)%n", files / seconds, seconds);
+        // Arca makes every file durable before it becomes an item; sftp -f asks any server for the same
+        // (fsync@openssh.com after each file), which makes the comparison like for like.
+        List<String> durable = new ArrayList<>(sftp);
+        durable.add(1, "-f");
+        start = System.nanoTime();
+        batch(durable, login, "put -R " + small + " " + target + "/small-fsync");
+        seconds = seconds(start);
+        r.put("small+fsync/s", files / seconds);
+        System.out.printf(Locale.ROOT, "small -f %8.1f files/s (%.1f s), each file fsync'd%n", files / seconds, seconds);
         return r;
     }
 
