@@ -45,6 +45,16 @@ public final class PublicKeys {
                 .and(PublicKeysT.FINGERPRINT.eq(fingerprint)))) {
             throw ArcaException.conflict("key_exists", "This key is already registered.");
         }
+        try {
+            insert(caller, id, keyName, type, data, fingerprint);
+        } catch (org.jooq.exception.IntegrityConstraintViolationException e) {
+            // The same key registered twice at once: the second meets the unique index.
+            throw ArcaException.conflict("key_exists", "This key is already registered.");
+        }
+        return list(caller).stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private void insert(Caller caller, String id, String keyName, String type, String data, String fingerprint) {
         db.inTransaction(tx -> {
             tx.insertInto(PublicKeysT.T).set(PublicKeysT.ID, id).set(PublicKeysT.USER_ID, caller.userId())
                     .set(PublicKeysT.NAME, keyName).set(PublicKeysT.KEY_TYPE, type).set(PublicKeysT.KEY_DATA, data)
@@ -53,7 +63,6 @@ public final class PublicKeys {
             audit.append(tx, caller, "key.add", "key", id, "fingerprint=" + fingerprint);
             return null;
         });
-        return list(caller).stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow();
     }
 
     public List<PublicKey> list(Caller caller) {
