@@ -9,7 +9,10 @@ import org.arca.core.Repository;
 import org.arca.core.RepositoryConfig;
 import org.arca.core.Role;
 import org.arca.dicomweb.DicomIndexer;
+import org.arca.sftp.SftpServer;
+import org.arca.sftp.SftpSettings;
 import org.arca.web.ArcaWeb;
+import org.arca.web.SftpInfo;
 import org.arca.web.WebConfig;
 
 /**
@@ -26,11 +29,13 @@ public final class Arca implements AutoCloseable {
 
     private final Repository repository;
     private final ArcaWeb web;
+    private final SftpServer sftp;
     private final String generatedAdminPassword;
 
-    private Arca(Repository repository, ArcaWeb web, String generatedAdminPassword) {
+    private Arca(Repository repository, ArcaWeb web, SftpServer sftp, String generatedAdminPassword) {
         this.repository = repository;
         this.web = web;
+        this.sftp = sftp;
         this.generatedAdminPassword = generatedAdminPassword;
     }
 
@@ -51,6 +56,10 @@ public final class Arca implements AutoCloseable {
         private boolean secureCookies;
         private java.util.List<String> corsOrigins = java.util.List.of();
         private Path viewerDir;
+        private int sftpPort = 2222;
+        private java.time.Duration sftpIdleTimeout = java.time.Duration.ofMinutes(10);
+        private int sftpMaxSessionsPerUser = 10;
+        private java.time.Duration sftpPartialExpiry = java.time.Duration.ofHours(24);
 
         public Builder dataDir(Path dir) {
             this.dataDir = dir;
@@ -101,6 +110,20 @@ public final class Arca implements AutoCloseable {
             return this;
         }
 
+        /** Port of the SFTP server (it listens on the HTTP host's address); 0 turns it off. */
+        public Builder sftpPort(int port) {
+            this.sftpPort = port;
+            return this;
+        }
+
+        /** Idle timeout, sessions per user, and how long an interrupted upload may be resumed. */
+        public Builder sftpLimits(java.time.Duration idleTimeout, int maxSessionsPerUser, java.time.Duration partialExpiry) {
+            this.sftpIdleTimeout = idleTimeout;
+            this.sftpMaxSessionsPerUser = maxSessionsPerUser;
+            this.sftpPartialExpiry = partialExpiry;
+            return this;
+        }
+
         public Builder configure(ArcaConfig config) {
             dataDir(config.dataDir());
             String url = config.get(ArcaConfig.Key.DB_URL);
@@ -114,6 +137,10 @@ public final class Arca implements AutoCloseable {
             corsOrigins(java.util.Arrays.stream(config.get(ArcaConfig.Key.CORS_ORIGINS).split(",")).map(String::strip)
                     .filter(o -> !o.isEmpty()).toList());
             viewerDir(config.viewerDir());
+            sftpPort(config.intValue(ArcaConfig.Key.SFTP_PORT));
+            sftpLimits(java.time.Duration.ofSeconds(config.longValue(ArcaConfig.Key.SFTP_IDLE_TIMEOUT_SECONDS)),
+                    config.intValue(ArcaConfig.Key.SFTP_MAX_SESSIONS_PER_USER),
+                    java.time.Duration.ofHours(config.longValue(ArcaConfig.Key.SFTP_PARTIAL_UPLOAD_HOURS)));
             return this;
         }
 
@@ -139,19 +166,27 @@ public final class Arca implements AutoCloseable {
         /** Opens the repository, makes the first admin if there is none, and starts every surface. */
         public Arca start() {
             Repository repository = openRepository();
+            SftpServer sftp = null;
             try {
+                // SFTP first, so the portal can show the port it really got and its host key.
+                sftp = sftpPort == 0 ? null : SftpServer.start(repository, SftpSettings.defaults(dataDir, sftpPort)
+                        .withHost(httpHost).withLimits(sftpIdleTimeout, sftpMaxSessionsPerUser, sftpPartialExpiry));
                 WebConfig webConfig = new WebConfig(httpHost, httpPort, 1 << 20, secureCookies, dataDir.resolve("uploads"),
-                        corsOrigins, viewerDir != null ? viewerDir : dataDir.resolve("viewer"));
+                        corsOrigins, viewerDir != null ? viewerDir : dataDir.resolve("viewer"),
+                        sftp == null ? SftpInfo.DISABLED : new SftpInfo(sftp.port(), sftp.hostKeyFingerprint()));
                 ArcaWeb web = new ArcaWeb(repository, webConfig).start();
                 try {
                     // After the surfaces are up: a failed start must not swallow a generated password.
                     String generated = ensureAdmin(repository, adminPassword);
-                    return new Arca(repository, web, generated);
+                    return new Arca(repository, web, sftp, generated);
                 } catch (RuntimeException e) {
                     web.close();
                     throw e;
                 }
             } catch (RuntimeException e) {
+                if (sftp != null) {
+                    sftp.close();
+                }
                 repository.close();
                 throw e;
             }
@@ -193,6 +228,11 @@ public final class Arca implements AutoCloseable {
         return web.port();
     }
 
+    /** The SFTP server, if it was started (sftp-port not 0). */
+    public java.util.Optional<SftpServer> sftp() {
+        return java.util.Optional.ofNullable(sftp);
+    }
+
     /** The first admin's password if this start generated it (shown once), else empty. */
     public java.util.Optional<String> generatedAdminPassword() {
         return java.util.Optional.ofNullable(generatedAdminPassword);
@@ -200,6 +240,9 @@ public final class Arca implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sftp != null) {
+            sftp.close();
+        }
         web.close();
         repository.close();
     }

@@ -30,6 +30,11 @@ public final class ArcaConfig {
         MAX_UPLOAD_BYTES("max-upload-bytes", Long.toString(1L << 40), "Largest file accepted by any upload"),
         SECURE_COOKIES("secure-cookies", "false", "Mark session cookies Secure (turn on behind TLS)"),
         CORS_ORIGINS("cors-origins", "", "Comma-separated origins whose pages may call the API and DICOMweb (a viewer elsewhere)"),
+        SFTP_PORT("sftp-port", "2222", "Port of the embedded SFTP server; 0 turns it off"),
+        SFTP_IDLE_TIMEOUT_SECONDS("sftp-idle-timeout-seconds", "600", "An SFTP session idle this long is closed"),
+        SFTP_MAX_SESSIONS_PER_USER("sftp-max-sessions-per-user", "10", "SFTP sessions one user may hold at once"),
+        SFTP_PARTIAL_UPLOAD_HOURS("sftp-partial-upload-hours", "24",
+                "An interrupted SFTP upload can be resumed for this long; then its bytes are removed"),
         VIEWER_DIR("viewer-dir", "", "Folder of the OHIF viewer served at /ohif/ (arca viewer install); empty means DATA-DIR/viewer");
 
         private final String name;

@@ -30,7 +30,7 @@ class LauncherTest {
     @BeforeEach
     void configure() throws IOException {
         config = dir.resolve("arca.yaml");
-        Files.writeString(config, "data-dir: " + dir.resolve("data") + "\nhttp-port: 0\nhttp-host: 127.0.0.1\n");
+        Files.writeString(config, "data-dir: " + dir.resolve("data") + "\nhttp-port: 0\nhttp-host: 127.0.0.1\nsftp-port: 0\n");
     }
 
     /** Runs the launcher and returns exit code and what it printed. */

@@ -112,6 +112,18 @@ public final class FolderTree {
         }
     }
 
+    /**
+     * The folder of that name under a parent the caller may read, if there is one: a lookup by name for
+     * surfaces that address folders by path (SFTP), without paging through the children.
+     */
+    public java.util.Optional<Folder> find(Caller caller, String parentId, String name) {
+        DSLContext dsl = db.dsl();
+        access.require(dsl, caller, parentId, AccessLevel.READ);
+        // A grant on the child itself may give more than the parent's level.
+        return java.util.Optional.ofNullable(dsl.select(Folders.ALL).from(Folders.T).where(Folders.PARENT_ID.eq(parentId))
+                .and(Folders.NAME.eq(name)).fetchOne()).map(r -> folder(r, access.levelOn(dsl, caller, r.get(Folders.ID))));
+    }
+
     /** Collections the caller may read, by name. One query. */
     public List<Folder> collections(Caller caller) {
         DSLContext dsl = db.dsl();

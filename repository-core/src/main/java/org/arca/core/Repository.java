@@ -22,6 +22,7 @@ public final class Repository implements AutoCloseable {
     private final FolderTree folders;
     private final MetadataStore metadata;
     private final Maintenance maintenance;
+    private final PublicKeys publicKeys;
 
     private Repository(RepositoryConfig config, Database database, BlobStore blobs) {
         this.config = config;
@@ -40,6 +41,7 @@ public final class Repository implements AutoCloseable {
         this.folders = new FolderTree(database, access, audit, items);
         this.metadata = new MetadataStore(database, access, audit);
         this.maintenance = new Maintenance(database, blobs);
+        this.publicKeys = new PublicKeys(database, accounts, audit, config.clock());
     }
 
     /** Opens (creating on first use) the repository the configuration names, migrating its schema. */
@@ -96,6 +98,10 @@ public final class Repository implements AutoCloseable {
 
     public Maintenance maintenance() {
         return maintenance;
+    }
+
+    public PublicKeys publicKeys() {
+        return publicKeys;
     }
 
     /** True when the database answers and the blob folder is writable: what {@code /health} reports. */

@@ -82,6 +82,11 @@ class AuthorizationMatrixTest {
             return server.repo().authentication().createToken(owner, "t", null).value().id();
         }
 
+        String ownersKey() {
+            org.arca.sftp.PublicKeyLine line = org.arca.sftp.PublicKeyLine.parse(TestKeys.newLine());
+            return server.repo().publicKeys().add(owner, "k", line.type(), line.data(), line.fingerprint()).id();
+        }
+
         String writersUpload() {
             HttpTestClient.Response r = server.as("writer").header("Tus-Resumable", "1.0.0").header("Upload-Length", "4")
                     .header("Upload-Metadata", tusMetadata(folder.id(), "tus" + n + ".bin")).post("/api/v1/uploads", null);
@@ -183,6 +188,12 @@ class AuthorizationMatrixTest {
         row("GET /api/v1/tokens", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/tokens"));
         row("POST /api/v1/tokens", "401 201 201 201 201 201", f -> Call.json("POST", "/api/v1/tokens", "{\"name\":\"t\"}"));
         row("DELETE /api/v1/tokens/{id}", "401 404 404 404 404 204", f -> Call.of("DELETE", "/api/v1/tokens/" + f.ownersToken()));
+        row("GET /api/v1/sftp", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/sftp"));
+        row("GET /api/v1/users/me/keys", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/users/me/keys"));
+        row("POST /api/v1/users/me/keys", "401 201 201 201 201 201",
+                f -> Call.json("POST", "/api/v1/users/me/keys", "{\"key\":\"" + TestKeys.newLine() + "\"}"));
+        row("DELETE /api/v1/users/me/keys/{id}", "401 404 404 404 404 204",
+                f -> Call.of("DELETE", "/api/v1/users/me/keys/" + f.ownersKey()));
         row("GET /health", "200 200 200 200 200 200", f -> Call.of("GET", "/health"));
         row("GET /metrics", "200 200 200 200 200 200", f -> Call.of("GET", "/metrics"));
         row("GET /api/v1/openapi.json", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/openapi.json"));
