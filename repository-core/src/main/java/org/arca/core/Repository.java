@@ -22,6 +22,7 @@ public final class Repository implements AutoCloseable {
     private final FolderTree folders;
     private final MetadataStore metadata;
     private final Maintenance maintenance;
+    private final SearchIndex search;
 
     private Repository(RepositoryConfig config, Database database, BlobStore blobs) {
         this.config = config;
@@ -36,9 +37,10 @@ public final class Repository implements AutoCloseable {
                 config.clock());
         auth[0] = authentication;
         this.access = new AccessControl(database, accounts, audit);
-        this.items = new ItemStore(database, access, audit, blobs, config.maxUploadBytes());
-        this.folders = new FolderTree(database, access, audit, items);
-        this.metadata = new MetadataStore(database, access, audit);
+        this.search = new SearchIndex(database, config.dataDir().resolve("search"));
+        this.items = new ItemStore(database, access, audit, blobs, config.maxUploadBytes(), search);
+        this.folders = new FolderTree(database, access, audit, items, search);
+        this.metadata = new MetadataStore(database, access, audit, search);
         this.maintenance = new Maintenance(database, blobs);
     }
 
@@ -98,6 +100,16 @@ public final class Repository implements AutoCloseable {
         return maintenance;
     }
 
+    /** The search index over folders and items; other modules add to its documents with contributors. */
+    public SearchIndex searchIndex() {
+        return search;
+    }
+
+    /** Searches what the caller may read. */
+    public SearchResult search(Caller caller, SearchQuery query) {
+        return search.search(caller, query, access);
+    }
+
     /** True when the database answers and the blob folder is writable: what {@code /health} reports. */
     public boolean healthy() {
         return database.ping() && Files.isWritable(config.dataDir().resolve("blobs"));
@@ -105,6 +117,7 @@ public final class Repository implements AutoCloseable {
 
     @Override
     public void close() {
+        search.close();
         database.close();
     }
 }
