@@ -23,6 +23,7 @@ public final class Repository implements AutoCloseable {
     private final MetadataStore metadata;
     private final Maintenance maintenance;
     private final SearchIndex search;
+    private final java.util.List<AutoCloseable> companions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Repository(RepositoryConfig config, Database database, BlobStore blobs) {
         this.config = config;
@@ -105,6 +106,14 @@ public final class Repository implements AutoCloseable {
         return search;
     }
 
+    /**
+     * Something wired onto the repository that must stop before it does (a listener's worker threads): closed
+     * first, newest first, by {@link #close}.
+     */
+    public void closeWith(AutoCloseable companion) {
+        companions.add(companion);
+    }
+
     /** Searches what the caller may read. */
     public SearchResult search(Caller caller, SearchQuery query) {
         return search.search(caller, query, access);
@@ -117,6 +126,13 @@ public final class Repository implements AutoCloseable {
 
     @Override
     public void close() {
+        for (AutoCloseable companion : companions.reversed()) {
+            try {
+                companion.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(Repository.class).warn("closing {} failed", companion.getClass().getName(), e);
+            }
+        }
         search.close();
         database.close();
     }

@@ -188,6 +188,9 @@ class AuthorizationMatrixTest {
         row("GET /api/v1/openapi.json", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/openapi.json"));
         row("GET /api/v1/audit", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit"));
         row("GET /api/v1/audit/verify", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit/verify"));
+        row("GET /api/v1/search", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/search?q=item"));
+        row("GET /api/v1/items/{id}/extraction", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.item + "/extraction"));
+        row("GET /api/v1/items/{id}/preview", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.item + "/preview"));
         row("GET /api/v1/items/{id}/dicom", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.dicomItem + "/dicom"));
         dicomWebRows("/dicom-web", false);
         dicomWebRows("/dicom-web/folders/{folder}", true);
