@@ -89,11 +89,12 @@ final class SearchBench implements Callable<Integer> {
             SplittableRandom random = new SplittableRandom(7);
             List<SearchQuery> workload = new ArrayList<>();
             for (int i = 0; i < queries; i++) {
-                String q = switch (i % 4) {
+                String q = switch (i % 5) {
                     case 0 -> WORDS[random.nextInt(WORDS.length)];
-                    case 1 -> WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)];
-                    case 2 -> "\"" + WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)] + "\"";
-                    default -> "meta.site:site-" + random.nextInt(40) + " AND " + WORDS[random.nextInt(WORDS.length)];
+                    case 1 -> term(random) + " " + term(random);
+                    case 2 -> term(random) + " OR " + WORDS[random.nextInt(WORDS.length)];
+                    case 3 -> "\"" + term(random) + " " + term(random) + "\"";
+                    default -> "meta.site:site-" + random.nextInt(40) + " AND " + term(random);
                 };
                 workload.add(new SearchQuery(q, List.of(), List.of(), List.of(), null, null, Map.of(), 20, 0));
             }
@@ -130,13 +131,30 @@ final class SearchBench implements Callable<Integer> {
                 sorted[sorted.length - 1], ratio);
     }
 
-    /** About 1 KB of words, the same for the same seed. */
+    /**
+     * About 1 KB of words, the same for the same seed: mostly from a vocabulary of 20,000 made-up terms with a
+     * skewed (roughly Zipf) frequency, as real text has, and a few domain words, so that queries select a
+     * realistic share of the documents rather than all of them.
+     */
     static String text(int seed) {
         SplittableRandom random = new SplittableRandom(seed);
         StringBuilder text = new StringBuilder();
         while (text.length() < 1000) {
-            text.append(WORDS[random.nextInt(WORDS.length)]).append(' ');
+            if (random.nextInt(20) == 0) {
+                text.append(WORDS[random.nextInt(WORDS.length)]);
+            } else {
+                text.append(term(random));
+            }
+            text.append(' ');
         }
         return text.toString();
     }
+
+    /** A made-up term; low numbers are common, high ones rare. */
+    static String term(SplittableRandom random) {
+        int rank = (int) Math.floor(Math.pow(VOCABULARY, random.nextDouble()));
+        return "t" + Integer.toString(rank, 36);
+    }
+
+    private static final int VOCABULARY = 20_000;
 }

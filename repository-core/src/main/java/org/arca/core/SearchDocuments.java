@@ -132,9 +132,9 @@ final class SearchDocuments {
         return docs;
     }
 
-    /** Documents of every item in the given folders. */
+    /** Documents of every item in the given folders: a few queries keyed by folder, whatever the item count. */
     List<Document> itemsIn(DSLContext dsl, Collection<String> folderIds) {
-        return items(dsl, dsl.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.in(folderIds)).fetch(Items.ID));
+        return items(dsl, Items.FOLDER_ID.in(folderIds), folderIds);
     }
 
     /** Documents of the given items that still exist. */
@@ -142,19 +142,38 @@ final class SearchDocuments {
         if (itemIds.isEmpty()) {
             return List.of();
         }
-        List<Record> rows = dsl.select(Items.ALL).from(Items.T).where(Items.ID.in(itemIds)).fetch().stream()
-                .map(r -> (Record) r).toList();
-        Map<String, Place> places = places(dsl, rows.stream().map(r -> r.get(Items.FOLDER_ID)).distinct().toList());
+        List<Document> docs = new ArrayList<>();
+        List<String> ids = List.copyOf(itemIds);
+        for (int start = 0; start < ids.size(); start += 1000) {
+            List<String> batch = ids.subList(start, Math.min(ids.size(), start + 1000));
+            docs.addAll(items(dsl, Items.ID.in(batch), null));
+        }
+        return docs;
+    }
+
+    private List<Document> items(DSLContext dsl, org.jooq.Condition which, Collection<String> folderIds) {
+        List<Record> rows = dsl.select(Items.ALL).from(Items.T).where(which).fetch().stream().map(r -> (Record) r).toList();
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Place> places = places(dsl, folderIds != null ? folderIds
+                : rows.stream().map(r -> r.get(Items.FOLDER_ID)).distinct().toList());
         Map<String, List<StoredFile>> files = new HashMap<>();
-        dsl.select(Files.ALL).from(Files.T).where(Files.ITEM_ID.in(itemIds)).orderBy(Files.CREATED_AT, Files.ID).fetch()
+        dsl.select(Files.ALL).from(Files.T).join(Items.T).on(Items.ID.eq(Files.ITEM_ID)).where(which)
+                .orderBy(Files.CREATED_AT, Files.ID).fetch()
                 .forEach(f -> files.computeIfAbsent(f.get(Files.ITEM_ID), k -> new ArrayList<>()).add(new StoredFile(
                         f.get(Files.ID), f.get(Files.ITEM_ID), f.get(Files.NAME), f.get(Files.SIZE), f.get(Files.MEDIA_TYPE),
                         f.get(Files.SHA256), Database.instant(f.get(Files.CREATED_AT)))));
-        Map<String, List<Record>> meta = metadata(dsl, "item", itemIds);
+        Map<String, List<Record>> meta = new HashMap<>();
+        dsl.select(Meta.ALL).from(Meta.T).join(Items.T).on(Items.ID.eq(Meta.TARGET_ID)).where(Meta.TARGET_TYPE.eq("item")).and(which)
+                .fetch().forEach(r -> meta.computeIfAbsent(r.get(Meta.TARGET_ID), k -> new ArrayList<>()).add(r));
         List<Document> docs = new ArrayList<>();
         for (Record r : rows) {
             String id = r.get(Items.ID);
             Place place = places.get(r.get(Items.FOLDER_ID));
+            if (place == null) {
+                continue; // the folder went while we read
+            }
             List<StoredFile> itemFiles = files.getOrDefault(id, List.of());
             String mediaType = itemFiles.isEmpty() ? "" : itemFiles.get(0).mediaType();
             Document doc = base(itemKey(id), FileKind.of(r.get(Items.NAME), mediaType), r.get(Items.NAME), place,

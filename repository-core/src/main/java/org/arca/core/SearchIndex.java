@@ -67,7 +67,7 @@ public final class SearchIndex implements AutoCloseable {
                 wipe(dir);
             }
             directory = FSDirectory.open(dir);
-            writer = new IndexWriter(directory, new IndexWriterConfig(analyzer)
+            writer = new IndexWriter(directory, new IndexWriterConfig(analyzer).setRAMBufferSizeMB(64)
                     .setOpenMode(usable ? IndexWriterConfig.OpenMode.CREATE_OR_APPEND : IndexWriterConfig.OpenMode.CREATE));
             // Until close() says otherwise, a crash leaves a commit marked unclean, and the next start rebuilds.
             writer.setLiveCommitData(Map.of(CLEAN, "false").entrySet());
@@ -239,9 +239,11 @@ public final class SearchIndex implements AutoCloseable {
 
     @Override
     public void close() {
-        refresher.shutdownNow();
+        // Never interrupt a thread inside Lucene: an interrupted write closes its file channel and the index lock.
+        refresher.shutdown();
         updates.shutdown();
         try {
+            refresher.awaitTermination(30, TimeUnit.SECONDS);
             boolean drained = updates.awaitTermination(30, TimeUnit.SECONDS);
             searchers.close();
             if (drained && !rebuilding) {

@@ -191,6 +191,73 @@ class SearchPreviewApiTest {
         assertThat(aliceHttp.get("/api/v1/search?q=hepatic").status()).isEqualTo(200);
     }
 
+    @Test
+    void aZipIsUnpackedIntoAFolderAsAJobAndUnsafeArchivesAreRefusedWhole() throws Exception {
+        var repo = server.repo();
+        Folder target = repo.folders().create(alice, trial.id(), "Unpacked", null);
+        byte[] inner = SampleFiles.zip("deep.txt", "0".repeat(1000));
+        Item archive = upload(trial, "upload.zip", "application/zip", zipOf(Map.of("study/a.txt", "alpha".getBytes(StandardCharsets.UTF_8),
+                "study/sub/b.txt", "beta".getBytes(StandardCharsets.UTF_8), "c.txt", "gamma".getBytes(StandardCharsets.UTF_8),
+                "nested.zip", inner), false));
+        String body = "{\"targetFolderId\":\"" + target.id() + "\"}";
+        HttpTestClient.Response started = aliceHttp.post("/api/v1/items/" + archive.id() + "/extract", body);
+        assertThat(started.status()).as(started.toString()).isEqualTo(202);
+        String jobUrl = started.header("Location");
+        JsonNode job = started.json();
+        for (int i = 0; i < 600 && job.get("state").asText().equals("running"); i++) {
+            Thread.sleep(50);
+            job = aliceHttp.get(jobUrl).json();
+        }
+        assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("done");
+        assertThat(job.get("done").asInt()).isEqualTo(4);
+        assertThat(bobHttp.get(jobUrl).status()).isEqualTo(404);
+        Folder study = repo.folders().child(alice, target.id(), "study");
+        Folder sub = repo.folders().child(alice, study.id(), "sub");
+        assertThat(repo.items().find(alice, sub.id(), "b.txt")).isPresent();
+        // The nested archive is stored as it is, never expanded.
+        assertThat(repo.items().find(alice, target.id(), "nested.zip").orElseThrow().size()).isEqualTo(inner.length);
+
+        Folder untouched = repo.folders().create(alice, trial.id(), "Untouched", null);
+        String into = "{\"targetFolderId\":\"" + untouched.id() + "\"}";
+        Map<String, String> refusals = Map.of(
+                "zip_slip", upload(trial, "slip.zip", null, zipOf(Map.of("ok.txt", new byte[1], "../evil.txt", new byte[1]), false)).id(),
+                "zip_slip ", upload(trial, "abs.zip", null, zipOf(Map.of("/etc/evil", new byte[1]), false)).id(),
+                "zip_bomb", upload(trial, "bomb.zip", null, zipOf(Map.of("zeros.bin", new byte[5_000_000]), false)).id(),
+                "encrypted_entry", upload(trial, "locked.zip", null, zipOf(Map.of("secret.txt", new byte[10]), true)).id(),
+                "not_a_zip", upload(trial, "plain.txt", null, "not a zip".getBytes(StandardCharsets.UTF_8)).id());
+        for (var refusal : refusals.entrySet()) {
+            HttpTestClient.Response refused = aliceHttp.post("/api/v1/items/" + refusal.getValue() + "/extract", into);
+            assertThat(refused.status()).as(refusal.getKey()).isEqualTo(400);
+            assertThat(refused.error()).isEqualTo(refusal.getKey().strip());
+        }
+        assertThat(repo.folders().children(alice, untouched.id(), 10, 0).total()).isZero();
+        assertThat(bobHttp.post("/api/v1/items/" + archive.id() + "/extract", into).status()).isEqualTo(404);
+    }
+
+    /** A ZIP written by commons-compress; with {@code flagEncrypted} its entries claim to be encrypted. */
+    private static byte[] zipOf(Map<String, byte[]> entries, boolean flagEncrypted) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (var zip = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(bytes)) {
+            for (var e : new java.util.TreeMap<>(entries).entrySet()) {
+                zip.putArchiveEntry(new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeArchiveEntry();
+            }
+        }
+        byte[] zip = bytes.toByteArray();
+        if (flagEncrypted) {
+            // No library here writes encrypted ZIPs; the flag in the local and central headers is what readers see.
+            for (int i = 0; i + 10 < zip.length; i++) {
+                if (zip[i] == 'P' && zip[i + 1] == 'K' && zip[i + 2] == 3 && zip[i + 3] == 4) {
+                    zip[i + 6] |= 1;
+                } else if (zip[i] == 'P' && zip[i + 1] == 'K' && zip[i + 2] == 1 && zip[i + 3] == 2) {
+                    zip[i + 8] |= 1;
+                }
+            }
+        }
+        return zip;
+    }
+
     private static String url(String text) {
         return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
