@@ -1,20 +1,17 @@
 package org.arca.preview;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.arca.core.BlobStore;
 import org.arca.core.Database;
 import org.arca.core.FileKind;
@@ -201,12 +198,10 @@ public final class TextExtractor implements ItemListener, SearchContributor, Aut
         if (dir == null) {
             return;
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            PreviewCache.delete(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            LOG.warn("could not remove the extraction folder {}", dir, e);
         }
     }
 
