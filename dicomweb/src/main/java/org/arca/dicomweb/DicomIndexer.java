@@ -46,11 +46,16 @@ public final class DicomIndexer implements ItemListener {
             db.dsl().deleteFrom(IndexTable.T).where(IndexTable.ITEM_ID.eq(event.item().id())).execute();
             return;
         }
-        index(event.item());
+        index(event.item(), event.change() == Change.CREATED);
     }
 
     /** Indexes an item if its file is DICOM; returns whether it was. */
     public boolean index(Item item) {
+        return index(item, false);
+    }
+
+    /** {@code fresh}: the item was just created, so it has no index row to replace. */
+    private boolean index(Item item, boolean fresh) {
         if (item.files().size() != 1) {
             return false;
         }
@@ -61,7 +66,7 @@ public final class DicomIndexer implements ItemListener {
                 return false;
             }
             DicomFile dicom = DicomReader.read(path, DicomReader.Options.DEFAULT.withStopAfter(BEFORE_PIXEL_DATA));
-            store(db.dsl(), item, file, dicom);
+            store(db.dsl(), item, file, dicom, fresh);
             return true;
         } catch (DicomFormatException e) {
             LOG.warn("item {} looks like DICOM but is malformed ({}); not indexed", item.id(), e.getMessage());
@@ -83,7 +88,7 @@ public final class DicomIndexer implements ItemListener {
         }
     }
 
-    private static void store(DSLContext dsl, Item item, StoredFile file, DicomFile dicom) {
+    private static void store(DSLContext dsl, Item item, StoredFile file, DicomFile dicom, boolean fresh) {
         Attributes ds = dicom.dataset();
         String sop = ds.getString(Tag.SOPInstanceUID, null);
         String study = ds.getString(Tag.StudyInstanceUID, null);
@@ -93,7 +98,9 @@ public final class DicomIndexer implements ItemListener {
             return;
         }
         String name = ds.getString(Tag.PatientName, null);
-        dsl.deleteFrom(IndexTable.T).where(IndexTable.ITEM_ID.eq(item.id())).execute();
+        if (!fresh) {
+            dsl.deleteFrom(IndexTable.T).where(IndexTable.ITEM_ID.eq(item.id())).execute();
+        }
         dsl.insertInto(IndexTable.T)
                 .set(IndexTable.ITEM_ID, item.id()).set(IndexTable.FILE_ID, file.id()).set(IndexTable.SHA256, file.sha256())
                 .set(IndexTable.SIZE, file.size()).set(IndexTable.TRANSFER_SYNTAX, dicom.transferSyntax().uid())

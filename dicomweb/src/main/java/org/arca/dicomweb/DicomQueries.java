@@ -2,20 +2,22 @@ package org.arca.dicomweb;
 
 import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.countDistinct;
+import static org.jooq.impl.DSL.listAggDistinct;
 import static org.jooq.impl.DSL.min;
 
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
 import org.arca.dicom.Attributes;
+import org.arca.dicom.DicomFile;
+import org.arca.dicom.DicomReader;
 import org.arca.dicom.VR;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -45,6 +47,10 @@ public final class DicomQueries {
     private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
     private static final Pattern DATE = Pattern.compile("\\d{8}");
     private static final Pattern TIME = Pattern.compile("\\d{2}(\\d{2}(\\d{2}(\\.\\d{1,6})?)?)?");
+    /** The number of all matches, as a window count beside each row of the page. */
+    private static final Field<Integer> TOTAL = count().over().as("total_count");
+    /** One instance of each match, for attributes the index does not hold. */
+    private static final Field<String> SAMPLE = min(IndexTable.SHA256).as("sample_sha256");
     private static final Set<String> RESERVED = Set.of("limit", "offset", "fuzzymatching", "includefield");
 
     private final Repository repo;
@@ -91,11 +97,12 @@ public final class DicomQueries {
             throw ArcaException.invalid("invalid_paging", "'limit' and 'offset' must not be negative.");
         }
         int limit = Math.min(requested == 0 ? MAX_LIMIT : requested, MAX_LIMIT);
+        IncludedFields included = IncludedFields.parse(params.get("includefield"));
         DSLContext dsl = repo.database().dsl();
         return switch (level) {
-            case STUDY -> studies(dsl, where, limit, offset, requested > MAX_LIMIT);
-            case SERIES -> series(dsl, where, limit, offset, requested > MAX_LIMIT);
-            case INSTANCE -> instances(dsl, where, limit, offset, requested > MAX_LIMIT);
+            case STUDY -> studies(dsl, where, limit, offset, requested > MAX_LIMIT, included);
+            case SERIES -> series(dsl, where, limit, offset, requested > MAX_LIMIT, included);
+            case INSTANCE -> instances(dsl, where, limit, offset, requested > MAX_LIMIT, included);
         };
     }
 
@@ -139,54 +146,83 @@ public final class DicomQueries {
                         r.get(IndexTable.SOP_INSTANCE_UID)));
     }
 
-    private Matches studies(DSLContext dsl, Condition where, int limit, int offset, boolean limited) {
+    private Matches studies(DSLContext dsl, Condition where, int limit, int offset, boolean limited,
+                            IncludedFields included) {
         List<SelectFieldOrAsterisk> fields = new ArrayList<>();
         for (QueryKey key : QueryKey.returnedAt(QueryLevel.STUDY)) {
             if (key != QueryKey.STUDY_INSTANCE_UID && key != QueryKey.MODALITIES_IN_STUDY) {
                 fields.add(min(key.column).as(key.keyword));
             }
         }
-        var series = countDistinct(IndexTable.SERIES_UID).as("series_count");
-        var instances = count().as("instance_count");
-        fields.add(series);
-        fields.add(instances);
-        var rows = dsl.select(IndexTable.STUDY_UID).select(fields).from(IndexTable.T).where(where)
+        var modalities = listAggDistinct(IndexTable.MODALITY, "\\").withinGroupOrderBy(IndexTable.MODALITY).as("modalities");
+        var classes = listAggDistinct(IndexTable.SOP_CLASS_UID, "\\").withinGroupOrderBy(IndexTable.SOP_CLASS_UID)
+                .as("sop_classes");
+        fields.add(modalities);
+        fields.add(classes);
+        fields.add(countDistinct(IndexTable.SERIES_UID).as("series_count"));
+        fields.add(count().as("instance_count"));
+        fields.add(SAMPLE);
+        // Two steps: the page's studies first (one aggregate, and the number of all matches as a window count),
+        // then every attribute for those studies only. A broad search (PatientName=A*) matches thousands of
+        // studies; aggregating fifteen columns over all of them to keep a hundred cost most of the answer.
+        var page = dsl.select(IndexTable.STUDY_UID, TOTAL).from(IndexTable.T).where(where)
                 .groupBy(IndexTable.STUDY_UID)
                 .orderBy(min(IndexTable.STUDY_DATE).desc().nullsLast(), IndexTable.STUDY_UID)
                 .limit(limit).offset(offset).fetch();
-        long total = dsl.fetchCount(dsl.selectDistinct(IndexTable.STUDY_UID).from(IndexTable.T).where(where));
-        List<String> uids = rows.map(r -> r.get(IndexTable.STUDY_UID));
-        Map<String, Set<String>> modalities = new HashMap<>();
-        Map<String, Set<String>> classes = new HashMap<>();
-        if (!uids.isEmpty()) {
-            for (Record r : dsl.selectDistinct(IndexTable.STUDY_UID, IndexTable.MODALITY, IndexTable.SOP_CLASS_UID)
-                    .from(IndexTable.T).where(where).and(IndexTable.STUDY_UID.in(uids)).fetch()) {
-                if (r.get(IndexTable.MODALITY) != null) {
-                    modalities.computeIfAbsent(r.get(IndexTable.STUDY_UID), k -> new TreeSet<>()).add(r.get(IndexTable.MODALITY));
-                }
-                classes.computeIfAbsent(r.get(IndexTable.STUDY_UID), k -> new TreeSet<>()).add(r.get(IndexTable.SOP_CLASS_UID));
-            }
-        }
+        long total = total(page, offset, () -> dsl.fetchCount(dsl.selectDistinct(IndexTable.STUDY_UID).from(IndexTable.T).where(where)));
+        List<String> uids = page.map(r -> r.get(IndexTable.STUDY_UID));
+        Map<String, Record> byUid = uids.isEmpty() ? Map.of()
+                : dsl.select(IndexTable.STUDY_UID).select(fields).from(IndexTable.T).where(where).and(IndexTable.STUDY_UID.in(uids))
+                        .groupBy(IndexTable.STUDY_UID).fetchMap(IndexTable.STUDY_UID);
+        List<Record> rows = uids.stream().map(byUid::get).filter(java.util.Objects::nonNull).toList();
         List<Attributes> result = new ArrayList<>();
         for (Record r : rows) {
             Attributes a = utf8();
-            String uid = r.get(IndexTable.STUDY_UID);
-            put(a, QueryKey.STUDY_INSTANCE_UID, uid);
+            put(a, QueryKey.STUDY_INSTANCE_UID, r.get(IndexTable.STUDY_UID));
             for (QueryKey key : QueryKey.returnedAt(QueryLevel.STUDY)) {
                 if (key != QueryKey.STUDY_INSTANCE_UID && key != QueryKey.MODALITIES_IN_STUDY) {
                     put(a, key, r.get(key.keyword));
                 }
             }
-            a.setString(QueryKey.MODALITIES_IN_STUDY.tag, VR.CS, modalities.getOrDefault(uid, Set.of()).toArray(String[]::new));
-            a.setString(0x00080062, VR.UI, classes.getOrDefault(uid, Set.of()).toArray(String[]::new));
+            a.setString(QueryKey.MODALITIES_IN_STUDY.tag, VR.CS, values(r.get(modalities)));
+            a.setString(0x00080062, VR.UI, values(r.get(classes)));
             a.setString(0x00201206, VR.IS, Integer.toString(r.get("series_count", Integer.class)));
             a.setString(0x00201208, VR.IS, Integer.toString(r.get("instance_count", Integer.class)));
+            include(a, r.get(SAMPLE), included, QueryLevel.STUDY);
             result.add(a);
         }
         return new Matches(result, total, limited);
     }
 
-    private Matches series(DSLContext dsl, Condition where, int limit, int offset, boolean limited) {
+    /** Adds what {@code includefield} asks for beyond the index, read from one readable instance of the match. */
+    private void include(Attributes match, String sampleSha256, IncludedFields included, QueryLevel level) {
+        if (included.isEmpty() || sampleSha256 == null) {
+            return;
+        }
+        try {
+            DicomFile instance = DicomReader.read(repo.blobs().path(sampleSha256),
+                    DicomReader.Options.DEFAULT.withStopAfter(org.arca.dicom.Tag.PixelData - 1));
+            included.copy(instance.dataset(), match, level);
+        } catch (IOException e) {
+            // Malformed or gone (DicomFormatException is an IOException): it was readable when indexed, so this
+            // is a damaged blob for verify to report; the answer stands without the extra attributes.
+        }
+    }
+
+    /** The window count on the page's rows; a page past the end has none, so it asks the database. */
+    private static long total(List<? extends Record> rows, int offset, java.util.function.LongSupplier count) {
+        if (!rows.isEmpty()) {
+            return rows.get(0).get(TOTAL);
+        }
+        return offset == 0 ? 0 : count.getAsLong();
+    }
+
+    private static String[] values(String joined) {
+        return joined == null || joined.isEmpty() ? new String[0] : joined.split("\\\\");
+    }
+
+    private Matches series(DSLContext dsl, Condition where, int limit, int offset, boolean limited,
+                            IncludedFields included) {
         List<SelectFieldOrAsterisk> fields = new ArrayList<>();
         for (QueryKey key : QueryKey.returnedAt(QueryLevel.SERIES)) {
             if (key != QueryKey.SERIES_INSTANCE_UID) {
@@ -194,11 +230,13 @@ public final class DicomQueries {
             }
         }
         fields.add(count().as("instance_count"));
+        fields.add(SAMPLE);
+        fields.add(TOTAL);
         var rows = dsl.select(IndexTable.SERIES_UID).select(fields).from(IndexTable.T).where(where)
                 .groupBy(IndexTable.SERIES_UID)
                 .orderBy(min(IndexTable.SERIES_NUMBER).nullsLast(), IndexTable.SERIES_UID)
                 .limit(limit).offset(offset).fetch();
-        long total = dsl.fetchCount(dsl.selectDistinct(IndexTable.SERIES_UID).from(IndexTable.T).where(where));
+        long total = total(rows, offset, () -> dsl.fetchCount(dsl.selectDistinct(IndexTable.SERIES_UID).from(IndexTable.T).where(where)));
         List<Attributes> result = new ArrayList<>();
         for (Record r : rows) {
             Attributes a = utf8();
@@ -209,26 +247,31 @@ public final class DicomQueries {
                 }
             }
             a.setString(0x00201209, VR.IS, Integer.toString(r.get("instance_count", Integer.class)));
+            include(a, r.get(SAMPLE), included, QueryLevel.SERIES);
             result.add(a);
         }
         return new Matches(result, total, limited);
     }
 
-    private Matches instances(DSLContext dsl, Condition where, int limit, int offset, boolean limited) {
+    private Matches instances(DSLContext dsl, Condition where, int limit, int offset, boolean limited,
+                            IncludedFields included) {
         List<Field<?>> fields = new ArrayList<>();
         for (QueryKey key : QueryKey.returnedAt(QueryLevel.INSTANCE)) {
             fields.add(key.column);
         }
+        fields.add(IndexTable.SHA256.as(SAMPLE.getName()));
+        fields.add(TOTAL);
         var rows = dsl.select(fields).from(IndexTable.T).where(where)
                 .orderBy(IndexTable.SERIES_UID, IndexTable.INSTANCE_NUMBER.nullsLast(), IndexTable.SOP_INSTANCE_UID)
                 .limit(limit).offset(offset).fetch();
-        long total = dsl.fetchCount(IndexTable.T, where);
+        long total = total(rows, offset, () -> dsl.fetchCount(IndexTable.T, where));
         List<Attributes> result = new ArrayList<>();
         for (Record r : rows) {
             Attributes a = utf8();
             for (QueryKey key : QueryKey.returnedAt(QueryLevel.INSTANCE)) {
                 put(a, key, r.get(key.column));
             }
+            include(a, r.get(SAMPLE), included, QueryLevel.INSTANCE);
             result.add(a);
         }
         return new Matches(result, total, limited);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomJson;
@@ -40,6 +41,38 @@ public final class MetadataCache {
     public MetadataCache(BlobStore blobs, Path folder) {
         this.blobs = blobs;
         this.folder = folder;
+    }
+
+    /** The cache of a repository whose data folder is {@code dataDir}: one place, for the server and for {@code gc}. */
+    public static MetadataCache in(BlobStore blobs, Path dataDir) {
+        return new MetadataCache(blobs, dataDir.resolve("cache").resolve("dicom-metadata"));
+    }
+
+    /**
+     * Deletes entries whose blob is gone, and entries of older cache versions. The entries hold patient data,
+     * so they must not outlive the instances they were made from (run after the blob store's {@code gc}).
+     * Returns how many entries were deleted.
+     */
+    public int prune() throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        int deleted = 0;
+        List<Path> files;
+        try (var walk = Files.walk(folder)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            boolean current = file.getParent().getParent().equals(folder.resolve(VERSION)) && name.endsWith(".json");
+            String sha = current ? name.substring(0, name.length() - ".json".length()) : null;
+            if (sha == null || !Files.exists(blobs.path(sha))) {
+                Files.deleteIfExists(file);
+                recent.remove(sha);
+                deleted++;
+            }
+        }
+        return deleted;
     }
 
     /** Writes the instance's DICOM JSON object, with bulk data URIs under {@code instanceUri}. */

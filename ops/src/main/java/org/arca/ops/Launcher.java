@@ -277,8 +277,11 @@ public final class Launcher {
         public Integer call() {
             try (Repository repo = parent.openRepository()) {
                 Maintenance.GcReport report = repo.maintenance().gc(Duration.ofHours(graceHours));
-                spec.commandLine().getOut().printf("%d blobs deleted, %d bytes freed%n", report.blobsDeleted(),
-                        report.bytesFreed());
+                int cached = org.arca.dicomweb.MetadataCache.in(repo.blobs(), repo.config().dataDir()).prune();
+                spec.commandLine().getOut().printf("%d blobs deleted, %d bytes freed, %d cached DICOM metadata entries "
+                        + "deleted%n", report.blobsDeleted(), report.bytesFreed(), cached);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot prune the DICOM metadata cache", e);
             }
             return 0;
         }

@@ -175,6 +175,32 @@ class LauncherTest {
     }
 
     @Test
+    void gcDeletesCachedMetadataOfCollectedInstances() throws Exception {
+        Path dicom = Path.of("../dicomweb/src/test/resources/corpus/charset_cyrillic.dcm");
+        Path cacheFile;
+        try (Repository repo = open()) {
+            repo.accounts().create(Caller.SYSTEM, new org.arca.core.Accounts.NewUser("gil", "gil password", "g@example.org",
+                    null, null, java.util.Set.of()));
+            Caller gil = repo.authentication().password("gil", "gil password");
+            var c = repo.folders().createCollection(gil, "Scans", null);
+            Item kept = repo.items().upload(gil, c.id(), "kept.dcm", "application/dicom", Files.newInputStream(dicom),
+                    Files.size(dicom), false);
+            Item gone = repo.items().upload(gil, c.id(), "gone.dcm", "application/dicom",
+                    new java.io.ByteArrayInputStream(Files.readAllBytes(dicom.resolveSibling("vrs_bare_implicit.dcm"))), -1, false);
+            var cache = org.arca.dicomweb.MetadataCache.in(repo.blobs(), dir.resolve("data"));
+            cache.write(kept.primaryFile().sha256(), "https://arca/i", new java.io.StringWriter());
+            cache.write(gone.primaryFile().sha256(), "https://arca/i", new java.io.StringWriter());
+            String sha = gone.primaryFile().sha256();
+            cacheFile = dir.resolve("data/cache/dicom-metadata/v1").resolve(sha.substring(0, 2)).resolve(sha + ".json");
+            assertThat(cacheFile).exists();
+            repo.items().delete(gil, gone.id());
+        }
+        assertThat(arca("gc", "--grace-hours", "0").output()).contains("1 blobs deleted").contains(", 1 cached DICOM metadata");
+        assertThat(cacheFile).doesNotExist();
+        assertThat(arca("gc", "--grace-hours", "0").output()).contains(", 0 cached DICOM metadata");
+    }
+
+    @Test
     void dicomJsonPrintsTheDatasetOfAFile() throws Exception {
         Path corpus = Path.of("../dicomweb/src/test/resources/corpus");
         Path file;

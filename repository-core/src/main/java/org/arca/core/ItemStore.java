@@ -100,7 +100,8 @@ public final class ItemStore {
      * them, as STOW-RS does). A blob that never becomes an item is collected by {@code gc}.
      */
     public Item create(Caller caller, String folderId, String name, String mediaType, BlobStore.Blob blob, boolean replace) {
-        checkUpload(caller, folderId, name, replace);
+        // The bytes are here already, so an early check saves nothing: the transaction's own check decides.
+        Names.requireValidName(name);
         return commit(caller, folderId, name, mediaType, blob, replace);
     }
 

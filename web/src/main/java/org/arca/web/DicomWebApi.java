@@ -45,7 +45,7 @@ final class DicomWebApi {
     DicomWebApi(Repository repo, DicomQueries queries) {
         this.repo = repo;
         this.queries = queries;
-        this.metadataCache = new MetadataCache(repo.blobs(), repo.config().dataDir().resolve("cache").resolve("dicom-metadata"));
+        this.metadataCache = MetadataCache.in(repo.blobs(), repo.config().dataDir());
     }
 
     List<Route> routes() {

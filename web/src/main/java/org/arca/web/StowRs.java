@@ -26,6 +26,7 @@ import org.arca.dicomweb.DicomStore;
  * Every part gets its own verdict; the answer lists stored and failed instances with 200, 202 or 409.
  */
 final class StowRs {
+    private static final int PART_BUFFER = 64 * 1024;
     private final Repository repo;
     private final DicomStore store;
 
@@ -52,8 +53,10 @@ final class StowRs {
         store.checkTarget(caller, folderId);
         String study = ctx.pathParamMap().get("study");
         List<DicomStore.Outcome> outcomes = new ArrayList<>();
+        // 64 KiB instead of the library's 4 KiB: a 512 KiB CT slice then costs 8 reads from the connection and
+        // boundary scans over large spans, not 128 small ones (measured with bench/dicomweb).
         MultipartInput parts = MultipartInput.builder().setInputStream(ctx.req().getInputStream())
-                .setBoundary(boundary.getBytes(StandardCharsets.ISO_8859_1)).get();
+                .setBufferSize(PART_BUFFER).setBoundary(boundary.getBytes(StandardCharsets.ISO_8859_1)).get();
         try {
             boolean more = parts.skipPreamble();
             while (more) {

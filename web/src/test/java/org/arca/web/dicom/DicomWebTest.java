@@ -122,8 +122,13 @@ class DicomWebTest {
         assertThat(uids(alice.get("/dicom-web/studies?StudyInstanceUID=" + STUDY + "%5C" + OTHER_STUDY))).hasSize(2);
 
         HttpTestClient.Response page = alice.get("/dicom-web/folders/" + trial + "/studies?limit=1&offset=1");
-        assertThat(page.json()).hasSize(1);
+        assertThat(uids(page)).as("newest study first, so the second page holds the older").containsExactly(OTHER_STUDY);
         assertThat(page.header("X-Total-Count")).isEqualTo("2");
+        HttpTestClient.Response pastTheEnd = alice.get("/dicom-web/folders/" + trial + "/studies?limit=1&offset=5");
+        assertThat(pastTheEnd.json()).isEmpty();
+        assertThat(pastTheEnd.header("X-Total-Count")).isEqualTo("2");
+        assertThat(alice.get("/dicom-web/folders/" + trial + "/series?offset=50").header("X-Total-Count"))
+                .isEqualTo(Integer.toString(alice.get("/dicom-web/folders/" + trial + "/series").json().size()));
         assertThat(alice.get("/dicom-web/studies?limit=100000000").header("Warning")).startsWith("299");
     }
 
@@ -137,6 +142,27 @@ class DicomWebTest {
         assertThat(instances).hasSize(3);
         assertThat(instances).extracting(i -> value(i, "00200013")).containsExactly("1", "2", "3");
         assertThat(alice.get("/dicom-web/instances?SOPInstanceUID=" + CT_SERIES + ".2").json()).hasSize(1);
+    }
+
+    @Test
+    void includefieldAddsAttributesTheIndexDoesNotHold() {
+        String path = "/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/instances";
+        assertThat(alice.get(path).json().get(0).has("00280004")).isFalse();
+        JsonNode instances = alice.get(path + "?includefield=PhotometricInterpretation,00280101").json();
+        assertThat(instances).hasSize(3).allSatisfy(i -> {
+            assertThat(value(i, "00280004")).isEqualTo("MONOCHROME2");
+            assertThat(i.path("00280101").path("Value").path(0).asInt()).isEqualTo(12);
+        });
+        JsonNode repeated = alice.get("/dicom-web/studies?StudyInstanceUID=" + STUDY
+                + "&includefield=PhotometricInterpretation&includefield=00280002").json();
+        assertThat(value(repeated.get(0), "00280004")).isEqualTo("MONOCHROME2");
+        assertThat(repeated.get(0).path("00280002").path("Value").path(0).asInt()).isEqualTo(1);
+        JsonNode all = alice.get(path + "?includefield=all").json();
+        assertThat(all.get(0).has("00280010")).isTrue();
+        assertThat(all.get(0).has("7FE00010")).isFalse();
+        HttpTestClient.Response unknown = alice.get("/dicom-web/studies?includefield=NoSuchAttribute");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().get("message").asText()).contains("NoSuchAttribute");
     }
 
     @Test
