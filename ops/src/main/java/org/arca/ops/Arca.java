@@ -9,6 +9,9 @@ import org.arca.core.Repository;
 import org.arca.core.RepositoryConfig;
 import org.arca.core.Role;
 import org.arca.dicomweb.DicomIndexer;
+import org.arca.dicomweb.DicomSearchFields;
+import org.arca.preview.ExtractionLimits;
+import org.arca.preview.TextExtractor;
 import org.arca.sftp.SftpServer;
 import org.arca.sftp.SftpSettings;
 import org.arca.web.ArcaWeb;
@@ -149,13 +152,20 @@ public final class Arca implements AutoCloseable {
         }
 
         /**
-         * Opens the repository with the listeners every surface's writes must reach (the DICOM index), for
-         * serving and for command-line maintenance alike.
+         * Opens the repository with the listeners every surface's writes must reach (the DICOM index, text
+         * extraction) and what they contribute to the search index, for serving and for command-line
+         * maintenance alike.
          */
         public Repository openRepository() {
             Repository repository = Repository.open(repositoryConfig());
             try {
                 repository.items().addListener(new DicomIndexer(repository.database(), repository.blobs()));
+                repository.searchIndex().addContributor(new DicomSearchFields(repository.database()));
+                TextExtractor text = new TextExtractor(repository.database(), repository.blobs(), repository.searchIndex(),
+                        ExtractionLimits.defaults(), dataDir.resolve("work").resolve("extraction"));
+                repository.closeWith(text);
+                repository.items().addListener(text);
+                repository.searchIndex().addContributor(text);
             } catch (RuntimeException e) {
                 repository.close();
                 throw e;

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
  * time and resident memory of {@code java -jar arca.jar serve}. Results are printed, never asserted.
  */
 @Command(name = "bench", description = "Measure upload/download against cp, folder listing, and start-up.",
-        subcommands = {DicomWebBench.class, SftpBench.class})
+        subcommands = {DicomWebBench.class, SftpBench.class, SearchBench.class})
 final class Bench implements Callable<Integer> {
 
     @Option(names = "--dir", description = "Scratch folder on the disk to measure (default: a temporary folder)")
@@ -291,7 +291,7 @@ final class Bench implements Callable<Integer> {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -33,12 +33,14 @@ public final class FolderTree {
     private final AccessControl access;
     private final AuditLog audit;
     private final ItemStore items;
+    private final SearchIndex search;
 
-    FolderTree(Database db, AccessControl access, AuditLog audit, ItemStore items) {
+    FolderTree(Database db, AccessControl access, AuditLog audit, ItemStore items, SearchIndex search) {
         this.db = db;
         this.access = access;
         this.audit = audit;
         this.items = items;
+        this.search = search;
     }
 
     /** Any signed-in user may start a collection; they get ADMIN on it. */
@@ -58,6 +60,7 @@ public final class FolderTree {
             audit.append(tx, caller, "collection.create", "folder", id, "name=" + valid);
             return null;
         }));
+        search.folderChanged(id);
         return get(caller, id);
     }
 
@@ -168,6 +171,7 @@ public final class FolderTree {
             audit.append(tx, caller, "folder.create", "folder", id, "parent=" + parentId + " name=" + valid);
             return null;
         }));
+        search.folderChanged(id);
         return get(caller, id);
     }
 
@@ -242,6 +246,7 @@ public final class FolderTree {
             audit.append(tx, caller, "folder.update", "folder", id, detail.toString().strip());
             return null;
         }));
+        search.subtreeChanged(id);
         return get(caller, id);
     }
 
@@ -294,6 +299,7 @@ public final class FolderTree {
             audit.append(tx, caller, "folder.move", "folder", id, "from=" + row.get(Folders.PARENT_ID) + " to=" + newParentId);
             return null;
         }));
+        search.subtreeChanged(id);
         return get(caller, id);
     }
 
@@ -331,6 +337,7 @@ public final class FolderTree {
             audit.append(tx, caller, "folder.copy", "folder", created[0], "from=" + id + " to=" + targetParentId);
             return null;
         }));
+        search.subtreeChanged(created[0]);
         return get(caller, created[0]);
     }
 
@@ -363,6 +370,7 @@ public final class FolderTree {
             return gone;
         });
         items.notifyDeleted(caller, removed);
+        search.subtreeDeleted(id);
     }
 
     /** Every folder of a readable subtree with its path relative to the root, for archives. Parents come first. */

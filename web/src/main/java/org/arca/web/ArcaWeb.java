@@ -55,6 +55,9 @@ public final class ArcaWeb implements AutoCloseable {
         all.addAll(new DicomWebApi(repo, dicomQueries).routes());
         all.addAll(new DicomPixelApi(repo, dicomQueries).routes());
         all.addAll(new StowRs(repo, new org.arca.dicomweb.DicomStore(repo)).routes());
+        all.addAll(new SearchApi(repo).routes());
+        all.addAll(new PreviewApi(repo).routes());
+        all.addAll(new ExtractApi(repo).routes());
         all.addAll(new SystemApi(repo, metrics, this::routes).routes());
         this.routes = Collections.unmodifiableList(all);
         OhifViewer viewer = new OhifViewer(config.viewerDir());

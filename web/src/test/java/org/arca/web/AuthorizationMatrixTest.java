@@ -78,6 +78,19 @@ class AuthorizationMatrixTest {
             return server.repo().accounts().createGroup(Caller.SYSTEM, "group" + n).name();
         }
 
+        String zipItem() {
+            byte[] zip = org.arca.preview.SampleFiles.zip("inside.txt", "x");
+            return server.repo().items().upload(owner, folder.id(), "bundle" + counter.incrementAndGet() + ".zip", "application/zip",
+                    new java.io.ByteArrayInputStream(zip), zip.length, false).id();
+        }
+
+        String ownersJob() {
+            HttpTestClient.Response r = server.as("owner").post("/api/v1/items/" + zipItem() + "/extract",
+                    "{\"targetFolderId\":\"" + sub.id() + "\"}");
+            assertThat(r.status()).as(r.toString()).isEqualTo(202);
+            return r.json().get("id").asText();
+        }
+
         String ownersToken() {
             return server.repo().authentication().createToken(owner, "t", null).value().id();
         }
@@ -199,6 +212,12 @@ class AuthorizationMatrixTest {
         row("GET /api/v1/openapi.json", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/openapi.json"));
         row("GET /api/v1/audit", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit"));
         row("GET /api/v1/audit/verify", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit/verify"));
+        row("GET /api/v1/search", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/search?q=item"));
+        row("GET /api/v1/items/{id}/extraction", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.item + "/extraction"));
+        row("GET /api/v1/items/{id}/preview", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.item + "/preview"));
+        row("POST /api/v1/items/{id}/extract", "401 404 403 202 202 202", f -> Call.json("POST", "/api/v1/items/" + f.zipItem()
+                + "/extract", "{\"targetFolderId\":\"" + f.sub.id() + "\"}"));
+        row("GET /api/v1/jobs/{id}", "401 404 404 404 404 200", f -> Call.of("GET", "/api/v1/jobs/" + f.ownersJob()));
         row("GET /api/v1/items/{id}/dicom", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.dicomItem + "/dicom"));
         dicomWebRows("/dicom-web", false);
         dicomWebRows("/dicom-web/folders/{folder}", true);

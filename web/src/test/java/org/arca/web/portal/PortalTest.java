@@ -298,6 +298,25 @@ class PortalTest {
 
     @Test
     @Order(7)
+    void theColleagueSearchesFromTheHeaderAndPreviewsAHit() {
+        type("[data-testid=top-search]", "report");
+        first("[data-testid=top-search]").sendKeys(org.openqa.selenium.Keys.ENTER);
+        waitFor("hits", () -> exists("[data-testid=hit]") ? true : null);
+        assertThat(texts("[data-testid=hit-name]")).containsExactly("report.txt");
+        assertThat(texts("[data-testid=hit-path]")).containsExactly("Site Lyon");
+        assertThat(text("[data-testid=search-total]")).isEqualTo("1 result");
+        assertThat(texts("[data-testid=facet-type] [data-testid=facet-value]")).containsExactly("text (1)");
+        click("[data-testid=hit-name]");
+        assertThat(text("[data-testid=preview-text]")).isEqualTo(new String(report, StandardCharsets.UTF_8).strip());
+        click("[data-testid=preview-dialog] [data-testid=dialog-submit]");
+        // What bob may not read stays out of the results and the counts.
+        type("[data-testid=search-input]", "Paris");
+        click("[data-testid=search-submit]");
+        waitFor("no results", () -> "0 results".equals(visibleText("[data-testid=search-total]")) ? true : null);
+    }
+
+    @Test
+    @Order(8)
     void aNewcomerRegistersAndAnAdministratorApproves() throws IOException {
         signOut();
         signIn("root", PASSWORD);
@@ -351,7 +370,7 @@ class PortalTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aUserManagesTheirTokensAndPassword() throws IOException {
         click("[data-testid=nav-account]");
         waitFor("account page", () -> exists("[data-testid=token-form]") ? true : null);
