@@ -9,6 +9,7 @@ import * as folder from './pages/folder.js';
 import * as account from './pages/account.js';
 import * as admin from './pages/admin.js';
 import * as models from './pages/models.js';
+import * as search from './pages/search.js';
 
 // A hint, not a credential (the session cookie is HttpOnly): lets the first load skip asking /users/me when
 // nobody signed in from this browser.
@@ -26,6 +27,7 @@ const ROUTES = [
   { pattern: /^\/signin$/, page: signin, auth: false, view: 'signin' },
   { pattern: /^\/register$/, page: signin, auth: false, view: 'register' },
   { pattern: /^\/folders\/([^/]+)$/, page: folder, auth: true, names: ['id'] },
+  { pattern: /^\/search$/, page: search, auth: true },
   { pattern: /^\/account$/, page: account, auth: true },
   { pattern: /^\/admin(?:\/([a-z]+))?$/, page: admin, auth: true, names: ['tab'] },
   { pattern: /^\/ai$/, page: models, auth: true },
@@ -133,7 +135,15 @@ function renderTopBar() {
     link('#/ai', 'AI models', 'nav-ai', path === '/ai'),
     link('#/account', 'My account', 'nav-account', path === '/account'),
     session.isAdmin ? link('#/admin', 'Administration', 'nav-admin', path.startsWith('/admin')) : null);
+  const box = h('form', { class: 'topsearch', role: 'search' },
+    h('label', { for: 'top-q', class: 'visually-hidden' }, 'Search everything'),
+    h('input', { id: 'top-q', name: 'q', type: 'search', placeholder: 'Search', 'data-testid': 'top-search' }));
+  box.addEventListener('submit', (event) => {
+    event.preventDefault();
+    navigate(`#/search?${new URLSearchParams({ q: box.elements.q.value.trim() })}`);
+  });
   replace(user,
+    box,
     h('span', { class: 'whoami', 'data-testid': 'whoami' }, session.me.displayName || session.me.login),
     h('button', { type: 'button', class: 'secondary small', 'data-testid': 'sign-out', onclick: signOut }, 'Sign out'));
 }

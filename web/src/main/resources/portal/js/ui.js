@@ -14,6 +14,20 @@ export function notify(message, kind = 'info') {
 }
 
 /** Removes every notice: what one person did must not show to the next one signing in here. */
+// A "Copy" button for a secret or command shown in `valueEl`; where the clipboard is not allowed it selects the text.
+export function copyButton(text, valueEl) {
+  const copy = h('button', { type: 'button', class: 'secondary small' }, 'Copy');
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      copy.textContent = 'Copied';
+    } catch {
+      getSelection().selectAllChildren(valueEl);
+    }
+  });
+  return copy;
+}
+
 export function clearNotices() {
   document.getElementById('notices').replaceChildren();
 }

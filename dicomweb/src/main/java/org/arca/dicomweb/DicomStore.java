@@ -53,7 +53,11 @@ public final class DicomStore {
     }
 
     public Outcome store(Caller caller, String folderId, String requiredStudyUid, InputStream part) {
-        BlobStore.Blob blob = repo.blobs().write(part, -1, repo.items().maxUploadBytes());
+        return store(caller, folderId, requiredStudyUid, repo.blobs().write(part, -1, repo.items().maxUploadBytes()));
+    }
+
+    /** Stores bytes already in the blob store (a part a multipart parser pushed into a {@link BlobStore.Writer}). */
+    public Outcome store(Caller caller, String folderId, String requiredStudyUid, BlobStore.Blob blob) {
         Attributes ds;
         try {
             if (!DicomIndexer.isPart10(repo.blobs().path(blob.sha256()))) {

@@ -11,7 +11,13 @@ import org.arca.core.Repository;
 import org.arca.core.RepositoryConfig;
 import org.arca.core.Role;
 import org.arca.dicomweb.DicomIndexer;
+import org.arca.dicomweb.DicomSearchFields;
+import org.arca.preview.ExtractionLimits;
+import org.arca.preview.TextExtractor;
+import org.arca.sftp.SftpServer;
+import org.arca.sftp.SftpSettings;
 import org.arca.web.ArcaWeb;
+import org.arca.web.SftpInfo;
 import org.arca.web.WebConfig;
 
 /**
@@ -29,12 +35,14 @@ public final class Arca implements AutoCloseable {
     private final Repository repository;
     private final AiRuntime ai;
     private final ArcaWeb web;
+    private final SftpServer sftp;
     private final String generatedAdminPassword;
 
-    private Arca(Repository repository, AiRuntime ai, ArcaWeb web, String generatedAdminPassword) {
+    private Arca(Repository repository, AiRuntime ai, ArcaWeb web, SftpServer sftp, String generatedAdminPassword) {
         this.repository = repository;
         this.ai = ai;
         this.web = web;
+        this.sftp = sftp;
         this.generatedAdminPassword = generatedAdminPassword;
     }
 
@@ -58,6 +66,10 @@ public final class Arca implements AutoCloseable {
         private int aiMaxHeapMb = 2048;
         private int aiMaxThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int aiMaxWallSeconds = 3600;
+        private int sftpPort = 2222;
+        private java.time.Duration sftpIdleTimeout = java.time.Duration.ofMinutes(10);
+        private int sftpMaxSessionsPerUser = 10;
+        private java.time.Duration sftpPartialExpiry = java.time.Duration.ofHours(24);
 
         public Builder dataDir(Path dir) {
             this.dataDir = dir;
@@ -116,6 +128,20 @@ public final class Arca implements AutoCloseable {
             return this;
         }
 
+        /** Port of the SFTP server (it listens on the HTTP host's address); 0 turns it off. */
+        public Builder sftpPort(int port) {
+            this.sftpPort = port;
+            return this;
+        }
+
+        /** Idle timeout, sessions per user, and how long an interrupted upload may be resumed. */
+        public Builder sftpLimits(java.time.Duration idleTimeout, int maxSessionsPerUser, java.time.Duration partialExpiry) {
+            this.sftpIdleTimeout = idleTimeout;
+            this.sftpMaxSessionsPerUser = maxSessionsPerUser;
+            this.sftpPartialExpiry = partialExpiry;
+            return this;
+        }
+
         public Builder configure(ArcaConfig config) {
             dataDir(config.dataDir());
             String url = config.get(ArcaConfig.Key.DB_URL);
@@ -131,6 +157,10 @@ public final class Arca implements AutoCloseable {
             viewerDir(config.viewerDir());
             aiLimits(config.intValue(ArcaConfig.Key.AI_MAX_HEAP_MB), config.intValue(ArcaConfig.Key.AI_MAX_THREADS),
                     config.intValue(ArcaConfig.Key.AI_MAX_WALL_SECONDS));
+            sftpPort(config.intValue(ArcaConfig.Key.SFTP_PORT));
+            sftpLimits(java.time.Duration.ofSeconds(config.longValue(ArcaConfig.Key.SFTP_IDLE_TIMEOUT_SECONDS)),
+                    config.intValue(ArcaConfig.Key.SFTP_MAX_SESSIONS_PER_USER),
+                    java.time.Duration.ofHours(config.longValue(ArcaConfig.Key.SFTP_PARTIAL_UPLOAD_HOURS)));
             return this;
         }
 
@@ -139,13 +169,20 @@ public final class Arca implements AutoCloseable {
         }
 
         /**
-         * Opens the repository with the listeners every surface's writes must reach (the DICOM index), for
-         * serving and for command-line maintenance alike.
+         * Opens the repository with the listeners every surface's writes must reach (the DICOM index, text
+         * extraction) and what they contribute to the search index, for serving and for command-line
+         * maintenance alike.
          */
         public Repository openRepository() {
             Repository repository = Repository.open(repositoryConfig());
             try {
                 repository.items().addListener(new DicomIndexer(repository.database(), repository.blobs()));
+                repository.searchIndex().addContributor(new DicomSearchFields(repository.database()));
+                TextExtractor text = new TextExtractor(repository.database(), repository.blobs(), repository.searchIndex(),
+                        ExtractionLimits.defaults(), dataDir.resolve("work").resolve("extraction"));
+                repository.closeWith(text);
+                repository.items().addListener(text);
+                repository.searchIndex().addContributor(text);
             } catch (RuntimeException e) {
                 repository.close();
                 throw e;
@@ -156,26 +193,33 @@ public final class Arca implements AutoCloseable {
         /** Opens the repository, makes the first admin if there is none, and starts every surface. */
         public Arca start() {
             Repository repository = openRepository();
+            SftpServer sftp = null;
+            AiRuntime ai = null;
             try {
+                // SFTP first, so the portal can show the port it really got and its host key.
+                sftp = sftpPort == 0 ? null : SftpServer.start(repository, SftpSettings.defaults(dataDir, sftpPort)
+                        .withHost(httpHost).withLimits(sftpIdleTimeout, sftpMaxSessionsPerUser, sftpPartialExpiry));
                 WebConfig webConfig = new WebConfig(httpHost, httpPort, 1 << 20, secureCookies, dataDir.resolve("uploads"),
-                        corsOrigins, viewerDir != null ? viewerDir : dataDir.resolve("viewer"));
-                AiRuntime ai = new AiRuntime(repository, new AiSettings(dataDir.resolve("ai-work"), aiMaxHeapMb, aiMaxThreads,
+                        corsOrigins, viewerDir != null ? viewerDir : dataDir.resolve("viewer"),
+                        sftp == null ? SftpInfo.DISABLED : new SftpInfo(sftp.port(), sftp.hostKeyFingerprint()));
+                ai = new AiRuntime(repository, new AiSettings(dataDir.resolve("ai-work"), aiMaxHeapMb, aiMaxThreads,
                         aiMaxWallSeconds)).start();
+                ArcaWeb web = new ArcaWeb(repository, webConfig, ai).start();
                 try {
-                    ArcaWeb web = new ArcaWeb(repository, webConfig, ai).start();
-                    try {
-                        // After the surfaces are up: a failed start must not swallow a generated password.
-                        String generated = ensureAdmin(repository, adminPassword);
-                        return new Arca(repository, ai, web, generated);
-                    } catch (RuntimeException e) {
-                        web.close();
-                        throw e;
-                    }
+                    // After the surfaces are up: a failed start must not swallow a generated password.
+                    String generated = ensureAdmin(repository, adminPassword);
+                    return new Arca(repository, ai, web, sftp, generated);
                 } catch (RuntimeException e) {
-                    ai.close();
+                    web.close();
                     throw e;
                 }
             } catch (RuntimeException e) {
+                if (ai != null) {
+                    ai.close();
+                }
+                if (sftp != null) {
+                    sftp.close();
+                }
                 repository.close();
                 throw e;
             }
@@ -221,6 +265,11 @@ public final class Arca implements AutoCloseable {
         return web.port();
     }
 
+    /** The SFTP server, if it was started (sftp-port not 0). */
+    public java.util.Optional<SftpServer> sftp() {
+        return java.util.Optional.ofNullable(sftp);
+    }
+
     /** The first admin's password if this start generated it (shown once), else empty. */
     public java.util.Optional<String> generatedAdminPassword() {
         return java.util.Optional.ofNullable(generatedAdminPassword);
@@ -228,6 +277,9 @@ public final class Arca implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sftp != null) {
+            sftp.close();
+        }
         web.close();
         ai.close();
         repository.close();

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
  * time and resident memory of {@code java -jar arca.jar serve}. Results are printed, never asserted.
  */
 @Command(name = "bench", description = "Measure upload/download against cp, folder listing, and start-up.",
-        subcommands = {DicomWebBench.class, AiBench.class})
+        subcommands = {DicomWebBench.class, SftpBench.class, SearchBench.class, AiBench.class})
 final class Bench implements Callable<Integer> {
 
     @Option(names = "--dir", description = "Scratch folder on the disk to measure (default: a temporary folder)")
@@ -92,7 +92,7 @@ final class Bench implements Callable<Integer> {
             run("sync", copy.toString());
             Files.delete(copy);
         });
-        try (Arca arca = Arca.builder().dataDir(scratch.resolve("data")).httpHost("127.0.0.1").httpPort(0)
+        try (Arca arca = Arca.builder().dataDir(scratch.resolve("data")).httpHost("127.0.0.1").httpPort(0).sftpPort(0)
                 .adminPassword(ADMIN_PASSWORD).start()) {
             Folder folder = arca.repository().folders().createCollection(admin(arca), "bench", null);
             String base = "http://127.0.0.1:" + arca.httpPort();
@@ -137,7 +137,7 @@ final class Bench implements Callable<Integer> {
     }
 
     private void listing(Path data, String dbUrl, String label) throws Exception {
-        try (Arca arca = Arca.builder().dataDir(data).database(dbUrl, null, null).httpHost("127.0.0.1").httpPort(0)
+        try (Arca arca = Arca.builder().dataDir(data).database(dbUrl, null, null).httpHost("127.0.0.1").httpPort(0).sftpPort(0)
                 .adminPassword(ADMIN_PASSWORD).start()) {
             var repo = arca.repository();
             Caller admin = admin(arca);
@@ -291,7 +291,7 @@ final class Bench implements Callable<Integer> {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "arca", mixinStandardHelpOptions = true, version = "Arca 0.1",
         description = "Research imaging repository: web portal, REST API and more in one process.",
         subcommands = {Launcher.Serve.class, Launcher.UserCommands.class, Launcher.TokenCommands.class,
-                Launcher.Verify.class, Launcher.Gc.class, Launcher.AuditCommands.class, Launcher.DicomTools.class, Launcher.ViewerCommands.class,
+                Launcher.Verify.class, Launcher.Gc.class, Launcher.Reindex.class, Launcher.AuditCommands.class, Launcher.DicomTools.class, Launcher.ViewerCommands.class,
                 Launcher.ModelCommands.class,
                 Bench.class})
 public final class Launcher {
@@ -241,6 +241,26 @@ public final class Launcher {
                 out.printf("%d blobs checked, %d changed, %d missing%n", report.checked(), report.corrupt().size(),
                         report.missing().size());
                 return report.healthy() ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "reindex", description = "Rebuild the search index from the database (stop the server first).")
+    static final class Reindex implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Launcher parent;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (Repository repo = parent.openRepository()) {
+                long start = System.nanoTime();
+                repo.searchIndex().rebuild();
+                repo.searchIndex().awaitQueued();
+                spec.commandLine().getOut().printf("search index rebuilt: %d documents in %.1f s%n", repo.searchIndex().documentCount(),
+                        (System.nanoTime() - start) / 1e9);
+                return 0;
             }
         }
     }

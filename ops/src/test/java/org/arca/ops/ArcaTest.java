@@ -23,7 +23,7 @@ class ArcaTest {
     @Test
     void theFirstStartGeneratesTheAdminPasswordOnceAndItWorks() throws Exception {
         String password;
-        try (Arca arca = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(0).start()) {
+        try (Arca arca = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(0).sftpPort(0).start()) {
             password = arca.generatedAdminPassword().orElseThrow();
             assertThat(password).hasSizeGreaterThanOrEqualTo(16).isNotEqualTo("admin");
             HttpResponse<String> me = get(arca, "/api/v1/users/me", "admin", password);
@@ -31,7 +31,7 @@ class ArcaTest {
             assertThat(me.body()).contains("\"roles\":[\"ADMIN\"]");
             assertThat(get(arca, "/health", null, null).body()).contains("\"status\":\"up\"");
         }
-        try (Arca again = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(0).start()) {
+        try (Arca again = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(0).sftpPort(0).start()) {
             assertThat(again.generatedAdminPassword()).isEmpty();
             assertThat(get(again, "/api/v1/users/me", "admin", password).statusCode()).isEqualTo(200);
         }
@@ -39,7 +39,7 @@ class ArcaTest {
 
     @Test
     void aConfiguredAdminPasswordIsUsedAndNotPrinted() throws Exception {
-        try (Arca arca = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(0).adminPassword("configured secret").start()) {
+        try (Arca arca = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(0).sftpPort(0).adminPassword("configured secret").start()) {
             assertThat(arca.generatedAdminPassword()).isEmpty();
             assertThat(get(arca, "/api/v1/users/me", "admin", "configured secret").statusCode()).isEqualTo(200);
         }
@@ -47,7 +47,7 @@ class ArcaTest {
 
     @Test
     void configuredOriginsMayCallDicomWebFromTheirPages() throws Exception {
-        try (Arca arca = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(0).adminPassword("configured secret")
+        try (Arca arca = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(0).sftpPort(0).adminPassword("configured secret")
                 .corsOrigins(java.util.List.of("https://viewer.example.org")).start()) {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + arca.httpPort() + "/dicom-web/studies"))
                     .header("Origin", "https://viewer.example.org").build();

@@ -30,7 +30,7 @@ class LauncherTest {
     @BeforeEach
     void configure() throws IOException {
         config = dir.resolve("arca.yaml");
-        Files.writeString(config, "data-dir: " + dir.resolve("data") + "\nhttp-port: 0\nhttp-host: 127.0.0.1\n");
+        Files.writeString(config, "data-dir: " + dir.resolve("data") + "\nhttp-port: 0\nhttp-host: 127.0.0.1\nsftp-port: 0\n");
     }
 
     /** Runs the launcher and returns exit code and what it printed. */
@@ -122,6 +122,41 @@ class LauncherTest {
         Result audit = arca("audit", "verify");
         assertThat(audit.code()).isEqualTo(1);
         assertThat(audit.output()).contains("was modified").contains("TAMPERED");
+    }
+
+    @Test
+    void uploadsAreFoundByTheirWordsAndReindexRebuildsTheIndexFromTheDatabase() throws Exception {
+        try (Repository repo = open()) {
+            repo.accounts().create(Caller.SYSTEM, new org.arca.core.Accounts.NewUser("gus", "gus password", "g@example.org",
+                    null, null, java.util.Set.of()));
+            Caller gus = repo.authentication().password("gus", "gus password");
+            var c = repo.folders().createCollection(gus, "Indexed", null);
+            byte[] bytes = "The pancreas was normal.".getBytes(StandardCharsets.UTF_8);
+            repo.items().upload(gus, c.id(), "finding.txt", "text/plain", new java.io.ByteArrayInputStream(bytes), bytes.length, false);
+            // Extraction runs in a worker process after the upload: wait for its words to become searchable.
+            long found = 0;
+            for (int i = 0; i < 600 && found == 0; i++) {
+                Thread.sleep(100);
+                found = repo.search(gus, org.arca.core.SearchQuery.of("pancreas")).total();
+            }
+            assertThat(found).isEqualTo(1);
+        }
+        org.arca.preview.ExtractionLimits.defaults(); // the module is on the class path, as the launcher has it
+        Path index = dir.resolve("data/search");
+        try (var files = Files.walk(index)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        Result reindex = arca("reindex");
+        assertThat(reindex.code()).as(reindex.output()).isZero();
+        assertThat(reindex.output()).contains("search index rebuilt: 2 documents");
+        try (Repository repo = open()) {
+            repo.searchIndex().awaitQueued();
+            Caller gus = repo.authentication().password("gus", "gus password");
+            assertThat(repo.search(gus, org.arca.core.SearchQuery.of("pancreas")).hits())
+                    .extracting(org.arca.core.SearchResult.Hit::name).containsExactly("finding.txt");
+        }
     }
 
     @Test

@@ -146,6 +146,19 @@ public final class AccessControl {
                 .where(Tables.Items.ID.eq(itemId)).and(grantedTo(caller)));
     }
 
+    /**
+     * The folders on which the caller holds a grant (any grant is at least READ), or empty for admins, who
+     * read everything. A search index that stores each document's ancestor folders filters on these inside
+     * its query, which is the same rule as {@link #levelOn}: readable means a grant on the folder or above.
+     */
+    public java.util.Optional<java.util.Set<String>> readableRoots(Caller caller) {
+        if (caller.isAdmin()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(java.util.Set.copyOf(db.dsl().selectDistinct(Acl.FOLDER_ID).from(Acl.T)
+                .where(grantedTo(caller)).fetch(Acl.FOLDER_ID)));
+    }
+
     /** A condition keeping rows whose item lies in the folder or anywhere below it. */
     public Condition itemWithin(String folderId, org.jooq.Field<String> itemId) {
         return DSL.exists(DSL.selectOne().from(Tables.Items.T)

@@ -24,6 +24,26 @@ public interface BlobStore {
      */
     Blob write(InputStream in, long expectedLength, long maxBytes);
 
+    /**
+     * Starts a blob whose bytes are pushed to it piece by piece (a multipart parser that hands over each part's
+     * content as it arrives). Nothing is stored unless {@link Writer#finish()} is called; closing an unfinished
+     * writer leaves nothing behind.
+     */
+    Writer writer(long maxBytes);
+
+    /** A blob being written. Not thread-safe: one producer. */
+    interface Writer extends AutoCloseable {
+        /** Appends the buffer's remaining bytes; {@link ArcaException.Kind#TOO_LARGE} past the limit. */
+        void write(java.nio.ByteBuffer bytes);
+
+        /** Makes the bytes durable and returns the blob; {@link ArcaException.Kind#INCOMPLETE} if writing failed. */
+        Blob finish();
+
+        /** Abandons the blob unless it was finished. */
+        @Override
+        void close();
+    }
+
     /** Stores an existing file by moving it in (its name is a temporary one of the caller's). */
     Blob adopt(Path file);
 

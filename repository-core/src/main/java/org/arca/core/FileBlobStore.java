@@ -50,48 +50,138 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public Blob write(InputStream in, long expectedLength, long maxBytes) {
-        Path temp = null;
-        try {
-            temp = Files.createTempFile(tmp, "upload-", ".part");
-            long total = 0;
-            String sha;
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
-                 PipelinedFileSink sink = new PipelinedFileSink(out, sha256(), BUFFER)) {
+        try (FileWriter writer = new FileWriter(maxBytes, expectedLength)) {
+            writer.readFrom(in);
+            if (expectedLength >= 0 && writer.total != expectedLength) {
+                throw new ArcaException(ArcaException.Kind.INCOMPLETE, "incomplete_upload",
+                        "The upload ended after " + writer.total + " of " + expectedLength + " bytes; nothing was stored.");
+            }
+            return writer.finish();
+        }
+    }
+
+    @Override
+    public Writer writer(long maxBytes) {
+        return new FileWriter(maxBytes, -1);
+    }
+
+    /**
+     * A temporary file fed through a {@link PipelinedFileSink}, so hashing and writing overlap the receiving;
+     * {@link #finish()} forces it to disk and renames it to its content address.
+     */
+    private final class FileWriter implements Writer {
+        private final long maxBytes;
+        private final long expectedLength;
+        private Path temp;
+        private final FileChannel out;
+        private final PipelinedFileSink sink;
+        private byte[] current;
+        private int filled;
+        private long total;
+        private boolean finished;
+
+        FileWriter(long maxBytes, long expectedLength) {
+            this.maxBytes = maxBytes;
+            this.expectedLength = expectedLength;
+            try {
+                temp = Files.createTempFile(tmp, "upload-", ".part");
+                out = FileChannel.open(temp, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                deleteQuietly(temp);
+                throw new UncheckedIOException("cannot create a temporary file in " + tmp, e);
+            }
+            sink = new PipelinedFileSink(out, sha256(), BUFFER);
+        }
+
+        /** Reads the stream to its end straight into the sink's buffers (no copy). */
+        void readFrom(InputStream in) {
+            try {
                 while (true) {
                     byte[] buffer = sink.buffer();
                     int n = in.readNBytes(buffer, 0, buffer.length);
                     if (n == 0) {
-                        break;
+                        return;
                     }
-                    total += n;
-                    if (total > maxBytes || (expectedLength >= 0 && total > expectedLength)) {
-                        throw new ArcaException(ArcaException.Kind.TOO_LARGE, "too_large",
-                                "The upload is larger than " + (expectedLength >= 0 && expectedLength < maxBytes
-                                        ? "its declared length" : "the limit of " + maxBytes + " bytes") + ".");
-                    }
+                    count(n);
                     sink.submit(buffer, n);
                     if (n < buffer.length) {
-                        break;
+                        return;
                     }
                 }
-                if (expectedLength >= 0 && total != expectedLength) {
-                    throw new ArcaException(ArcaException.Kind.INCOMPLETE, "incomplete_upload",
-                            "The upload ended after " + total + " of " + expectedLength + " bytes; nothing was stored.");
+            } catch (IOException e) {
+                throw interrupted(e);
+            }
+        }
+
+        @Override
+        public void write(ByteBuffer bytes) {
+            try {
+                while (bytes.hasRemaining()) {
+                    if (current == null) {
+                        current = sink.buffer();
+                        filled = 0;
+                    }
+                    int n = Math.min(bytes.remaining(), current.length - filled);
+                    count(n);
+                    bytes.get(current, filled, n);
+                    filled += n;
+                    if (filled == current.length) {
+                        sink.submit(current, filled);
+                        current = null;
+                    }
                 }
-                sha = sink.finish();
+            } catch (IOException e) {
+                throw interrupted(e);
+            }
+        }
+
+        private void count(int n) {
+            total += n;
+            if (total > maxBytes || (expectedLength >= 0 && total > expectedLength)) {
+                throw new ArcaException(ArcaException.Kind.TOO_LARGE, "too_large",
+                        "The upload is larger than " + (expectedLength >= 0 && expectedLength < maxBytes
+                                ? "its declared length" : "the limit of " + maxBytes + " bytes") + ".");
+            }
+        }
+
+        @Override
+        public Blob finish() {
+            try {
+                if (current != null && filled > 0) {
+                    sink.submit(current, filled);
+                    current = null;
+                }
+                String sha = sink.finish();
                 if (!Files.exists(path(sha))) {
                     // Bytes already stored need no second fsync: this copy is dropped in place().
                     out.force(true);
                 }
+                out.close();
+                Blob blob = place(temp, sha, total);
+                temp = null;
+                finished = true;
+                return blob;
+            } catch (IOException e) {
+                throw interrupted(e);
             }
-            Blob blob = place(temp, sha, total);
-            temp = null;
-            return blob;
-        } catch (IOException e) {
-            throw new ArcaException(ArcaException.Kind.INCOMPLETE, "incomplete_upload",
+        }
+
+        @Override
+        public void close() {
+            if (!finished) {
+                sink.close();
+                try {
+                    out.close();
+                } catch (IOException ignored) {
+                    // the file is deleted next
+                }
+                deleteQuietly(temp);
+            }
+        }
+
+        private static ArcaException interrupted(IOException e) {
+            return new ArcaException(ArcaException.Kind.INCOMPLETE, "incomplete_upload",
                     "The upload was interrupted; nothing was stored.", e);
-        } finally {
-            deleteQuietly(temp);
         }
     }
 

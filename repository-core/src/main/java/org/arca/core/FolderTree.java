@@ -33,12 +33,14 @@ public final class FolderTree {
     private final AccessControl access;
     private final AuditLog audit;
     private final ItemStore items;
+    private final SearchIndex search;
 
-    FolderTree(Database db, AccessControl access, AuditLog audit, ItemStore items) {
+    FolderTree(Database db, AccessControl access, AuditLog audit, ItemStore items, SearchIndex search) {
         this.db = db;
         this.access = access;
         this.audit = audit;
         this.items = items;
+        this.search = search;
     }
 
     /** Any signed-in user may start a collection; they get ADMIN on it. */
@@ -58,6 +60,7 @@ public final class FolderTree {
             audit.append(tx, caller, "collection.create", "folder", id, "name=" + valid);
             return null;
         }));
+        search.folderChanged(id);
         return get(caller, id);
     }
 
@@ -112,6 +115,18 @@ public final class FolderTree {
         }
     }
 
+    /**
+     * The folder of that name under a parent the caller may read, if there is one: a lookup by name for
+     * surfaces that address folders by path (SFTP), without paging through the children.
+     */
+    public java.util.Optional<Folder> find(Caller caller, String parentId, String name) {
+        DSLContext dsl = db.dsl();
+        access.require(dsl, caller, parentId, AccessLevel.READ);
+        // A grant on the child itself may give more than the parent's level.
+        return java.util.Optional.ofNullable(dsl.select(Folders.ALL).from(Folders.T).where(Folders.PARENT_ID.eq(parentId))
+                .and(Folders.NAME.eq(name)).fetchOne()).map(r -> folder(r, access.levelOn(dsl, caller, r.get(Folders.ID))));
+    }
+
     /** Collections the caller may read, by name. One query. */
     public List<Folder> collections(Caller caller) {
         DSLContext dsl = db.dsl();
@@ -156,6 +171,7 @@ public final class FolderTree {
             audit.append(tx, caller, "folder.create", "folder", id, "parent=" + parentId + " name=" + valid);
             return null;
         }));
+        search.folderChanged(id);
         return get(caller, id);
     }
 
@@ -230,6 +246,7 @@ public final class FolderTree {
             audit.append(tx, caller, "folder.update", "folder", id, detail.toString().strip());
             return null;
         }));
+        search.subtreeChanged(id);
         return get(caller, id);
     }
 
@@ -282,6 +299,7 @@ public final class FolderTree {
             audit.append(tx, caller, "folder.move", "folder", id, "from=" + row.get(Folders.PARENT_ID) + " to=" + newParentId);
             return null;
         }));
+        search.subtreeChanged(id);
         return get(caller, id);
     }
 
@@ -319,6 +337,7 @@ public final class FolderTree {
             audit.append(tx, caller, "folder.copy", "folder", created[0], "from=" + id + " to=" + targetParentId);
             return null;
         }));
+        search.subtreeChanged(created[0]);
         return get(caller, created[0]);
     }
 
@@ -351,6 +370,7 @@ public final class FolderTree {
             return gone;
         });
         items.notifyDeleted(caller, removed);
+        search.subtreeDeleted(id);
     }
 
     /** Every folder of a readable subtree with its path relative to the root, for archives. Parents come first. */

@@ -43,8 +43,10 @@ public final class ItemStore {
     private final BlobStore blobs;
     private final long maxUploadBytes;
     private final List<ItemListener> listeners = new CopyOnWriteArrayList<>();
+    private final SearchIndex search;
 
-    ItemStore(Database db, AccessControl access, AuditLog audit, BlobStore blobs, long maxUploadBytes) {
+    ItemStore(Database db, AccessControl access, AuditLog audit, BlobStore blobs, long maxUploadBytes, SearchIndex search) {
+        this.search = search;
         this.db = db;
         this.access = access;
         this.audit = audit;
@@ -187,6 +189,7 @@ public final class ItemStore {
             audit.append(tx, caller, "item.update", "item", itemId, newName == null ? "description" : "name=" + newName);
             return itemId;
         }));
+        search.itemChanged(itemId);
         return get(caller, itemId);
     }
 
@@ -204,6 +207,7 @@ public final class ItemStore {
             }
             return itemId;
         }));
+        search.itemChanged(itemId);
         return get(caller, itemId);
     }
 
@@ -318,6 +322,12 @@ public final class ItemStore {
             } catch (RuntimeException e) {
                 LOG.warn("item listener {} failed for item {}", listener.getClass().getName(), event.item().id(), e);
             }
+        }
+        // Last, so what other listeners stored (the DICOM index rows) is there when the document is built.
+        if (event.change() == ItemListener.Change.DELETED) {
+            search.itemDeleted(event.item().id());
+        } else {
+            search.itemChanged(event.item().id());
         }
     }
 

@@ -29,7 +29,10 @@ public final class MetadataStore {
     private final AccessControl access;
     private final AuditLog audit;
 
-    MetadataStore(Database db, AccessControl access, AuditLog audit) {
+    private final SearchIndex search;
+
+    MetadataStore(Database db, AccessControl access, AuditLog audit, SearchIndex search) {
+        this.search = search;
         this.db = db;
         this.access = access;
         this.audit = audit;
@@ -72,6 +75,11 @@ public final class MetadataStore {
             audit.append(tx, caller, "metadata.set", target.stored, id, "keys=" + values.keySet());
             return null;
         });
+        if (target == Target.ITEM) {
+            search.itemChanged(id);
+        } else {
+            search.folderChanged(id);
+        }
         return get(caller, target, id);
     }
 

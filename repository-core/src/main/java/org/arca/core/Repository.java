@@ -22,6 +22,9 @@ public final class Repository implements AutoCloseable {
     private final FolderTree folders;
     private final MetadataStore metadata;
     private final Maintenance maintenance;
+    private final PublicKeys publicKeys;
+    private final SearchIndex search;
+    private final java.util.List<AutoCloseable> companions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Repository(RepositoryConfig config, Database database, BlobStore blobs) {
         this.config = config;
@@ -36,10 +39,12 @@ public final class Repository implements AutoCloseable {
                 config.clock());
         auth[0] = authentication;
         this.access = new AccessControl(database, accounts, audit);
-        this.items = new ItemStore(database, access, audit, blobs, config.maxUploadBytes());
-        this.folders = new FolderTree(database, access, audit, items);
-        this.metadata = new MetadataStore(database, access, audit);
+        this.search = new SearchIndex(database, config.dataDir().resolve("search"));
+        this.items = new ItemStore(database, access, audit, blobs, config.maxUploadBytes(), search);
+        this.folders = new FolderTree(database, access, audit, items, search);
+        this.metadata = new MetadataStore(database, access, audit, search);
         this.maintenance = new Maintenance(database, blobs);
+        this.publicKeys = new PublicKeys(database, accounts, audit, config.clock());
     }
 
     /** Opens (creating on first use) the repository the configuration names, migrating its schema. */
@@ -98,6 +103,28 @@ public final class Repository implements AutoCloseable {
         return maintenance;
     }
 
+    public PublicKeys publicKeys() {
+        return publicKeys;
+    }
+
+    /** The search index over folders and items; other modules add to its documents with contributors. */
+    public SearchIndex searchIndex() {
+        return search;
+    }
+
+    /**
+     * Something wired onto the repository that must stop before it does (a listener's worker threads): closed
+     * first, newest first, by {@link #close}.
+     */
+    public void closeWith(AutoCloseable companion) {
+        companions.add(companion);
+    }
+
+    /** Searches what the caller may read. */
+    public SearchResult search(Caller caller, SearchQuery query) {
+        return search.search(caller, query, access);
+    }
+
     /** True when the database answers and the blob folder is writable: what {@code /health} reports. */
     public boolean healthy() {
         return database.ping() && Files.isWritable(config.dataDir().resolve("blobs"));
@@ -105,6 +132,14 @@ public final class Repository implements AutoCloseable {
 
     @Override
     public void close() {
+        for (AutoCloseable companion : companions.reversed()) {
+            try {
+                companion.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(Repository.class).warn("closing {} failed", companion.getClass().getName(), e);
+            }
+        }
+        search.close();
         database.close();
     }
 }

@@ -83,6 +83,18 @@ final class Tables {
         static final Field<?>[] ALL = {ID, USER_ID, NAME, SECRET_HASH, CREATED_AT, EXPIRES_AT, REVOKED_AT, LAST_USED_AT};
     }
 
+    static final class PublicKeysT {
+        static final Table<Record> T = table(name("public_keys"));
+        static final Field<String> ID = text("public_keys", "id");
+        static final Field<String> USER_ID = text("public_keys", "user_id");
+        static final Field<String> NAME = text("public_keys", "name");
+        static final Field<String> KEY_TYPE = text("public_keys", "key_type");
+        static final Field<String> KEY_DATA = text("public_keys", "key_data");
+        static final Field<String> FINGERPRINT = text("public_keys", "fingerprint");
+        static final Field<OffsetDateTime> CREATED_AT = time("public_keys", "created_at");
+        static final Field<?>[] ALL = {ID, USER_ID, NAME, KEY_TYPE, KEY_DATA, FINGERPRINT, CREATED_AT};
+    }
+
     static final class SessionsT {
         static final Table<Record> T = table(name("sessions"));
         static final Field<String> SECRET_HASH = text("sessions", "secret_hash");

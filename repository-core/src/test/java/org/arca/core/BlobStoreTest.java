@@ -82,6 +82,35 @@ class BlobStoreTest {
     }
 
     @Test
+    void aPushedBlobIsStoredOnlyWhenFinished() throws Exception {
+        BlobStore blobs = test.repo().blobs();
+        byte[] bytes = new byte[700];
+        new java.util.Random(7).nextBytes(bytes);
+        BlobStore.Blob blob;
+        try (BlobStore.Writer writer = blobs.writer(1000)) {
+            // Pieces of odd sizes, as a multipart parser hands them over.
+            for (int at = 0; at < bytes.length; at += 97) {
+                writer.write(java.nio.ByteBuffer.wrap(bytes, at, Math.min(97, bytes.length - at)));
+            }
+            blob = writer.finish();
+        }
+        assertThat(blob.size()).isEqualTo(700);
+        assertThat(blob.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+        assertThat(Files.readAllBytes(blobs.path(blob.sha256()))).isEqualTo(bytes);
+
+        try (BlobStore.Writer abandoned = blobs.writer(1000)) {
+            abandoned.write(java.nio.ByteBuffer.wrap(new byte[300]));
+        }
+        assertThat(blobs.exists(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(new byte[300])))).isFalse();
+        try (BlobStore.Writer tooMuch = blobs.writer(1000)) {
+            tooMuch.write(java.nio.ByteBuffer.wrap(new byte[600]));
+            assertThatThrownBy(() -> tooMuch.write(java.nio.ByteBuffer.wrap(new byte[600])))
+                    .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.TOO_LARGE));
+        }
+        assertThat(test.dataDir().resolve("blobs/.tmp").toFile().list()).isEmpty();
+    }
+
+    @Test
     void verifyFindsChangedBytesAndGcFreesOnlyUnreferencedBlobs() throws Exception {
         Item kept = test.upload(alice, project.id(), "kept.txt", "kept bytes");
         Item dropped = test.upload(alice, project.id(), "dropped.txt", "dropped bytes");

@@ -22,9 +22,15 @@ import org.arca.core.ArcaException;
 final class AiApi {
     private static final String VERSION = "/api/v1/models/{id}/versions/{version}";
     private final AiRuntime ai;
+    private final java.util.function.BiFunction<org.arca.core.Caller, String, Object> otherJobs;
 
-    AiApi(AiRuntime ai) {
+    /**
+     * {@code otherJobs} answers {@code GET /api/v1/jobs/{id}} for job ids the AI runtime does not know (ZIP unpack
+     * jobs), so one route serves every kind of background job.
+     */
+    AiApi(AiRuntime ai, java.util.function.BiFunction<org.arca.core.Caller, String, Object> otherJobs) {
         this.ai = ai;
+        this.otherJobs = otherJobs;
     }
 
     List<Route> routes() {
@@ -42,7 +48,8 @@ final class AiApi {
                 .post("/api/v1/jobs", SIGNED_IN, "Run an approved model on a series: {modelId, version, inputs, parameters, "
                         + "outputFolderId} → 201 {id}", this::submitJob)
                 .get("/api/v1/jobs", SIGNED_IN, "The caller's jobs, newest first", this::jobs)
-                .get("/api/v1/jobs/{id}", SIGNED_IN, "A job: status, progress, log, results, error, timings", this::job)
+                .get("/api/v1/jobs/{id}", SIGNED_IN, "A job of the caller's: an AI job (status, progress, log, results, error, "
+                        + "timings) or a ZIP unpack job", this::job)
                 .delete("/api/v1/jobs/{id}", SIGNED_IN, "Cancel a queued or running job", this::cancel)
                 .routes();
     }
@@ -92,7 +99,15 @@ final class AiApi {
     }
 
     private void job(Context ctx) {
-        ctx.json(view(ai.jobs().get(Callers.signedIn(ctx), ctx.pathParam("id"))));
+        var caller = Callers.signedIn(ctx);
+        try {
+            ctx.json(view(ai.jobs().get(caller, ctx.pathParam("id"))));
+        } catch (ArcaException e) {
+            if (e.kind() != ArcaException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            ctx.json(otherJobs.apply(caller, ctx.pathParam("id")));
+        }
     }
 
     private void cancel(Context ctx) {

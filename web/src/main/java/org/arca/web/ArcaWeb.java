@@ -51,11 +51,16 @@ public final class ArcaWeb implements AutoCloseable {
         all.addAll(new TransferApi(repo, traffic).routes());
         all.addAll(tus.routes());
         all.addAll(new AccountApi(repo, callers).routes());
+        all.addAll(new SftpApi(repo, config).routes());
         org.arca.dicomweb.DicomQueries dicomQueries = new org.arca.dicomweb.DicomQueries(repo);
         all.addAll(new DicomWebApi(repo, dicomQueries).routes());
         all.addAll(new DicomPixelApi(repo, dicomQueries).routes());
         all.addAll(new StowRs(repo, new org.arca.dicomweb.DicomStore(repo)).routes());
-        all.addAll(new AiApi(ai).routes());
+        all.addAll(new SearchApi(repo).routes());
+        all.addAll(new PreviewApi(repo).routes());
+        ExtractApi extract = new ExtractApi(repo);
+        all.addAll(extract.routes());
+        all.addAll(new AiApi(ai, extract::job).routes());
         all.addAll(new SystemApi(repo, metrics, this::routes).routes());
         this.routes = Collections.unmodifiableList(all);
         OhifViewer viewer = new OhifViewer(config.viewerDir());

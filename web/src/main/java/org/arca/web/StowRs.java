@@ -4,14 +4,12 @@ import static org.arca.web.Route.Audience.SIGNED_IN;
 
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.commons.fileupload2.core.MultipartInput;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
@@ -22,11 +20,10 @@ import org.arca.dicomweb.DicomStore;
 
 /**
  * STOW-RS (PS3.18 10.5): {@code multipart/related; type="application/dicom"} bodies, each part streamed into
- * the blob store and stored as an item (commons-fileupload2's {@link MultipartInput} splits the parts).
+ * the blob store and stored as an item ({@link StowBody} splits the parts).
  * Every part gets its own verdict; the answer lists stored and failed instances with 200, 202 or 409.
  */
 final class StowRs {
-    private static final int PART_BUFFER = 64 * 1024;
     private final Repository repo;
     private final DicomStore store;
 
@@ -52,30 +49,8 @@ final class StowRs {
                 : repo.folders().child(caller, repo.folders().home(caller).id(), "DICOM").id();
         store.checkTarget(caller, folderId);
         String study = ctx.pathParamMap().get("study");
-        List<DicomStore.Outcome> outcomes = new ArrayList<>();
-        // 64 KiB instead of the library's 4 KiB: a 512 KiB CT slice then costs 8 reads from the connection and
-        // boundary scans over large spans, not 128 small ones (measured with bench/dicomweb).
-        MultipartInput parts = MultipartInput.builder().setInputStream(ctx.req().getInputStream())
-                .setBufferSize(PART_BUFFER).setBoundary(boundary.getBytes(StandardCharsets.ISO_8859_1)).get();
-        try {
-            boolean more = parts.skipPreamble();
-            while (more) {
-                String headers = parts.readHeaders();
-                String type = partType(headers);
-                if (type != null && !type.equals("application/dicom")) {
-                    parts.discardBodyData();
-                    outcomes.add(DicomStore.unreadable(DicomStore.CANNOT_UNDERSTAND, "A part of type " + type + " is not DICOM."));
-                } else {
-                    try (InputStream body = parts.newInputStream()) {
-                        outcomes.add(store.store(caller, folderId, study, body));
-                    }
-                }
-                more = parts.readBoundary();
-            }
-        } catch (MultipartInput.MalformedStreamException | ArcaException e) {
-            // A cut-off or malformed body: the broken part stored nothing; earlier parts stand.
-            outcomes.add(DicomStore.unreadable(DicomStore.PROCESSING_FAILURE, "The request body ended or broke inside a part."));
-        }
+        List<DicomStore.Outcome> outcomes = new StowBody(repo.blobs(), repo.items().maxUploadBytes(),
+                blob -> store.store(caller, folderId, study, blob)).read(ctx.req().getInputStream(), boundary);
         if (outcomes.isEmpty()) {
             throw ArcaException.invalid("no_parts", "The request held no parts.");
         }
@@ -151,16 +126,5 @@ final class StowRs {
             throw ArcaException.invalid("missing_boundary", "The Content-Type names no multipart boundary.");
         }
         return boundary;
-    }
-
-    /** The part's own Content-Type, lower case without parameters, or null when it has none. */
-    private static String partType(String headers) {
-        for (String line : headers.split("\r\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase("Content-Type")) {
-                return line.substring(colon + 1).split(";")[0].strip().toLowerCase(Locale.ROOT);
-            }
-        }
-        return null;
     }
 }

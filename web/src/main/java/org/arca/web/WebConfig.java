@@ -6,10 +6,11 @@ import java.nio.file.Path;
  * How the HTTP surface listens and what it accepts. {@code port} 0 picks a free port (tests).
  * {@code secureCookies} should be on whenever Arca sits behind TLS; {@code corsOrigins} lists the other
  * origins whose pages may call Arca (a viewer hosted elsewhere). {@code viewerDir} is where
- * {@code arca viewer install} put the OHIF viewer served at {@code /ohif/}; it need not exist.
+ * {@code arca viewer install} put the OHIF viewer served at {@code /ohif/}; it need not exist. {@code sftp}
+ * is what the portal tells users about the SFTP server running beside the web.
  */
 public record WebConfig(String host, int port, long maxJsonBytes, boolean secureCookies, Path tusDir,
-                        java.util.List<String> corsOrigins, Path viewerDir) {
+                        java.util.List<String> corsOrigins, Path viewerDir, SftpInfo sftp) {
 
     public WebConfig {
         corsOrigins = java.util.List.copyOf(corsOrigins);
@@ -17,20 +18,25 @@ public record WebConfig(String host, int port, long maxJsonBytes, boolean secure
 
     public static WebConfig defaults(Path dataDir, int port) {
         return new WebConfig("0.0.0.0", port, 1 << 20, false, dataDir.resolve("uploads"), java.util.List.of(),
-                dataDir.resolve("viewer"));
+                dataDir.resolve("viewer"), SftpInfo.DISABLED);
     }
 
     public WebConfig withHost(String newHost) {
-        return new WebConfig(newHost, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir);
+        return new WebConfig(newHost, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, sftp);
     }
 
     /** Origins (scheme://host[:port]) allowed to call Arca from a browser page of theirs; empty allows none. */
     public WebConfig withCorsOrigins(java.util.List<String> origins) {
-        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, origins, viewerDir);
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, origins, viewerDir, sftp);
     }
 
     /** The folder holding the installed OHIF viewer (its {@code index.html} at the top). */
     public WebConfig withViewerDir(Path dir) {
-        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, dir);
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, dir, sftp);
+    }
+
+    /** The SFTP server users are shown in the portal. */
+    public WebConfig withSftp(SftpInfo info) {
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, info);
     }
 }

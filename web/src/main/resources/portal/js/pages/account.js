@@ -1,7 +1,8 @@
 // My account: who I am, my password, and my personal API tokens (for scripts, DICOM tools and SFTP).
 import { get, post, put, del, seg } from '../api.js';
 import { h, replace, time, field, formValues } from '../dom.js';
-import { busy, errorBox, showError, notify, confirmDialog } from '../ui.js';
+import { busy, errorBox, showError, notify, confirmDialog, copyButton } from '../ui.js';
+import { sftpCard } from './sftp.js';
 
 export async function render(ctx) {
   document.title = 'My account · Arca';
@@ -9,10 +10,11 @@ export async function render(ctx) {
   const tokensEl = h('div', { 'data-testid': 'tokens' });
   const secretEl = h('div', { 'aria-live': 'polite' });
   await loadTokens(tokensEl);
+  const sftp = await sftpCard();
   if (!ctx.isCurrent()) return;
   replace(ctx.main,
     h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, 'My account'),
-      h('p', { class: 'muted' }, 'Your profile, password and API tokens.'))),
+      h('p', { class: 'muted' }, 'Your profile, password, API tokens and SFTP keys.'))),
     h('div', { class: 'grid-2' },
       h('section', { class: 'card', 'aria-labelledby': 'profile-h' },
         h('h2', { id: 'profile-h' }, 'Profile'),
@@ -27,7 +29,8 @@ export async function render(ctx) {
       h('p', { class: 'muted' }, 'A token acts as you from scripts and tools: send it as “Authorization: Bearer <token>”, or as the password with your login. Revoke any token you no longer use.'),
       tokenForm(tokensEl, secretEl),
       secretEl,
-      tokensEl));
+      tokensEl),
+    sftp);
 }
 
 function passwordCard(me) {
@@ -85,15 +88,7 @@ function tokenForm(tokensEl, secretEl) {
 
 function showSecret(el, created) {
   const value = h('code', { class: 'secret', 'data-testid': 'token-secret' }, created.token);
-  const copy = h('button', { type: 'button', class: 'secondary small' }, 'Copy');
-  copy.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(created.token);
-      copy.textContent = 'Copied';
-    } catch {
-      getSelection().selectAllChildren(value);
-    }
-  });
+  const copy = copyButton(created.token, value);
   replace(el, h('div', { class: 'secret-box', role: 'status' },
     h('p', {}, h('strong', {}, `Token “${created.name}” created.`), ' Copy it now: it is shown only this once.'),
     h('p', { class: 'secret-line' }, value, copy)));

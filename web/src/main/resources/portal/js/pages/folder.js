@@ -8,6 +8,7 @@ import { can, accessBadge } from './common.js';
 import { openShareDialog } from './share.js';
 import { openMetadataDialog } from './metadata.js';
 import { openDicomPreview } from './dicom.js';
+import { openPreview } from './preview.js';
 
 const PAGE_SIZE = 50;
 
@@ -130,6 +131,8 @@ class FolderView {
     ];
     if (looksLikeDicom(item)) {
       actions.unshift(button('Preview', 'row-dicom', () => openDicomPreview(item), 'quiet small', `Preview DICOM ${item.name}`));
+    } else {
+      actions.unshift(button('Preview', 'row-preview', () => openPreview(item), 'quiet small', `Preview ${item.name}`));
     }
     if (can(item.access, 'WRITE')) {
       actions.push(button('Rename', 'row-rename', () => this.rename('items', item), 'quiet small', `Rename ${item.name}`));

@@ -80,6 +80,19 @@ class AuthorizationMatrixTest {
             return server.repo().accounts().createGroup(Caller.SYSTEM, "group" + n).name();
         }
 
+        String zipItem() {
+            byte[] zip = org.arca.preview.SampleFiles.zip("inside.txt", "x");
+            return server.repo().items().upload(owner, folder.id(), "bundle" + counter.incrementAndGet() + ".zip", "application/zip",
+                    new java.io.ByteArrayInputStream(zip), zip.length, false).id();
+        }
+
+        String ownersJob() {
+            HttpTestClient.Response r = server.as("owner").post("/api/v1/items/" + zipItem() + "/extract",
+                    "{\"targetFolderId\":\"" + sub.id() + "\"}");
+            assertThat(r.status()).as(r.toString()).isEqualTo(202);
+            return r.json().get("id").asText();
+        }
+
         String ownersToken() {
             return server.repo().authentication().createToken(owner, "t", null).value().id();
         }
@@ -99,7 +112,7 @@ class AuthorizationMatrixTest {
             return name;
         }
 
-        String ownersJob() {
+        String ownersAiJob() {
             if (job != null) {
                 return job;
             }
@@ -111,6 +124,11 @@ class AuthorizationMatrixTest {
         String jobBody() {
             return "{\"modelId\":" + q(model(true)) + ",\"version\":\"1.0\",\"inputs\":{\"studyInstanceUid\":" + q(study)
                     + ",\"seriesInstanceUid\":" + q(series) + "},\"outputFolderId\":" + q(folder.id()) + "}";
+        }
+
+        String ownersKey() {
+            org.arca.sftp.PublicKeyLine line = org.arca.sftp.PublicKeyLine.parse(TestKeys.newLine());
+            return server.repo().publicKeys().add(owner, "k", line.type(), line.data(), line.fingerprint()).id();
         }
 
         String writersUpload() {
@@ -214,11 +232,23 @@ class AuthorizationMatrixTest {
         row("GET /api/v1/tokens", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/tokens"));
         row("POST /api/v1/tokens", "401 201 201 201 201 201", f -> Call.json("POST", "/api/v1/tokens", "{\"name\":\"t\"}"));
         row("DELETE /api/v1/tokens/{id}", "401 404 404 404 404 204", f -> Call.of("DELETE", "/api/v1/tokens/" + f.ownersToken()));
+        row("GET /api/v1/sftp", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/sftp"));
+        row("GET /api/v1/users/me/keys", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/users/me/keys"));
+        row("POST /api/v1/users/me/keys", "401 201 201 201 201 201",
+                f -> Call.json("POST", "/api/v1/users/me/keys", "{\"key\":\"" + TestKeys.newLine() + "\"}"));
+        row("DELETE /api/v1/users/me/keys/{id}", "401 404 404 404 404 204",
+                f -> Call.of("DELETE", "/api/v1/users/me/keys/" + f.ownersKey()));
         row("GET /health", "200 200 200 200 200 200", f -> Call.of("GET", "/health"));
         row("GET /metrics", "200 200 200 200 200 200", f -> Call.of("GET", "/metrics"));
         row("GET /api/v1/openapi.json", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/openapi.json"));
         row("GET /api/v1/audit", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit"));
         row("GET /api/v1/audit/verify", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit/verify"));
+        row("GET /api/v1/search", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/search?q=item"));
+        row("GET /api/v1/items/{id}/extraction", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.item + "/extraction"));
+        row("GET /api/v1/items/{id}/preview", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.item + "/preview"));
+        row("POST /api/v1/items/{id}/extract", "401 404 403 202 202 202", f -> Call.json("POST", "/api/v1/items/" + f.zipItem()
+                + "/extract", "{\"targetFolderId\":\"" + f.sub.id() + "\"}"));
+        row("GET /api/v1/jobs/{id}", "401 404 404 404 404 200", f -> Call.of("GET", "/api/v1/jobs/" + f.ownersJob()));
         row("GET /api/v1/items/{id}/dicom", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.dicomItem + "/dicom"));
         row("POST /api/v1/models", "401 201 201 201 201 201", f -> new Call("POST", "/api/v1/models",
                 new String(org.arca.ai.ModelZips.boxFilter("sub" + f.n, "1.0"), StandardCharsets.ISO_8859_1), "application/zip", Map.of()));
@@ -235,8 +265,8 @@ class AuthorizationMatrixTest {
         // Inputs the caller cannot read are 404; an output folder they can only read is 403.
         row("POST /api/v1/jobs", "401 404 403 201 201 201", f -> Call.json("POST", "/api/v1/jobs", f.jobBody()));
         row("GET /api/v1/jobs", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/jobs"));
-        row("GET /api/v1/jobs/{id}", "401 404 404 404 404 200", f -> Call.of("GET", "/api/v1/jobs/" + f.ownersJob()));
-        row("DELETE /api/v1/jobs/{id}", "401 404 404 404 404 200", f -> Call.of("DELETE", "/api/v1/jobs/" + f.ownersJob()));
+        // GET /api/v1/jobs/{id} answers for AI jobs and unpack jobs alike (its row above uses an unpack job).
+        row("DELETE /api/v1/jobs/{id}", "401 404 404 404 404 200", f -> Call.of("DELETE", "/api/v1/jobs/" + f.ownersAiJob()));
         dicomWebRows("/dicom-web", false);
         dicomWebRows("/dicom-web/folders/{folder}", true);
         stowRows("/dicom-web", false);

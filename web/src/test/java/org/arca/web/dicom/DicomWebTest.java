@@ -342,7 +342,7 @@ class DicomWebTest {
     }
 
     @Test
-    void stowStoresEachPartAndAnswersPerInstance() {
+    void stowStoresEachPartAndAnswersPerInstance() throws java.io.IOException {
         String target = scratchFolder("stow " + kind + " " + System.nanoTime());
         String path = "/dicom-web/folders/" + target + "/studies";
         HttpTestClient.Response ok = alice.send("POST", path, DicomWebTestSupport.multipart("b1", "application/dicom", stowed(1).bytes(), stowed(2).bytes()),
@@ -387,6 +387,21 @@ class DicomWebTest {
                 "multipart/related; type=application/dicom; boundary=b7");
         assertThat(cut.status()).isEqualTo(409);
         assertThat(alice.get("/dicom-web/instances?SOPInstanceUID=1.2.826.0.1.3680043.10.5.1.7").json()).isEmpty();
+        try (var temporaries = java.nio.file.Files.list(server.fixture().dataDir().resolve("blobs/.tmp"))) {
+            assertThat(temporaries).as("nothing of the cut part is left").isEmpty();
+        }
+
+        // Many parts in one body, so part boundaries fall anywhere in the reads, straddling them too.
+        byte[][] many = new byte[120][];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = stowed(100 + i).bytes();
+        }
+        HttpTestClient.Response batch = alice.send("POST", path, DicomWebTestSupport.multipart("b8-many", "application/dicom", many),
+                "multipart/related; type=\"application/dicom\"; boundary=\"b8-many\"");
+        assertThat(batch.status()).as(batch.toString()).isEqualTo(200);
+        assertThat(batch.json().at("/00081199/Value")).hasSize(120);
+        JsonNode stored = alice.get("/dicom-web/instances?SOPInstanceUID=1.2.826.0.1.3680043.10.5.1.219").json();
+        assertThat(stored).hasSize(1);
     }
 
     @Test

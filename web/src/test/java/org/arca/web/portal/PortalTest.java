@@ -62,7 +62,8 @@ class PortalTest {
     @BeforeAll
     static void start() throws IOException {
         assumeTrue(HeadlessChromium.missing() == null, HeadlessChromium.missing());
-        server = new TestServer(TestDatabases.Kind.H2);
+        server = new TestServer(TestDatabases.Kind.H2, c -> c,
+                w -> w.withSftp(new org.arca.web.SftpInfo(2222, "SHA256:portalTestHostKeyFingerprint")));
         server.user("alice");
         server.user("bob");
         server.user("root", Role.ADMIN);
@@ -297,6 +298,25 @@ class PortalTest {
 
     @Test
     @Order(7)
+    void theColleagueSearchesFromTheHeaderAndPreviewsAHit() {
+        type("[data-testid=top-search]", "report");
+        first("[data-testid=top-search]").sendKeys(org.openqa.selenium.Keys.ENTER);
+        waitFor("hits", () -> exists("[data-testid=hit]") ? true : null);
+        assertThat(texts("[data-testid=hit-name]")).containsExactly("report.txt");
+        assertThat(texts("[data-testid=hit-path]")).containsExactly("Site Lyon");
+        assertThat(text("[data-testid=search-total]")).isEqualTo("1 result");
+        assertThat(texts("[data-testid=facet-type] [data-testid=facet-value]")).containsExactly("text (1)");
+        click("[data-testid=hit-name]");
+        assertThat(text("[data-testid=preview-text]")).isEqualTo(new String(report, StandardCharsets.UTF_8).strip());
+        click("[data-testid=preview-dialog] [data-testid=dialog-submit]");
+        // What bob may not read stays out of the results and the counts.
+        type("[data-testid=search-input]", "Paris");
+        click("[data-testid=search-submit]");
+        waitFor("no results", () -> "0 results".equals(visibleText("[data-testid=search-total]")) ? true : null);
+    }
+
+    @Test
+    @Order(8)
     void aNewcomerRegistersAndAnAdministratorApproves() throws IOException {
         signOut();
         signIn("root", PASSWORD);
@@ -350,7 +370,7 @@ class PortalTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aUserManagesTheirTokensAndPassword() throws IOException {
         click("[data-testid=nav-account]");
         waitFor("account page", () -> exists("[data-testid=token-form]") ? true : null);
@@ -362,6 +382,21 @@ class PortalTest {
                 .isEqualTo("dana");
         waitFor("token row", () -> exists("tr[data-testid=token-row][data-name='nightly sync'][data-state=active]") ? true : null);
         screenshot("portal-account.png");
+
+        assertThat(visibleText("[data-testid=sftp-fingerprint]")).isEqualTo("SHA256:portalTestHostKeyFingerprint");
+        assertThat(visibleText("[data-testid=sftp-command]")).isEqualTo("sftp -P 2222 dana@127.0.0.1");
+        type("#key-text", "not a key");
+        click("[data-testid=key-add]");
+        assertThat(waitFor("bad key", () -> visibleText("[data-testid=key-error]"))).contains("not a public key");
+        type("#key-text", org.arca.web.TestKeys.newLine());
+        type("#key-name", "lab workstation");
+        click("[data-testid=key-add]");
+        waitFor("key row", () -> exists("tr[data-testid=key-row][data-name='lab workstation']") ? true : null);
+        assertThat(server.repo().publicKeys().list(server.repo().authentication().password("dana", "dana's long password")))
+                .extracting(k -> k.name()).containsExactly("lab workstation");
+        click("tr[data-name='lab workstation'] [data-testid=key-remove]");
+        click("[data-testid=confirm-dialog] [data-testid=dialog-submit]");
+        waitFor("no keys", () -> exists("[data-testid=keys-empty]") ? true : null);
 
         click("tr[data-name='nightly sync'] [data-testid=token-revoke]");
         click("[data-testid=confirm-dialog] [data-testid=dialog-submit]");

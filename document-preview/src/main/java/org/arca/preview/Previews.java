@@ -1,0 +1,162 @@
+package org.arca.preview;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import org.arca.core.FileKind;
+import org.arca.core.StoredFile;
+
+/**
+ * Previews of stored files, made on first request by a worker process (PDF pages, scaled images, text,
+ * tables, archive listings, office documents as sanitised HTML) and cached per blob SHA-256 and page.
+ * Kinds the browser shows itself (audio, video) or another module renders (DICOM) are the surface's to
+ * describe. At most two workers run at once, so previews cannot starve the server. Thread-safe.
+ */
+public final class Previews {
+
+    /** What a preview is: JSON to send as it is, a PNG file, or nothing with a reason. */
+    public sealed interface Result {
+        record Json(byte[] body) implements Result {
+        }
+
+        record Png(Path file) implements Result {
+        }
+
+        record None(byte[] body) implements Result {
+        }
+    }
+
+    private final PreviewCache cache;
+    private final Path workRoot;
+    private final Duration timeout;
+    private final int heapMegabytes;
+    private final Semaphore workers = new Semaphore(2);
+    private final ConcurrentHashMap<Path, Object> making = new ConcurrentHashMap<>();
+
+    public Previews(Path cacheDir, long maxCacheBytes, Path workRoot, Duration timeout, int heapMegabytes) {
+        this.cache = new PreviewCache(cacheDir, maxCacheBytes);
+        this.workRoot = workRoot;
+        this.timeout = timeout;
+        this.heapMegabytes = heapMegabytes;
+    }
+
+    /** The kinds whose previews this class makes. */
+    public static boolean makes(FileKind kind) {
+        return switch (kind) {
+            case PDF, IMAGE, TEXT, ARCHIVE, SPREADSHEET, DOCUMENT, PRESENTATION -> true;
+            default -> false;
+        };
+    }
+
+    /** The preview's description: for paged kinds the page count, for the others the content itself. */
+    public Result describe(StoredFile file, FileKind kind, Path blob) {
+        return make(file, kind, blob, "preview.json", "describe");
+    }
+
+    /** Page {@code page} (1-based) of a PDF, or the scaled image, as PNG. */
+    public Result page(StoredFile file, FileKind kind, Path blob, int page) {
+        if (page < 1 || page > 100_000) {
+            throw new PreviewException("Pages are numbered from 1.");
+        }
+        return make(file, kind, blob, "page-" + page + ".png", "page", Integer.toString(page));
+    }
+
+    private Result make(StoredFile file, FileKind kind, Path blob, String name, String mode, String... extra) {
+        Path target = cache.file(file.sha256(), name);
+        Path none = target.resolveSibling(name + ".none");
+        Result cached = cached(target, none);
+        if (cached != null) {
+            return cached;
+        }
+        Object lock = making.computeIfAbsent(target, k -> new Object());
+        synchronized (lock) {
+            try {
+                cached = cached(target, none);
+                if (cached != null) {
+                    return cached;
+                }
+                run(kind, blob, target, mode, extra);
+                cached = cached(target, none);
+                return cached != null ? cached : new Result.None(noneJson("The preview could not be made."));
+            } finally {
+                making.remove(target);
+            }
+        }
+    }
+
+    private Result cached(Path target, Path none) {
+        try {
+            if (Files.exists(target)) {
+                cache.touch(target);
+                return target.toString().endsWith(".png") ? new Result.Png(target) : new Result.Json(Files.readAllBytes(target));
+            }
+            if (Files.exists(none)) {
+                return new Result.None(Files.readAllBytes(none));
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void run(FileKind kind, Path blob, Path target, String mode, String... extra) {
+        Path job = null;
+        boolean acquired = false;
+        try {
+            workers.acquire();
+            acquired = true;
+            job = Files.createTempDirectory(Files.createDirectories(workRoot), "preview-");
+            Path output = job.resolve(target.getFileName());
+            String[] args = new String[4 + extra.length];
+            args[0] = mode;
+            args[1] = kind.name();
+            args[2] = blob.toString();
+            args[3] = output.toString();
+            System.arraycopy(extra, 0, args, 4, extra.length);
+            WorkerProcess.Outcome outcome = new WorkerProcess(heapMegabytes, timeout.toMillis()).run(PreviewWorker.class, job, args);
+            Files.createDirectories(target.getParent());
+            Path none = output.resolveSibling(output.getFileName() + ".none");
+            if (outcome.exitCode() == 0 && Files.exists(output)) {
+                keep(output, target);
+            } else if (outcome.exitCode() == 0 && Files.exists(none)) {
+                keep(none, target.resolveSibling(target.getFileName() + ".none"));
+            } else {
+                String reason = outcome.timedOut() ? "Making the preview took longer than " + timeout.toSeconds() + " s."
+                        : outcome.outOfMemory() ? "The file needs more memory to preview than Arca allows."
+                        : "The preview could not be made.";
+                Files.write(target.resolveSibling(target.getFileName() + ".none"), noneJson(reason));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PreviewException("The preview was interrupted.");
+        } finally {
+            if (acquired) {
+                workers.release();
+            }
+            if (job != null) {
+                try {
+                    PreviewCache.delete(job);
+                } catch (IOException e) {
+                    // A leftover temp folder is harmless.
+                }
+            }
+        }
+    }
+
+    private void keep(Path made, Path target) throws IOException {
+        Files.move(made, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        cache.added(target);
+    }
+
+    static byte[] noneJson(String reason) {
+        return ("{\"kind\":\"none\",\"reason\":\"" + reason.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

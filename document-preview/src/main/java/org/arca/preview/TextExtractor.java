@@ -1,0 +1,217 @@
+package org.arca.preview;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.arca.core.BlobStore;
+import org.arca.core.Database;
+import org.arca.core.FileKind;
+import org.arca.core.ItemListener;
+import org.arca.core.SearchContributor;
+import org.arca.core.SearchFields;
+import org.arca.core.SearchIndex;
+import org.arca.core.StoredFile;
+import org.jooq.exception.DataAccessException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Extracts the text of every file any surface stores, with Tika in a worker process per file (so a hostile
+ * file can hang or exhaust only that process), on one thread of its own, after the upload has returned.
+ * Results are kept per blob SHA-256, so identical bytes are extracted once; when text arrives the search
+ * index is told, and as a {@link SearchContributor} this class gives it the text. Work still pending when
+ * Arca stopped is queued again on start. Thread-safe; close it once.
+ */
+public final class TextExtractor implements ItemListener, SearchContributor, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TextExtractor.class);
+    /** Kinds without words for Tika to find (no OCR here); their search documents have names and metadata. */
+    private static final Set<FileKind> WORDLESS = Set.of(FileKind.DICOM, FileKind.IMAGE, FileKind.VIDEO, FileKind.AUDIO);
+
+    private final Database db;
+    private final BlobStore blobs;
+    private final SearchIndex search;
+    private final ExtractionLimits limits;
+    private final Path workRoot;
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("arca-text-extraction").factory());
+
+    /** {@code workRoot} holds each job's temporary folder (the worker's output and temp files). */
+    public TextExtractor(Database db, BlobStore blobs, SearchIndex search, ExtractionLimits limits, Path workRoot) {
+        this.db = db;
+        this.blobs = blobs;
+        this.search = search;
+        this.limits = limits;
+        this.workRoot = workRoot;
+        TextTable.migrate(db);
+        resumePending();
+    }
+
+    private void resumePending() {
+        for (String sha : db.dsl().select(TextTable.SHA256).from(TextTable.T).where(TextTable.STATE.eq(Extraction.PENDING))
+                .fetch(TextTable.SHA256)) {
+            enqueue(sha);
+        }
+    }
+
+    @Override
+    public void itemChanged(ItemEvent event) {
+        if (event.change() == Change.DELETED) {
+            return; // the text stays with the blob; another item may hold the same bytes
+        }
+        for (StoredFile file : event.item().files()) {
+            request(file);
+        }
+    }
+
+    /** Queues a file's bytes for extraction unless they were seen before. */
+    void request(StoredFile file) {
+        if (db.dsl().fetchExists(TextTable.T, TextTable.SHA256.eq(file.sha256()))) {
+            return;
+        }
+        FileKind kind = FileKind.of(file.name(), file.mediaType());
+        if (WORDLESS.contains(kind)) {
+            insert(file.sha256(), Extraction.SKIPPED, "no text to extract from " + kind.wireName() + " files");
+            return;
+        }
+        if (file.size() > limits.maxFileBytes()) {
+            insert(file.sha256(), Extraction.SKIPPED, "too large (over " + (limits.maxFileBytes() >> 20) + " MB)");
+            return;
+        }
+        if (insert(file.sha256(), Extraction.PENDING, null)) {
+            enqueue(file.sha256());
+        }
+    }
+
+    private boolean insert(String sha, String state, String reason) {
+        try {
+            db.dsl().insertInto(TextTable.T).set(TextTable.SHA256, sha).set(TextTable.STATE, state).set(TextTable.REASON, reason)
+                    .set(TextTable.UPDATED_AT, now()).execute();
+            return true;
+        } catch (DataAccessException e) {
+            return false; // another upload of the same bytes got there first
+        }
+    }
+
+    private void enqueue(String sha) {
+        if (queued.add(sha)) {
+            worker.execute(() -> {
+                try {
+                    extract(sha);
+                } finally {
+                    queued.remove(sha);
+                }
+            });
+        }
+    }
+
+    private void extract(String sha) {
+        Path job = null;
+        try {
+            job = Files.createTempDirectory(Files.createDirectories(workRoot), "extract-");
+            Path output = job.resolve("text.out");
+            WorkerProcess.Outcome outcome = new WorkerProcess(limits.heapMegabytes(), limits.timeout().toMillis())
+                    .run(ExtractionWorker.class, job, blobs.path(sha).toString(), output.toString(),
+                            Integer.toString(limits.maxChars()));
+            if (outcome.timedOut()) {
+                finish(sha, Extraction.FAILED, "took longer than " + limits.timeout().toSeconds() + " s", null, null);
+            } else if (outcome.outOfMemory()) {
+                finish(sha, Extraction.FAILED, "needed more than " + limits.heapMegabytes() + " MB of memory", null, null);
+            } else if (outcome.exitCode() != 0 || !Files.exists(output)) {
+                finish(sha, Extraction.FAILED, "the extraction process ended with code " + outcome.exitCode(), null, null);
+            } else {
+                record(sha, new String(Files.readAllBytes(output), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            LOG.warn("text extraction of blob {} could not run", sha, e);
+            finish(sha, Extraction.FAILED, "could not run: " + e.getClass().getSimpleName(), null, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // shutting down: the row stays pending and is retried on start
+            return;
+        } finally {
+            delete(job);
+        }
+        search.contentChanged(sha);
+    }
+
+    private void record(String sha, String output) {
+        int newline = output.indexOf('\n');
+        String head = newline < 0 ? output : output.substring(0, newline);
+        if (head.startsWith("ok ")) {
+            String text = newline < 0 ? "" : output.substring(newline + 1).strip();
+            // NUL cannot be stored in PostgreSQL text; it carries no words anyway.
+            text = text.replace('\0', ' ');
+            if (text.length() > limits.maxChars()) {
+                text = text.substring(0, limits.maxChars());
+            }
+            finish(sha, Extraction.DONE, null, head.substring(3), text);
+        } else {
+            finish(sha, Extraction.FAILED, head.startsWith("failed ") ? head.substring(7) : "unexpected worker output", null, null);
+        }
+    }
+
+    private void finish(String sha, String state, String reason, String mediaType, String text) {
+        db.dsl().update(TextTable.T).set(TextTable.STATE, state).set(TextTable.REASON, cut(reason, 500))
+                .set(TextTable.MEDIA_TYPE, cut(mediaType, 255)).set(TextTable.CONTENT, text).set(TextTable.UPDATED_AT, now())
+                .where(TextTable.SHA256.eq(sha)).execute();
+    }
+
+    /** Where extraction of these bytes stands, if it was ever asked for. */
+    public Optional<Extraction> state(String sha256) {
+        return ExtractionStates.of(db, sha256);
+    }
+
+    @Override
+    public void contribute(StoredFile file, SearchFields fields) {
+        String text = db.dsl().select(TextTable.CONTENT).from(TextTable.T).where(TextTable.SHA256.eq(file.sha256()))
+                .and(TextTable.STATE.eq(Extraction.DONE)).fetchOptional(TextTable.CONTENT).orElse(null);
+        fields.text(text);
+    }
+
+    /** Waits until everything queued so far is extracted: for tests and benchmarks. */
+    public void awaitQueued() {
+        try {
+            worker.submit(() -> { }).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    private static String cut(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
+    private static void delete(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            PreviewCache.delete(dir);
+        } catch (IOException e) {
+            LOG.warn("could not remove the extraction folder {}", dir, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

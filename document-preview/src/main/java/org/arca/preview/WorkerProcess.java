@@ -1,0 +1,63 @@
+package org.arca.preview;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a class's {@code main} in a child JVM of Arca's own, with a heap limit and a wall-clock limit, and
+ * kills it when time is up. The child gets the parent's class path, so it runs the same code. Used where a
+ * library may hang or exhaust memory on hostile input (Tika, PDF rendering).
+ */
+final class WorkerProcess {
+
+    /** How a run ended. {@code exitCode} is -1 when the child was killed for taking too long. */
+    record Outcome(int exitCode, boolean timedOut) {
+        boolean outOfMemory() {
+            return exitCode == OUT_OF_MEMORY;
+        }
+    }
+
+    static final int OUT_OF_MEMORY = 3;
+
+    private final int heapMegabytes;
+    private final long timeoutMillis;
+
+    WorkerProcess(int heapMegabytes, long timeoutMillis) {
+        this.heapMegabytes = heapMegabytes;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    Outcome run(Class<?> mainClass, Path workDir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heapMegabytes + "m", "-Xss2m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:+ExitOnOutOfMemoryError", "-XX:ErrorFile=" + workDir.resolve("hs_err.log"),
+                "-Djava.awt.headless=true", "-Djava.io.tmpdir=" + workDir,
+                "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(List.of(args));
+        Path log = workDir.resolve("worker.log");
+        Process process = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(log.toFile()).start();
+        try {
+            if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                return new Outcome(-1, true);
+            }
+            int code = process.exitValue();
+            // -XX:+ExitOnOutOfMemoryError exits with 3 and says so on stderr.
+            if (code != 0 && Files.exists(log) && new String(Files.readAllBytes(log), StandardCharsets.UTF_8).contains("OutOfMemoryError")) {
+                return new Outcome(OUT_OF_MEMORY, false);
+            }
+            return new Outcome(code, false);
+        } finally {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package org.arca.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.arca.core.Tables.Folders;
+import org.arca.core.Tables.Items;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The search index: a Lucene index in the data folder, a cache of the database. Changes reach it from the
+ * core's services after they commit and are applied on one thread of its own, in order, so writers never
+ * wait for Lucene; searches see them within a second (near-real-time reopen). An index that is missing,
+ * unreadable, or was not closed cleanly is rebuilt from the database in the background while searches
+ * answer from what is already there. Thread-safe; close it once.
+ */
+public final class SearchIndex implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SearchIndex.class);
+    private static final String CLEAN = "arca.clean";
+    private static final int BATCH = 500;
+
+    private final Database db;
+    private final Path dir;
+    private final Analyzer analyzer = new SearchAnalyzer();
+    private final List<SearchContributor> contributors = new CopyOnWriteArrayList<>();
+    private final SearchDocuments documents = new SearchDocuments(() -> contributors);
+    private final ExecutorService updates = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("arca-search-index").factory());
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("arca-search-refresh").factory());
+    private final Directory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final SearchRunner runner;
+    private volatile boolean rebuilding;
+
+    SearchIndex(Database db, Path dir) {
+        this.db = db;
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir);
+            boolean usable = usable(dir);
+            if (!usable) {
+                wipe(dir);
+            }
+            directory = FSDirectory.open(dir);
+            writer = new IndexWriter(directory, new IndexWriterConfig(analyzer).setRAMBufferSizeMB(64)
+                    .setOpenMode(usable ? IndexWriterConfig.OpenMode.CREATE_OR_APPEND : IndexWriterConfig.OpenMode.CREATE));
+            // Until close() says otherwise, a crash leaves a commit marked unclean, and the next start rebuilds.
+            writer.setLiveCommitData(Map.of(CLEAN, "false").entrySet());
+            writer.commit();
+            searchers = new SearcherManager(writer, null);
+            runner = new SearchRunner(db, searchers, analyzer);
+            if (!usable) {
+                rebuild();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the search index in " + dir, e);
+        }
+        refresher.scheduleWithFixedDelay(this::refresh, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** An index was closed cleanly and can be read; anything else is rebuilt. */
+    private static boolean usable(Path dir) {
+        try (Directory d = FSDirectory.open(dir)) {
+            if (!DirectoryReader.indexExists(d)) {
+                return false;
+            }
+            try (DirectoryReader reader = DirectoryReader.open(d)) {
+                return "true".equals(reader.getIndexCommit().getUserData().get(CLEAN));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("search index in {} is unreadable ({}); rebuilding it", dir, e.toString());
+            return false;
+        }
+    }
+
+    private static void wipe(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    /** Registers a module's contributions; call at wiring time, before the first item is indexed. */
+    public void addContributor(SearchContributor contributor) {
+        contributors.add(contributor);
+    }
+
+    /** Searches what the caller may read; the access filter is part of the query. */
+    public SearchResult search(Caller caller, SearchQuery query, AccessControl access) {
+        return runner.search(query, access.readableRoots(caller));
+    }
+
+    /** True while a rebuild is running (results may be incomplete). */
+    public boolean rebuilding() {
+        return rebuilding;
+    }
+
+    /**
+     * Rebuilds the whole index from the database in batches of folders, queued with live updates so those
+     * keep their order; returns at once. Searches answer throughout.
+     */
+    public void rebuild() {
+        rebuilding = true;
+        updates.execute(() -> write(w -> w.deleteAll()));
+        List<String> folderIds = db.dsl().select(Folders.ID).from(Folders.T).orderBy(Folders.ID).fetch(Folders.ID);
+        for (int start = 0; start < folderIds.size(); start += BATCH) {
+            List<String> batch = List.copyOf(folderIds.subList(start, Math.min(folderIds.size(), start + BATCH)));
+            updates.execute(() -> indexFolders(batch));
+        }
+        updates.execute(() -> {
+            rebuilding = false;
+            LOG.info("search index rebuilt: {} folders", folderIds.size());
+        });
+    }
+
+    /** Waits until every change queued so far is searchable: for the command line, tests and benchmarks. */
+    public void awaitQueued() {
+        try {
+            updates.submit(() -> write(IndexWriter::commit)).get();
+            searchers.maybeRefreshBlocking();
+        } catch (Exception e) {
+            throw new IllegalStateException("search index update failed", e);
+        }
+    }
+
+    // Changes, told by the core's services after their transaction committed.
+
+    void itemChanged(String itemId) {
+        updates.execute(() -> write(w -> {
+            List<Document> docs = documents.items(db.dsl(), List.of(itemId));
+            if (docs.isEmpty()) {
+                w.deleteDocuments(new Term(SearchDocuments.ID, SearchDocuments.itemKey(itemId)));
+            }
+            for (Document doc : docs) {
+                w.updateDocument(new Term(SearchDocuments.ID, SearchDocuments.itemKey(itemId)), SearchDocuments.FACETS.build(doc));
+            }
+        }));
+    }
+
+    void itemDeleted(String itemId) {
+        updates.execute(() -> write(w -> w.deleteDocuments(new Term(SearchDocuments.ID, SearchDocuments.itemKey(itemId)))));
+    }
+
+    /** A folder and everything below it changed place, name or contents: reindex the subtree. */
+    void subtreeChanged(String folderId) {
+        updates.execute(() -> {
+            List<String> subtree = db.dsl().select(Tables.Ancestors.FOLDER_ID).from(Tables.Ancestors.T)
+                    .where(Tables.Ancestors.ANCESTOR_ID.eq(folderId)).fetch(Tables.Ancestors.FOLDER_ID);
+            for (int start = 0; start < subtree.size(); start += BATCH) {
+                indexFolders(subtree.subList(start, Math.min(subtree.size(), start + BATCH)));
+            }
+        });
+    }
+
+    void folderChanged(String folderId) {
+        updates.execute(() -> indexFolders(List.of(folderId)));
+    }
+
+    /** A folder and its subtree are gone: every document below it goes too. */
+    void subtreeDeleted(String folderId) {
+        updates.execute(() -> write(w -> w.deleteDocuments(new Term(SearchDocuments.ANCESTOR, folderId))));
+    }
+
+    /**
+     * What a contributor knows about some content changed (its text was extracted): reindex the items whose
+     * files hold those bytes.
+     */
+    public void contentChanged(String sha256) {
+        updates.execute(() -> {
+            DSLContext dsl = db.dsl();
+            List<String> itemIds = dsl.selectDistinct(Tables.Files.ITEM_ID).from(Tables.Files.T)
+                    .where(Tables.Files.SHA256.eq(sha256)).fetch(Tables.Files.ITEM_ID);
+            write(w -> {
+                for (Document doc : documents.items(dsl, itemIds)) {
+                    w.updateDocument(new Term(SearchDocuments.ID, doc.get(SearchDocuments.ID)), SearchDocuments.FACETS.build(doc));
+                }
+            });
+        });
+    }
+
+    private void indexFolders(List<String> folderIds) {
+        DSLContext dsl = db.dsl();
+        write(w -> {
+            List<Document> docs = new ArrayList<>(documents.folders(dsl, folderIds));
+            docs.addAll(documents.itemsIn(dsl, folderIds));
+            for (Document doc : docs) {
+                w.updateDocument(new Term(SearchDocuments.ID, doc.get(SearchDocuments.ID)), SearchDocuments.FACETS.build(doc));
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface IndexWork {
+        void run(IndexWriter writer) throws IOException;
+    }
+
+    /** One update; a failure is logged and the index stays as it was, the database being the truth. */
+    private void write(IndexWork work) {
+        try {
+            work.run(writer);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("search index update failed", e);
+        }
+    }
+
+    private void refresh() {
+        try {
+            searchers.maybeRefresh();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("search index refresh failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // Never interrupt a thread inside Lucene: an interrupted write closes its file channel and the index lock.
+        refresher.shutdown();
+        updates.shutdown();
+        try {
+            refresher.awaitTermination(30, TimeUnit.SECONDS);
+            boolean drained = updates.awaitTermination(30, TimeUnit.SECONDS);
+            searchers.close();
+            if (drained && !rebuilding) {
+                writer.setLiveCommitData(Map.of(CLEAN, "true").entrySet());
+            }
+            writer.close();
+            directory.close();
+        } catch (IOException e) {
+            LOG.warn("search index did not close cleanly; it will be rebuilt on the next start", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    /** The count of documents a search can see now, for tests and the command line. */
+    public int documentCount() {
+        return runner.count();
+    }
+
+    /** Used by the rebuild-on-start check in tests: the ids of every indexed folder and item. */
+    Collection<String> ids() {
+        return runner.ids();
+    }
+}

@@ -1,0 +1,237 @@
+package org.arca.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.facet.FacetResult;
+import org.apache.lucene.facet.FacetsCollector;
+import org.apache.lucene.facet.FacetsCollectorManager;
+import org.apache.lucene.facet.LabelAndValue;
+import org.apache.lucene.facet.sortedset.DefaultSortedSetDocValuesReaderState;
+import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetCounts;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.arca.core.Tables.Folders;
+
+/**
+ * Runs one search against the current near-real-time searcher: the page of hits, the exact total, facet
+ * counts over every hit (type, modality, collection, year) and a highlighted snippet per hit. Snippets are
+ * HTML-escaped with the matches in {@code <mark>}, so a page can show them as they are.
+ */
+final class SearchRunner {
+    private static final List<String> FACETS = List.of(SearchDocuments.TYPE, SearchDocuments.MODALITY,
+            SearchDocuments.COLLECTION, SearchDocuments.YEAR);
+
+    private final Database db;
+    private final SearcherManager searchers;
+    private final Analyzer analyzer;
+    private final SearchQueries queries;
+    /** Facet ordinals are per reader; rebuilding them costs a pass over the terms, so keep the last one. */
+    private volatile FacetState facetState;
+
+    private record FacetState(IndexReader reader, DefaultSortedSetDocValuesReaderState state) {
+    }
+
+    SearchRunner(Database db, SearcherManager searchers, Analyzer analyzer) {
+        this.db = db;
+        this.searchers = searchers;
+        this.analyzer = analyzer;
+        this.queries = new SearchQueries(analyzer);
+    }
+
+    SearchResult search(SearchQuery request, Optional<Set<String>> readable) {
+        Query query = queries.build(request, readable);
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                FacetsCollectorManager.FacetsResult found = FacetsCollectorManager.search(searcher, query,
+                        request.offset() + request.limit(), new FacetsCollectorManager());
+                FacetsCollector collector = found.facetsCollector();
+                long total = collector.getMatchingDocs().stream().mapToLong(m -> m.totalHits()).sum();
+                ScoreDoc[] page = slice(found.topDocs().scoreDocs, request.offset());
+                String[] snippets = snippets(searcher, request.text(), found.topDocs(), page);
+                List<SearchResult.Hit> hits = new ArrayList<>();
+                for (int i = 0; i < page.length; i++) {
+                    hits.add(hit(searcher.storedFields().document(page[i].doc), snippets[i], readable));
+                }
+                return new SearchResult(total, hits, facets(searcher.getIndexReader(), collector, readable));
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("search failed", e);
+        }
+    }
+
+    private static ScoreDoc[] slice(ScoreDoc[] all, int offset) {
+        if (offset >= all.length) {
+            return new ScoreDoc[0];
+        }
+        return java.util.Arrays.copyOfRange(all, offset, all.length);
+    }
+
+    private String[] snippets(IndexSearcher searcher, String text, TopDocs all, ScoreDoc[] page) throws IOException {
+        String[] none = new String[page.length];
+        java.util.Arrays.fill(none, "");
+        if (text.isBlank() || page.length == 0) {
+            return none;
+        }
+        UnifiedHighlighter highlighter = UnifiedHighlighter.builder(searcher, analyzer)
+                .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", " … ", true))
+                .withMaxLength(SearchDocuments.MAX_TEXT)
+                // Queries name the catch-all field; its words are the text's words, so let them mark the text.
+                .withFieldMatcher(field -> true)
+                .build();
+        TopDocs pageDocs = new TopDocs(all.totalHits, page);
+        String[] fromText = highlighter.highlight(SearchDocuments.TEXT, queries.text(text), pageDocs, 1);
+        for (int i = 0; i < page.length; i++) {
+            if (fromText[i] == null) {
+                fromText[i] = "";
+            }
+        }
+        return fromText;
+    }
+
+    /**
+     * A hit's path starts at the highest folder the caller may read, as folder listings do: the names of
+     * folders above a shared folder are not the caller's to learn.
+     */
+    private static String visiblePath(Document doc, Optional<Set<String>> readable) {
+        String[] names = doc.get(SearchDocuments.PATH).split("/");
+        String[] ancestors = doc.get(SearchDocuments.ANCESTOR).split(" ");
+        if (readable.isEmpty() || names.length != ancestors.length) {
+            return String.join("/", names);
+        }
+        int first = 0;
+        while (first < ancestors.length - 1 && !readable.get().contains(ancestors[first])) {
+            first++;
+        }
+        return String.join("/", java.util.Arrays.copyOfRange(names, first, names.length));
+    }
+
+    private static SearchResult.Hit hit(Document doc, String snippet, Optional<Set<String>> readable) {
+        String key = doc.get(SearchDocuments.ID);
+        Map<String, List<String>> attributes = new LinkedHashMap<>();
+        for (String line : doc.get(SearchDocuments.ATTRIBUTE_LINES).split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                attributes.computeIfAbsent(line.substring(0, eq), k -> new ArrayList<>()).add(line.substring(eq + 1));
+            }
+        }
+        var size = doc.getField(SearchDocuments.SIZE);
+        return new SearchResult.Hit(doc.get(SearchDocuments.KIND), key.substring(2), doc.get(SearchDocuments.TITLE),
+                doc.get(SearchDocuments.TYPE), doc.get(SearchDocuments.MEDIA_TYPE), size == null ? 0 : size.numericValue().longValue(),
+                Instant.ofEpochMilli(doc.getField(SearchDocuments.UPDATED).numericValue().longValue()),
+                doc.get(SearchDocuments.FOLDER), visiblePath(doc, readable), attributes, snippet);
+    }
+
+    private Map<String, List<SearchResult.FacetCount>> facets(IndexReader reader, FacetsCollector collector,
+                                                              Optional<Set<String>> readable) throws IOException {
+        Map<String, List<SearchResult.FacetCount>> result = new LinkedHashMap<>();
+        DefaultSortedSetDocValuesReaderState state = facetState(reader);
+        if (state == null) {
+            FACETS.forEach(f -> result.put(f, List.of()));
+            return result;
+        }
+        SortedSetDocValuesFacetCounts counts = new SortedSetDocValuesFacetCounts(state, collector);
+        for (String dim : FACETS) {
+            List<SearchResult.FacetCount> values = new ArrayList<>();
+            FacetResult top = topChildren(counts, dim);
+            if (top != null) {
+                for (LabelAndValue lv : top.labelValues) {
+                    values.add(new SearchResult.FacetCount(lv.label, lv.label, lv.value.longValue()));
+                }
+            }
+            result.put(dim, values);
+        }
+        result.put(SearchDocuments.COLLECTION, labelled(result.get(SearchDocuments.COLLECTION), readable));
+        return result;
+    }
+
+    private static FacetResult topChildren(SortedSetDocValuesFacetCounts counts, String dim) throws IOException {
+        try {
+            return counts.getTopChildren(20, dim);
+        } catch (IllegalArgumentException e) {
+            return null; // no document has this dimension yet
+        }
+    }
+
+    private DefaultSortedSetDocValuesReaderState facetState(IndexReader reader) throws IOException {
+        FacetState current = facetState;
+        if (current != null && current.reader() == reader) {
+            return current.state();
+        }
+        try {
+            DefaultSortedSetDocValuesReaderState state = new DefaultSortedSetDocValuesReaderState(reader, SearchDocuments.FACETS);
+            facetState = new FacetState(reader, state);
+            return state;
+        } catch (IllegalArgumentException e) {
+            return null; // an empty index has no facet field yet
+        }
+    }
+
+    /**
+     * Collections are faceted by id (names change); the label is the current name, for collections the
+     * caller may read. Hits in a shared folder of a collection they cannot read count under "Shared with me".
+     */
+    private List<SearchResult.FacetCount> labelled(List<SearchResult.FacetCount> byId, Optional<Set<String>> readable) {
+        if (byId.isEmpty()) {
+            return byId;
+        }
+        Map<String, String> names = new HashMap<>();
+        db.dsl().select(Folders.ID, Folders.NAME).from(Folders.T)
+                .where(Folders.ID.in(byId.stream().map(SearchResult.FacetCount::value).toList()))
+                .fetch().forEach(r -> names.put(r.value1(), r.value2()));
+        return byId.stream().map(c -> readable.isEmpty() || readable.get().contains(c.value())
+                ? new SearchResult.FacetCount(c.value(), names.getOrDefault(c.value(), c.value()), c.count())
+                : new SearchResult.FacetCount(c.value(), "Shared with me", c.count())).toList();
+    }
+
+    int count() {
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                return searcher.count(new MatchAllDocsQuery());
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Collection<String> ids() {
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                List<String> ids = new ArrayList<>();
+                TopDocs all = searcher.search(new MatchAllDocsQuery(), Math.max(1, searcher.getIndexReader().numDocs()));
+                for (ScoreDoc d : all.scoreDocs) {
+                    ids.add(searcher.storedFields().document(d.doc).get(SearchDocuments.ID));
+                }
+                return ids;
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package org.arca.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The search index over a real repository: what each caller finds, filters, facets, and rebuilds. */
+@ParameterizedClass
+@MethodSource("org.arca.core.TestDatabases#kinds")
+class SearchIndexTest {
+
+    @Parameter
+    TestDatabases.Kind kind;
+
+    static TestRepository test;
+    static Repository repo;
+    static Caller owner;
+    static Caller bob;
+    static Folder trial;
+    static Folder site;
+    static Folder secret;
+    static Item protocol;
+
+    @BeforeParameterizedClassInvocation
+    static void open(TestDatabases.Kind kind) {
+        test = new TestRepository(kind);
+        repo = test.repo();
+        // A contributor as text extraction is: words stored elsewhere, keyed by the file's bytes.
+        repo.searchIndex().addContributor((file, fields) -> {
+            if (file.name().endsWith(".pdf")) {
+                fields.text("The gadolinium dose was reduced for every participant.").attribute("modality", "MR")
+                        .date(LocalDate.of(2019, 5, 1));
+            }
+        });
+        owner = test.user("owner");
+        bob = test.user("bob");
+        trial = repo.folders().createCollection(owner, "Trial Alpha", null);
+        site = repo.folders().create(owner, trial.id(), "Site Berlin", null);
+        secret = repo.folders().create(owner, trial.id(), "Unblinding", null);
+        protocol = pdf(site, "protocol.pdf");
+        test.upload(owner, site.id(), "notes.txt", "plain notes");
+        Item key = pdf(secret, "randomisation key.pdf");
+        repo.metadata().put(owner, MetadataStore.Target.ITEM, protocol.id(), Map.of("visit", new MetadataValue.Number(3),
+                "signed", new MetadataValue.Date(LocalDate.of(2024, 2, 3)), "sponsor", new MetadataValue.Text("Acme Pharma")));
+        repo.metadata().put(owner, MetadataStore.Target.ITEM, key.id(), Map.of("visit", new MetadataValue.Number(9)));
+        repo.access().setAcl(owner, site.id(), List.of(new AclEntry("user:bob", AccessLevel.READ)));
+        repo.searchIndex().awaitQueued();
+    }
+
+    @AfterParameterizedClassInvocation
+    static void close() {
+        test.close();
+    }
+
+    private static Item pdf(Folder folder, String name) {
+        byte[] bytes = "%PDF-1.4 stand-in".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return repo.items().upload(owner, folder.id(), name, "application/pdf", new java.io.ByteArrayInputStream(bytes),
+                bytes.length, false);
+    }
+
+    private static List<String> names(Caller caller, SearchQuery query) {
+        return repo.search(caller, query).hits().stream().map(SearchResult.Hit::name).sorted().toList();
+    }
+
+    private static SearchQuery filtered(String text, Map<String, String> meta) {
+        return new SearchQuery(text, List.of(), List.of(), List.of(), null, null, meta, 20, 0);
+    }
+
+    @Test
+    void extractedWordsAreFoundWithSnippetAndPathButOnlyWhereTheCallerMayRead() {
+        SearchResult mine = repo.search(owner, SearchQuery.of("gadolinium"));
+        assertThat(mine.total()).isEqualTo(2);
+        SearchResult bobs = repo.search(bob, SearchQuery.of("gadolinium"));
+        assertThat(bobs.total()).isEqualTo(1);
+        SearchResult.Hit hit = bobs.hits().get(0);
+        assertThat(hit.name()).isEqualTo("protocol.pdf");
+        assertThat(hit.snippet()).contains("<mark>gadolinium</mark>");
+        // Bob may read the site folder but not the collection: the path starts where his access does.
+        assertThat(hit.path()).isEqualTo("Site Berlin");
+        assertThat(mine.hits().stream().map(SearchResult.Hit::path)).contains("Trial Alpha/Site Berlin");
+        assertThat(bobs.facets().get("collection")).extracting(SearchResult.FacetCount::label).containsExactly("Shared with me");
+        assertThat(repo.search(Caller.ANONYMOUS, SearchQuery.of("gadolinium")).total()).isZero();
+    }
+
+    @Test
+    void anAclChangeIsSeenAtOnceWithoutReindexing() {
+        assertThat(names(bob, SearchQuery.of("randomisation"))).isEmpty();
+        repo.access().setAcl(owner, secret.id(), List.of(new AclEntry("user:bob", AccessLevel.READ)));
+        try {
+            assertThat(names(bob, SearchQuery.of("randomisation"))).containsExactly("randomisation key.pdf");
+        } finally {
+            repo.access().setAcl(owner, secret.id(), List.of());
+        }
+        assertThat(names(bob, SearchQuery.of("randomisation"))).isEmpty();
+    }
+
+    @Test
+    void queriesUseFieldsPhrasesBooleansAndFilters() {
+        assertThat(names(owner, SearchQuery.of("\"dose was reduced\" AND name:protocol"))).containsExactly("protocol.pdf");
+        assertThat(names(owner, SearchQuery.of("gadolinium NOT randomisation"))).containsExactly("protocol.pdf");
+        assertThat(names(owner, SearchQuery.of("meta.sponsor:\"acme pharma\""))).containsExactly("protocol.pdf");
+        assertThat(names(owner, SearchQuery.of("modality:mr"))).containsExactly("protocol.pdf", "randomisation key.pdf");
+        assertThat(names(owner, SearchQuery.of("berlin"))).contains("Site Berlin", "notes.txt", "protocol.pdf");
+        assertThat(names(owner, filtered("", Map.of("visit", "1..5")))).containsExactly("protocol.pdf");
+        assertThat(names(owner, filtered("", Map.of("visit", "5..")))).containsExactly("randomisation key.pdf");
+        assertThat(names(owner, filtered("", Map.of("signed", "2024-01-01..2024-12-31")))).containsExactly("protocol.pdf");
+        assertThat(names(owner, filtered("", Map.of("sponsor", "ACME PHARMA")))).containsExactly("protocol.pdf");
+        assertThat(names(owner, new SearchQuery("", List.of("folder"), List.of(), List.of(), null, null, Map.of(), 20, 0)))
+                .containsExactly("Site Berlin", "Trial Alpha", "Unblinding");
+        assertThat(names(owner, new SearchQuery("", List.of(), List.of("MR"), List.of(), LocalDate.of(2019, 1, 1),
+                LocalDate.of(2019, 12, 31), Map.of(), 20, 0))).containsExactly("protocol.pdf", "randomisation key.pdf");
+        assertThatThrownBy(() -> repo.search(owner, SearchQuery.of("name:(unclosed")))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("invalid_query"));
+        assertThatThrownBy(() -> repo.search(owner, filtered("", Map.of("visit", "a..b"))))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("invalid_metadata_range"));
+    }
+
+    @Test
+    void facetsCountEveryReadableHitAndPagingKeepsTheTotal() {
+        SearchResult all = repo.search(owner, new SearchQuery("", List.of(), List.of(), List.of(), null, null, Map.of(), 1, 1));
+        assertThat(all.hits()).hasSize(1);
+        assertThat(all.total()).isGreaterThanOrEqualTo(6);
+        assertThat(all.facets().get("type")).contains(new SearchResult.FacetCount("pdf", "pdf", 2));
+        assertThat(all.facets().get("modality")).containsExactly(new SearchResult.FacetCount("MR", "MR", 2));
+        assertThat(all.facets().get("year")).extracting(SearchResult.FacetCount::value).contains("2019");
+        SearchResult bobs = repo.search(bob, SearchQuery.of(""));
+        assertThat(bobs.facets().get("type")).contains(new SearchResult.FacetCount("pdf", "pdf", 1));
+    }
+
+    @Test
+    void renamesMovesAndDeletesReachTheIndex() {
+        Folder archive = repo.folders().create(owner, trial.id(), "Archive", null);
+        Item moved = test.upload(owner, archive.id(), "travel.txt", "x");
+        repo.searchIndex().awaitQueued();
+        assertThat(names(bob, SearchQuery.of("travel"))).isEmpty();
+        repo.folders().move(owner, archive.id(), site.id());
+        repo.folders().update(owner, archive.id(), "Old files", null);
+        repo.searchIndex().awaitQueued();
+        SearchResult found = repo.search(bob, SearchQuery.of("travel"));
+        assertThat(found.hits()).extracting(SearchResult.Hit::path).containsExactly("Site Berlin/Old files");
+        repo.items().update(owner, moved.id(), "journey.txt", null);
+        repo.searchIndex().awaitQueued();
+        assertThat(names(owner, SearchQuery.of("journey"))).containsExactly("journey.txt");
+        repo.folders().delete(owner, archive.id(), true);
+        repo.searchIndex().awaitQueued();
+        assertThat(names(owner, SearchQuery.of("journey"))).isEmpty();
+        assertThat(names(owner, SearchQuery.of("\"old files\""))).isEmpty();
+    }
+
+    @Test
+    void aCorruptIndexIsRebuiltFromTheDatabaseOnOpen() throws IOException {
+        Path dir = test.dataDir().resolve("other-index");
+        SearchIndex first = new SearchIndex(repo.database(), dir);
+        first.rebuild();
+        first.awaitQueued();
+        int expected = first.documentCount();
+        assertThat(expected).isGreaterThanOrEqualTo(6);
+        first.close();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("segments")).toList()) {
+                Files.write(f, new byte[] {1, 2, 3});
+            }
+        }
+        try (SearchIndex second = new SearchIndex(repo.database(), dir)) {
+            second.awaitQueued();
+            assertThat(second.documentCount()).isEqualTo(expected);
+            assertThat(second.rebuilding()).isFalse();
+        }
+    }
+}

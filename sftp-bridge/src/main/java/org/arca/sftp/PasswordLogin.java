@@ -1,0 +1,35 @@
+package org.arca.sftp;
+
+import org.apache.sshd.server.auth.password.PasswordAuthenticator;
+import org.apache.sshd.server.session.ServerSession;
+import org.arca.core.ArcaException;
+import org.arca.core.Authentication;
+import org.arca.core.Caller;
+
+/**
+ * Password sign-in through the repository's {@link Authentication}: the same throttling and account status
+ * rules as the web. An API token works as the password, for accounts that sign in elsewhere (OIDC).
+ */
+final class PasswordLogin implements PasswordAuthenticator {
+
+    private final Authentication authentication;
+
+    PasswordLogin(Authentication authentication) {
+        this.authentication = authentication;
+    }
+
+    @Override
+    public boolean authenticate(String login, String password, ServerSession session) {
+        try {
+            Caller caller = Authentication.looksLikeToken(password) ? authentication.token(password)
+                    : authentication.password(login, password);
+            if (!caller.login().equalsIgnoreCase(login)) {
+                return false; // someone else's token
+            }
+            session.setAttribute(SessionCaller.KEY, caller);
+            return true;
+        } catch (ArcaException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package org.arca.sftp;
+
+import java.io.IOException;
+import java.net.URLConnection;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.arca.core.Caller;
+import org.arca.core.Children;
+import org.arca.core.Folder;
+import org.arca.core.Item;
+import org.arca.core.Repository;
+import org.arca.sftp.Node.FolderNode;
+import org.arca.sftp.Node.ItemNode;
+import org.arca.sftp.Node.PartialNode;
+import org.arca.sftp.Node.Top;
+
+/**
+ * One signed-in user's view of the repository as a tree of names: {@code /collections/<collection>/<folders>}
+ * and {@code /home}. It decides nothing about access: every lookup and change is a call to the repository's
+ * services (FolderTree, ItemStore), which check access there, so a hidden folder is "no such file" here
+ * exactly when it is 404 on the web.
+ */
+final class RepositoryTree {
+
+    static final String COLLECTIONS = "collections";
+    static final String HOME = "home";
+    /** Deeper or longer paths than any client needs are refused before any lookup. */
+    private static final int MAX_DEPTH = 64;
+    private static final int MAX_PATH_BYTES = 4096;
+    private static final int PAGE = 1000;
+
+    private final Repository repo;
+    private final Caller caller;
+    private final PartialUploads uploads;
+
+    RepositoryTree(Repository repo, Caller caller, PartialUploads uploads) {
+        this.repo = repo;
+        this.caller = caller;
+        this.uploads = uploads;
+    }
+
+    Caller caller() {
+        return caller;
+    }
+
+    Node resolve(List<String> path) throws IOException {
+        String shown = shown(path);
+        if (path.size() > MAX_DEPTH || shown.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+            throw new FileSystemException(shown, null, "the path is too long");
+        }
+        if (path.isEmpty()) {
+            return new Top("");
+        }
+        return SftpErrors.call(shown, () -> {
+            Node node = top(path.get(0), shown);
+            for (String name : path.subList(1, path.size())) {
+                node = child(node, name).orElseThrow(() -> new NoSuchFileException(shown));
+            }
+            return node;
+        });
+    }
+
+    /** The entries of a directory, by name; folders first, as the web lists them. */
+    Map<String, Node> list(Node dir, String shown) throws IOException {
+        return SftpErrors.call(shown, () -> {
+            Map<String, Node> entries = new LinkedHashMap<>();
+            switch (dir) {
+                case Top top when top.name().isEmpty() -> {
+                    entries.put(COLLECTIONS, new Top(COLLECTIONS));
+                    entries.put(HOME, new FolderNode(repo.folders().home(caller)));
+                }
+                case Top top -> repo.folders().collections(caller).forEach(c -> entries.put(c.name(), new FolderNode(c)));
+                case FolderNode folder -> listFolder(folder.folder().id(), entries);
+                default -> throw new java.nio.file.NotDirectoryException(shown);
+            }
+            return entries;
+        });
+    }
+
+    private void listFolder(String folderId, Map<String, Node> entries) throws IOException {
+        for (int offset = 0; ; offset += PAGE) {
+            Children page = repo.folders().children(caller, folderId, PAGE, offset);
+            page.folders().forEach(f -> entries.put(f.name(), new FolderNode(f)));
+            page.items().forEach(i -> entries.put(i.name(), new ItemNode(i)));
+            if (offset + PAGE >= page.total()) {
+                break;
+            }
+        }
+        for (PartialUploads.Partial partial : uploads.in(caller.userId(), folderId)) {
+            entries.putIfAbsent(partial.name(), new PartialNode(partial));
+        }
+    }
+
+    /** Opens a file: reading needs READ on its folder, writing WRITE (checked before the first byte). */
+    SeekableByteChannel open(List<String> path, Set<? extends OpenOption> options) throws IOException {
+        String shown = shown(path);
+        boolean write = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
+        if (!write) {
+            Node node = resolve(path);
+            return switch (node) {
+                case ItemNode item -> SftpErrors.call(shown, () -> FileChannel.open(
+                        repo.items().content(caller, item.item().id(), null).path(), StandardOpenOption.READ));
+                case PartialNode partial -> FileChannel.open(partial.partial().file(), StandardOpenOption.READ);
+                default -> throw new FileSystemException(shown, null, "not a file");
+            };
+        }
+        String folderId = parentFolder(path, shown);
+        String name = path.get(path.size() - 1);
+        return SftpErrors.call(shown, () -> openForWrite(folderId, name, options, shown));
+    }
+
+    private SeekableByteChannel openForWrite(String folderId, String name, Set<? extends OpenOption> options, String shown)
+            throws IOException {
+        Optional<PartialUploads.Partial> partial = uploads.find(caller.userId(), folderId, name);
+        Optional<Item> item = repo.items().find(caller, folderId, name);
+        boolean exists = partial.isPresent() || item.isPresent();
+        if (options.contains(StandardOpenOption.CREATE_NEW) && exists) {
+            throw new FileAlreadyExistsException(shown);
+        }
+        if (!exists && !options.contains(StandardOpenOption.CREATE) && !options.contains(StandardOpenOption.CREATE_NEW)) {
+            throw new NoSuchFileException(shown);
+        }
+        repo.items().checkUpload(caller, folderId, name, true);
+        boolean truncate = options.contains(StandardOpenOption.TRUNCATE_EXISTING);
+        PartialUploads.Partial started = uploads.begin(caller.userId(), folderId, name, truncate);
+        try {
+            if (!truncate && partial.isEmpty() && item.isPresent()) {
+                // Writing into an existing file without truncating keeps its other bytes, as on a disk.
+                Files.copy(repo.items().content(caller, item.get().id(), null).path(), started.file(),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+            FileChannel channel = FileChannel.open(started.file(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            return new UploadChannel(channel, started, uploads, repo.items().maxUploadBytes(),
+                    file -> repo.items().adopt(caller, folderId, name, mediaType(name), file, true));
+        } catch (IOException | RuntimeException e) {
+            uploads.release(started);
+            throw e;
+        }
+    }
+
+    void createDirectory(List<String> path) throws IOException {
+        String shown = shown(path);
+        if (path.isEmpty()) {
+            throw new FileAlreadyExistsException(shown);
+        }
+        Node parent = resolve(path.subList(0, path.size() - 1));
+        String name = path.get(path.size() - 1);
+        SftpErrors.call(shown, () -> switch (parent) {
+            case Top top when top.name().equals(COLLECTIONS) -> repo.folders().createCollection(caller, name, null);
+            case FolderNode folder -> repo.folders().create(caller, folder.folder().id(), name, null);
+            default -> throw new AccessDeniedException(shown, null, "nothing can be made here");
+        });
+    }
+
+    void delete(List<String> path) throws IOException {
+        String shown = shown(path);
+        Node node = resolve(path);
+        SftpErrors.call(shown, () -> {
+            switch (node) {
+                case ItemNode item -> repo.items().delete(caller, item.item().id());
+                case FolderNode folder when !isHome(path) -> repo.folders().delete(caller, folder.folder().id(), false);
+                case PartialNode partial -> uploads.finish(partial.partial());
+                default -> throw new AccessDeniedException(shown, null, "this cannot be removed");
+            }
+            return null;
+        });
+    }
+
+    /** Renames or moves a file or folder; with {@code replace} an existing file at the target goes first. */
+    void rename(List<String> from, List<String> to, boolean replace) throws IOException {
+        String shownTo = shown(to);
+        Node source = resolve(from);
+        if (to.isEmpty() || isHome(from) || from.size() <= 1) {
+            throw new AccessDeniedException(shown(from), shownTo, "this cannot be renamed");
+        }
+        Node targetParent = resolve(to.subList(0, to.size() - 1));
+        String newName = to.get(to.size() - 1);
+        Optional<Node> existing = SftpErrors.call(shownTo, () -> child(targetParent, newName));
+        if (existing.isPresent()) {
+            if (!replace || !(existing.get() instanceof ItemNode) || !(source instanceof ItemNode)) {
+                throw new FileAlreadyExistsException(shownTo);
+            }
+            delete(to);
+        }
+        SftpErrors.call(shownTo, () -> {
+            switch (source) {
+                case ItemNode item -> {
+                    String target = folderOf(targetParent, shownTo);
+                    if (!target.equals(item.item().folderId())) {
+                        repo.items().move(caller, item.item().id(), target);
+                    }
+                    if (!newName.equals(item.item().name())) {
+                        repo.items().update(caller, item.item().id(), newName, null);
+                    }
+                }
+                case FolderNode folder -> {
+                    if (!folder.folder().isCollection()) {
+                        String target = folderOf(targetParent, shownTo);
+                        if (!target.equals(folder.folder().parentId())) {
+                            repo.folders().move(caller, folder.folder().id(), target);
+                        }
+                    } else if (!(targetParent instanceof Top top && top.name().equals(COLLECTIONS))) {
+                        throw new AccessDeniedException(shownTo, null, "a collection stays a collection");
+                    }
+                    if (!newName.equals(folder.folder().name())) {
+                        repo.folders().update(caller, folder.folder().id(), newName, null);
+                    }
+                }
+                default -> throw new AccessDeniedException(shown(from), shownTo, "finish the upload before renaming it");
+            }
+            return null;
+        });
+    }
+
+    private Node top(String name, String shown) throws IOException {
+        return switch (name) {
+            case COLLECTIONS -> new Top(COLLECTIONS);
+            case HOME -> new FolderNode(repo.folders().home(caller));
+            default -> throw new NoSuchFileException(shown);
+        };
+    }
+
+    private Optional<Node> child(Node parent, String name) throws IOException {
+        if (!RepositoryTree.plausibleName(name)) {
+            return Optional.empty();
+        }
+        return switch (parent) {
+            case Top top when top.name().isEmpty() -> Optional.of(top(name, name));
+            case Top top -> repo.folders().collections(caller).stream().filter(c -> c.name().equals(name)).findFirst()
+                    .map(FolderNode::new);
+            case FolderNode folder -> childOf(folder.folder(), name);
+            default -> Optional.empty();
+        };
+    }
+
+    private Optional<Node> childOf(Folder folder, String name) {
+        Optional<Folder> sub = repo.folders().find(caller, folder.id(), name);
+        if (sub.isPresent()) {
+            return Optional.of(new FolderNode(sub.get()));
+        }
+        Optional<Item> item = repo.items().find(caller, folder.id(), name);
+        if (item.isPresent()) {
+            return Optional.of(new ItemNode(item.get()));
+        }
+        return uploads.find(caller.userId(), folder.id(), name).map(PartialNode::new);
+    }
+
+    private String parentFolder(List<String> path, String shown) throws IOException {
+        if (path.isEmpty()) {
+            throw new FileSystemException(shown, null, "not a file");
+        }
+        return folderOf(resolve(path.subList(0, path.size() - 1)), shown);
+    }
+
+    private static String folderOf(Node node, String shown) throws IOException {
+        if (node instanceof FolderNode folder) {
+            return folder.folder().id();
+        }
+        throw new AccessDeniedException(shown, null, "files live in collections and folders, not here");
+    }
+
+    private static boolean isHome(List<String> path) {
+        return path.size() == 1 && path.get(0).equals(HOME);
+    }
+
+    /** Names the repository could never hold are simply not there; creating one is refused by the core. */
+    private static boolean plausibleName(String name) {
+        return !name.isEmpty() && name.getBytes(StandardCharsets.UTF_8).length <= 255 && name.chars().noneMatch(Character::isISOControl);
+    }
+
+    static String mediaType(String name) {
+        if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".dcm")) {
+            return "application/dicom";
+        }
+        String guessed = URLConnection.guessContentTypeFromName(name);
+        return guessed == null ? "application/octet-stream" : guessed;
+    }
+
+    private static String shown(List<String> path) {
+        return "/" + String.join("/", path);
+    }
+}

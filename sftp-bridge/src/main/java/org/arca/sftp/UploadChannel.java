@@ -1,0 +1,106 @@
+package org.arca.sftp;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+import org.arca.core.ArcaException;
+
+/**
+ * A write handle onto a partial upload. Bytes go to the partial file at the offsets the client names (so
+ * resumed and out-of-order writes work). On close, the file becomes an item only if the client closed the
+ * handle itself ({@link #markComplete}); a dropped connection closes it too, and then the bytes wait for a
+ * resume instead.
+ */
+final class UploadChannel implements SeekableByteChannel {
+
+    /** Makes the finished file an item; the callee takes the file. */
+    @FunctionalInterface
+    interface Adopter {
+        void adopt(Path file);
+    }
+
+    private final FileChannel file;
+    private final PartialUploads.Partial partial;
+    private final PartialUploads uploads;
+    private final long maxBytes;
+    private final Adopter adopter;
+    private volatile boolean complete;
+    private boolean closed;
+
+    UploadChannel(FileChannel file, PartialUploads.Partial partial, PartialUploads uploads, long maxBytes, Adopter adopter) {
+        this.file = file;
+        this.partial = partial;
+        this.uploads = uploads;
+        this.maxBytes = maxBytes;
+        this.adopter = adopter;
+    }
+
+    /** The client sent SSH_FXP_CLOSE for this handle: the upload is whole. */
+    void markComplete() {
+        complete = true;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        if (file.position() + src.remaining() > maxBytes) {
+            throw new FileSystemException(partial.name(), null, "the file is larger than this repository accepts");
+        }
+        return file.write(src);
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        return file.read(dst);
+    }
+
+    @Override
+    public long position() throws IOException {
+        return file.position();
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) throws IOException {
+        file.position(newPosition);
+        return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+        return file.size();
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) throws IOException {
+        file.truncate(size);
+        return this;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return file.isOpen();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        file.close();
+        if (!complete) {
+            uploads.release(partial);
+            return;
+        }
+        try {
+            adopter.adopt(partial.file());
+        } catch (ArcaException e) {
+            throw SftpErrors.of(e, partial.name());
+        } finally {
+            // Adopted, or refused at the last step (access revoked meanwhile): either way nothing of it may stay.
+            uploads.finish(partial);
+        }
+    }
+}

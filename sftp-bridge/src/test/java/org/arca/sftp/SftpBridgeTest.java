@@ -1,0 +1,315 @@
+package org.arca.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.common.SftpException;
+import org.arca.core.AccessLevel;
+import org.arca.core.AclEntry;
+import org.arca.core.Caller;
+import org.arca.core.Folder;
+import org.arca.core.Item;
+import org.arca.core.TestDatabases;
+import org.arca.core.TestRepository;
+import org.arca.core.User;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded SFTP server driven by the real OpenSSH client (and MINA's where OpenSSH cannot script). */
+class SftpBridgeTest {
+
+    @TempDir
+    static Path work;
+
+    static TestRepository repo;
+    static SftpServer server;
+    static OpenSshClient ssh;
+    static MinaClient mina;
+    static Folder trial;
+    static Folder secret;
+    static Caller alice;
+
+    @BeforeAll
+    static void start() {
+        repo = new TestRepository(TestDatabases.Kind.H2);
+        server = SftpServer.start(repo.repo(), SftpSettings.defaults(repo.dataDir(), 0).withHost("127.0.0.1"));
+        ssh = new OpenSshClient(work, server.port());
+        mina = new MinaClient();
+        alice = repo.user("alice");
+        repo.user("bob");
+        repo.user("carol");
+        trial = repo.repo().folders().createCollection(Caller.SYSTEM, "Trial", "");
+        repo.repo().access().setAcl(Caller.SYSTEM, trial.id(), List.of(new AclEntry("user:alice", AccessLevel.WRITE),
+                new AclEntry("user:bob", AccessLevel.WRITE), new AclEntry("user:carol", AccessLevel.READ)));
+        secret = repo.repo().folders().createCollection(Caller.SYSTEM, "Secret", "");
+        repo.upload(Caller.SYSTEM, secret.id(), "plan.txt", "hidden");
+        PublicKeyLine key = PublicKeyLine.parse(ssh.newKey("alice_key"));
+        repo.repo().publicKeys().add(alice, "laptop", key.type(), key.data(), key.fingerprint());
+    }
+
+    @AfterAll
+    static void stop() {
+        mina.close();
+        server.close();
+        repo.close();
+    }
+
+    @Test
+    void theRootHoldsCollectionsAndHomeAndNothingHidden() {
+        OpenSshClient.Result root = ssh.withKey("alice_key", "alice", "ls -1 /", "ls -1 /collections");
+        assertThat(root.ok()).as(root.toString()).isTrue();
+        assertThat(root.out()).contains("collections", "home", "Trial", "Home of alice").doesNotContain("Secret");
+        assertThat(ssh.withKey("alice_key", "alice", "ls /collections/Secret").ok()).isFalse();
+        assertThat(ssh.withKey("alice_key", "alice", "get /collections/Secret/plan.txt " + work.resolve("x")).ok()).isFalse();
+    }
+
+    @Test
+    void aTreeOfMixedSizesGoesUpAndComesBackTheSame() throws IOException {
+        Path up = work.resolve("tree-up");
+        Random random = new Random(7);
+        int[] sizes = {0, 1, 4095, 32768, 100_000, 3 << 20};
+        for (int i = 0; i < sizes.length; i++) {
+            Path file = up.resolve(i % 2 == 0 ? "a" : "b/c").resolve("f" + i + ".bin");
+            Files.createDirectories(file.getParent());
+            byte[] bytes = new byte[sizes[i]];
+            random.nextBytes(bytes);
+            Files.write(file, bytes);
+        }
+        Path down = work.resolve("tree-down");
+        OpenSshClient.Result result = ssh.withKey("alice_key", "alice", "put -R " + up + " /collections/Trial/tree",
+                "get -R /collections/Trial/tree " + down, "ls -l /collections/Trial/tree/b/c");
+        assertThat(result.ok()).as(result.toString()).isTrue();
+        for (int i = 0; i < sizes.length; i++) {
+            String relative = (i % 2 == 0 ? "a" : "b/c") + "/f" + i + ".bin";
+            assertThat(Files.readAllBytes(down.resolve(relative))).isEqualTo(Files.readAllBytes(up.resolve(relative)));
+        }
+        assertThat(result.out()).contains(Integer.toString(3 << 20)).contains("f5.bin");
+        Folder tree = repo.repo().folders().find(alice, trial.id(), "tree").orElseThrow();
+        Folder a = repo.repo().folders().find(alice, tree.id(), "a").orElseThrow();
+        Item item = repo.repo().items().find(alice, a.id(), "f4.bin").orElseThrow();
+        assertThat(item.size()).isEqualTo(100_000);
+        assertThat(auditActions()).contains("item.create", "folder.create", "item.download");
+        assertThat(partials()).isEmpty();
+    }
+
+    @Test
+    void everyEscapeIsRefused() throws IOException {
+        Path local = Files.writeString(work.resolve("evil.txt"), "evil");
+        String longName = "n".repeat(300);
+        String deep = "/collections/Trial/" + String.join("/", java.util.Collections.nCopies(70, "d"));
+        for (String command : List.of("get ../../../../etc/passwd " + work.resolve("p1"), "get /etc/passwd " + work.resolve("p2"),
+                "ls /tmp", "put " + local + " /etc/evil", "put " + local + " ../../../tmp/evil",
+                "put " + local + " /evil", "put " + local + " /collections/evil",
+                "symlink /collections/Trial /collections/Trial/link", "ln /collections/Trial /home/link",
+                "put " + local + " \"/collections/Trial/a\\\\b\"", "put " + local + " /collections/Trial/" + longName,
+                "mkdir " + deep, "put " + local + " /collections/Secret/evil.txt", "rename /home /collections/Trial/h")) {
+            OpenSshClient.Result result = ssh.withKey("alice_key", "alice", command);
+            assertThat(result.ok()).as(command + " -> " + result).isFalse();
+        }
+        // An encoded separator is a plain character: the file lands in Trial under that literal name, nowhere else.
+        assertThat(ssh.withKey("alice_key", "alice", "put " + local + " /collections/Trial/..%2F..%2Fescaped").ok()).isTrue();
+        assertThat(repo.repo().items().find(alice, trial.id(), "..%2F..%2Fescaped")).isPresent();
+        assertThat(Files.exists(Path.of("/tmp/evil"))).isFalse();
+        try (ClientSession session = mina.session(server.port(), "alice", TestRepository.PASSWORD);
+             SftpClient sftp = mina.sftp(session)) {
+            for (String name : List.of("bad\u0001name", "line\nbreak", "nul\u0000x", "tab\tname")) {
+                assertThatThrownBy(() -> write(sftp, "/collections/Trial/" + name, "x")).as(name).isInstanceOf(IOException.class);
+            }
+            assertThatThrownBy(() -> sftp.symLink("/collections/Trial/link", "/etc/passwd")).isInstanceOf(SftpException.class);
+        }
+        assertThat(repo.repo().folders().children(alice, trial.id(), 1000, 0).items()).extracting(Item::name)
+                .noneMatch(n -> n.contains("evil") || n.contains("\\") || n.startsWith("bad") || n.startsWith("n"));
+        assertThat(partials()).isEmpty();
+    }
+
+    @Test
+    void anAclChangeTakesEffectOnTheNextOperation() throws Exception {
+        Folder shared = repo.repo().folders().create(Caller.SYSTEM, trial.id(), "acl-shared", null);
+        repo.upload(Caller.SYSTEM, shared.id(), "one.txt", "first");
+        try (ClientSession session = mina.session(server.port(), "carol", TestRepository.PASSWORD);
+             SftpClient sftp = mina.sftp(session)) {
+            assertThat(read(sftp, "/collections/Trial/acl-shared/one.txt")).isEqualTo("first");
+            assertThatThrownBy(() -> write(sftp, "/collections/Trial/acl-shared/two.txt", "x"))
+                    .isInstanceOf(SftpException.class).hasMessageContaining("ermission");
+            repo.repo().access().setAcl(Caller.SYSTEM, shared.id(), List.of(new AclEntry("user:carol", AccessLevel.WRITE)));
+            write(sftp, "/collections/Trial/acl-shared/two.txt", "second");
+            assertThat(repo.repo().items().find(Caller.SYSTEM, shared.id(), "two.txt")).isPresent();
+            repo.repo().access().setAcl(Caller.SYSTEM, trial.id(), List.of(new AclEntry("user:alice", AccessLevel.WRITE),
+                    new AclEntry("user:bob", AccessLevel.WRITE)));
+            repo.repo().access().setAcl(Caller.SYSTEM, shared.id(), List.of());
+            assertThatThrownBy(() -> read(sftp, "/collections/Trial/acl-shared/one.txt")).isInstanceOf(SftpException.class)
+                    .hasMessageContaining("No such file");
+        } finally {
+            repo.repo().access().setAcl(Caller.SYSTEM, trial.id(), List.of(new AclEntry("user:alice", AccessLevel.WRITE),
+                    new AclEntry("user:bob", AccessLevel.WRITE), new AclEntry("user:carol", AccessLevel.READ)));
+        }
+    }
+
+    @Test
+    void aCutOffUploadLeavesNoItemAndResumesWithReput() throws Exception {
+        byte[] bytes = new byte[3 << 20];
+        new Random(11).nextBytes(bytes);
+        Path local = Files.write(work.resolve("resume.bin"), bytes);
+        ClientSession session = mina.session(server.port(), "alice", TestRepository.PASSWORD);
+        SftpClient sftp = mina.sftp(session);
+        SftpClient.CloseableHandle handle = sftp.open("/collections/Trial/resume.bin",
+                EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate));
+        sftp.write(handle, 0, bytes, 0, 1 << 20);
+        session.close(true); // the connection drops without closing the handle
+
+        assertThat(repo.repo().items().find(alice, trial.id(), "resume.bin")).isEmpty();
+        assertThat(partials()).hasSize(2); // the bytes and their meta, waiting for a resume
+        OpenSshClient.Result ls = ssh.withKey("alice_key", "alice", "ls -l /collections/Trial/resume.bin");
+        assertThat(ls.out()).contains(Integer.toString(1 << 20));
+        // Others do not see it.
+        assertThat(ssh.withPassword(TestRepository.PASSWORD, "bob", "ls -l /collections/Trial/resume.bin").ok()).isFalse();
+
+        OpenSshClient.Result reput = ssh.withKey("alice_key", "alice", "reput " + local + " /collections/Trial/resume.bin");
+        assertThat(reput.ok()).as(reput.toString()).isTrue();
+        Item item = repo.repo().items().find(alice, trial.id(), "resume.bin").orElseThrow();
+        assertThat(Files.readAllBytes(repo.repo().items().content(alice, item.id(), null).path())).isEqualTo(bytes);
+        assertThat(partials()).isEmpty();
+    }
+
+    @Test
+    void twoUsersUploadIntoOneFolderAtOnce() throws Exception {
+        repo.repo().folders().create(Caller.SYSTEM, trial.id(), "together", null);
+        List<Path> files = Stream.of("alice", "bob").flatMap(who -> Stream.of(1, 2, 3, 4).map(n -> {
+            try {
+                return Files.writeString(work.resolve(who + n + ".txt"), who + " " + n + " ".repeat(n * 5000));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        })).toList();
+        CompletableFuture<OpenSshClient.Result> a = CompletableFuture.supplyAsync(() -> ssh.withKey("alice_key", "alice",
+                files.stream().filter(f -> f.getFileName().toString().startsWith("alice"))
+                        .map(f -> "put " + f + " /collections/Trial/together/").toArray(String[]::new)));
+        CompletableFuture<OpenSshClient.Result> b = CompletableFuture.supplyAsync(() -> ssh.withPassword(TestRepository.PASSWORD,
+                "bob", files.stream().filter(f -> f.getFileName().toString().startsWith("bob"))
+                        .map(f -> "put " + f + " /collections/Trial/together/").toArray(String[]::new)));
+        assertThat(a.get().ok()).as(a.get().toString()).isTrue();
+        assertThat(b.get().ok()).as(b.get().toString()).isTrue();
+        Folder together = repo.repo().folders().find(alice, trial.id(), "together").orElseThrow();
+        for (Path file : files) {
+            Item item = repo.repo().items().find(alice, together.id(), file.getFileName().toString()).orElseThrow();
+            assertThat(Files.readString(repo.repo().items().content(alice, item.id(), null).path()))
+                    .isEqualTo(Files.readString(file));
+        }
+    }
+
+    @Test
+    void passwordsTokensAndKeysSignInDisabledAccountsDoNot() {
+        assertThat(ssh.withPassword(TestRepository.PASSWORD, "alice", "ls /").ok()).isTrue();
+        assertThat(ssh.withPassword("wrong password", "alice", "ls /").ok()).isFalse();
+        String token = repo.repo().authentication().createToken(alice, "sftp", null).secret();
+        assertThat(ssh.withPassword(token, "alice", "ls /").ok()).isTrue();
+        assertThat(ssh.withPassword(token, "bob", "ls /").ok()).as("someone else's token").isFalse();
+        assertThat(ssh.withKey("alice_key", "bob", "ls /").ok()).as("alice's key for bob").isFalse();
+
+        repo.user("dave");
+        PublicKeyLine key = PublicKeyLine.parse(ssh.newKey("dave_key"));
+        repo.repo().publicKeys().add(repo.caller("dave"), "k", key.type(), key.data(), key.fingerprint());
+        assertThat(ssh.withKey("dave_key", "dave", "ls /").ok()).isTrue();
+        repo.repo().accounts().setStatus(Caller.SYSTEM, "dave", User.Status.DISABLED);
+        assertThat(ssh.withKey("dave_key", "dave", "ls /").ok()).isFalse();
+        assertThat(ssh.withPassword(TestRepository.PASSWORD, "dave", "ls /").ok()).isFalse();
+    }
+
+    @Test
+    void repeatedFailuresAreThrottled() {
+        repo.user("erin");
+        for (int i = 0; i < 5; i++) {
+            assertThat(ssh.withPassword("not it " + i, "erin", "ls /").ok()).isFalse();
+        }
+        assertThat(ssh.withPassword(TestRepository.PASSWORD, "erin", "ls /").ok()).as("locked for now").isFalse();
+    }
+
+    @Test
+    void theHostKeyIsKeptAcrossRestartsAndIsTheOneClientsSee() throws Exception {
+        Process scan = new ProcessBuilder("sh", "-c", "ssh-keyscan -p " + server.port() + " 127.0.0.1 2>/dev/null | ssh-keygen -lf -")
+                .redirectErrorStream(true).start();
+        String printed = new String(scan.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(printed).contains(server.hostKeyFingerprint());
+        try (SftpServer again = SftpServer.start(repo.repo(), SftpSettings.defaults(repo.dataDir(), 0).withHost("127.0.0.1"))) {
+            assertThat(again.hostKeyFingerprint()).isEqualTo(server.hostKeyFingerprint());
+        }
+    }
+
+    @Test
+    void mkdirRenameRemoveAndStatWorkLikeADisk() throws IOException {
+        Path local = Files.writeString(work.resolve("doc.txt"), "document");
+        OpenSshClient.Result result = ssh.withKey("alice_key", "alice", "mkdir /collections/Trial/ops",
+                "mkdir /collections/Trial/ops/sub", "put " + local + " /collections/Trial/ops/doc.txt",
+                "rename /collections/Trial/ops/doc.txt /collections/Trial/ops/sub/renamed.txt",
+                "ls -l /collections/Trial/ops/sub");
+        assertThat(result.ok()).as(result.toString()).isTrue();
+        assertThat(result.out()).contains("renamed.txt").contains(" alice ").contains("-rw-r--r--");
+        Folder ops = repo.repo().folders().find(alice, trial.id(), "ops").orElseThrow();
+        Folder sub = repo.repo().folders().find(alice, ops.id(), "sub").orElseThrow();
+        assertThat(repo.repo().items().find(alice, sub.id(), "renamed.txt")).isPresent();
+        assertThat(ssh.withKey("alice_key", "alice", "rmdir /collections/Trial/ops/sub").ok()).as("not empty").isFalse();
+        assertThat(ssh.withKey("alice_key", "alice", "rm /collections/Trial/ops/sub/renamed.txt").ok()).isTrue();
+        assertThat(repo.repo().items().find(alice, sub.id(), "renamed.txt")).isEmpty();
+        assertThat(ssh.withPassword(TestRepository.PASSWORD, "carol", "rm /collections/Trial/tree/a/f0.bin",
+                "mkdir /collections/Trial/carol").ok()).as("READ only").isFalse();
+    }
+
+    @Test
+    void aUserHoldsNoMoreSessionsThanAllowed() {
+        try (SftpServer limited = SftpServer.start(repo.repo(), SftpSettings.defaults(repo.dataDir(), 0).withHost("127.0.0.1")
+                .withLimits(java.time.Duration.ofMinutes(1), 2, java.time.Duration.ofHours(1)));
+             ClientSession one = mina.session(limited.port(), "bob", TestRepository.PASSWORD);
+             ClientSession two = mina.session(limited.port(), "bob", TestRepository.PASSWORD)) {
+            assertThat(one.isAuthenticated() && two.isAuthenticated()).isTrue();
+            assertThatThrownBy(() -> mina.session(limited.port(), "bob", TestRepository.PASSWORD).close())
+                    .as("a third session").isInstanceOf(Exception.class);
+            try (ClientSession other = mina.session(limited.port(), "alice", TestRepository.PASSWORD)) {
+                assertThat(other.isAuthenticated()).as("another user is not affected").isTrue();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void write(SftpClient sftp, String path, String text) throws IOException {
+        try (OutputStream out = sftp.write(path)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String read(SftpClient sftp, String path) throws IOException {
+        try (var in = sftp.read(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static List<String> partials() throws IOException {
+        try (Stream<Path> files = Files.list(repo.dataDir().resolve("sftp/partial"))) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    private static List<String> auditActions() {
+        return repo.repo().audit().query(Caller.SYSTEM, "alice", null, null, 1000, 0).entries().stream().map(e -> e.action()).toList();
+    }
+
+    @SuppressWarnings("unused")
+    private static Optional<Item> item(String folderId, String name) {
+        return repo.repo().items().find(Caller.SYSTEM, folderId, name);
+    }
+}

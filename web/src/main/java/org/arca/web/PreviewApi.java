@@ -1,0 +1,126 @@
+package org.arca.web;
+
+import static org.arca.web.Route.Audience.ANYONE;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.arca.core.ArcaException;
+import org.arca.core.Caller;
+import org.arca.core.FileKind;
+import org.arca.core.Item;
+import org.arca.core.Repository;
+import org.arca.core.StoredFile;
+import org.arca.preview.PreviewException;
+import org.arca.preview.Previews;
+
+/**
+ * {@code GET /api/v1/items/{id}/preview}: what to show for an item without downloading it, chosen by kind.
+ * Without {@code page}, JSON: {@code pages} (PDF, image: ask for each page as PNG with {@code page=N}),
+ * {@code text}, {@code table}, {@code archive}, {@code html} (sanitised), {@code media} (play the content
+ * route, which serves ranges), {@code dicom} (the DICOM route renders it), or {@code none} with a reason.
+ */
+final class PreviewApi {
+    private static final long CACHE_BYTES = 1L << 30;
+
+    private final Repository repo;
+    private final Previews previews;
+
+    PreviewApi(Repository repo) {
+        this.repo = repo;
+        Path data = repo.config().dataDir();
+        this.previews = new Previews(data.resolve("cache").resolve("previews"), CACHE_BYTES, data.resolve("work").resolve("previews"),
+                Duration.ofSeconds(60), 512);
+    }
+
+    List<Route> routes() {
+        return new RouteList("preview")
+                .get("/api/v1/items/{id}/preview", ANYONE, "A preview of an item's file chosen by its kind; page=N gives page N as PNG",
+                        this::preview)
+                .routes();
+    }
+
+    private void preview(Context ctx) throws IOException {
+        Caller caller = Callers.of(ctx);
+        Item item = repo.items().get(caller, ctx.pathParam("id"));
+        StoredFile file = item.primaryFile();
+        FileKind kind = detected(file);
+        String page = ctx.queryParam("page");
+        repo.audit().record(caller, "item.preview", "item", item.id(), "file=" + file.id() + (page == null ? "" : " page=" + page));
+        ctx.header("Cache-Control", "private, max-age=300");
+        if (!Previews.makes(kind)) {
+            ctx.json(described(item, file, kind));
+            return;
+        }
+        Path blob = repo.blobs().path(file.sha256());
+        try {
+            Previews.Result result = page == null ? previews.describe(file, kind, blob)
+                    : previews.page(file, kind, blob, FolderApi.intParam(ctx, "page", 1));
+            switch (result) {
+                case Previews.Result.Json json -> ctx.contentType("application/json").result(json.body());
+                case Previews.Result.Png png -> {
+                    ctx.contentType("image/png");
+                    try (InputStream in = Files.newInputStream(png.file())) {
+                        ctx.result(in.readAllBytes());
+                    }
+                }
+                case Previews.Result.None none -> {
+                    if (page != null) {
+                        ctx.status(404);
+                    }
+                    ctx.contentType("application/json").result(none.body());
+                }
+            }
+        } catch (PreviewException e) {
+            throw ArcaException.invalid("no_preview", e.getMessage());
+        }
+    }
+
+    /**
+     * The kind to preview as. A name that lies about the type (a PDF called .txt) is caught by the magic
+     * bytes of the common binary formats, so the wrong renderer is not even tried.
+     */
+    private FileKind detected(StoredFile file) throws IOException {
+        FileKind declared = FileKind.of(file.name(), file.mediaType());
+        byte[] head;
+        try (InputStream in = repo.items().open(file)) {
+            head = in.readNBytes(132);
+        }
+        if (head.length >= 5 && new String(head, 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1).equals("%PDF-")) {
+            return FileKind.PDF;
+        }
+        if (head.length == 132 && new String(head, 128, 4, java.nio.charset.StandardCharsets.ISO_8859_1).equals("DICM")) {
+            return FileKind.DICOM;
+        }
+        if (declared == FileKind.PDF || declared == FileKind.DICOM) {
+            return FileKind.OTHER; // says PDF or DICOM but is not
+        }
+        return declared;
+    }
+
+    private static Map<String, Object> described(Item item, StoredFile file, FileKind kind) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        switch (kind) {
+            case VIDEO, AUDIO -> {
+                body.put("kind", "media");
+                body.put("mediaType", file.mediaType());
+                body.put("src", "/api/v1/items/" + item.id() + "/content");
+            }
+            case DICOM -> {
+                body.put("kind", "dicom");
+                body.put("src", "/api/v1/items/" + item.id() + "/dicom");
+            }
+            default -> {
+                body.put("kind", "none");
+                body.put("reason", "There is no preview for this kind of file; download it instead.");
+            }
+        }
+        return body;
+    }
+}
