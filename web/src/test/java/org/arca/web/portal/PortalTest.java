@@ -419,7 +419,7 @@ class PortalTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aCuratorApprovesASubmittedModelAndItCanBeRun() {
         byte[] zip = org.arca.ai.ModelZips.boxFilter("bright-portal", "1.0");
         server.ai().models().submit(server.repo().authentication().password("alice", PASSWORD),
