@@ -8,6 +8,7 @@ import * as home from './pages/home.js';
 import * as folder from './pages/folder.js';
 import * as account from './pages/account.js';
 import * as admin from './pages/admin.js';
+import * as models from './pages/models.js';
 import * as search from './pages/search.js';
 
 // A hint, not a credential (the session cookie is HttpOnly): lets the first load skip asking /users/me when
@@ -29,6 +30,7 @@ const ROUTES = [
   { pattern: /^\/search$/, page: search, auth: true },
   { pattern: /^\/account$/, page: account, auth: true },
   { pattern: /^\/admin(?:\/([a-z]+))?$/, page: admin, auth: true, names: ['tab'] },
+  { pattern: /^\/ai$/, page: models, auth: true },
 ];
 
 let renderSeq = 0;
@@ -130,6 +132,7 @@ function renderTopBar() {
   }
   replace(nav,
     link('#/', 'Collections', 'nav-home', path === '/' || path.startsWith('/folders')),
+    link('#/ai', 'AI models', 'nav-ai', path === '/ai'),
     link('#/account', 'My account', 'nav-account', path === '/account'),
     session.isAdmin ? link('#/admin', 'Administration', 'nav-admin', path.startsWith('/admin')) : null);
   const box = h('form', { class: 'topsearch', role: 'search' },

@@ -3,6 +3,8 @@ package org.arca.ops;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Set;
+import org.arca.ai.AiRuntime;
+import org.arca.ai.AiSettings;
 import org.arca.core.Accounts;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
@@ -31,12 +33,14 @@ public final class Arca implements AutoCloseable {
     public static final String ADMIN_LOGIN = "admin";
 
     private final Repository repository;
+    private final AiRuntime ai;
     private final ArcaWeb web;
     private final SftpServer sftp;
     private final String generatedAdminPassword;
 
-    private Arca(Repository repository, ArcaWeb web, SftpServer sftp, String generatedAdminPassword) {
+    private Arca(Repository repository, AiRuntime ai, ArcaWeb web, SftpServer sftp, String generatedAdminPassword) {
         this.repository = repository;
+        this.ai = ai;
         this.web = web;
         this.sftp = sftp;
         this.generatedAdminPassword = generatedAdminPassword;
@@ -59,6 +63,9 @@ public final class Arca implements AutoCloseable {
         private boolean secureCookies;
         private java.util.List<String> corsOrigins = java.util.List.of();
         private Path viewerDir;
+        private int aiMaxHeapMb = 2048;
+        private int aiMaxThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int aiMaxWallSeconds = 3600;
         private int sftpPort = 2222;
         private java.time.Duration sftpIdleTimeout = java.time.Duration.ofMinutes(10);
         private int sftpMaxSessionsPerUser = 10;
@@ -113,6 +120,14 @@ public final class Arca implements AutoCloseable {
             return this;
         }
 
+        /** Caps on every AI worker, whatever its model's manifest asks for. */
+        public Builder aiLimits(int maxHeapMb, int maxThreads, int maxWallSeconds) {
+            this.aiMaxHeapMb = maxHeapMb;
+            this.aiMaxThreads = maxThreads;
+            this.aiMaxWallSeconds = maxWallSeconds;
+            return this;
+        }
+
         /** Port of the SFTP server (it listens on the HTTP host's address); 0 turns it off. */
         public Builder sftpPort(int port) {
             this.sftpPort = port;
@@ -140,6 +155,8 @@ public final class Arca implements AutoCloseable {
             corsOrigins(java.util.Arrays.stream(config.get(ArcaConfig.Key.CORS_ORIGINS).split(",")).map(String::strip)
                     .filter(o -> !o.isEmpty()).toList());
             viewerDir(config.viewerDir());
+            aiLimits(config.intValue(ArcaConfig.Key.AI_MAX_HEAP_MB), config.intValue(ArcaConfig.Key.AI_MAX_THREADS),
+                    config.intValue(ArcaConfig.Key.AI_MAX_WALL_SECONDS));
             sftpPort(config.intValue(ArcaConfig.Key.SFTP_PORT));
             sftpLimits(java.time.Duration.ofSeconds(config.longValue(ArcaConfig.Key.SFTP_IDLE_TIMEOUT_SECONDS)),
                     config.intValue(ArcaConfig.Key.SFTP_MAX_SESSIONS_PER_USER),
@@ -177,6 +194,7 @@ public final class Arca implements AutoCloseable {
         public Arca start() {
             Repository repository = openRepository();
             SftpServer sftp = null;
+            AiRuntime ai = null;
             try {
                 // SFTP first, so the portal can show the port it really got and its host key.
                 sftp = sftpPort == 0 ? null : SftpServer.start(repository, SftpSettings.defaults(dataDir, sftpPort)
@@ -184,16 +202,21 @@ public final class Arca implements AutoCloseable {
                 WebConfig webConfig = new WebConfig(httpHost, httpPort, 1 << 20, secureCookies, dataDir.resolve("uploads"),
                         corsOrigins, viewerDir != null ? viewerDir : dataDir.resolve("viewer"),
                         sftp == null ? SftpInfo.DISABLED : new SftpInfo(sftp.port(), sftp.hostKeyFingerprint()));
-                ArcaWeb web = new ArcaWeb(repository, webConfig).start();
+                ai = new AiRuntime(repository, new AiSettings(dataDir.resolve("ai-work"), aiMaxHeapMb, aiMaxThreads,
+                        aiMaxWallSeconds)).start();
+                ArcaWeb web = new ArcaWeb(repository, webConfig, ai).start();
                 try {
                     // After the surfaces are up: a failed start must not swallow a generated password.
                     String generated = ensureAdmin(repository, adminPassword);
-                    return new Arca(repository, web, sftp, generated);
+                    return new Arca(repository, ai, web, sftp, generated);
                 } catch (RuntimeException e) {
                     web.close();
                     throw e;
                 }
             } catch (RuntimeException e) {
+                if (ai != null) {
+                    ai.close();
+                }
                 if (sftp != null) {
                     sftp.close();
                 }
@@ -230,6 +253,10 @@ public final class Arca implements AutoCloseable {
         return repository;
     }
 
+    public AiRuntime ai() {
+        return ai;
+    }
+
     public ArcaWeb web() {
         return web;
     }
@@ -254,6 +281,7 @@ public final class Arca implements AutoCloseable {
             sftp.close();
         }
         web.close();
+        ai.close();
         repository.close();
     }
 

@@ -35,7 +35,11 @@ public final class ArcaConfig {
         SFTP_MAX_SESSIONS_PER_USER("sftp-max-sessions-per-user", "10", "SFTP sessions one user may hold at once"),
         SFTP_PARTIAL_UPLOAD_HOURS("sftp-partial-upload-hours", "24",
                 "An interrupted SFTP upload can be resumed for this long; then its bytes are removed"),
-        VIEWER_DIR("viewer-dir", "", "Folder of the OHIF viewer served at /ohif/ (arca viewer install); empty means DATA-DIR/viewer");
+        VIEWER_DIR("viewer-dir", "", "Folder of the OHIF viewer served at /ohif/ (arca viewer install); empty means DATA-DIR/viewer"),
+        AI_MAX_HEAP_MB("ai-max-heap-mb", "2048", "Largest heap an AI worker JVM gets, whatever its model asks"),
+        AI_MAX_THREADS("ai-max-threads", Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors())),
+                "Most processors an AI worker may use"),
+        AI_MAX_WALL_SECONDS("ai-max-wall-seconds", "3600", "Longest an AI job's worker may run before it is killed");
 
         private final String name;
         private final String fallback;

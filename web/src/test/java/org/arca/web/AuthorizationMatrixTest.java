@@ -50,6 +50,8 @@ class AuthorizationMatrixTest {
         final String item;
         final String dicomItem;
         final int n = counter.incrementAndGet();
+        boolean modelMade;
+        String job;
         final String study = "1.2.826.0.1.3680043.10.77." + n;
         final String series = study + ".1";
         final String instance = series + ".1";
@@ -93,6 +95,35 @@ class AuthorizationMatrixTest {
 
         String ownersToken() {
             return server.repo().authentication().createToken(owner, "t", null).value().id();
+        }
+
+        /** A model version submitted by the owner, approved when asked; named after this fixture. */
+        String model(boolean approved) {
+            String name = "matrix" + n;
+            if (modelMade) {
+                return name; // a GET row applies its call to one fixture six times
+            }
+            modelMade = true;
+            byte[] zip = org.arca.ai.ModelZips.boxFilter(name, "1.0");
+            server.ai().models().submit(owner, new java.io.ByteArrayInputStream(zip), zip.length);
+            if (approved) {
+                server.ai().models().approve(Caller.SYSTEM, name, "1.0");
+            }
+            return name;
+        }
+
+        String ownersAiJob() {
+            if (job != null) {
+                return job;
+            }
+            String model = model(true);
+            return job = server.ai().jobs().submit(owner, new org.arca.ai.JobRequest(model, "1.0", study, series, Map.of(),
+                    folder.id())).id();
+        }
+
+        String jobBody() {
+            return "{\"modelId\":" + q(model(true)) + ",\"version\":\"1.0\",\"inputs\":{\"studyInstanceUid\":" + q(study)
+                    + ",\"seriesInstanceUid\":" + q(series) + "},\"outputFolderId\":" + q(folder.id()) + "}";
         }
 
         String ownersKey() {
@@ -219,6 +250,23 @@ class AuthorizationMatrixTest {
                 + "/extract", "{\"targetFolderId\":\"" + f.sub.id() + "\"}"));
         row("GET /api/v1/jobs/{id}", "401 404 404 404 404 200", f -> Call.of("GET", "/api/v1/jobs/" + f.ownersJob()));
         row("GET /api/v1/items/{id}/dicom", "404 404 200 200 200 200", f -> Call.of("GET", "/api/v1/items/" + f.dicomItem + "/dicom"));
+        row("POST /api/v1/models", "401 201 201 201 201 201", f -> new Call("POST", "/api/v1/models",
+                new String(org.arca.ai.ModelZips.boxFilter("sub" + f.n, "1.0"), StandardCharsets.ISO_8859_1), "application/zip", Map.of()));
+        row("GET /api/v1/models", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/models"));
+        // Approved versions are visible to everybody; review needs a curator (root is an admin, which includes it).
+        row("GET /api/v1/models/{id}/versions/{version}", "200 200 200 200 200 200",
+                f -> Call.of("GET", "/api/v1/models/" + f.model(true) + "/versions/1.0"));
+        row("POST /api/v1/models/{id}/versions/{version}/approve", "401 404 404 404 404 200",
+                f -> Call.of("POST", "/api/v1/models/" + f.model(false) + "/versions/1.0/approve"));
+        row("POST /api/v1/models/{id}/versions/{version}/reject", "401 404 404 404 404 200",
+                f -> Call.json("POST", "/api/v1/models/" + f.model(false) + "/versions/1.0/reject", "{\"reason\":\"no\"}"));
+        row("POST /api/v1/models/{id}/versions/{version}/withdraw", "401 403 403 403 403 200",
+                f -> Call.of("POST", "/api/v1/models/" + f.model(true) + "/versions/1.0/withdraw"));
+        // Inputs the caller cannot read are 404; an output folder they can only read is 403.
+        row("POST /api/v1/jobs", "401 404 403 201 201 201", f -> Call.json("POST", "/api/v1/jobs", f.jobBody()));
+        row("GET /api/v1/jobs", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/jobs"));
+        // GET /api/v1/jobs/{id} answers for AI jobs and unpack jobs alike (its row above uses an unpack job).
+        row("DELETE /api/v1/jobs/{id}", "401 404 404 404 404 200", f -> Call.of("DELETE", "/api/v1/jobs/" + f.ownersAiJob()));
         dicomWebRows("/dicom-web", false);
         dicomWebRows("/dicom-web/folders/{folder}", true);
         stowRows("/dicom-web", false);
@@ -321,7 +369,8 @@ class AuthorizationMatrixTest {
                 Call call = entry.getValue().call().apply(reads ? shared : new Fixture());
                 HttpTestClient client = CALLERS[i].equals("anonymous") ? server.anonymous() : server.as(CALLERS[i]);
                 call.headers().forEach(client::header);
-                byte[] bytes = call.body() == null ? null : call.contentType() != null && call.contentType().startsWith("multipart/related")
+                byte[] bytes = call.body() == null ? null : call.contentType() != null
+                        && (call.contentType().startsWith("multipart/related") || call.contentType().equals("application/zip"))
                         ? call.body().getBytes(StandardCharsets.ISO_8859_1) : call.body().getBytes(StandardCharsets.UTF_8);
                 HttpTestClient.Response response = client.send(call.method(), call.path(), bytes, call.contentType());
                 if (response.status() != Integer.parseInt(expected[i])) {

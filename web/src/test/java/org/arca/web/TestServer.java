@@ -11,6 +11,7 @@ import org.arca.core.TestRepository;
 public final class TestServer implements AutoCloseable {
     private final TestRepository repository;
     private final ArcaWeb web;
+    private final org.arca.ai.AiRuntime ai;
 
     public TestServer(TestDatabases.Kind kind) {
         this(kind, c -> c);
@@ -27,8 +28,9 @@ public final class TestServer implements AutoCloseable {
         repository.repo().items().addListener(new org.arca.dicomweb.DicomIndexer(repository.repo().database(),
                 repository.repo().blobs()));
         repository.repo().searchIndex().addContributor(new org.arca.dicomweb.DicomSearchFields(repository.repo().database()));
+        ai = new org.arca.ai.AiRuntime(repository.repo(), org.arca.ai.AiSettings.defaults(repository.dataDir())).start();
         web = new ArcaWeb(repository.repo(), webTweak.apply(
-                WebConfig.defaults(repository.dataDir(), 0).withHost("127.0.0.1"))).start();
+                WebConfig.defaults(repository.dataDir(), 0).withHost("127.0.0.1")), ai).start();
     }
 
     public Repository repo() {
@@ -37,6 +39,10 @@ public final class TestServer implements AutoCloseable {
 
     public TestRepository fixture() {
         return repository;
+    }
+
+    public org.arca.ai.AiRuntime ai() {
+        return ai;
     }
 
     public ArcaWeb web() {
@@ -62,6 +68,7 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         web.close();
+        ai.close();
         repository.close();
     }
 }

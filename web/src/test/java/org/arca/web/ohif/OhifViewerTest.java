@@ -62,6 +62,7 @@ class OhifViewerTest {
     static final String STUDY = "1.2.826.0.1.3680043.10.1297.77.1";
     static final String COMPRESSED_STUDY = "1.2.826.0.1.3680043.10.1297.77.2";
     static final String HIDDEN_STUDY = "1.2.826.0.1.3680043.10.1297.77.3";
+    static final String SEGMENTED_STUDY = "1.2.826.0.1.3680043.10.1297.77.4";
 
     /** Why the tests cannot run here, or null; each test is then reported skipped with this reason. */
     static String missing;
@@ -107,6 +108,9 @@ class OhifViewerTest {
         stow(server.as("alice"), compressedFolder.id(), compressed);
         // Someone else's study, which alice must not see.
         stow(server.as("bob"), bobs.id(), series(HIDDEN_STUDY, 1, "CT", "Phantom^Hidden", "PH-003", 2));
+        // A CT series with a DICOM SEG an AI job made from it (the runtime's box-filter test model), stored beside it.
+        stow(server.as("alice"), trial.id(), series(SEGMENTED_STUDY, 1, "CT", "Phantom^Segmented", "PH-004", 4));
+        segmentationJob(alice);
 
         profile = Files.createTempDirectory("arca-ohif-chromium-");
         browser = HeadlessChromium.start(profile, 1400, 900);
@@ -196,6 +200,51 @@ class OhifViewerTest {
         assertNonBlankViewport("jpeg-lossless-study.png");
     }
 
+    @Test
+    @Order(4)
+    void aSegmentationMadeByAnAiJobIsOfferedBesideItsSeriesAndOverlaysIt() throws IOException {
+        browser.get(server.base() + "/ohif/viewer?StudyInstanceUIDs=" + SEGMENTED_STUDY);
+        assertNonBlankViewport("segmented-study.png");
+        assertThat(redPixels()).as("red pixels before the SEG is loaded").isLessThan(50);
+        WebElement seg = waitFor("the SEG series thumbnail", () -> browser.findElements(
+                By.cssSelector("[data-cy='series-description-label']")).stream()
+                .filter(e -> e.getText().contains("AI bright-ohif 1.0")).findFirst().orElse(null));
+        new org.openqa.selenium.interactions.Actions(browser).doubleClick(seg).perform();
+        WebElement yes = waitFor("the offer to open the segmentation", () -> browser.findElements(
+                        By.xpath("//*[self::button or @role='button'][normalize-space(.)='Yes']"))
+                .stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
+        yes.click();
+        // The box filter labels the phantom's bright shell: OHIF draws it as a coloured ring over the CT.
+        waitFor("the segmentation overlay", () -> redPixels() > 2000 ? true : null);
+        shoot("segmented-study-overlay.png");
+    }
+
+    /**
+     * Pixels of the viewport that are clearly red: the CT is grey and the viewport's frame and labels are blue, while
+     * OHIF draws the first segment in red.
+     */
+    private static int redPixels() {
+        try {
+            BufferedImage img = ImageIO.read(new ByteArrayInputStream(
+                    browser.findElement(By.cssSelector(".viewport-element")).getScreenshotAs(OutputType.BYTES)));
+            int count = 0;
+            for (int y = 0; y < img.getHeight(); y++) {
+                for (int x = 0; x < img.getWidth(); x++) {
+                    int rgb = img.getRGB(x, y);
+                    int r = rgb >> 16 & 0xFF;
+                    int g = rgb >> 8 & 0xFF;
+                    int b = rgb & 0xFF;
+                    if (r - Math.max(g, b) > 40) {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        } catch (IOException | WebDriverException e) {
+            return -1;
+        }
+    }
+
     // ---- the non-blank check (FACTS.md): the centre half of the viewport, std dev > 10 and > 32 grey levels ----
 
     private static void assertNonBlankViewport(String name) throws IOException {
@@ -254,6 +303,20 @@ class OhifViewerTest {
     }
 
     // ---- data ----
+
+    private static void segmentationJob(Caller alice) throws InterruptedException {
+        Caller curator = server.user("curator", org.arca.core.Role.CURATOR);
+        byte[] zip = org.arca.ai.ModelZips.boxFilter("bright-ohif", "1.0");
+        server.ai().models().submit(alice, new ByteArrayInputStream(zip), zip.length);
+        server.ai().models().approve(curator, "bright-ohif", "1.0");
+        org.arca.ai.Job job = server.ai().jobs().submit(alice, new org.arca.ai.JobRequest("bright-ohif", "1.0", SEGMENTED_STUDY,
+                SEGMENTED_STUDY + ".1", java.util.Map.of(), trial.id()));
+        for (int i = 0; i < 1200 && !job.status().finished(); i++) {
+            Thread.sleep(100);
+            job = server.ai().jobs().get(alice, job.id());
+        }
+        assertThat(job.status()).as(job.error() + "\n" + job.log()).isEqualTo(org.arca.ai.JobStatus.SUCCEEDED);
+    }
 
     private static void addSeries(List<byte[]> into, String study, int number, String modality, String name, String id, int slices) {
         into.addAll(series(study, number, modality, name, id, slices));

@@ -418,6 +418,23 @@ class PortalTest {
                 .isEqualTo(200);
     }
 
+    @Test
+    @Order(10)
+    void aCuratorApprovesASubmittedModelAndItCanBeRun() {
+        byte[] zip = org.arca.ai.ModelZips.boxFilter("bright-portal", "1.0");
+        server.ai().models().submit(server.repo().authentication().password("alice", PASSWORD),
+                new java.io.ByteArrayInputStream(zip), zip.length);
+        signOut();
+        signIn("root", PASSWORD);
+        waitFor("AI nav", () -> exists("[data-testid=nav-ai]") ? true : null);
+        click("[data-testid=nav-ai]");
+        waitFor("curator queue", () -> exists("[data-testid=review-bright-portal]") ? true : null);
+        click("[data-testid=review-bright-portal] [data-testid=approve]");
+        waitFor("approved", () -> text("[data-testid=model-catalogue]").contains("APPROVED") ? true : null);
+        assertThat(text("[data-testid=curator-queue]")).contains("Nothing to review");
+        assertThat(text("[data-testid=run-model]")).contains("bright-portal 1.0");
+    }
+
     // ---- page helpers ----
 
     private static void open(String path) {

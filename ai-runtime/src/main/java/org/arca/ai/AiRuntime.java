@@ -1,0 +1,60 @@
+package org.arca.ai;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.arca.core.Repository;
+import org.arca.dicomweb.DicomQueries;
+
+/**
+ * The AI runtime over an open repository: the model registry, the jobs, and the runner that executes them in
+ * worker processes. Migrates its own tables ({@code db/ai}, history in {@code flyway_history_ai}) when built.
+ * Call {@link #start()} to begin running queued jobs and {@link #close()} at shutdown (kills running workers).
+ */
+public final class AiRuntime implements AutoCloseable {
+    private final ModelRegistry registry;
+    private final JobService jobs;
+    private final JobRunner runner;
+    private final AiSettings settings;
+
+    public AiRuntime(Repository repo, AiSettings settings) {
+        this.settings = settings;
+        repo.database().migrate("classpath:db/ai", "flyway_history_ai");
+        this.registry = new ModelRegistry(repo, settings.workDir());
+        JobStore store = new JobStore(repo.database());
+        InputPreparer preparer = new InputPreparer(repo, new DicomQueries(repo));
+        JobExecution execution = new JobExecution(repo, registry, store, preparer, new WorkerLauncher(), new ResultStore(repo),
+                settings);
+        this.runner = new JobRunner(store, execution);
+        this.jobs = new JobService(repo, registry, store, preparer, runner);
+    }
+
+    public ModelRegistry models() {
+        return registry;
+    }
+
+    public JobService jobs() {
+        return jobs;
+    }
+
+    /** Clears what a stopped process left in the work folder, fails its interrupted jobs, and starts running. */
+    public AiRuntime start() {
+        if (Files.isDirectory(settings.workDir())) {
+            try (Stream<Path> files = Files.walk(settings.workDir())) {
+                files.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(settings.workDir())).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        runner.start();
+        return this;
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+    }
+}

@@ -1,0 +1,53 @@
+package org.arca.ai;
+
+import java.util.List;
+
+/**
+ * A model package's {@code model.json}: what the model is, what it accepts, what it returns and what it may
+ * use. Declarative only; nothing in it names code. Read and validated by {@link ManifestParser}.
+ *
+ * @param graph the graph file's name inside the package
+ */
+public record ModelManifest(String name, String version, String description, List<String> authors, String licence,
+                            String engine, String graph, InputSpec input, OutputSpec output,
+                            List<ParameterSpec> parameters, Resources resources) {
+
+    public ModelManifest {
+        authors = List.copyOf(authors);
+        parameters = List.copyOf(parameters);
+    }
+
+    /**
+     * How a series becomes tensors: which images qualify, how stored values become floats (modality LUT then a
+     * window to [0, 1], or 8-bit rendering for {@code rgb8}), then per-channel mean and std, resizing and layout.
+     * Only per-frame (2D) input is supported; frames are ordered along the slice normal.
+     */
+    public record InputSpec(List<String> modalities, List<String> sopClasses, String pixels, Double windowCenter,
+                            Double windowWidth, List<Double> mean, List<Double> std, int width, int height, int multipleOf,
+                            int maxSide, int channels, String layout) {
+        public InputSpec {
+            modalities = List.copyOf(modalities);
+            sopClasses = List.copyOf(sopClasses);
+            mean = List.copyOf(mean);
+            std = List.copyOf(std);
+        }
+    }
+
+    /** What comes back: a label map per frame (stored as DICOM SEG) or boxes (stored as JSON). */
+    public record OutputSpec(String kind, double threshold, int minArea, List<String> labels) {
+        public OutputSpec {
+            labels = List.copyOf(labels);
+        }
+    }
+
+    /** A typed scalar the user enters when running the model: number, text or choice. */
+    public record ParameterSpec(String name, String type, Object defaultValue, Double min, Double max, List<String> choices) {
+        public ParameterSpec {
+            choices = List.copyOf(choices);
+        }
+    }
+
+    /** Limits the model asks for; the server caps each with its own settings. */
+    public record Resources(int heapMb, int threads, int wallSeconds) {
+    }
+}

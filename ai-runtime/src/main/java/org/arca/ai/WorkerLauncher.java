@@ -1,0 +1,139 @@
+package org.arca.ai;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.arca.ai.worker.WorkerMain;
+
+/**
+ * Starts a worker JVM for one job and waits for it: the JVM of this server ({@code java.home}), a class path of
+ * just the worker and its inference libraries, heap and processor limits, an empty environment, and a wall-time
+ * limit after which the process is killed. The worker's folder is its temporary directory too, so the native
+ * library ONNX Runtime unpacks and DJL's cache stay inside it and vanish with it.
+ */
+final class WorkerLauncher {
+    private static final int LOG_LIMIT = 8000;
+    private static final List<String> WORKER_CLASSES = List.of(WorkerMain.class.getName(), "ai.djl.Model",
+            "ai.djl.onnxruntime.engine.OrtEngine", "ai.onnxruntime.OrtEnvironment", "com.google.gson.Gson",
+            "com.sun.jna.Native", "org.slf4j.LoggerFactory", "org.apache.commons.compress.utils.IOUtils");
+
+    /** Limits of one run, already capped by the server's settings. */
+    record Limits(int heapMb, int threads, Duration wall) {
+    }
+
+    /** How a run ended, with what the worker said about its timings. */
+    record Outcome(int exitCode, boolean timedOut, String log, long startMillis, long loadMillis, long inferenceMillis) {
+        boolean succeeded() {
+            return exitCode == 0 && !timedOut;
+        }
+    }
+
+    private final String classPath = classPath();
+
+    /**
+     * Runs the worker on {@code dir}; {@code started} receives the process (so a cancel can kill it), {@code
+     * progress} each "done of total" report.
+     */
+    Outcome run(Path dir, Limits limits, Consumer<Process> started, java.util.function.BiConsumer<Integer, Integer> progress)
+            throws IOException, InterruptedException {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + limits.heapMb() + "m", "-XX:ActiveProcessorCount=" + limits.threads(), "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + tmp, "-Duser.home=" + tmp,
+                "-Dai.djl.offline=true", "-DDJL_CACHE_DIR=" + tmp.resolve("djl"), "-DENGINE_CACHE_DIR=" + tmp.resolve("djl"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classPath, WorkerMain.class.getName(), dir.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        // Nothing of the server's environment (database URLs, passwords in ARCA_* variables) reaches the worker.
+        builder.environment().clear();
+        builder.environment().put("DJL_OFFLINE", "true");
+        long begin = System.nanoTime();
+        Process process = builder.start();
+        started.accept(process);
+        StringBuilder log = new StringBuilder();
+        long[] times = {-1, 0, 0};
+        Thread stdout = Thread.ofVirtual().start(() -> readStdout(process, log, times, begin, progress));
+        Thread stderr = Thread.ofVirtual().start(() -> readInto(process, log));
+        boolean finished = process.waitFor(limits.wall().toMillis(), TimeUnit.MILLISECONDS);
+        if (!finished) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        stdout.join(5000);
+        stderr.join(5000);
+        synchronized (log) {
+            return new Outcome(finished ? process.exitValue() : -1, !finished, log.toString(), times[0], times[1], times[2]);
+        }
+    }
+
+    private static void readStdout(Process process, StringBuilder log, long[] times, long begin,
+                                   java.util.function.BiConsumer<Integer, Integer> progress) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                String[] parts = line.split(" ");
+                try {
+                    switch (parts[0]) {
+                        case "loaded" -> {
+                            times[1] = Long.parseLong(parts[1]);
+                            times[0] = (System.nanoTime() - begin) / 1_000_000 - times[1];
+                        }
+                        case "progress" -> progress.accept(Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+                        case "inference" -> times[2] = Long.parseLong(parts[1]);
+                        default -> append(log, line);
+                    }
+                } catch (RuntimeException e) {
+                    append(log, line);
+                }
+            }
+        } catch (IOException e) {
+            append(log, "worker output lost: " + e.getMessage());
+        }
+    }
+
+    private static void readInto(Process process, StringBuilder log) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                append(log, line);
+            }
+        } catch (IOException e) {
+            append(log, "worker errors lost: " + e.getMessage());
+        }
+    }
+
+    /** Keeps the end of the log: the last lines say why a worker failed. */
+    private static void append(StringBuilder log, String line) {
+        synchronized (log) {
+            log.append(line).append('\n');
+            if (log.length() > LOG_LIMIT) {
+                log.delete(0, log.length() - LOG_LIMIT);
+            }
+        }
+    }
+
+    /** The jars or folders holding the worker and its libraries, and nothing else (no JDBC driver, no server code). */
+    static String classPath() {
+        Set<String> entries = new LinkedHashSet<>();
+        for (String name : WORKER_CLASSES) {
+            try {
+                CodeSource source = Class.forName(name, false, WorkerLauncher.class.getClassLoader())
+                        .getProtectionDomain().getCodeSource();
+                if (source != null) {
+                    entries.add(Path.of(source.getLocation().toURI()).toString());
+                }
+            } catch (ClassNotFoundException | java.net.URISyntaxException e) {
+                // An optional helper library missing from this build: the worker runs without it.
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+}

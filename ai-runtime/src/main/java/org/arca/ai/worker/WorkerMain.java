@@ -1,0 +1,111 @@
+package org.arca.ai.worker;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The entry point of a worker JVM: runs one job's inference and exits. The server starts it in a fresh
+ * process with a folder holding {@code request.properties}, the graph ({@code model.onnx}) and the prepared
+ * tensors ({@code input.bin}), and nothing else: the worker never sees the database, the blob store or the
+ * network, so a crash, an out-of-memory or a hang here cannot hurt the server, which kills it on time-out.
+ *
+ * <p>The graph is loaded with DJL's ONNX Runtime engine through the bare {@link Model} API with the
+ * {@link NoopTranslator}: no translator, serving configuration, custom operator library or class from the
+ * package is ever looked up, so a model stays data, never code.
+ *
+ * <p>Protocol on standard output, one line each: {@code loaded <ms>}, {@code progress <done> <total>},
+ * {@code inference <ms>}, {@code done}. Errors go to standard error and a non-zero exit status.
+ */
+public final class WorkerMain {
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = System.out;
+        try {
+            run(Path.of(args[0]), out);
+            out.println("done");
+            out.flush();
+            System.exit(0);
+        } catch (Throwable e) {
+            System.err.println("worker failed: " + describe(e));
+            System.err.flush();
+            System.exit(2);
+        }
+    }
+
+    /** Runs a request folder in this JVM: the worker process does exactly this; benchmarks call it in-process. */
+    public static void run(Path dir, PrintStream out) throws Exception {
+        Properties request = new Properties();
+        try (InputStream in = Files.newInputStream(dir.resolve("request.properties"))) {
+            request.load(in);
+        }
+        double threshold = Double.parseDouble(request.getProperty("threshold", "0.5"));
+        int minArea = Integer.parseInt(request.getProperty("minArea", "1"));
+        String threads = request.getProperty("threads", "1");
+        long loadStart = System.nanoTime();
+        try (Model model = Model.newInstance("model", "OnnxRuntime")) {
+            model.load(dir.resolve("model.onnx"), "model", Map.of("intraOpNumThreads", threads, "interOpNumThreads", "1"));
+            out.println("loaded " + (System.nanoTime() - loadStart) / 1_000_000);
+            out.flush();
+            long inferenceNanos = 0;
+            try (Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
+                 TensorFile.Reader input = new TensorFile.Reader(dir.resolve("input.bin"));
+                 DataOutputStream results = new DataOutputStream(new BufferedOutputStream(
+                         Files.newOutputStream(dir.resolve("output.bin")), 1 << 16))) {
+                int frames = input.frames();
+                results.writeInt(frames);
+                for (int i = 0; i < frames; i++) {
+                    TensorFile.Tensor tensor = input.next();
+                    try (NDManager manager = model.getNDManager().newSubManager()) {
+                        NDArray array = manager.create(tensor.values(), new Shape(tensor.shape()));
+                        long start = System.nanoTime();
+                        NDList output = predictor.predict(new NDList(array));
+                        NDArray first = output.get(0);
+                        float[] scores = first.toFloatArray();
+                        inferenceNanos += System.nanoTime() - start;
+                        long[] shape = first.getShape().getShape();
+                        int h = (int) shape[shape.length - 2];
+                        int w = (int) shape[shape.length - 1];
+                        int channels = shape.length == 4 ? (int) shape[1] : 1;
+                        LabelMaps.label(scores, channels, h, w, threshold, minArea).write(results);
+                    }
+                    out.println("progress " + (i + 1) + " " + frames);
+                    out.flush();
+                }
+            }
+            out.println("inference " + inferenceNanos / 1_000_000);
+        }
+    }
+
+    /** The cause chain's messages: what a user needs to see why a graph would not load or run. */
+    private static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null && sb.length() < 1500; t = t.getCause()) {
+            String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+            // Wrapping exceptions repeat their cause's message; say each thing once.
+            if (sb.indexOf(message) >= 0) {
+                continue;
+            }
+            if (!sb.isEmpty()) {
+                sb.append(": ");
+            }
+            sb.append(message);
+        }
+        return sb.toString().replace('\n', ' ');
+    }
+}

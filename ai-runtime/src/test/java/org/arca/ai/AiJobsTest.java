@@ -1,0 +1,241 @@
+package org.arca.ai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.arca.core.AccessLevel;
+import org.arca.core.AclEntry;
+import org.arca.core.ArcaException;
+import org.arca.core.Caller;
+import org.arca.core.Folder;
+import org.arca.core.Item;
+import org.arca.core.MetadataStore;
+import org.arca.core.Role;
+import org.arca.core.TestDatabases;
+import org.arca.core.TestRepository;
+import org.arca.dicom.Attributes;
+import org.arca.dicom.DicomFile;
+import org.arca.dicom.DicomReader;
+import org.arca.dicom.Tag;
+import org.arca.dicomweb.DicomIndexer;
+import org.arca.dicomweb.DicomQueries;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Jobs end to end on a real repository (PostgreSQL when configured, else H2): real worker JVMs running real ONNX
+ * graphs built in {@link OnnxGraphs}, results read back from the blob store and checked against masks computed here.
+ */
+class AiJobsTest {
+    static TestRepository test;
+    static AiRuntime ai;
+    static Caller owner;
+    static Caller curator;
+    static Caller reader;
+    static Caller stranger;
+    static Folder seriesFolder;
+    static TestSeries series;
+
+    @BeforeAll
+    static void open() {
+        List<TestDatabases.Kind> kinds = TestDatabases.kinds();
+        test = new TestRepository(kinds.get(kinds.size() - 1));
+        test.repo().items().addListener(new DicomIndexer(test.repo().database(), test.repo().blobs()));
+        ai = new AiRuntime(test.repo(), new AiSettings(test.dataDir().resolve("ai-work"), 512, 1, 60)).start();
+        owner = test.user("owner");
+        curator = test.user("curator", Role.CURATOR);
+        reader = test.user("reader");
+        stranger = test.user("stranger");
+        Folder project = test.repo().folders().createCollection(owner, "Project", null);
+        seriesFolder = test.repo().folders().create(owner, project.id(), "ct", null);
+        test.repo().access().setAcl(owner, project.id(), List.of(new AclEntry("user:owner", AccessLevel.ADMIN),
+                new AclEntry("user:reader", AccessLevel.READ)));
+        series = new TestSeries("1.2.826.0.1.3680043.10.99", 3, "CT", 7);
+        for (int i = 0; i < series.files.size(); i++) {
+            byte[] file = series.files.get(i);
+            test.repo().items().upload(owner, seriesFolder.id(), "slice" + i + ".dcm", "application/dicom",
+                    new ByteArrayInputStream(file), file.length, false);
+        }
+        approve(ModelZips.boxFilterManifest("bright", "1.0", "CT", 60), OnnxGraphs.boxFilter());
+    }
+
+    @AfterAll
+    static void close() {
+        ai.close();
+        test.close();
+    }
+
+    static void approve(String manifest, byte[] graph) {
+        ModelVersion v = submit(manifest, graph);
+        ai.models().approve(curator, v.name(), v.version());
+    }
+
+    static ModelVersion submit(String manifest, byte[] graph) {
+        byte[] zip = ModelZips.zip(manifest, graph);
+        return ai.models().submit(owner, new ByteArrayInputStream(zip), zip.length);
+    }
+
+    static JobRequest run(String model, String version) {
+        return new JobRequest(model, version, series.studyUid, series.seriesUid, Map.of(), null);
+    }
+
+    /** Waits for the job to end; the runner works in the background. Not a timing assertion: only a bound on a hang. */
+    static Job finished(Caller caller, String id) throws InterruptedException {
+        for (int i = 0; i < 1200; i++) {
+            Job job = ai.jobs().get(caller, id);
+            if (job.status().finished()) {
+                return job;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("job " + id + " did not finish");
+    }
+
+    @Test
+    void aLabelMapComesBackAsADicomSegWhoseFramesAreTheIndependentlyComputedMasks() throws Exception {
+        Job job = finished(owner, ai.jobs().submit(owner, run("bright", "1.0")).id());
+        assertThat(job.status()).as(job.error() + "\n" + job.log()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.progress()).isEqualTo(1.0);
+        assertThat(job.results()).extracting(Job.Result::kind).containsExactly("segmentation");
+        assertThat(job.timings()).containsKeys("queued", "prepare", "workerStart", "load", "inference", "store", "total");
+
+        Item seg = test.repo().items().get(owner, job.results().get(0).itemId());
+        Folder results = test.repo().folders().get(owner, seg.folderId());
+        assertThat(results.name()).isEqualTo("results");
+        assertThat(results.parentId()).isEqualTo(seriesFolder.id());
+        DicomFile file = DicomReader.read(test.repo().blobs().path(seg.primaryFile().sha256()));
+        Attributes ds = file.dataset();
+        assertThat(ds.getString(Tag.SOPClassUID, "")).isEqualTo("1.2.840.10008.5.1.4.1.1.66.4");
+        assertThat(ds.getString(Tag.StudyInstanceUID, "")).isEqualTo(series.studyUid);
+        assertThat(ds.getInt(Tag.NumberOfFrames, 0)).isEqualTo(3);
+        byte[] bits = ds.bytes(Tag.PixelData).orElseThrow();
+        List<Attributes> perFrame = ds.sequence(0x52009230);
+        int plane = TestSeries.ROWS * TestSeries.COLUMNS;
+        for (int f = 0; f < 3; f++) {
+            String source = perFrame.get(f).sequence(0x00089124).get(0).sequence(0x00082112).get(0).getString(0x00081155, "");
+            // Frames follow the slice position along the normal, not the (reversed) instance numbers.
+            assertThat(source).isEqualTo(series.sopUids.get(f));
+            byte[] decoded = new byte[plane];
+            for (int i = 0; i < plane; i++) {
+                long bit = (long) f * plane + i;
+                decoded[i] = (byte) ((bits[(int) (bit >>> 3)] >> (bit & 7)) & 1);
+            }
+            byte[] expected = TestSeries.expectedMask(series.bright.get(f));
+            assertThat(decoded).as("frame %d", f).isEqualTo(expected);
+            assertThat(count(expected)).isGreaterThan(0).isLessThan(plane);
+        }
+        // Stored through the item path, so the DICOM index serves the SEG like any upload.
+        assertThat(new DicomQueries(test.repo()).locate(owner, DicomQueries.Scope.EVERYTHING, series.studyUid,
+                ds.getString(Tag.SeriesInstanceUID, ""), null)).hasSize(1);
+        var provenance = test.repo().metadata().get(owner, MetadataStore.Target.ITEM, seg.id());
+        assertThat(provenance.get("ai.model").jsonValue()).isEqualTo("bright");
+        assertThat(provenance.get("ai.sha256").jsonValue()).isEqualTo(job.modelSha256());
+        assertThat(provenance.get("ai.seriesInstanceUid").jsonValue()).isEqualTo(series.seriesUid);
+        assertThat(provenance.get("ai.user").jsonValue()).isEqualTo("owner");
+        assertThat(test.repo().audit().query(Caller.SYSTEM, "owner", job.id(), "ai.job.run", 10, 0).total()).isEqualTo(1);
+    }
+
+    @Test
+    void unapprovedAndWithdrawnModelsAreRefused() {
+        submit(ModelZips.boxFilterManifest("bright", "2.0", "CT", 60), OnnxGraphs.boxFilter());
+        assertThatThrownBy(() -> ai.jobs().submit(owner, run("bright", "2.0")))
+                .extracting(e -> ((ArcaException) e).code()).isEqualTo("model_not_approved");
+        approve(ModelZips.boxFilterManifest("bright", "3.0", "CT", 60), OnnxGraphs.boxFilter());
+        ai.models().withdraw(curator, "bright", "3.0");
+        assertThatThrownBy(() -> ai.jobs().submit(owner, run("bright", "3.0")))
+                .extracting(e -> ((ArcaException) e).code()).isEqualTo("model_not_approved");
+    }
+
+    @Test
+    void inputsTheUserCannotReadAre404AndAnOutputFolderTheyCannotWriteIs403() {
+        assertThatThrownBy(() -> ai.jobs().submit(stranger, run("bright", "1.0")))
+                .extracting(e -> ((ArcaException) e).kind()).isEqualTo(ArcaException.Kind.NOT_FOUND);
+        JobRequest intoSeriesFolder = new JobRequest("bright", "1.0", series.studyUid, series.seriesUid, Map.of(),
+                seriesFolder.id());
+        assertThatThrownBy(() -> ai.jobs().submit(reader, intoSeriesFolder))
+                .extracting(e -> ((ArcaException) e).kind()).isEqualTo(ArcaException.Kind.FORBIDDEN);
+        Folder own = test.repo().folders().createCollection(stranger, "Mine", null);
+        JobRequest hiddenOutput = new JobRequest("bright", "1.0", series.studyUid, series.seriesUid, Map.of(), own.id());
+        assertThatThrownBy(() -> ai.jobs().submit(reader, hiddenOutput))
+                .extracting(e -> ((ArcaException) e).kind()).isEqualTo(ArcaException.Kind.NOT_FOUND);
+        assertThatThrownBy(() -> ai.jobs().submit(owner, new JobRequest("bright", "1.0", series.studyUid, series.seriesUid,
+                Map.of("threshold", 7, "colour", "red"), null)))
+                .hasMessageContaining("threshold: from").hasMessageContaining("colour: the model has no such parameter");
+    }
+
+    @Test
+    void aSeriesOfAnotherModalityEndsInAClearJobError() throws Exception {
+        approve(ModelZips.boxFilterManifest("bright-mr", "1.0", "MR", 60), OnnxGraphs.boxFilter());
+        Job job = finished(owner, ai.jobs().submit(owner, run("bright-mr", "1.0")).id());
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.error()).contains("The series is CT").contains("MR");
+        assertThat(job.results()).isEmpty();
+    }
+
+    @Test
+    void aGraphOnnxRuntimeCannotLoadFailsTheJobAndStoresNothing() throws Exception {
+        approve(ModelZips.boxFilterManifest("broken", "1.0", "CT", 60), "not a graph".getBytes(StandardCharsets.UTF_8));
+        Job job = finished(owner, ai.jobs().submit(owner, run("broken", "1.0")).id());
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.error()).startsWith("The model could not run");
+        assertThat(job.results()).isEmpty();
+        assertThat(test.repo().items().find(owner, resultsFolder(), "seg-" + job.id() + ".dcm")).isEmpty();
+    }
+
+    @Test
+    void aModelThatNeverEndsIsKilledAtItsTimeLimit() throws Exception {
+        approve(ModelZips.boxFilterManifest("endless", "1.0", "CT", 3), OnnxGraphs.endlessLoop());
+        Job job = finished(owner, ai.jobs().submit(owner, run("endless", "1.0")).id());
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.error()).contains("time limit");
+    }
+
+    @Test
+    void cancellingARunningJobKillsItsWorkerAndTheNextJobRuns() throws Exception {
+        approve(ModelZips.boxFilterManifest("endless-long", "1.0", "CT", 600), OnnxGraphs.endlessLoop());
+        String id = ai.jobs().submit(owner, run("endless-long", "1.0")).id();
+        for (int i = 0; i < 600 && ai.jobs().get(owner, id).status() == JobStatus.QUEUED; i++) {
+            Thread.sleep(50);
+        }
+        assertThatThrownBy(() -> ai.jobs().cancel(stranger, id)).extracting(e -> ((ArcaException) e).kind())
+                .isEqualTo(ArcaException.Kind.NOT_FOUND);
+        assertThat(ai.jobs().cancel(owner, id).status()).isEqualTo(JobStatus.CANCELLED);
+        Job next = finished(owner, ai.jobs().submit(owner, run("bright", "1.0")).id());
+        assertThat(next.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ai.jobs().get(owner, id).status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(ai.jobs().cancel(owner, next.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aJobLeftRunningByAStoppedServerIsFailedOnStartNotForgotten() {
+        String id = "0123456789abcdef0123456789abcdef";
+        var dsl = test.repo().database().dsl();
+        ModelVersion model = ai.models().get(owner, "bright", "1.0");
+        new JobStore(test.repo().database()).insert(id, model, owner.userId(), run("bright", "1.0"), Map.of(), seriesFolder.id());
+        dsl.update(AiTables.Jobs.T).set(AiTables.Jobs.STATUS, "running")
+                .set(AiTables.Jobs.STARTED_AT, AiTables.stamp(java.time.Instant.now())).where(AiTables.Jobs.ID.eq(id)).execute();
+        try (AiRuntime restarted = new AiRuntime(test.repo(), AiSettings.defaults(test.dataDir().resolve("other")))) {
+            restarted.start();
+            Job job = ai.jobs().get(owner, id);
+            assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+            assertThat(job.error()).contains("Arca stopped while this job ran");
+        }
+    }
+
+    private static String resultsFolder() {
+        return test.repo().folders().child(owner, seriesFolder.id(), "results").id();
+    }
+
+    private static int count(byte[] mask) {
+        int n = 0;
+        for (byte b : mask) {
+            n += b;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,154 @@
+package org.arca.ai;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Tiny ONNX graphs for tests, encoded by hand: ONNX files are protocol buffers (onnx.proto), and the few message
+ * types needed here take a page, where a protobuf runtime and generated classes would take a dependency.
+ */
+public final class OnnxGraphs {
+    private static final int FLOAT = 1;
+    private static final int INT64 = 7;
+    private static final int BOOL = 9;
+
+    private OnnxGraphs() {
+    }
+
+    /**
+     * A 3×3 box filter: {@code y = conv(x, 1/9)} with zero padding, input {@code x} of shape [1, 1, H, W]. With
+     * a threshold of 0.5 a pixel is labelled when at least 5 of its 9 neighbours (itself included) are 1.
+     */
+    public static byte[] boxFilter() {
+        float[] ninth = new float[9];
+        java.util.Arrays.fill(ninth, 1f / 9);
+        Proto conv = node("Conv", new String[] {"x", "w"}, new String[] {"y"})
+                .message(5, ints("kernel_shape", 3, 3)).message(5, ints("pads", 1, 1, 1, 1));
+        Proto graph = new Proto().message(1, conv).string(2, "box-filter")
+                .message(5, tensor("w", FLOAT, new long[] {1, 1, 3, 3}, floats(ninth)))
+                .message(11, imageInput("x")).message(12, imageInput("y"));
+        return model(graph);
+    }
+
+    /** A graph that never ends: a Loop of 2^62 iterations adding 1, for the wall-time limit. */
+    public static byte[] endlessLoop() {
+        Proto body = new Proto().string(2, "body")
+                .message(1, node("Identity", new String[] {"cond_in"}, new String[] {"cond_out"}))
+                .message(1, node("Add", new String[] {"v_in", "one"}, new String[] {"v_out"}))
+                .message(5, tensor("one", FLOAT, new long[] {1}, floats(new float[] {1})))
+                .message(11, valueInfo("i", INT64)).message(11, valueInfo("cond_in", BOOL)).message(11, valueInfo("v_in", FLOAT, 1))
+                .message(12, valueInfo("cond_out", BOOL)).message(12, valueInfo("v_out", FLOAT, 1));
+        Proto loop = node("Loop", new String[] {"m", "c", "v0"}, new String[] {"v"})
+                .message(5, new Proto().string(1, "body").message(6, body).varint(20, 5));
+        Proto graph = new Proto().message(1, loop).string(2, "endless")
+                .message(5, tensor("m", INT64, new long[] {}, longs(1L << 62)))
+                .message(5, tensor("c", BOOL, new long[] {}, new byte[] {1}))
+                .message(5, tensor("v0", FLOAT, new long[] {1}, floats(new float[] {0})))
+                .message(11, imageInput("x")).message(12, valueInfo("v", FLOAT, 1));
+        return model(graph);
+    }
+
+    private static byte[] model(Proto graph) {
+        Proto opset = new Proto().string(1, "").varint(2, 13);
+        return new Proto().varint(1, 8).string(2, "arca-tests").message(7, graph).message(8, opset).bytes();
+    }
+
+    private static Proto node(String op, String[] inputs, String[] outputs) {
+        Proto n = new Proto();
+        for (String i : inputs) {
+            n.string(1, i);
+        }
+        for (String o : outputs) {
+            n.string(2, o);
+        }
+        return n.string(3, op + "_0").string(4, op);
+    }
+
+    private static Proto ints(String name, long... values) {
+        Proto a = new Proto().string(1, name);
+        for (long v : values) {
+            a.varint(8, v);
+        }
+        return a.varint(20, 7);
+    }
+
+    private static Proto tensor(String name, int type, long[] dims, byte[] raw) {
+        Proto t = new Proto();
+        for (long d : dims) {
+            t.varint(1, d);
+        }
+        return t.varint(2, type).string(8, name).field(9, raw);
+    }
+
+    /** A float tensor [1, 1, H, W] with symbolic H and W. */
+    private static Proto imageInput(String name) {
+        Proto shape = new Proto().message(1, new Proto().varint(1, 1)).message(1, new Proto().varint(1, 1))
+                .message(1, new Proto().string(2, "H")).message(1, new Proto().string(2, "W"));
+        return new Proto().string(1, name).message(2, new Proto().message(1, new Proto().varint(1, FLOAT).message(2, shape)));
+    }
+
+    /** A tensor of fixed shape; no dimensions is a scalar. */
+    private static Proto valueInfo(String name, int type, long... dims) {
+        Proto shape = new Proto();
+        for (long d : dims) {
+            shape.message(1, new Proto().varint(1, d));
+        }
+        return new Proto().string(1, name).message(2, new Proto().message(1, new Proto().varint(1, type).message(2, shape)));
+    }
+
+    private static byte[] floats(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putFloat(v);
+        }
+        return b.array();
+    }
+
+    private static byte[] longs(long... values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            b.putLong(v);
+        }
+        return b.array();
+    }
+
+    /** A protobuf message being written: fields in order, varints and length-delimited values only. */
+    static final class Proto {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        Proto varint(int field, long value) {
+            raw((long) field << 3);
+            raw(value);
+            return this;
+        }
+
+        Proto field(int field, byte[] value) {
+            raw((long) field << 3 | 2);
+            raw(value.length);
+            out.writeBytes(value);
+            return this;
+        }
+
+        Proto string(int field, String value) {
+            return field(field, value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Proto message(int field, Proto value) {
+            return field(field, value.bytes());
+        }
+
+        byte[] bytes() {
+            return out.toByteArray();
+        }
+
+        private void raw(long v) {
+            while ((v & ~0x7FL) != 0) {
+                out.write((int) (v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            out.write((int) v);
+        }
+    }
+}

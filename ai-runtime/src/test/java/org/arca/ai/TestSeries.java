@@ -1,0 +1,121 @@
+package org.arca.ai;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.arca.dicom.Attributes;
+import org.arca.dicom.DicomWriter;
+import org.arca.dicom.Tag;
+import org.arca.dicom.TransferSyntax;
+import org.arca.dicom.VR;
+
+/**
+ * A synthetic CT series written with Arca's codec: slices whose pixels are 0 or 1000 HU (stored with intercept
+ * -1024) in random blobs, positioned along z in the reverse of their instance numbers, so ordering by position
+ * and ordering by number differ.
+ */
+final class TestSeries {
+    static final int ROWS = 24;
+    static final int COLUMNS = 32;
+
+    final String studyUid;
+    final String seriesUid;
+    final List<String> sopUids = new ArrayList<>();
+    /** Per slice in position order: 1 where the pixel is bright. */
+    final List<byte[]> bright = new ArrayList<>();
+    final List<byte[]> files = new ArrayList<>();
+
+    TestSeries(String root, int slices, String modality, long seed) {
+        studyUid = root + ".1";
+        seriesUid = root + ".1.1";
+        Random random = new Random(seed);
+        for (int s = 0; s < slices; s++) {
+            byte[] mask = new byte[ROWS * COLUMNS];
+            for (int blob = 0; blob < 4; blob++) {
+                int cx = random.nextInt(COLUMNS);
+                int cy = random.nextInt(ROWS);
+                int r = 2 + random.nextInt(4);
+                for (int y = 0; y < ROWS; y++) {
+                    for (int x = 0; x < COLUMNS; x++) {
+                        if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r) {
+                            mask[y * COLUMNS + x] = 1;
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < 20; i++) {
+                mask[random.nextInt(mask.length)] ^= 1; // single-pixel noise the filter must drop
+            }
+            String sop = seriesUid + "." + (s + 1);
+            sopUids.add(sop);
+            bright.add(mask);
+            files.add(instance(sop, modality, slices - s, s * 2.5, mask));
+        }
+    }
+
+    private byte[] instance(String sop, String modality, int instanceNumber, double z, byte[] mask) {
+        Attributes ds = new Attributes();
+        ds.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 192");
+        ds.setString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.2");
+        ds.setString(Tag.SOPInstanceUID, VR.UI, sop);
+        ds.setString(Tag.StudyDate, VR.DA, "20260101");
+        ds.setString(Tag.Modality, VR.CS, modality);
+        ds.setString(Tag.PatientName, VR.PN, "Phantom^AI");
+        ds.setString(Tag.PatientID, VR.LO, "AI-1");
+        ds.setString(Tag.StudyInstanceUID, VR.UI, studyUid);
+        ds.setString(Tag.SeriesInstanceUID, VR.UI, seriesUid);
+        ds.setString(Tag.InstanceNumber, VR.IS, Integer.toString(instanceNumber));
+        ds.setString(0x00200052, VR.UI, studyUid + ".9"); // FrameOfReferenceUID
+        ds.setString(SeriesOrder.IMAGE_POSITION_PATIENT, VR.DS, "0", "0", Double.toString(z));
+        ds.setString(SeriesOrder.IMAGE_ORIENTATION_PATIENT, VR.DS, "1", "0", "0", "0", "1", "0");
+        ds.setString(0x00280030, VR.DS, "0.5", "0.5"); // PixelSpacing
+        ds.setString(Tag.RescaleIntercept, VR.DS, "-1024");
+        ds.setString(Tag.RescaleSlope, VR.DS, "1");
+        ds.setInt(Tag.SamplesPerPixel, VR.US, 1);
+        ds.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
+        ds.setInt(Tag.Rows, VR.US, ROWS);
+        ds.setInt(Tag.Columns, VR.US, COLUMNS);
+        ds.setInt(Tag.BitsAllocated, VR.US, 16);
+        ds.setInt(Tag.BitsStored, VR.US, 12);
+        ds.setInt(Tag.HighBit, VR.US, 11);
+        ds.setInt(Tag.PixelRepresentation, VR.US, 0);
+        byte[] pixels = new byte[ROWS * COLUMNS * 2];
+        for (int i = 0; i < mask.length; i++) {
+            int stored = mask[i] == 1 ? 2024 : 1024;
+            pixels[2 * i] = (byte) stored;
+            pixels[2 * i + 1] = (byte) (stored >> 8);
+        }
+        ds.setBytes(Tag.PixelData, VR.OW, pixels);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            DicomWriter.write(out, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The box filter's answer computed here, independently of ONNX Runtime: at least 5 of 9 neighbours bright. */
+    static byte[] expectedMask(byte[] bright) {
+        byte[] out = new byte[bright.length];
+        for (int y = 0; y < ROWS; y++) {
+            for (int x = 0; x < COLUMNS; x++) {
+                int count = 0;
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int yy = y + dy;
+                        int xx = x + dx;
+                        if (yy >= 0 && yy < ROWS && xx >= 0 && xx < COLUMNS) {
+                            count += bright[yy * COLUMNS + xx];
+                        }
+                    }
+                }
+                out[y * COLUMNS + x] = (byte) (count >= 5 ? 1 : 0);
+            }
+        }
+        return out;
+    }
+}
