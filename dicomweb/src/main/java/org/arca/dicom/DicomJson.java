@@ -64,8 +64,13 @@ public final class DicomJson {
         }
     }
 
+    /**
+     * Writes one dataset to {@code out} without flushing it: answers made of many datasets (a QIDO page) go to
+     * the network in large writes, not one per dataset. The caller flushes.
+     */
     public static void write(Attributes attrs, Writer out, Options options) throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
             write(attrs, g, options);
         }
     }

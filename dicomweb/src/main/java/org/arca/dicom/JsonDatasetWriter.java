@@ -11,6 +11,10 @@ import java.util.List;
 
 /** Writes one dataset as a PS3.18 F.2 JSON object; see {@link DicomJson} for the conventions. */
 final class JsonDatasetWriter {
+    /** A DS or IS value that is already a valid JSON number, written with its own digits. */
+    private static final java.util.regex.Pattern JSON_NUMBER =
+            java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
+
     private static final long MAX_SAFE_INTEGER = 1L << 53;
 
     private final JsonGenerator g;
@@ -135,7 +139,7 @@ final class JsonDatasetWriter {
         int unit = vr == VR.AT ? 4 : vr.unitSize();
         for (int i = 0; i + unit <= bytes.length; i += unit) {
             switch (vr) {
-                case AT -> g.writeString(String.format("%04X%04X", bb.getShort(i) & 0xFFFF, bb.getShort(i + 2) & 0xFFFF));
+                case AT -> g.writeString(Tag.toHex(((bb.getShort(i) & 0xFFFF) << 16) | (bb.getShort(i + 2) & 0xFFFF)));
                 case US -> g.writeNumber(bb.getShort(i) & 0xFFFF);
                 case SS -> g.writeNumber(bb.getShort(i));
                 case UL -> g.writeNumber(bb.getInt(i) & 0xFFFFFFFFL);
@@ -177,7 +181,7 @@ final class JsonDatasetWriter {
         String s = v.strip();
         try {
             BigDecimal d = new BigDecimal(s.startsWith("+") ? s.substring(1) : s);
-            if (s.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?")) {
+            if (JSON_NUMBER.matcher(s).matches()) {
                 g.writeNumber(s);
             } else {
                 g.writeNumber(d.toString());

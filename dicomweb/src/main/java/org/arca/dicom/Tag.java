@@ -100,6 +100,13 @@ public final class Tag {
 
     /** Formats as the eight upper-case hex digits used as keys in DICOM JSON. */
     public static String toHex(int tag) {
-        return String.format("%08X", tag);
+        // Every attribute of every JSON answer passes here; String.format was a tenth of a QIDO answer's CPU.
+        char[] digits = new char[8];
+        for (int i = 7, rest = tag; i >= 0; i--, rest >>>= 4) {
+            digits[i] = HEX[rest & 0xF];
+        }
+        return new String(digits);
     }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 }
