@@ -31,7 +31,13 @@ public final class OpenSshClient {
     private final Path dir;
     private final int port;
 
+    /** Without these, the tests that drive OpenSSH are skipped, saying so, as the browser tests are without Chromium. */
+    private static final boolean INSTALLED = java.util.stream.Stream.of("sftp", "ssh-keygen", "sshpass")
+            .allMatch(OpenSshClient::onPath);
+
     public OpenSshClient(Path dir, int port) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(INSTALLED,
+                "OpenSSH's sftp and ssh-keygen, or sshpass, are not installed (apt-get install openssh-client sshpass)");
         this.dir = dir;
         this.port = port;
     }
@@ -106,5 +112,10 @@ public final class OpenSshClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static boolean onPath(String command) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, command)));
     }
 }
