@@ -68,7 +68,7 @@ final class IncludedFields {
 
     /** Copies the asked-for attributes of {@code instance} into {@code answer}, never replacing what it holds. */
     void copy(Attributes instance, Attributes answer, QueryLevel level) {
-        for (Element e : new ArrayList<>(instance.elements())) {
+        for (Element e : instance.elements()) {
             if (!answer.contains(e.tag()) && wanted(e.tag(), level)) {
                 copyElement(instance, e, answer);
             }

@@ -50,9 +50,11 @@ final class StowBody implements MultiPart.Parser.Listener {
         MultiPart.Parser parser = new MultiPart.Parser(boundary, this);
         parser.setMaxParts(Long.MAX_VALUE);
         parser.setPartHeadersMaxLength(MAX_PART_HEADERS);
+        // One buffer for the whole body: the parser copies header text, hands content slices to onPartContent
+        // (which copies them into the blob writer at once) and keeps a partial boundary as a count, not as bytes.
+        byte[] bytes = new byte[READ_SIZE];
         try {
             while (!done) {
-                byte[] bytes = new byte[READ_SIZE];
                 int n = in.read(bytes);
                 if (n < 0) {
                     parser.parse(Content.Chunk.EOF);
