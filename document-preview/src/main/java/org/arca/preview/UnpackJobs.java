@@ -3,8 +3,6 @@ package org.arca.preview;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.commons.compress.archivers.zip.ZipFile;
@@ -18,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Background unpack jobs: the archive is checked when the job is asked for (a refused archive is an error
  * of the request, and nothing is written), then unpacked on a thread of its own while its progress can be
- * read. Jobs live in memory: a restart forgets them (items already made stay). A job is visible only to
- * the caller who started it. Thread-safe.
+ * read. Jobs are rows in the database, so their owner reads the outcome after a restart, and a job a stop
+ * cut short is failed on the next start, saying how far it got, instead of being forgotten. A job is
+ * visible only to the caller who started it (and admins). Thread-safe.
  */
 public final class UnpackJobs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UnpackJobs.class);
@@ -32,18 +31,32 @@ public final class UnpackJobs implements AutoCloseable {
         public static final String FAILED = "failed";
     }
 
-    private record Owned(String userId, Job job) {
-    }
+    /** What a job cut short by a stop says; the entries it counted as done were made and stay. */
+    static final String INTERRUPTED = "Arca stopped while unpacking this archive: the files counted as done were made and "
+            + "stay in the folder, the rest were not. Start the unpack again into an empty folder to get them all.";
+
+    /** Progress is written at most this often (and always at the end), not once per entry of a large archive. */
+    private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
 
     private final Repository repo;
     private final ZipUnpack unpack;
-    private final Map<String, Owned> jobs = new ConcurrentHashMap<>();
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().daemon().name("arca-unpack").factory());
+    private final UnpackJobTable table;
+    private final ExecutorService runner;
 
     public UnpackJobs(Repository repo, ZipUnpack.Limits limits) {
+        this(repo, limits, Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("arca-unpack").factory()));
+    }
+
+    /** With the executor that runs jobs given, so that a test can stand in for a process that stops mid-job. */
+    UnpackJobs(Repository repo, ZipUnpack.Limits limits, ExecutorService runner) {
         this.repo = repo;
         this.unpack = new ZipUnpack(repo, limits);
+        this.table = new UnpackJobTable(repo.database());
+        this.runner = runner;
+        int interrupted = table.failInterrupted();
+        if (interrupted > 0) {
+            LOG.warn("{} unpack job(s) were cut short by the last stop and are now failed", interrupted);
+        }
     }
 
     /** Checks the archive and access now, and starts unpacking; refusals are thrown before any change. */
@@ -67,40 +80,44 @@ public final class UnpackJobs implements AutoCloseable {
             throw e;
         }
         Job job = new Job(java.util.UUID.randomUUID().toString().replace("-", ""), itemId, targetFolderId, Job.RUNNING, 0, plan.size(), null, Instant.now());
-        jobs.put(job.id(), new Owned(caller.userId(), job));
+        try {
+            table.insert(caller.userId(), job);
+        } catch (RuntimeException e) {
+            closeQuietly(zip);
+            throw e;
+        }
         repo.audit().record(caller, "item.extract", "item", itemId, "target=" + targetFolderId + " entries=" + plan.size());
         runner.execute(() -> run(caller, zip, plan, job));
         return job;
     }
 
     private void run(Caller caller, ZipFile zip, List<ZipUnpack.Entry> plan, Job job) {
+        int[] made = {0};
+        long[] written = {System.nanoTime()};
         try (zip) {
-            int made = unpack.unpack(caller, zip, plan, job.targetFolderId(),
-                    (done, total) -> update(job.id(), Job.RUNNING, done, null));
-            update(job.id(), Job.DONE, made, "Unpacked " + made + " files.");
+            unpack.unpack(caller, zip, plan, job.targetFolderId(), (done, total) -> {
+                made[0] = done;
+                if (System.nanoTime() - written[0] >= PROGRESS_EVERY_NANOS) {
+                    table.update(job.id(), Job.RUNNING, done, null);
+                    written[0] = System.nanoTime();
+                }
+            });
+            table.update(job.id(), Job.DONE, made[0], "Unpacked " + made[0] + " files.");
         } catch (ArcaException e) {
-            update(job.id(), Job.FAILED, -1, e.getMessage());
+            table.update(job.id(), Job.FAILED, made[0], e.getMessage());
         } catch (IOException | RuntimeException e) {
             LOG.warn("unpack job {} failed", job.id(), e);
-            update(job.id(), Job.FAILED, -1, "The archive could not be read to the end.");
+            table.update(job.id(), Job.FAILED, made[0], "The archive could not be read to the end.");
         }
-    }
-
-    private void update(String id, String state, int done, String message) {
-        jobs.computeIfPresent(id, (k, owned) -> {
-            Job j = owned.job();
-            return new Owned(owned.userId(), new Job(j.id(), j.itemId(), j.targetFolderId(), state, done < 0 ? j.done() : done,
-                    j.total(), message, j.startedAt()));
-        });
     }
 
     /** A job of the caller's (admins see all); others' jobs are not found. */
     public Job get(Caller caller, String id) {
-        Owned owned = jobs.get(id);
-        if (owned == null || !(caller.isAdmin() || (caller.signedIn() && caller.userId().equals(owned.userId())))) {
+        UnpackJobTable.Row row = table.find(id).orElse(null);
+        if (row == null || !(caller.isAdmin() || (caller.signedIn() && caller.userId().equals(row.userId())))) {
             throw ArcaException.notFound("The job");
         }
-        return owned.job();
+        return row.job();
     }
 
     private static void closeQuietly(ZipFile zip) {
