@@ -10,6 +10,7 @@ import * as account from './pages/account.js';
 import * as admin from './pages/admin.js';
 import * as models from './pages/models.js';
 import * as search from './pages/search.js';
+import * as notifications from './pages/notifications.js';
 
 // A hint, not a credential (the session cookie is HttpOnly): lets the first load skip asking /users/me when
 // nobody signed in from this browser.
@@ -31,6 +32,7 @@ const ROUTES = [
   { pattern: /^\/account$/, page: account, auth: true },
   { pattern: /^\/admin(?:\/([a-z]+))?$/, page: admin, auth: true, names: ['tab'] },
   { pattern: /^\/ai$/, page: models, auth: true },
+  { pattern: /^\/notifications$/, page: notifications, auth: true },
 ];
 
 let renderSeq = 0;
@@ -134,6 +136,7 @@ function renderTopBar() {
     link('#/', 'Collections', 'nav-home', path === '/' || path.startsWith('/folders')),
     link('#/ai', 'AI models', 'nav-ai', path === '/ai'),
     link('#/account', 'My account', 'nav-account', path === '/account'),
+    notificationsLink(path === '/notifications'),
     session.isAdmin ? link('#/admin', 'Administration', 'nav-admin', path.startsWith('/admin')) : null);
   const box = h('form', { class: 'topsearch', role: 'search' },
     h('label', { for: 'top-q', class: 'visually-hidden' }, 'Search everything'),
@@ -146,6 +149,22 @@ function renderTopBar() {
     box,
     h('span', { class: 'whoami', 'data-testid': 'whoami' }, session.me.displayName || session.me.login),
     h('button', { type: 'button', class: 'secondary small', 'data-testid': 'sign-out', onclick: signOut }, 'Sign out'));
+}
+
+/** The nav link to #/notifications, with the unread count filled in when the server answers. */
+function notificationsLink(active) {
+  const count = h('span', { class: 'badge nav-count', 'data-testid': 'unread-badge', hidden: '' });
+  const a = h('a', {
+    href: '#/notifications', 'data-testid': 'nav-notifications', 'aria-current': active ? 'page' : null,
+  }, 'Notifications ', count);
+  get('/users/me/notifications?unread=true&limit=1').then((inbox) => {
+    if (inbox.unread > 0) {
+      count.textContent = String(inbox.unread);
+      count.setAttribute('aria-label', `${inbox.unread} unread`);
+      count.removeAttribute('hidden');
+    }
+  }).catch(() => { /* the badge is a hint; the page itself reports errors */ });
+  return a;
 }
 
 async function boot() {

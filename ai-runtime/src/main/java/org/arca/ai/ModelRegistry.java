@@ -41,6 +41,9 @@ public final class ModelRegistry {
         this.workDir = workDir;
     }
 
+    /** The portal page notifications about models link to. */
+    static final String PORTAL_PAGE = "#/ai";
+
     /** Stores and validates a package; a package that does not validate leaves nothing behind. */
     public ModelVersion submit(Caller caller, InputStream body, long declaredLength) {
         if (!caller.signedIn()) {
@@ -66,6 +69,9 @@ public final class ModelRegistry {
             }
             repo.audit().record(caller, "ai.model.submit", "model", manifest.name() + "@" + manifest.version(),
                     "sha256=" + item.primaryFile().sha256());
+            repo.notifications().sendToRoles(List.of(Role.CURATOR, Role.ADMIN), caller.userId(), "ai.model.submitted",
+                    caller.login() + " submitted model " + manifest.name() + " " + manifest.version() + " for review.",
+                    PORTAL_PAGE);
             return get(caller, manifest.name(), manifest.version());
         } finally {
             try {
@@ -162,6 +168,11 @@ public final class ModelRegistry {
         }
         repo.audit().record(caller, action, "model", v.name() + "@" + v.version(), "sha256=" + v.sha256()
                 + (reason != null ? " reason=" + reason : ""));
+        if (!v.submittedBy().equals(caller.userId())) {
+            repo.notifications().send(v.submittedBy(), action, "Your model " + v.name() + " " + v.version() + " was "
+                    + status.name().toLowerCase(java.util.Locale.ROOT) + " by " + caller.login()
+                    + (reason != null ? ": " + reason : "."), PORTAL_PAGE);
+        }
         return get(caller, v.name(), v.version());
     }
 

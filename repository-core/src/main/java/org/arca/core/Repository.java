@@ -23,6 +23,7 @@ public final class Repository implements AutoCloseable {
     private final MetadataStore metadata;
     private final Maintenance maintenance;
     private final PublicKeys publicKeys;
+    private final Notifications notifications;
     private final SearchIndex search;
     private final java.util.List<AutoCloseable> companions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -45,6 +46,7 @@ public final class Repository implements AutoCloseable {
         this.metadata = new MetadataStore(database, access, audit, search);
         this.maintenance = new Maintenance(database, blobs);
         this.publicKeys = new PublicKeys(database, accounts, audit, config.clock());
+        this.notifications = new Notifications(database, config.clock());
     }
 
     /** Opens (creating on first use) the repository the configuration names, migrating its schema. */
@@ -105,6 +107,10 @@ public final class Repository implements AutoCloseable {
 
     public PublicKeys publicKeys() {
         return publicKeys;
+    }
+
+    public Notifications notifications() {
+        return notifications;
     }
 
     /** The search index over folders and items; other modules add to its documents with contributors. */

@@ -95,6 +95,18 @@ final class Tables {
         static final Field<?>[] ALL = {ID, USER_ID, NAME, KEY_TYPE, KEY_DATA, FINGERPRINT, CREATED_AT};
     }
 
+    static final class NotificationsT {
+        static final Table<Record> T = table(name("notifications"));
+        static final Field<String> ID = text("notifications", "id");
+        static final Field<String> USER_ID = text("notifications", "user_id");
+        static final Field<String> KIND = text("notifications", "kind");
+        static final Field<String> MESSAGE = text("notifications", "message");
+        static final Field<String> LINK = text("notifications", "link");
+        static final Field<OffsetDateTime> CREATED_AT = time("notifications", "created_at");
+        static final Field<OffsetDateTime> READ_AT = time("notifications", "read_at");
+        static final Field<?>[] ALL = {ID, USER_ID, KIND, MESSAGE, LINK, CREATED_AT, READ_AT};
+    }
+
     static final class SessionsT {
         static final Table<Record> T = table(name("sessions"));
         static final Field<String> SECRET_HASH = text("sessions", "secret_hash");

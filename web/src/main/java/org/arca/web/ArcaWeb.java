@@ -52,6 +52,7 @@ public final class ArcaWeb implements AutoCloseable {
         all.addAll(tus.routes());
         all.addAll(new AccountApi(repo, callers).routes());
         all.addAll(new SftpApi(repo, config).routes());
+        all.addAll(new NotificationsApi(repo).routes());
         org.arca.dicomweb.DicomQueries dicomQueries = new org.arca.dicomweb.DicomQueries(repo);
         all.addAll(new DicomWebApi(repo, dicomQueries).routes());
         all.addAll(new DicomPixelApi(repo, dicomQueries).routes());

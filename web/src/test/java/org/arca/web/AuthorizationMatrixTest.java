@@ -238,6 +238,9 @@ class AuthorizationMatrixTest {
                 f -> Call.json("POST", "/api/v1/users/me/keys", "{\"key\":\"" + TestKeys.newLine() + "\"}"));
         row("DELETE /api/v1/users/me/keys/{id}", "401 404 404 404 404 204",
                 f -> Call.of("DELETE", "/api/v1/users/me/keys/" + f.ownersKey()));
+        row("GET /api/v1/users/me/notifications", "401 200 200 200 200 200", f -> Call.of("GET", "/api/v1/users/me/notifications"));
+        row("POST /api/v1/users/me/notifications/read", "401 200 200 200 200 200",
+                f -> Call.json("POST", "/api/v1/users/me/notifications/read", "{}"));
         row("GET /health", "200 200 200 200 200 200", f -> Call.of("GET", "/health"));
         row("GET /metrics", "200 200 200 200 200 200", f -> Call.of("GET", "/metrics"));
         row("GET /api/v1/openapi.json", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/openapi.json"));

@@ -420,12 +420,14 @@ class PortalTest {
 
     @Test
     @Order(10)
-    void aCuratorApprovesASubmittedModelAndItCanBeRun() {
+    void aCuratorApprovesASubmittedModelAndItCanBeRun() throws IOException {
         byte[] zip = org.arca.ai.ModelZips.boxFilter("bright-portal", "1.0");
         server.ai().models().submit(server.repo().authentication().password("alice", PASSWORD),
                 new java.io.ByteArrayInputStream(zip), zip.length);
         signOut();
         signIn("root", PASSWORD);
+        // The curator hears of the submission in the top bar.
+        assertThat(waitFor("unread badge", () -> visibleText("[data-testid=unread-badge]"))).isEqualTo("1");
         waitFor("AI nav", () -> exists("[data-testid=nav-ai]") ? true : null);
         click("[data-testid=nav-ai]");
         waitFor("curator queue", () -> exists("[data-testid=review-bright-portal]") ? true : null);
@@ -433,6 +435,18 @@ class PortalTest {
         waitFor("approved", () -> text("[data-testid=model-catalogue]").contains("APPROVED") ? true : null);
         assertThat(text("[data-testid=curator-queue]")).contains("Nothing to review");
         assertThat(text("[data-testid=run-model]")).contains("bright-portal 1.0");
+
+        // The submitter is told, reads it, and marks it read.
+        signOut();
+        signIn("alice", PASSWORD);
+        assertThat(waitFor("unread badge", () -> visibleText("[data-testid=unread-badge]"))).isEqualTo("1");
+        click("[data-testid=nav-notifications]");
+        waitFor("notification list", () -> exists("[data-testid=notification]") ? true : null);
+        assertThat(texts("[data-testid=notification]")).anyMatch(t -> t.contains("Your model bright-portal 1.0 was approved by root."));
+        screenshot("portal-notifications.png");
+        click("[data-testid=mark-all-read]");
+        waitFor("all read", () -> text("[data-testid=unread-count]").contains("Nothing unread") ? true : null);
+        assertThat(first("[data-testid=unread-badge]").isDisplayed()).isFalse();
     }
 
     // ---- page helpers ----
