@@ -3,17 +3,20 @@ package org.arca.ai;
 import java.nio.file.Path;
 
 /**
- * The server's side of the limits: each model's requested heap, threads and wall time are capped by these.
+ * The server's side of the limits: each model's requested heap, threads, wall time and memory are capped by these.
  * {@code workDir} holds one temporary folder per running job (inputs, graph, outputs), deleted after it.
  */
-public record AiSettings(Path workDir, int maxHeapMb, int maxThreads, int maxWallSeconds) {
+public record AiSettings(Path workDir, int maxHeapMb, int maxThreads, int maxWallSeconds, int maxMemoryMb) {
+
+    /** The server's default cap on a worker's private memory (heap and native), in MB. */
+    public static final int DEFAULT_MAX_MEMORY_MB = 8192;
 
     public static AiSettings defaults(Path dataDir) {
         return new AiSettings(dataDir.resolve("ai-work"), 2048, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                3600);
+                3600, DEFAULT_MAX_MEMORY_MB);
     }
 
     public AiSettings withMaxWallSeconds(int seconds) {
-        return new AiSettings(workDir, maxHeapMb, maxThreads, seconds);
+        return new AiSettings(workDir, maxHeapMb, maxThreads, seconds, maxMemoryMb);
     }
 }

@@ -83,6 +83,11 @@ final class JobExecution {
             if (outcome.timedOut()) {
                 throw ArcaException.invalid("time_limit", "The model ran past its time limit and was stopped.");
             }
+            if (!outcome.succeeded() && WorkerLauncher.ranOutOfMemory(outcome.log())) {
+                throw ArcaException.invalid("memory_limit", "The model ran out of memory: a run may use "
+                        + limits(model.manifest().resources()).memoryMb() + " MB (the manifest's resources.memoryMb, capped by "
+                        + "the server's ai-max-memory-mb) and was stopped.");
+            }
             if (!outcome.succeeded()) {
                 throw ArcaException.invalid("worker_failed", "The model could not run: " + lastLine(outcome.log()));
             }
@@ -132,7 +137,8 @@ final class JobExecution {
     private WorkerLauncher.Limits limits(ModelManifest.Resources asked) {
         return new WorkerLauncher.Limits(Math.min(asked.heapMb(), settings.maxHeapMb()),
                 Math.min(asked.threads(), settings.maxThreads()),
-                Duration.ofSeconds(Math.min(asked.wallSeconds(), settings.maxWallSeconds())));
+                Duration.ofSeconds(Math.min(asked.wallSeconds(), settings.maxWallSeconds())),
+                Math.min(asked.memoryMb(), settings.maxMemoryMb()));
     }
 
     /** The worker's parameters: the declared output post-processing, with user parameters of the same name winning. */

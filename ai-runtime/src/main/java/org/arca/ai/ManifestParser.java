@@ -58,7 +58,8 @@ final class ManifestParser {
         List<ModelManifest.ParameterSpec> parameters = parameters(root.path("parameters"));
         JsonNode res = root.path("resources");
         ModelManifest.Resources resources = new ModelManifest.Resources(integer(res, "heapMb", 512, 64, 65536),
-                integer(res, "threads", 1, 1, 256), integer(res, "wallSeconds", 600, 1, 86400));
+                integer(res, "threads", 1, 1, 256), integer(res, "wallSeconds", 600, 1, 86400),
+                integer(res, "memoryMb", 2048, 256, 262144));
         if (!errors.isEmpty()) {
             throw ArcaException.invalid("invalid_manifest", "model.json has " + errors.size() + " problem"
                     + (errors.size() == 1 ? "" : "s") + ": " + String.join("; ", errors) + ".");

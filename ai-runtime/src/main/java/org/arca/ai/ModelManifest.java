@@ -48,6 +48,10 @@ public record ModelManifest(String name, String version, String description, Lis
     }
 
     /** Limits the model asks for; the server caps each with its own settings. */
-    public record Resources(int heapMb, int threads, int wallSeconds) {
+    /**
+     * What a run may use: Java heap, threads, wall time, and {@code memoryMb}, all private memory of the worker
+     * (heap plus what ONNX Runtime allocates natively, which the heap limit does not see).
+     */
+    public record Resources(int heapMb, int threads, int wallSeconds, int memoryMb) {
     }
 }

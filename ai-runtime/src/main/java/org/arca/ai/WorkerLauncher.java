@@ -21,6 +21,13 @@ import org.arca.ai.worker.WorkerMain;
  * just the worker and its inference libraries, heap and processor limits, an empty environment, and a wall-time
  * limit after which the process is killed. The worker's folder is its temporary directory too, so the native
  * library ONNX Runtime unpacks and DJL's cache stay inside it and vanish with it.
+ *
+ * <p>Memory: {@code -Xmx} bounds only the Java heap, while ONNX Runtime allocates tensors natively. The worker
+ * therefore starts under {@code prlimit --data} (util-linux), which caps the process's private writable memory,
+ * heap and native alike, as the kernel counts it: an allocation past the cap fails inside the worker (ONNX
+ * Runtime reports a failed allocation), never on the server's machine as a whole. RLIMIT_DATA rather than
+ * RLIMIT_AS, because the JVM reserves far more address space than it uses. Where prlimit is missing the worker
+ * runs with the heap limit alone, and the server says so once.
  */
 final class WorkerLauncher {
     private static final int LOG_LIMIT = 8000;
@@ -29,8 +36,16 @@ final class WorkerLauncher {
             "com.sun.jna.Native", "org.slf4j.LoggerFactory", "org.apache.commons.compress.utils.IOUtils");
 
     /** Limits of one run, already capped by the server's settings. */
-    record Limits(int heapMb, int threads, Duration wall) {
+    record Limits(int heapMb, int threads, Duration wall, int memoryMb) {
+        /** The private-memory cap: never below the heap plus room for the JVM itself and the native library. */
+        long dataLimitBytes() {
+            return Math.max(memoryMb, heapMb + 256L) << 20;
+        }
     }
+
+    private static final Path PRLIMIT = Path.of("/usr/bin/prlimit");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkerLauncher.class);
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** How a run ended, with what the worker said about its timings. */
     record Outcome(int exitCode, boolean timedOut, String log, long startMillis, long loadMillis, long inferenceMillis) {
@@ -48,7 +63,13 @@ final class WorkerLauncher {
     Outcome run(Path dir, Limits limits, Consumer<Process> started, java.util.function.BiConsumer<Integer, Integer> progress)
             throws IOException, InterruptedException {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(PRLIMIT)) {
+            command.addAll(List.of(PRLIMIT.toString(), "--data=" + limits.dataLimitBytes(), "--"));
+        } else if (WARNED.compareAndSet(false, true)) {
+            LOG.warn("{} is missing: AI workers run with a heap limit only, so native memory is not capped", PRLIMIT);
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + limits.heapMb() + "m", "-XX:ActiveProcessorCount=" + limits.threads(), "-XX:+UseSerialGC",
                 "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + tmp, "-Duser.home=" + tmp,
                 "-Dai.djl.offline=true", "-DDJL_CACHE_DIR=" + tmp.resolve("djl"), "-DENGINE_CACHE_DIR=" + tmp.resolve("djl"),
@@ -74,6 +95,12 @@ final class WorkerLauncher {
         synchronized (log) {
             return new Outcome(finished ? process.exitValue() : -1, !finished, log.toString(), times[0], times[1], times[2]);
         }
+    }
+
+    /** Whether a failed worker's log says an allocation failed: the Java heap, or native memory under the cap. */
+    static boolean ranOutOfMemory(String log) {
+        return log.contains("OutOfMemoryError") || log.contains("bad_alloc") || log.contains("bad allocation")
+                || log.contains("Failed to allocate") || log.contains("std::bad_alloc");
     }
 
     private static void readStdout(Process process, StringBuilder log, long[] times, long begin,

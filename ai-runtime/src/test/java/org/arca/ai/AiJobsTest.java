@@ -46,7 +46,7 @@ class AiJobsTest {
         List<TestDatabases.Kind> kinds = TestDatabases.kinds();
         test = new TestRepository(kinds.get(kinds.size() - 1));
         test.repo().items().addListener(new DicomIndexer(test.repo().database(), test.repo().blobs()));
-        ai = new AiRuntime(test.repo(), new AiSettings(test.dataDir().resolve("ai-work"), 512, 1, 60)).start();
+        ai = new AiRuntime(test.repo(), new AiSettings(test.dataDir().resolve("ai-work"), 512, 1, 60, 4096)).start();
         owner = test.user("owner");
         curator = test.user("curator", Role.CURATOR);
         reader = test.user("reader");
@@ -193,6 +193,18 @@ class AiJobsTest {
         Job job = finished(owner, ai.jobs().submit(owner, run("endless", "1.0")).id());
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.error()).contains("time limit");
+    }
+
+    @Test
+    void aModelThatExhaustsItsMemoryFailsInItsWorkerWithAClearError() throws Exception {
+        // 3.6 GB asked for under a 1 GB cap: the allocation fails inside the worker, the server is untouched.
+        approve(ModelZips.boxFilterManifest("hog", "1.0", "CT", 60, 1024), OnnxGraphs.memoryHog());
+        Job job = finished(owner, ai.jobs().submit(owner, run("hog", "1.0")).id());
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.error()).as(job.log()).contains("ran out of memory").contains("1024 MB");
+        assertThat(job.results()).isEmpty();
+        Job next = finished(owner, ai.jobs().submit(owner, run("bright", "1.0")).id());
+        assertThat(next.status()).isEqualTo(JobStatus.SUCCEEDED);
     }
 
     @Test

@@ -21,6 +21,11 @@ public final class ModelZips {
 
     /** The manifest of the box-filter model: CT, window 0..1000 HU to [0, 1], label map of bright regions. */
     public static String boxFilterManifest(String name, String version, String modality, int wallSeconds) {
+        return boxFilterManifest(name, version, modality, wallSeconds, 2048);
+    }
+
+    /** The same with the private memory ({@code resources.memoryMb}) a run may use. */
+    public static String boxFilterManifest(String name, String version, String modality, int wallSeconds, int memoryMb) {
         return """
                 {"name": "%s", "version": "%s", "description": "Labels bright regions", "authors": ["Arca tests"],
                  "licence": "MIT", "engine": "onnxruntime", "graph": "model.onnx",
@@ -28,8 +33,8 @@ public final class ModelZips {
                            "channels": 1, "layout": "NCHW"},
                  "output": {"kind": "labelmap", "threshold": 0.5, "labels": ["bright"]},
                  "parameters": [{"name": "threshold", "type": "number", "default": 0.5, "min": 0, "max": 1}],
-                 "resources": {"heapMb": 256, "threads": 1, "wallSeconds": %d}}
-                """.formatted(name, version, modality, wallSeconds);
+                 "resources": {"heapMb": 256, "threads": 1, "wallSeconds": %d, "memoryMb": %d}}
+                """.formatted(name, version, modality, wallSeconds, memoryMb);
     }
 
     public static byte[] zip(String manifest, byte[] graph) {

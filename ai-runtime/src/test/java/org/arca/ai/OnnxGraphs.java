@@ -50,6 +50,18 @@ public final class OnnxGraphs {
         return model(graph);
     }
 
+    /**
+     * A graph that asks for far more memory than any test allows: ConstantOfShape of 30,000 × 30,000 floats
+     * (3.6 GB), ignoring its input. For the memory limit; it must fail to allocate, not take the machine.
+     */
+    public static byte[] memoryHog() {
+        Proto fill = node("ConstantOfShape", new String[] {"shape"}, new String[] {"y"});
+        Proto graph = new Proto().message(1, fill).string(2, "memory-hog")
+                .message(5, tensor("shape", INT64, new long[] {4}, longs(1, 1, 30_000, 30_000)))
+                .message(11, imageInput("x")).message(12, imageInput("y"));
+        return model(graph);
+    }
+
     private static byte[] model(Proto graph) {
         Proto opset = new Proto().string(1, "").varint(2, 13);
         return new Proto().varint(1, 8).string(2, "arca-tests").message(7, graph).message(8, opset).bytes();

@@ -66,6 +66,7 @@ public final class Arca implements AutoCloseable {
         private int aiMaxHeapMb = 2048;
         private int aiMaxThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int aiMaxWallSeconds = 3600;
+        private int aiMaxMemoryMb = AiSettings.DEFAULT_MAX_MEMORY_MB;
         private int sftpPort = 2222;
         private java.time.Duration sftpIdleTimeout = java.time.Duration.ofMinutes(10);
         private int sftpMaxSessionsPerUser = 10;
@@ -121,10 +122,11 @@ public final class Arca implements AutoCloseable {
         }
 
         /** Caps on every AI worker, whatever its model's manifest asks for. */
-        public Builder aiLimits(int maxHeapMb, int maxThreads, int maxWallSeconds) {
+        public Builder aiLimits(int maxHeapMb, int maxThreads, int maxWallSeconds, int maxMemoryMb) {
             this.aiMaxHeapMb = maxHeapMb;
             this.aiMaxThreads = maxThreads;
             this.aiMaxWallSeconds = maxWallSeconds;
+            this.aiMaxMemoryMb = maxMemoryMb;
             return this;
         }
 
@@ -156,7 +158,7 @@ public final class Arca implements AutoCloseable {
                     .filter(o -> !o.isEmpty()).toList());
             viewerDir(config.viewerDir());
             aiLimits(config.intValue(ArcaConfig.Key.AI_MAX_HEAP_MB), config.intValue(ArcaConfig.Key.AI_MAX_THREADS),
-                    config.intValue(ArcaConfig.Key.AI_MAX_WALL_SECONDS));
+                    config.intValue(ArcaConfig.Key.AI_MAX_WALL_SECONDS), config.intValue(ArcaConfig.Key.AI_MAX_MEMORY_MB));
             sftpPort(config.intValue(ArcaConfig.Key.SFTP_PORT));
             sftpLimits(java.time.Duration.ofSeconds(config.longValue(ArcaConfig.Key.SFTP_IDLE_TIMEOUT_SECONDS)),
                     config.intValue(ArcaConfig.Key.SFTP_MAX_SESSIONS_PER_USER),
@@ -203,7 +205,7 @@ public final class Arca implements AutoCloseable {
                         corsOrigins, viewerDir != null ? viewerDir : dataDir.resolve("viewer"),
                         sftp == null ? SftpInfo.DISABLED : new SftpInfo(sftp.port(), sftp.hostKeyFingerprint()));
                 ai = new AiRuntime(repository, new AiSettings(dataDir.resolve("ai-work"), aiMaxHeapMb, aiMaxThreads,
-                        aiMaxWallSeconds)).start();
+                        aiMaxWallSeconds, aiMaxMemoryMb)).start();
                 ArcaWeb web = new ArcaWeb(repository, webConfig, ai).start();
                 try {
                     // After the surfaces are up: a failed start must not swallow a generated password.

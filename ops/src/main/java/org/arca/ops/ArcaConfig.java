@@ -39,7 +39,9 @@ public final class ArcaConfig {
         AI_MAX_HEAP_MB("ai-max-heap-mb", "2048", "Largest heap an AI worker JVM gets, whatever its model asks"),
         AI_MAX_THREADS("ai-max-threads", Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors())),
                 "Most processors an AI worker may use"),
-        AI_MAX_WALL_SECONDS("ai-max-wall-seconds", "3600", "Longest an AI job's worker may run before it is killed");
+        AI_MAX_WALL_SECONDS("ai-max-wall-seconds", "3600", "Longest an AI job's worker may run before it is killed"),
+        AI_MAX_MEMORY_MB("ai-max-memory-mb", "8192",
+                "Most private memory (Java heap and native tensors) an AI worker may use, whatever its model asks");
 
         private final String name;
         private final String fallback;
