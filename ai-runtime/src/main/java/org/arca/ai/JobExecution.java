@@ -66,6 +66,11 @@ final class JobExecution {
             List<SourceFrame> frames = preparer.prepare(caller, model.manifest().input(), job.studyUid(), job.seriesUid(),
                     dir.resolve("input.bin"));
             registry.extractGraph(model, dir.resolve("model.onnx"));
+            // Again here, for versions approved before submission checked it: the worker must never see such a graph.
+            var graphProblem = SelfContainedGraph.problem(dir.resolve("model.onnx"));
+            if (graphProblem.isPresent()) {
+                throw ArcaException.invalid("worker_failed", "The model could not run: " + graphProblem.get().text() + ".");
+            }
             writeRequest(dir, model.manifest(), job.parameters());
             timings.put("prepare", millisSince(t));
             log.append("prepared ").append(frames.size()).append(" frame(s)\n");

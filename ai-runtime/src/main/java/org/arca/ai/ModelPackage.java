@@ -54,15 +54,34 @@ final class ModelPackage {
                 throw ArcaException.invalid("invalid_manifest", "model.json is larger than 64 KiB.");
             }
             ModelManifest manifest = ManifestParser.parse(json);
-            if (file.getEntry(manifest.graph()) == null) {
+            ZipEntry graph = file.getEntry(manifest.graph());
+            if (graph == null) {
                 throw ArcaException.invalid("invalid_manifest", "model.json names the graph " + manifest.graph()
                         + ", which the package does not hold.");
             }
+            requireSelfContained(file, graph);
             return manifest;
         } catch (ZipException e) {
             throw ArcaException.invalid("not_a_model_package", "The body is not a ZIP file.");
         } catch (IOException e) {
             throw new ArcaException(ArcaException.Kind.INVALID, "not_a_model_package", "The package could not be read.", e);
+        }
+    }
+
+    /** Refuses a graph whose tensors point at external files: see {@link SelfContainedGraph}. */
+    private static void requireSelfContained(ZipFile file, ZipEntry graph) throws IOException {
+        Path copy = java.nio.file.Files.createTempFile("arca-graph-", ".onnx");
+        try {
+            try (InputStream in = file.getInputStream(graph)) {
+                java.nio.file.Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            var problem = SelfContainedGraph.problem(copy);
+            if (problem.isPresent() && problem.get().external()) {
+                throw ArcaException.invalid("invalid_graph", "The graph is refused: " + problem.get().text()
+                        + ". Arca runs only graphs that hold all their tensors; save the model without external data.");
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(copy);
         }
     }
 

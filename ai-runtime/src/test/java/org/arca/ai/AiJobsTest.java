@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.arca.core.AccessLevel;
@@ -205,6 +207,22 @@ class AiJobsTest {
         assertThat(job.results()).isEmpty();
         Job next = finished(owner, ai.jobs().submit(owner, run("bright", "1.0")).id());
         assertThat(next.status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aGraphThatPointsAtFilesOutsideItsPackageIsRefusedAtSubmission() throws Exception {
+        // ONNX lets initializers live in "external data" files, and ONNX Runtime 1.21 follows any path it is given
+        // (checked here: without the refusal this graph ran and read the file). A model must not read the server's files.
+        Path secret = Files.writeString(test.dataDir().resolve("secret.bin"), "0123456789abcdef".repeat(8));
+        for (String location : List.of(secret.toString(), "../../../../../../../../.." + secret, "weights.bin")) {
+            String name = "outside-" + Math.abs(location.hashCode());
+            assertThatThrownBy(() -> submit(ModelZips.boxFilterManifest(name, "1.0", "CT", 60),
+                    OnnxGraphs.boxFilterWithExternalWeights(location)))
+                    .isInstanceOf(ArcaException.class)
+                    .hasMessageContaining("tensor 'w' keeps its data in an external file")
+                    .extracting(e -> ((ArcaException) e).code()).isEqualTo("invalid_graph");
+            assertThat(ai.models().list(curator)).extracting(ModelVersion::name).doesNotContain(name);
+        }
     }
 
     @Test

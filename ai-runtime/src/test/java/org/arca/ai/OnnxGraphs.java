@@ -62,6 +62,24 @@ public final class OnnxGraphs {
         return model(graph);
     }
 
+    /**
+     * The box filter with its weights stored "externally" at {@code location} (ONNX's external data): a graph
+     * that tries to read a file of the machine it runs on as a tensor, and so to carry it out in its results.
+     */
+    public static byte[] boxFilterWithExternalWeights(String location) {
+        Proto conv = node("Conv", new String[] {"x", "w"}, new String[] {"y"})
+                .message(5, ints("kernel_shape", 3, 3)).message(5, ints("pads", 1, 1, 1, 1));
+        Proto weights = new Proto().varint(1, 1).varint(1, 1).varint(1, 3).varint(1, 3).varint(2, FLOAT).string(8, "w")
+                .message(13, new Proto().string(1, "location").string(2, location))
+                .message(13, new Proto().string(1, "offset").string(2, "0"))
+                .message(13, new Proto().string(1, "length").string(2, "36"))
+                .varint(14, 1);
+        Proto graph = new Proto().message(1, conv).string(2, "box-filter-external")
+                .message(5, weights)
+                .message(11, imageInput("x")).message(12, imageInput("y"));
+        return model(graph);
+    }
+
     private static byte[] model(Proto graph) {
         Proto opset = new Proto().string(1, "").varint(2, 13);
         return new Proto().varint(1, 8).string(2, "arca-tests").message(7, graph).message(8, opset).bytes();
