@@ -43,6 +43,10 @@ final class SearchBench implements Callable<Integer> {
     int grants;
     @Option(names = "--queries", defaultValue = "500", description = "Queries timed per caller")
     int queries;
+    @Option(names = "--seed", defaultValue = "core", description = "How items are made: core (through the item and metadata "
+            + "services, indexed live, as uploads are) or sql (rows written in batches, for 100,000s of items; only the "
+            + "rebuild indexes them)")
+    String seed;
 
     private static final String[] WORDS = ("liver lesion contrast baseline follow-up fibrosis hepatic renal cardiac tumour "
             + "margin dose protocol consent visit adverse event placebo randomised cohort biopsy ultrasound enhancement nodule "
@@ -69,17 +73,20 @@ final class SearchBench implements Callable<Integer> {
             byte[] bytes = "synthetic".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             BlobStore.Blob blob = repo.blobs().write(new ByteArrayInputStream(bytes), bytes.length, bytes.length);
             long start = System.nanoTime();
-            for (int i = 0; i < items; i++) {
-                Folder target = i % 10 == 0 ? hidden : folders.get(i % Math.max(1, grants / 2));
-                var item = repo.items().create(admin, target.id(), "record-" + i + ".txt", "text/plain", blob, false);
-                repo.metadata().put(admin, MetadataStore.Target.ITEM, item.id(), Map.of("visit", new MetadataValue.Number(i % 12),
-                        "site", new MetadataValue.Text("site-" + (i % 40)), "seen", new MetadataValue.Date(LocalDate.of(2024, 1, 1)
-                                .plusDays(i % 365))));
+            java.util.function.IntFunction<Folder> folderOf = i -> i % 10 == 0 ? hidden : folders.get(i % Math.max(1, grants / 2));
+            if (seed.equals("sql")) {
+                BulkItems.insert(repo, items, folderOf, blob);
+            } else {
+                for (int i = 0; i < items; i++) {
+                    var item = repo.items().create(admin, folderOf.apply(i).id(), "record-" + i + ".txt", "text/plain", blob, false);
+                    repo.metadata().put(admin, MetadataStore.Target.ITEM, item.id(), BulkItems.metadata(i));
+                }
             }
             repo.searchIndex().awaitQueued();
             double createSeconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "created %d items with metadata through the core in %.1f s (%.0f items/s, indexed live)%n",
-                    items, createSeconds, items / createSeconds);
+            System.out.printf(Locale.ROOT, "created %d items with metadata %s in %.1f s (%.0f items/s%s)%n", items,
+                    seed.equals("sql") ? "as rows in batches" : "through the core", createSeconds, items / createSeconds,
+                    seed.equals("sql") ? ", not indexed until the rebuild" : ", indexed live");
             start = System.nanoTime();
             repo.searchIndex().rebuild();
             repo.searchIndex().awaitQueued();
