@@ -28,6 +28,11 @@ import org.arca.ai.worker.WorkerMain;
  * Runtime reports a failed allocation), never on the server's machine as a whole. RLIMIT_DATA rather than
  * RLIMIT_AS, because the JVM reserves far more address space than it uses. Where prlimit is missing the worker
  * runs with the heap limit alone, and the server says so once.
+ *
+ * <p>Network: a worker needs none, so it runs in a network namespace of its own (util-linux {@code unshare
+ * --user --map-root-user --net}: an unprivileged user namespace, so no root is needed), where only a loopback
+ * that is down exists. Should a crafted graph ever take over ONNX Runtime, it could not send anything anywhere.
+ * Where the kernel refuses unprivileged namespaces the worker runs without, and the server says so once.
  */
 final class WorkerLauncher {
     private static final int LOG_LIMIT = 8000;
@@ -44,6 +49,8 @@ final class WorkerLauncher {
     }
 
     private static final Path PRLIMIT = Path.of("/usr/bin/prlimit");
+    private static final Path UNSHARE = Path.of("/usr/bin/unshare");
+    private static final List<String> NO_NETWORK = List.of(UNSHARE.toString(), "--user", "--map-root-user", "--net", "--");
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkerLauncher.class);
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -55,6 +62,7 @@ final class WorkerLauncher {
     }
 
     private final String classPath = classPath();
+    private final boolean isolateNetwork = networkNamespacesWork();
 
     /**
      * Runs the worker on {@code dir}; {@code started} receives the process (so a cancel can kill it), {@code
@@ -68,6 +76,9 @@ final class WorkerLauncher {
             command.addAll(List.of(PRLIMIT.toString(), "--data=" + limits.dataLimitBytes(), "--"));
         } else if (WARNED.compareAndSet(false, true)) {
             LOG.warn("{} is missing: AI workers run with a heap limit only, so native memory is not capped", PRLIMIT);
+        }
+        if (isolateNetwork) {
+            command.addAll(NO_NETWORK);
         }
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + limits.heapMb() + "m", "-XX:ActiveProcessorCount=" + limits.threads(), "-XX:+UseSerialGC",
@@ -95,6 +106,29 @@ final class WorkerLauncher {
         synchronized (log) {
             return new Outcome(finished ? process.exitValue() : -1, !finished, log.toString(), times[0], times[1], times[2]);
         }
+    }
+
+    /** Whether this machine lets an unprivileged process have a network namespace: tried once, with a no-op. */
+    static boolean networkNamespacesWork() {
+        if (!Files.isExecutable(UNSHARE)) {
+            LOG.warn("{} is missing: AI workers run with the server's network", UNSHARE);
+            return false;
+        }
+        try {
+            List<String> probe = new ArrayList<>(NO_NETWORK);
+            probe.add("/bin/true");
+            Process p = new ProcessBuilder(probe).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                return true;
+            }
+            p.destroyForcibly();
+        } catch (IOException e) {
+            // reported below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.warn("this kernel refuses unprivileged network namespaces: AI workers run with the server's network");
+        return false;
     }
 
     /** Whether a failed worker's log says an allocation failed: the Java heap, or native memory under the cap. */

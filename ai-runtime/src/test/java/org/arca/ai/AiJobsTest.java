@@ -226,6 +226,33 @@ class AiJobsTest {
     }
 
     @Test
+    void aWorkerRunsWithoutTheServersNetwork() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(WorkerLauncher.networkNamespacesWork(),
+                "this kernel refuses unprivileged network namespaces");
+        approve(ModelZips.boxFilterManifest("endless-offline", "1.0", "CT", 600), OnnxGraphs.endlessLoop());
+        String id = ai.jobs().submit(owner, run("endless-offline", "1.0")).id();
+        try {
+            ProcessHandle worker = null;
+            for (int i = 0; i < 600 && worker == null; i++) {
+                worker = ProcessHandle.allProcesses()
+                        .filter(p -> p.info().commandLine().map(c -> c.contains("WorkerMain") && c.contains("job-" + id)).orElse(false))
+                        .findFirst().orElse(null);
+                Thread.sleep(50);
+            }
+            assertThat(worker).as("the job's worker process").isNotNull();
+            Path own = Path.of("/proc/self/ns/net");
+            Path theirs = Path.of("/proc/" + worker.pid() + "/ns/net");
+            assertThat(Files.readSymbolicLink(theirs)).isNotEqualTo(Files.readSymbolicLink(own));
+            // Its only interface is a loopback that is down: nothing to reach anything with.
+            List<String> interfaces = Files.readAllLines(Path.of("/proc/" + worker.pid() + "/net/dev")).stream().skip(2)
+                    .map(l -> l.strip().split(":")[0]).toList();
+            assertThat(interfaces).containsExactly("lo");
+        } finally {
+            ai.jobs().cancel(owner, id);
+        }
+    }
+
+    @Test
     void cancellingARunningJobKillsItsWorkerAndTheNextJobRuns() throws Exception {
         approve(ModelZips.boxFilterManifest("endless-long", "1.0", "CT", 600), OnnxGraphs.endlessLoop());
         String id = ai.jobs().submit(owner, run("endless-long", "1.0")).id();
