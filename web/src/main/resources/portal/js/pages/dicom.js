@@ -24,12 +24,23 @@ export async function openDicomPreview(item) {
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Tag'), h('th', { scope: 'col' }, 'Keyword'),
       h('th', { scope: 'col' }, 'VR'), h('th', { scope: 'col' }, 'Value'))),
     h('tbody', {}, rows));
+  // "Run model" on the series this instance belongs to: the AI page's run form, filled in.
+  const uid = (keyword) => dicom.tags.find((t) => t.keyword === keyword)?.value;
+  const study = uid('StudyInstanceUID');
+  const series = uid('SeriesInstanceUID');
+  const runModel = study && series
+    ? h('p', {}, h('a', {
+      class: 'button secondary small', 'data-testid': 'dicom-run-model',
+      href: `#/ai?${new URLSearchParams({ study, series })}`,
+      onclick: (event) => event.currentTarget.closest('dialog')?.close(),
+    }, 'Run a model on this series'))
+    : null;
   await formDialog({
     title: `DICOM: ${item.name}`,
     testid: 'dicom-dialog',
     submitLabel: 'Close',
     wide: true,
-    content: [image, h('div', { class: 'dicom-table-wrap' }, table)],
+    content: [image, runModel, h('div', { class: 'dicom-table-wrap' }, table)],
     onSubmit: async () => true,
   });
 }

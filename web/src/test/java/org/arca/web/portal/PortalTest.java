@@ -258,6 +258,9 @@ class PortalTest {
         waitFor("PatientID row", () -> texts("[data-testid=dicom-keyword]").contains("PatientID") ? true : null);
         int patientRow = texts("[data-testid=dicom-keyword]").indexOf("PatientID");
         assertThat(texts("[data-testid=dicom-value]").get(patientRow)).isEqualTo("PAT-PREVIEW");
+        // "Run model" on the instance's series leads to the AI page's run form with both UIDs filled in.
+        assertThat(attr("[data-testid=dicom-run-model]", "href"))
+                .endsWith("#/ai?study=1.2.826.0.1.3680043.10.8&series=1.2.826.0.1.3680043.10.8.1");
         waitFor("rendered image", () -> Boolean.TRUE.equals(js(
                 "const img = document.querySelector('[data-testid=dicom-image]'); return !!img && img.complete && img.naturalWidth > 0;"))
                 ? true : null);
@@ -435,6 +438,12 @@ class PortalTest {
         waitFor("approved", () -> text("[data-testid=model-catalogue]").contains("APPROVED") ? true : null);
         assertThat(text("[data-testid=curator-queue]")).contains("Nothing to review");
         assertThat(text("[data-testid=run-model]")).contains("bright-portal 1.0");
+        // The DICOM preview's "Run a model on this series" link fills the run form in.
+        open("/#/ai?study=1.2.826.0.1.3680043.10.8&series=1.2.826.0.1.3680043.10.8.1");
+        // The page already shows an empty form: wait for the one drawn from the new address.
+        waitFor("filled run form", () -> "1.2.826.0.1.3680043.10.8".equals(attr("[data-testid=run-model] input[name=study]", "value"))
+                ? true : null);
+        assertThat(attr("[data-testid=run-model] input[name=series]", "value")).isEqualTo("1.2.826.0.1.3680043.10.8.1");
 
         // The submitter is told, reads it, and marks it read.
         signOut();
