@@ -44,6 +44,8 @@ public final class SftpServer implements AutoCloseable {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(settings.host());
         sshd.setPort(settings.port());
+        sshd.setCipherFactories(TransportAlgorithms.ciphers());
+        sshd.setMacFactories(TransportAlgorithms.macs());
         // Generated on first start and kept, so clients see the same host key after every restart.
         SimpleGeneratorHostKeyProvider hostKeys = new SimpleGeneratorHostKeyProvider(dir.resolve("host-key"));
         hostKeys.setAlgorithm(KeyUtils.EC_ALGORITHM);

@@ -240,6 +240,22 @@ class SftpBridgeTest {
     }
 
     @Test
+    void clientsNegotiateAesAndChachaIsNotOffered() {
+        OpenSshClient.Result defaults = ssh.withKey("alice_key", "alice", List.of("-v"), "ls /");
+        assertThat(defaults.ok()).as(defaults.toString()).isTrue();
+        // OpenSSH's own order (chacha20 first, then the CTR ciphers, then umac, which MINA lacks) lands here.
+        assertThat(defaults.err()).contains("kex: client->server cipher: aes128-ctr MAC: hmac-sha2-256-etm@openssh.com")
+                .contains("kex: server->client cipher: aes128-ctr MAC: hmac-sha2-256-etm@openssh.com");
+        OpenSshClient.Result gcm = ssh.withKey("alice_key", "alice", List.of("-v", "-c", "aes256-gcm@openssh.com"), "ls /");
+        assertThat(gcm.ok()).as(gcm.toString()).isTrue();
+        assertThat(gcm.err()).contains("cipher: aes256-gcm@openssh.com MAC: <implicit>");
+        OpenSshClient.Result chacha = ssh.withKey("alice_key", "alice", List.of("-c", "chacha20-poly1305@openssh.com"), "ls /");
+        assertThat(chacha.ok()).as(chacha.toString()).isFalse();
+        OpenSshClient.Result sha1 = ssh.withKey("alice_key", "alice", List.of("-c", "aes128-ctr", "-o", "MACs=hmac-sha1"), "ls /");
+        assertThat(sha1.ok()).as(sha1.toString()).isFalse();
+    }
+
+    @Test
     void theHostKeyIsKeptAcrossRestartsAndIsTheOneClientsSee() throws Exception {
         Process scan = new ProcessBuilder("sh", "-c", "ssh-keyscan -p " + server.port() + " 127.0.0.1 2>/dev/null | ssh-keygen -lf -")
                 .redirectErrorStream(true).start();
