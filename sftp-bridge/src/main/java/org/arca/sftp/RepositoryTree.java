@@ -145,7 +145,13 @@ final class RepositoryTree {
             }
             FileChannel channel = FileChannel.open(started.file(), StandardOpenOption.READ, StandardOpenOption.WRITE);
             return new UploadChannel(channel, started, uploads, repo.items().maxUploadBytes(),
-                    file -> repo.items().adopt(caller, folderId, name, mediaType(name), file, true));
+                    (file, hashed) -> {
+                        if (hashed != null) {
+                            repo.items().adopt(caller, folderId, name, mediaType(name), file, hashed, true);
+                        } else {
+                            repo.items().adopt(caller, folderId, name, mediaType(name), file, true);
+                        }
+                    });
         } catch (IOException | RuntimeException e) {
             uploads.release(started);
             throw e;

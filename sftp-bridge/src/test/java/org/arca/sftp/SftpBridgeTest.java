@@ -79,7 +79,7 @@ class SftpBridgeTest {
     }
 
     @Test
-    void aTreeOfMixedSizesGoesUpAndComesBackTheSame() throws IOException {
+    void aTreeOfMixedSizesGoesUpAndComesBackTheSame() throws Exception {
         Path up = work.resolve("tree-up");
         Random random = new Random(7);
         int[] sizes = {0, 1, 4095, 32768, 100_000, 3 << 20};
@@ -103,6 +103,13 @@ class SftpBridgeTest {
         Folder a = repo.repo().folders().find(alice, tree.id(), "a").orElseThrow();
         Item item = repo.repo().items().find(alice, a.id(), "f4.bin").orElseThrow();
         assertThat(item.size()).isEqualTo(100_000);
+        // Hashed on the way in: the address the item names is the SHA-256 of what was sent, and holds those bytes.
+        for (int i : new int[] {0, 2, 4}) {
+            Item stored = repo.repo().items().find(alice, a.id(), "f" + i + ".bin").orElseThrow();
+            byte[] sent = Files.readAllBytes(up.resolve("a/f" + i + ".bin"));
+            assertThat(stored.primaryFile().sha256()).isEqualTo(sha256(sent));
+            assertThat(Files.readAllBytes(repo.repo().items().content(alice, stored.id(), null).path())).isEqualTo(sent);
+        }
         assertThat(auditActions()).contains("item.create", "folder.create", "item.download");
         assertThat(partials()).isEmpty();
     }
@@ -182,7 +189,40 @@ class SftpBridgeTest {
         OpenSshClient.Result reput = ssh.withKey("alice_key", "alice", "reput " + local + " /collections/Trial/resume.bin");
         assertThat(reput.ok()).as(reput.toString()).isTrue();
         Item item = repo.repo().items().find(alice, trial.id(), "resume.bin").orElseThrow();
+        // The resumed handle saw only the tail, so the whole file was hashed from disk: the address must still be right.
+        assertThat(item.primaryFile().sha256()).isEqualTo(sha256(bytes));
         assertThat(Files.readAllBytes(repo.repo().items().content(alice, item.id(), null).path())).isEqualTo(bytes);
+        assertThat(partials()).isEmpty();
+    }
+
+    @Test
+    void writesOutOfOrderAreStoredUnderTheirRealHash() throws Exception {
+        byte[] bytes = new byte[200_000];
+        new Random(13).nextBytes(bytes);
+        try (ClientSession session = mina.session(server.port(), "alice", TestRepository.PASSWORD);
+             SftpClient sftp = mina.sftp(session)) {
+            try (SftpClient.CloseableHandle handle = sftp.open("/collections/Trial/shuffled.bin",
+                    EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate))) {
+                sftp.write(handle, 100_000, bytes, 100_000, 100_000);
+                sftp.write(handle, 0, bytes, 0, 100_000);
+            }
+            // Rewriting the start of a finished file in place (no truncation) keeps its tail.
+            try (SftpClient.CloseableHandle handle = sftp.open("/collections/Trial/rewritten.bin",
+                    EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate))) {
+                sftp.write(handle, 0, bytes, 0, bytes.length);
+            }
+            try (SftpClient.CloseableHandle handle = sftp.open("/collections/Trial/rewritten.bin",
+                    EnumSet.of(SftpClient.OpenMode.Write))) {
+                sftp.write(handle, 0, new byte[10], 0, 10);
+            }
+        }
+        Item shuffled = repo.repo().items().find(alice, trial.id(), "shuffled.bin").orElseThrow();
+        assertThat(shuffled.primaryFile().sha256()).isEqualTo(sha256(bytes));
+        byte[] expected = bytes.clone();
+        java.util.Arrays.fill(expected, 0, 10, (byte) 0);
+        Item rewritten = repo.repo().items().find(alice, trial.id(), "rewritten.bin").orElseThrow();
+        assertThat(rewritten.primaryFile().sha256()).isEqualTo(sha256(expected));
+        assertThat(Files.readAllBytes(repo.repo().items().content(alice, rewritten.id(), null).path())).isEqualTo(expected);
         assertThat(partials()).isEmpty();
     }
 
@@ -312,6 +352,10 @@ class SftpBridgeTest {
         try (var in = sftp.read(path)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     private static List<String> partials() throws IOException {
