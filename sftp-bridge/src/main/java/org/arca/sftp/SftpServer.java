@@ -72,7 +72,7 @@ public final class SftpServer implements AutoCloseable {
                 return new ArcaFileSystem(provider, new RepositoryTree(repository, caller, uploads));
             }
         });
-        SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+        SftpSubsystemFactory sftp = new StatVfsSubsystem.Factory();
         sftp.setFileSystemAccessor(new RepositoryAccessor());
         sftp.addSftpEventListener(new UploadCompletion());
         // Clients send permission bits with uploads; the ACL, not mode bits, decides access, so they are dropped quietly.

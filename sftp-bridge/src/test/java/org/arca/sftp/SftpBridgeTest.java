@@ -296,6 +296,23 @@ class SftpBridgeTest {
     }
 
     @Test
+    void dfShowsTheDataFoldersSpace() throws IOException {
+        OpenSshClient.Result df = ssh.withKey("alice_key", "alice", "df", "cd /collections/Trial", "df -h");
+        assertThat(df.ok()).as(df.toString()).isTrue();
+        java.nio.file.FileStore store = Files.getFileStore(repo.dataDir());
+        // "df" prints sizes in KiB: Size Used Avail (root) %Capacity; the total must be the data folder's.
+        java.util.regex.Matcher kib = java.util.regex.Pattern.compile("(?m)^\\s*(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)%")
+                .matcher(df.out());
+        assertThat(kib.find()).as(df.out()).isTrue();
+        assertThat(Long.parseLong(kib.group(1))).isEqualTo(store.getTotalSpace() / 1024);
+        assertThat(Long.parseLong(kib.group(3))).isCloseTo(store.getUsableSpace() / 1024,
+                org.assertj.core.data.Percentage.withPercentage(5));
+        // "df -h" prints the same with units, e.g. "   252GB   24.0GB   77.4GB    228GB    9%".
+        assertThat(df.out()).containsPattern("(?m)^\\s*[0-9.]+[KMGTPE]?B\\s+[0-9.]+[KMGTPE]?B\\s+[0-9.]+[KMGTPE]?B");
+        assertThat(ssh.withKey("alice_key", "alice", "df /collections/Secret").ok()).as("a hidden folder").isFalse();
+    }
+
+    @Test
     void theHostKeyIsKeptAcrossRestartsAndIsTheOneClientsSee() throws Exception {
         Process scan = new ProcessBuilder("sh", "-c", "ssh-keyscan -p " + server.port() + " 127.0.0.1 2>/dev/null | ssh-keygen -lf -")
                 .redirectErrorStream(true).start();
