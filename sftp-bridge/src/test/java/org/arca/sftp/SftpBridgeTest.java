@@ -340,6 +340,12 @@ class SftpBridgeTest {
         assertThat(repo.repo().items().find(alice, sub.id(), "renamed.txt")).isEmpty();
         assertThat(ssh.withPassword(TestRepository.PASSWORD, "carol", "rm /collections/Trial/tree/a/f0.bin",
                 "mkdir /collections/Trial/carol").ok()).as("READ only").isFalse();
+        assertThat(ssh.withPassword(TestRepository.PASSWORD, "carol", "rmdir /collections/Trial/ops/sub").ok()).as("READ only").isFalse();
+        // Empty now, and without grants of its own: WRITE (alice's, from the collection) removes it, as on the web.
+        OpenSshClient.Result rmdir = ssh.withKey("alice_key", "alice", "rmdir /collections/Trial/ops/sub");
+        assertThat(rmdir.ok()).as(rmdir.toString()).isTrue();
+        assertThat(repo.repo().folders().find(alice, ops.id(), "sub")).isEmpty();
+        assertThat(ssh.withKey("alice_key", "alice", "rmdir /collections/Trial").ok()).as("a collection needs ADMIN").isFalse();
     }
 
     @Test
