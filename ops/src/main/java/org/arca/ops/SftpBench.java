@@ -41,6 +41,9 @@ final class SftpBench implements Callable<Integer> {
     int files;
     @Option(names = "--file-kb", defaultValue = "10", description = "Size of each small file in KiB")
     int fileKb;
+    @Option(names = "--cipher", description = "Make the client use this cipher with both servers (sftp -c), for a like-for-like"
+            + " comparison; by default each server gets the client's first choice it supports")
+    String cipher;
 
     private static final Pattern CIPHER = Pattern.compile("kex: client->server cipher: (\\S+) MAC: (\\S+)");
 
@@ -87,6 +90,10 @@ final class SftpBench implements Callable<Integer> {
         Map<String, Double> r = new LinkedHashMap<>();
         List<String> sftp = List.of("sftp", "-P", Integer.toString(port), "-i", key.toString(), "-o", "BatchMode=yes",
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "Compression=no");
+        if (cipher != null) {
+            sftp = new ArrayList<>(sftp);
+            sftp.addAll(1, List.of("-c", cipher));
+        }
         String negotiated = negotiated(sftp, login);
         System.out.printf(Locale.ROOT, "%n== %s (port %d): %s%n", name, port, negotiated);
         double mb = Files.size(big) / 1e6;

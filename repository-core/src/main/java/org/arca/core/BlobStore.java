@@ -47,6 +47,14 @@ public interface BlobStore {
     /** Stores an existing file by moving it in (its name is a temporary one of the caller's). */
     Blob adopt(Path file);
 
+    /**
+     * As {@link #adopt(Path)} for a file whose SHA-256 the caller computed while writing it, so its bytes are not
+     * read a second time. The caller vouches for the hash; the store checks only the size (a wrong hash would
+     * file the bytes under the wrong address, which {@link #verify} reports). Refuses with
+     * {@link ArcaException.Kind#INCOMPLETE} when the size differs, leaving the file where it was.
+     */
+    Blob adopt(Path file, Blob hashed);
+
     /** The blob's bytes as a local file, for ranged and zero-copy reads. */
     Path path(String sha256);
 

@@ -205,6 +205,28 @@ public final class FileBlobStore implements BlobStore {
         }
     }
 
+    @Override
+    public Blob adopt(Path file, Blob hashed) {
+        if (!SHA256.matcher(hashed.sha256()).matches()) {
+            throw new IllegalArgumentException("not a SHA-256: " + hashed.sha256());
+        }
+        try {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                if (channel.size() != hashed.size()) {
+                    throw new ArcaException(ArcaException.Kind.INCOMPLETE, "incomplete_upload", "The file has "
+                            + channel.size() + " bytes where " + hashed.size() + " were hashed; nothing was stored.");
+                }
+                if (!Files.exists(path(hashed.sha256()))) {
+                    // Bytes already stored need no second fsync: this copy is dropped in place().
+                    channel.force(true);
+                }
+            }
+            return place(file, hashed.sha256(), hashed.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store " + file.getFileName(), e);
+        }
+    }
+
     /** Moves a durable temporary file to its content address; if the blob exists already the copy is dropped. */
     private Blob place(Path temp, String sha, long size) throws IOException {
         Path target = path(sha);

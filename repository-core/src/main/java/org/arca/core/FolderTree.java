@@ -341,13 +341,23 @@ public final class FolderTree {
         return get(caller, created[0]);
     }
 
-    /** Deletes a folder; one that holds anything needs {@code recursive}. Blobs stay until {@code gc}. */
+    /**
+     * Deletes a folder; one that holds anything needs {@code recursive}. An empty folder that is not a collection
+     * and has no grants of its own needs WRITE; anything else ADMIN. Blobs stay until {@code gc}.
+     */
     public void delete(Caller caller, String id, boolean recursive) {
         List<Item> removed = db.inTransaction(tx -> {
-            access.require(tx, caller, id, AccessLevel.ADMIN);
+            access.require(tx, caller, id, AccessLevel.WRITE);
             boolean empty = !tx.fetchExists(Folders.T, Folders.PARENT_ID.eq(id)) && !tx.fetchExists(Items.T, Items.FOLDER_ID.eq(id));
             if (!empty && !recursive) {
                 throw ArcaException.conflict("folder_not_empty", "The folder is not empty; delete it with recursive=true.");
+            }
+            // An empty folder without grants of its own is, like an item, something a writer may make and remove:
+            // only its name and metadata go, and WRITE on it is then WRITE on its parent. A subtree, grants that
+            // decide who sees what, or a whole collection are an ADMIN's to remove, as changing the ACL is.
+            boolean collection = tx.fetchExists(Folders.T, Folders.ID.eq(id).and(Folders.PARENT_ID.isNull()));
+            if (!empty || collection || tx.fetchExists(Acl.T, Acl.FOLDER_ID.eq(id))) {
+                access.require(tx, caller, id, AccessLevel.ADMIN);
             }
             var subtree = select(Ancestors.FOLDER_ID).from(Ancestors.T).where(Ancestors.ANCESTOR_ID.eq(id));
             List<Item> gone = items.deleteAllIn(tx, subtree);

@@ -96,6 +96,17 @@ public final class ItemStore {
     }
 
     /**
+     * As {@link #adopt(Caller, String, String, String, Path, boolean)} for a file the surface hashed while
+     * receiving it ({@link BlobStore#adopt(Path, BlobStore.Blob)}), so its bytes are not read again.
+     */
+    public Item adopt(Caller caller, String folderId, String name, String mediaType, Path file, BlobStore.Blob hashed,
+                      boolean replace) {
+        checkUpload(caller, folderId, name, replace);
+        BlobStore.Blob blob = blobs.adopt(file, hashed);
+        return commit(caller, folderId, name, mediaType, blob, replace);
+    }
+
+    /**
      * Makes an item of bytes already in the blob store (a surface that must look at the bytes before naming
      * them, as STOW-RS does). A blob that never becomes an item is collected by {@code gc}.
      */

@@ -82,6 +82,26 @@ class BlobStoreTest {
     }
 
     @Test
+    void aFileHashedByItsWriterIsMovedInUnderThatHashAndAShortOneIsRefused() throws Exception {
+        BlobStore blobs = test.repo().blobs();
+        byte[] bytes = new byte[513];
+        new java.util.Random(9).nextBytes(bytes);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        Path file = Files.write(test.dataDir().resolve("hashed-by-writer.part"), bytes);
+
+        assertThatThrownBy(() -> blobs.adopt(file, new BlobStore.Blob(sha, 600)))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.INCOMPLETE));
+        assertThat(file).exists();
+        assertThat(blobs.exists(sha)).isFalse();
+
+        BlobStore.Blob blob = blobs.adopt(file, new BlobStore.Blob(sha, 513));
+        assertThat(blob).isEqualTo(new BlobStore.Blob(sha, 513));
+        assertThat(file).doesNotExist();
+        assertThat(Files.readAllBytes(blobs.path(sha))).isEqualTo(bytes);
+        assertThat(blobs.verify(sha)).isTrue();
+    }
+
+    @Test
     void aPushedBlobIsStoredOnlyWhenFinished() throws Exception {
         BlobStore blobs = test.repo().blobs();
         byte[] bytes = new byte[700];

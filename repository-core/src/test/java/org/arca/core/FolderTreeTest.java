@@ -147,6 +147,46 @@ class FolderTreeTest {
     }
 
     @Test
+    void aWriterRemovesAnEmptyFolderButNotASubtreeAFolderWithGrantsOrACollection() {
+        Caller wendy = test.user("wendy");
+        Caller rita = test.user("rita");
+        Folder project = folders.createCollection(alice, "Writers remove", null);
+        test.repo().access().setAcl(alice, project.id(), List.of(new AclEntry("user:alice", AccessLevel.ADMIN),
+                new AclEntry("user:wendy", AccessLevel.WRITE),
+                new AclEntry("user:rita", AccessLevel.READ)));
+        Folder empty = folders.create(wendy, project.id(), "empty", null);
+        Folder full = folders.create(alice, project.id(), "full", null);
+        test.upload(alice, full.id(), "kept.txt", "kept");
+        Folder granted = folders.create(alice, project.id(), "granted", null);
+        test.repo().access().setAcl(alice, granted.id(), List.of(new AclEntry("user:rita", AccessLevel.WRITE)));
+        Folder emptyProject = folders.createCollection(alice, "Writers remove, empty", null);
+        test.repo().access().setAcl(alice, emptyProject.id(), List.of(new AclEntry("user:alice", AccessLevel.ADMIN),
+                new AclEntry("user:wendy", AccessLevel.WRITE)));
+
+        assertThatThrownBy(() -> folders.delete(rita, empty.id(), false)).as("READ only")
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
+        assertThatThrownBy(() -> folders.delete(wendy, full.id(), true)).as("a subtree")
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
+        assertThatThrownBy(() -> folders.delete(wendy, full.id(), false))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("folder_not_empty"));
+        assertThatThrownBy(() -> folders.delete(wendy, granted.id(), false)).as("grants of its own")
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
+        assertThatThrownBy(() -> folders.delete(rita, granted.id(), false)).as("WRITE granted on the folder itself")
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
+        assertThatThrownBy(() -> folders.delete(wendy, emptyProject.id(), false)).as("a collection")
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
+        assertThat(folders.children(alice, project.id(), 10, 0).folders()).extracting(Folder::name)
+                .containsExactlyInAnyOrder("empty", "full", "granted");
+
+        folders.delete(wendy, empty.id(), false);
+
+        assertThatThrownBy(() -> folders.get(alice, empty.id()))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.NOT_FOUND));
+        assertThat(test.repo().audit().query(Caller.SYSTEM, "wendy", null, null, 100, 0).entries())
+                .extracting(AuditEntry::action).contains("folder.delete");
+    }
+
+    @Test
     void listenersHearOfEveryCommittedItemChange() {
         List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
         test.repo().items().addListener(e -> heard.add(e.change() + " " + e.item().name()));

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Children;
 import org.arca.core.Folder;
@@ -46,6 +47,8 @@ final class RepositoryTree {
     private final Repository repo;
     private final Caller caller;
     private final PartialUploads uploads;
+    /** Found by name once per session: every path under /home starts here, and the name lookup is a query each time. */
+    private volatile String homeId;
 
     RepositoryTree(Repository repo, Caller caller, PartialUploads uploads) {
         this.repo = repo;
@@ -81,7 +84,7 @@ final class RepositoryTree {
             switch (dir) {
                 case Top top when top.name().isEmpty() -> {
                     entries.put(COLLECTIONS, new Top(COLLECTIONS));
-                    entries.put(HOME, new FolderNode(repo.folders().home(caller)));
+                    entries.put(HOME, new FolderNode(home()));
                 }
                 case Top top -> repo.folders().collections(caller).forEach(c -> entries.put(c.name(), new FolderNode(c)));
                 case FolderNode folder -> listFolder(folder.folder().id(), entries);
@@ -145,7 +148,13 @@ final class RepositoryTree {
             }
             FileChannel channel = FileChannel.open(started.file(), StandardOpenOption.READ, StandardOpenOption.WRITE);
             return new UploadChannel(channel, started, uploads, repo.items().maxUploadBytes(),
-                    file -> repo.items().adopt(caller, folderId, name, mediaType(name), file, true));
+                    (file, hashed) -> {
+                        if (hashed != null) {
+                            repo.items().adopt(caller, folderId, name, mediaType(name), file, hashed, true);
+                        } else {
+                            repo.items().adopt(caller, folderId, name, mediaType(name), file, true);
+                        }
+                    });
         } catch (IOException | RuntimeException e) {
             uploads.release(started);
             throw e;
@@ -226,10 +235,28 @@ final class RepositoryTree {
         });
     }
 
+    /** The user's home, by its id once known; read again each time, so access and renames show at once. */
+    private Folder home() {
+        String id = homeId;
+        if (id != null) {
+            try {
+                return repo.folders().get(caller, id);
+            } catch (ArcaException e) {
+                if (e.kind() != ArcaException.Kind.NOT_FOUND) {
+                    throw e;
+                }
+                // Deleted meanwhile: made again below, as on first use.
+            }
+        }
+        Folder home = repo.folders().home(caller);
+        homeId = home.id();
+        return home;
+    }
+
     private Node top(String name, String shown) throws IOException {
         return switch (name) {
             case COLLECTIONS -> new Top(COLLECTIONS);
-            case HOME -> new FolderNode(repo.folders().home(caller));
+            case HOME -> new FolderNode(home());
             default -> throw new NoSuchFileException(shown);
         };
     }

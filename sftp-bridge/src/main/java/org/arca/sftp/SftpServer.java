@@ -44,6 +44,8 @@ public final class SftpServer implements AutoCloseable {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(settings.host());
         sshd.setPort(settings.port());
+        sshd.setCipherFactories(TransportAlgorithms.ciphers());
+        sshd.setMacFactories(TransportAlgorithms.macs());
         // Generated on first start and kept, so clients see the same host key after every restart.
         SimpleGeneratorHostKeyProvider hostKeys = new SimpleGeneratorHostKeyProvider(dir.resolve("host-key"));
         hostKeys.setAlgorithm(KeyUtils.EC_ALGORITHM);
@@ -70,7 +72,7 @@ public final class SftpServer implements AutoCloseable {
                 return new ArcaFileSystem(provider, new RepositoryTree(repository, caller, uploads));
             }
         });
-        SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+        SftpSubsystemFactory sftp = new StatVfsSubsystem.Factory();
         sftp.setFileSystemAccessor(new RepositoryAccessor());
         sftp.addSftpEventListener(new UploadCompletion());
         // Clients send permission bits with uploads; the ACL, not mode bits, decides access, so they are dropped quietly.

@@ -5,12 +5,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.arca.core.ArcaException;
+import org.arca.core.BlobStore;
 
 /**
  * A write handle onto a partial upload. Bytes go to the partial file at the offsets the client names (so
- * resumed and out-of-order writes work). On close, the file becomes an item only if the client closed the
+ * resumed and out-of-order writes work), and are hashed as they pass while they arrive in order
+ * ({@link ReceivedHash}). On close, the file becomes an item only if the client closed the
  * handle itself ({@link #markComplete}); a dropped connection closes it too, and then the bytes wait for a
  * resume instead.
  */
@@ -19,7 +22,8 @@ final class UploadChannel implements SeekableByteChannel {
     /** Makes the finished file an item; the callee takes the file. */
     @FunctionalInterface
     interface Adopter {
-        void adopt(Path file);
+        /** {@code hashed} is the file's blob when its bytes were hashed on the way in, or null: then read it. */
+        void adopt(Path file, BlobStore.Blob hashed);
     }
 
     private final FileChannel file;
@@ -27,6 +31,7 @@ final class UploadChannel implements SeekableByteChannel {
     private final PartialUploads uploads;
     private final long maxBytes;
     private final Adopter adopter;
+    private final ReceivedHash hash = new ReceivedHash();
     private volatile boolean complete;
     private boolean closed;
 
@@ -48,7 +53,15 @@ final class UploadChannel implements SeekableByteChannel {
         if (file.position() + src.remaining() > maxBytes) {
             throw new FileSystemException(partial.name(), null, "the file is larger than this repository accepts");
         }
-        return file.write(src);
+        long at = file.position();
+        if (!hash.continues(at)) {
+            hash.giveUp();
+            return file.write(src);
+        }
+        ByteBuffer written = src.duplicate();
+        int n = file.write(src);
+        hash.written(at, written.limit(written.position() + n));
+        return n;
     }
 
     @Override
@@ -74,6 +87,9 @@ final class UploadChannel implements SeekableByteChannel {
 
     @Override
     public SeekableByteChannel truncate(long size) throws IOException {
+        if (size < file.size()) {
+            hash.giveUp();
+        }
         file.truncate(size);
         return this;
     }
@@ -95,7 +111,7 @@ final class UploadChannel implements SeekableByteChannel {
             return;
         }
         try {
-            adopter.adopt(partial.file());
+            adopter.adopt(partial.file(), hash.blob(Files.size(partial.file())).orElse(null));
         } catch (ArcaException e) {
             throw SftpErrors.of(e, partial.name());
         } finally {

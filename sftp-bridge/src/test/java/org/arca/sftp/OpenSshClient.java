@@ -55,7 +55,13 @@ public final class OpenSshClient {
 
     /** Runs the batch with the key pair made by {@link #newKey}. */
     public Result withKey(String keyName, String login, String... commands) {
+        return withKey(keyName, login, List.of(), commands);
+    }
+
+    /** As {@link #withKey(String, String, String...)} with more {@code sftp} options ({@code -v}, {@code -c}), which win over the defaults here. */
+    public Result withKey(String keyName, String login, List<String> options, String... commands) {
         List<String> cmd = new ArrayList<>(base());
+        cmd.addAll(1, options);
         cmd.addAll(List.of("-i", dir.resolve(keyName).toString(), "-o", "BatchMode=yes", "-o", "PasswordAuthentication=no"));
         return batch(cmd, login, commands);
     }

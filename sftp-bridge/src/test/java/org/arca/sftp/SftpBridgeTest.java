@@ -79,7 +79,7 @@ class SftpBridgeTest {
     }
 
     @Test
-    void aTreeOfMixedSizesGoesUpAndComesBackTheSame() throws IOException {
+    void aTreeOfMixedSizesGoesUpAndComesBackTheSame() throws Exception {
         Path up = work.resolve("tree-up");
         Random random = new Random(7);
         int[] sizes = {0, 1, 4095, 32768, 100_000, 3 << 20};
@@ -103,6 +103,13 @@ class SftpBridgeTest {
         Folder a = repo.repo().folders().find(alice, tree.id(), "a").orElseThrow();
         Item item = repo.repo().items().find(alice, a.id(), "f4.bin").orElseThrow();
         assertThat(item.size()).isEqualTo(100_000);
+        // Hashed on the way in: the address the item names is the SHA-256 of what was sent, and holds those bytes.
+        for (int i : new int[] {0, 2, 4}) {
+            Item stored = repo.repo().items().find(alice, a.id(), "f" + i + ".bin").orElseThrow();
+            byte[] sent = Files.readAllBytes(up.resolve("a/f" + i + ".bin"));
+            assertThat(stored.primaryFile().sha256()).isEqualTo(sha256(sent));
+            assertThat(Files.readAllBytes(repo.repo().items().content(alice, stored.id(), null).path())).isEqualTo(sent);
+        }
         assertThat(auditActions()).contains("item.create", "folder.create", "item.download");
         assertThat(partials()).isEmpty();
     }
@@ -182,7 +189,40 @@ class SftpBridgeTest {
         OpenSshClient.Result reput = ssh.withKey("alice_key", "alice", "reput " + local + " /collections/Trial/resume.bin");
         assertThat(reput.ok()).as(reput.toString()).isTrue();
         Item item = repo.repo().items().find(alice, trial.id(), "resume.bin").orElseThrow();
+        // The resumed handle saw only the tail, so the whole file was hashed from disk: the address must still be right.
+        assertThat(item.primaryFile().sha256()).isEqualTo(sha256(bytes));
         assertThat(Files.readAllBytes(repo.repo().items().content(alice, item.id(), null).path())).isEqualTo(bytes);
+        assertThat(partials()).isEmpty();
+    }
+
+    @Test
+    void writesOutOfOrderAreStoredUnderTheirRealHash() throws Exception {
+        byte[] bytes = new byte[200_000];
+        new Random(13).nextBytes(bytes);
+        try (ClientSession session = mina.session(server.port(), "alice", TestRepository.PASSWORD);
+             SftpClient sftp = mina.sftp(session)) {
+            try (SftpClient.CloseableHandle handle = sftp.open("/collections/Trial/shuffled.bin",
+                    EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate))) {
+                sftp.write(handle, 100_000, bytes, 100_000, 100_000);
+                sftp.write(handle, 0, bytes, 0, 100_000);
+            }
+            // Rewriting the start of a finished file in place (no truncation) keeps its tail.
+            try (SftpClient.CloseableHandle handle = sftp.open("/collections/Trial/rewritten.bin",
+                    EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate))) {
+                sftp.write(handle, 0, bytes, 0, bytes.length);
+            }
+            try (SftpClient.CloseableHandle handle = sftp.open("/collections/Trial/rewritten.bin",
+                    EnumSet.of(SftpClient.OpenMode.Write))) {
+                sftp.write(handle, 0, new byte[10], 0, 10);
+            }
+        }
+        Item shuffled = repo.repo().items().find(alice, trial.id(), "shuffled.bin").orElseThrow();
+        assertThat(shuffled.primaryFile().sha256()).isEqualTo(sha256(bytes));
+        byte[] expected = bytes.clone();
+        java.util.Arrays.fill(expected, 0, 10, (byte) 0);
+        Item rewritten = repo.repo().items().find(alice, trial.id(), "rewritten.bin").orElseThrow();
+        assertThat(rewritten.primaryFile().sha256()).isEqualTo(sha256(expected));
+        assertThat(Files.readAllBytes(repo.repo().items().content(alice, rewritten.id(), null).path())).isEqualTo(expected);
         assertThat(partials()).isEmpty();
     }
 
@@ -240,6 +280,39 @@ class SftpBridgeTest {
     }
 
     @Test
+    void clientsNegotiateAesAndChachaIsNotOffered() {
+        OpenSshClient.Result defaults = ssh.withKey("alice_key", "alice", List.of("-v"), "ls /");
+        assertThat(defaults.ok()).as(defaults.toString()).isTrue();
+        // OpenSSH's own order (chacha20 first, then the CTR ciphers, then umac, which MINA lacks) lands here.
+        assertThat(defaults.err()).contains("kex: client->server cipher: aes128-ctr MAC: hmac-sha2-256-etm@openssh.com")
+                .contains("kex: server->client cipher: aes128-ctr MAC: hmac-sha2-256-etm@openssh.com");
+        OpenSshClient.Result gcm = ssh.withKey("alice_key", "alice", List.of("-v", "-c", "aes256-gcm@openssh.com"), "ls /");
+        assertThat(gcm.ok()).as(gcm.toString()).isTrue();
+        assertThat(gcm.err()).contains("cipher: aes256-gcm@openssh.com MAC: <implicit>");
+        OpenSshClient.Result chacha = ssh.withKey("alice_key", "alice", List.of("-c", "chacha20-poly1305@openssh.com"), "ls /");
+        assertThat(chacha.ok()).as(chacha.toString()).isFalse();
+        OpenSshClient.Result sha1 = ssh.withKey("alice_key", "alice", List.of("-c", "aes128-ctr", "-o", "MACs=hmac-sha1"), "ls /");
+        assertThat(sha1.ok()).as(sha1.toString()).isFalse();
+    }
+
+    @Test
+    void dfShowsTheDataFoldersSpace() throws IOException {
+        OpenSshClient.Result df = ssh.withKey("alice_key", "alice", "df", "cd /collections/Trial", "df -h");
+        assertThat(df.ok()).as(df.toString()).isTrue();
+        java.nio.file.FileStore store = Files.getFileStore(repo.dataDir());
+        // "df" prints sizes in KiB: Size Used Avail (root) %Capacity; the total must be the data folder's.
+        java.util.regex.Matcher kib = java.util.regex.Pattern.compile("(?m)^\\s*(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)%")
+                .matcher(df.out());
+        assertThat(kib.find()).as(df.out()).isTrue();
+        assertThat(Long.parseLong(kib.group(1))).isEqualTo(store.getTotalSpace() / 1024);
+        // Free space moves with whatever else writes to the disk meanwhile, so only its range is certain.
+        assertThat(Long.parseLong(kib.group(3))).isPositive().isLessThanOrEqualTo(Long.parseLong(kib.group(1)));
+        // "df -h" prints the same with units, e.g. "   252GB   24.0GB   77.4GB    228GB    9%".
+        assertThat(df.out()).containsPattern("(?m)^\\s*[0-9.]+[KMGTPE]?B\\s+[0-9.]+[KMGTPE]?B\\s+[0-9.]+[KMGTPE]?B");
+        assertThat(ssh.withKey("alice_key", "alice", "df /collections/Secret").ok()).as("a hidden folder").isFalse();
+    }
+
+    @Test
     void theHostKeyIsKeptAcrossRestartsAndIsTheOneClientsSee() throws Exception {
         Process scan = new ProcessBuilder("sh", "-c", "ssh-keyscan -p " + server.port() + " 127.0.0.1 2>/dev/null | ssh-keygen -lf -")
                 .redirectErrorStream(true).start();
@@ -267,6 +340,12 @@ class SftpBridgeTest {
         assertThat(repo.repo().items().find(alice, sub.id(), "renamed.txt")).isEmpty();
         assertThat(ssh.withPassword(TestRepository.PASSWORD, "carol", "rm /collections/Trial/tree/a/f0.bin",
                 "mkdir /collections/Trial/carol").ok()).as("READ only").isFalse();
+        assertThat(ssh.withPassword(TestRepository.PASSWORD, "carol", "rmdir /collections/Trial/ops/sub").ok()).as("READ only").isFalse();
+        // Empty now, and without grants of its own: WRITE (alice's, from the collection) removes it, as on the web.
+        OpenSshClient.Result rmdir = ssh.withKey("alice_key", "alice", "rmdir /collections/Trial/ops/sub");
+        assertThat(rmdir.ok()).as(rmdir.toString()).isTrue();
+        assertThat(repo.repo().folders().find(alice, ops.id(), "sub")).isEmpty();
+        assertThat(ssh.withKey("alice_key", "alice", "rmdir /collections/Trial").ok()).as("a collection needs ADMIN").isFalse();
     }
 
     @Test
@@ -296,6 +375,10 @@ class SftpBridgeTest {
         try (var in = sftp.read(path)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     private static List<String> partials() throws IOException {
