@@ -18,6 +18,7 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
@@ -30,6 +31,8 @@ import org.apache.lucene.util.BytesRef;
 final class SearchQueries {
     /** Clauses beyond this are a query nobody typed; refusing them keeps one request from eating the CPU. */
     private static final int MAX_TEXT = 1_000;
+    private static final Set<String> INTERNAL_FIELDS = Set.of(SearchDocuments.ID, SearchDocuments.ANCESTOR,
+            SearchDocuments.COLLECTION, SearchDocuments.FOLDER);
 
     private final Analyzer analyzer;
 
@@ -48,12 +51,33 @@ final class SearchQueries {
         StandardQueryParser parser = new StandardQueryParser(analyzer);
         parser.setDefaultOperator(StandardQueryConfigHandler.Operator.AND);
         parser.setAllowLeadingWildcard(false);
+        Query parsed;
         try {
-            return parser.parse(text, SearchDocuments.ALL);
+            parsed = parser.parse(text, SearchDocuments.ALL);
         } catch (QueryNodeException | RuntimeException e) {
             throw ArcaException.invalid("invalid_query", "The query could not be read; quote special characters "
                     + "or use words, \"phrases\", field:value, [a TO b], AND, OR, NOT.");
         }
+        refuseInternalFields(parsed);
+        return parsed;
+    }
+
+    /**
+     * Fields holding folder ids (the ACL filter's ancestors, the collection, the facets' drill-down terms) are
+     * the index's own: a query on them would let a caller test whether a hidden folder id lies above a hit,
+     * so they are refused by name rather than answered.
+     */
+    private static void refuseInternalFields(Query parsed) {
+        parsed.visit(new QueryVisitor() {
+            @Override
+            public boolean acceptField(String field) {
+                if (INTERNAL_FIELDS.contains(field) || field.startsWith("$")) {
+                    throw ArcaException.invalid("invalid_query", "The field \"" + field + "\" cannot be searched; use "
+                            + "name, path, text, type, mediatype, modality, meta.<key> or the filters (collection=…).");
+                }
+                return false;
+            }
+        });
     }
 
     /** The whole query; {@code readable} is empty for callers who read everything. */
@@ -69,7 +93,11 @@ final class SearchQueries {
             all.add(anyOf(SearchDocuments.MODALITY, lower(query.modalities())), Occur.FILTER);
         }
         if (!query.collections().isEmpty()) {
-            all.add(anyOf(SearchDocuments.COLLECTION, Set.copyOf(query.collections())), Occur.FILTER);
+            // A collection the caller cannot read filters to nothing, as an unknown id does: hits in folders
+            // shared out of it must not confirm that the id exists.
+            Set<String> collections = readable.isEmpty() ? Set.copyOf(query.collections())
+                    : Set.copyOf(query.collections().stream().filter(readable.get()::contains).toList());
+            all.add(anyOf(SearchDocuments.COLLECTION, collections), Occur.FILTER);
         }
         if (query.from() != null || query.to() != null) {
             long low = query.from() == null ? Long.MIN_VALUE : query.from().toEpochDay();
