@@ -1,5 +1,6 @@
 package org.arca.core;
 
+import java.io.IOException;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,7 @@ import org.apache.lucene.queryparser.flexible.standard.StandardQueryParser;
 import org.apache.lucene.queryparser.flexible.standard.config.StandardQueryConfigHandler;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
@@ -80,11 +82,16 @@ final class SearchQueries {
         });
     }
 
-    /** The whole query; {@code readable} is empty for callers who read everything. */
-    Query build(SearchQuery query, Optional<Set<String>> readable) {
-        BooleanQuery.Builder all = new BooleanQuery.Builder().add(text(query.text()), Occur.MUST);
-        if (readable.isPresent()) {
-            all.add(anyOf(SearchDocuments.ANCESTOR, readable.get()), Occur.FILTER);
+    /**
+     * The whole query; {@code readable} is empty for callers who read everything. Path words are matched
+     * against the folder names the caller may see, through {@code searcher} (see {@link VisiblePathWords}).
+     */
+    Query build(SearchQuery query, Optional<Set<String>> readable, IndexSearcher searcher) throws IOException {
+        Query access = readable.map(r -> anyOf(SearchDocuments.ANCESTOR, r)).orElse(null);
+        Query text = new VisiblePathWords(searcher, readable, access).rewrite(text(query.text()));
+        BooleanQuery.Builder all = new BooleanQuery.Builder().add(text, Occur.MUST);
+        if (access != null) {
+            all.add(access, Occur.FILTER);
         }
         if (!query.kinds().isEmpty()) {
             all.add(anyOf(SearchDocuments.TYPE, lower(query.kinds())), Occur.FILTER);

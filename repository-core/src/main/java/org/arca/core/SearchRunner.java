@@ -57,10 +57,10 @@ final class SearchRunner {
     }
 
     SearchResult search(SearchQuery request, Optional<Set<String>> readable) {
-        Query query = queries.build(request, readable);
         try {
             IndexSearcher searcher = searchers.acquire();
             try {
+                Query query = queries.build(request, readable, searcher);
                 FacetsCollectorManager.FacetsResult found = FacetsCollectorManager.search(searcher, query,
                         request.offset() + request.limit(), new FacetsCollectorManager());
                 FacetsCollector collector = found.facetsCollector();

@@ -101,6 +101,28 @@ class SearchAccessApiTest {
         assertThat(search(bobHttp, "q=" + url("name:notes")).get("total").asInt()).isEqualTo(1);
     }
 
+    @Test
+    void pathWordsMatchOnlyFolderNamesTheCallerMaySee() {
+        // The collection's name is a word of every path below it; Bob cannot read it, so it finds nothing.
+        for (String query : List.of("oncology", "zebrafish", "path:zebrafish", "\"zebrafish trial\"", "zebra*",
+                "path:oncology AND scan", "zebrafish OR nothingatall", "trial notes", "name:zebrafish", "secret", "path:arm")) {
+            JsonNode found = search(bobHttp, "q=" + url(query));
+            assertThat(found.get("total").asInt()).as(query).isZero();
+        }
+        // Names at or below his grant are his to search: his folder's, and the folders below it.
+        assertThat(names(search(bobHttp, "q=visible"))).containsExactlyInAnyOrder("Visible Site", "Deeper", "scan notes.txt",
+                "follow up.txt");
+        assertThat(names(search(bobHttp, "q=" + url("path:deeper")))).containsExactlyInAnyOrder("Deeper", "follow up.txt");
+        assertThat(names(search(bobHttp, "q=" + url("site AND follow")))).containsExactly("follow up.txt");
+        assertThat(names(search(bobHttp, "q=" + url("visible -deeper")))).containsExactlyInAnyOrder("Visible Site", "scan notes.txt");
+        assertThat(names(search(bobHttp, "q=" + url("\"visible site\" notes")))).containsExactly("scan notes.txt");
+        // The owner, who reads the collection, finds everything under it by its name.
+        JsonNode owners = search(aliceHttp, "q=zebrafish");
+        assertThat(names(owners)).containsExactlyInAnyOrder("Oncology Zebrafish Trial", "Visible Site", "Deeper", "Secret Arm",
+                "scan notes.txt", "follow up.txt", "arm list.txt");
+        assertThat(names(search(aliceHttp, "q=" + url("path:arm")))).containsExactlyInAnyOrder("Secret Arm", "arm list.txt");
+    }
+
     static String url(String text) {
         return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
