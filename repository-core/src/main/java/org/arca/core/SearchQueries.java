@@ -88,7 +88,7 @@ final class SearchQueries {
      */
     Query build(SearchQuery query, Optional<Set<String>> readable, IndexSearcher searcher) throws IOException {
         Query access = readable.map(r -> anyOf(SearchDocuments.ANCESTOR, r)).orElse(null);
-        Query text = new VisiblePathWords(searcher, readable, access).rewrite(text(query.text()));
+        Query text = new VisiblePathWords(searcher, readable).rewrite(text(query.text()));
         BooleanQuery.Builder all = new BooleanQuery.Builder().add(text, Occur.MUST);
         if (access != null) {
             all.add(access, Occur.FILTER);

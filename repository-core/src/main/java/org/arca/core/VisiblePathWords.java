@@ -35,10 +35,9 @@ import org.apache.lucene.util.BytesRef;
  * <p>Folder names are not indexed as words of the documents below them: a user granted one subfolder could
  * then confirm the name of the hidden collection above it by searching for it. Instead, each part of a query
  * that looks for words in a path (a bare word, which searches everything, or {@code path:word}) is answered
- * at query time in two steps: find the folder documents whose own name matches and which pass the caller's
- * access filter (a folder is readable when it or an ancestor carries a grant, so these are exactly the
- * folders at or below the caller's readable roots), then match every document that has one of them as an
- * ancestor. The second step reuses the ancestor ids every document carries for the access filter.
+ * at query time in two steps: find the folder documents whose own name matches and which the caller may
+ * read (a folder is readable when it or an ancestor carries a grant, so these are exactly the folders at or
+ * below the caller's readable roots), then match every document that has one of them as an ancestor. The second step reuses the ancestor ids every document carries for the access filter.
  *
  * <p>Chosen over indexing ancestor names per depth and building an allowed-depth clause per caller, which
  * needs a clause per depth and word over all the caller's grants; this costs one small search over folder
@@ -53,12 +52,10 @@ final class VisiblePathWords {
 
     private final IndexSearcher searcher;
     private final Optional<Set<String>> readable;
-    private final Query readableFilter;
 
-    VisiblePathWords(IndexSearcher searcher, Optional<Set<String>> readable, Query readableFilter) {
+    VisiblePathWords(IndexSearcher searcher, Optional<Set<String>> readable) {
         this.searcher = searcher;
         this.readable = readable;
-        this.readableFilter = readableFilter;
     }
 
     /** The query with every clause over {@code all} or {@code path} extended or replaced by folder-name matches. */
@@ -127,14 +124,15 @@ final class VisiblePathWords {
         };
     }
 
-    /** Documents below (or at) a readable folder whose own name matches. */
+    /**
+     * Documents below (or at) a readable folder whose own name matches. The folders are found by name alone
+     * and their readability checked against the ancestor ids stored with each: most words name no folder or
+     * a few, and this spares a second pass of the caller's (possibly thousands of) grants per word.
+     */
     private Query under(Query names) throws IOException {
-        BooleanQuery.Builder folders = new BooleanQuery.Builder().add(names, Occur.MUST)
-                .add(new TermQuery(new Term(SearchDocuments.KIND, "folder")), Occur.FILTER);
-        if (readable.isPresent()) {
-            folders.add(readableFilter, Occur.FILTER);
-        }
-        List<String> ids = searcher.search(folders.build(), new FolderIds());
+        Query folders = new BooleanQuery.Builder().add(names, Occur.MUST)
+                .add(new TermQuery(new Term(SearchDocuments.KIND, "folder")), Occur.FILTER).build();
+        List<String> ids = searcher.search(folders, new FolderIds(readable.orElse(null)));
         if (ids.isEmpty()) {
             return new MatchNoDocsQuery("no readable folder of that name");
         }
@@ -145,11 +143,14 @@ final class VisiblePathWords {
         return new TermInSetQuery(SearchDocuments.ANCESTOR, ids.stream().map(BytesRef::new).toList());
     }
 
-    /** Collects folder ids from the stored key ({@code f:<id>}) of each matching folder document. */
-    private static final class FolderIds implements CollectorManager<FolderIds.Ids, List<String>> {
+    /**
+     * Collects the ids (stored key {@code f:<id>}) of matching folders that lie at or below one of
+     * {@code readable} (every folder when it is null), by the folder's stored ancestor ids.
+     */
+    private record FolderIds(Set<String> readable) implements CollectorManager<FolderIds.Ids, List<String>> {
         @Override
         public Ids newCollector() {
-            return new Ids();
+            return new Ids(readable);
         }
 
         @Override
@@ -160,9 +161,14 @@ final class VisiblePathWords {
         }
 
         static final class Ids extends SimpleCollector {
-            private static final Set<String> KEY = Set.of(SearchDocuments.ID);
+            private static final Set<String> STORED = Set.of(SearchDocuments.ID, SearchDocuments.ANCESTOR);
+            private final Set<String> readable;
             private final List<String> ids = new ArrayList<>();
             private StoredFields stored;
+
+            Ids(Set<String> readable) {
+                this.readable = readable;
+            }
 
             @Override
             protected void doSetNextReader(LeafReaderContext context) throws IOException {
@@ -171,9 +177,22 @@ final class VisiblePathWords {
 
             @Override
             public void collect(int doc) throws IOException {
-                if (ids.size() <= MAX_FOLDERS) {
-                    ids.add(stored.document(doc, KEY).get(SearchDocuments.ID).substring(2));
+                if (ids.size() > MAX_FOLDERS) {
+                    return;
                 }
+                var folder = stored.document(doc, STORED);
+                if (readable == null || readableChain(folder.get(SearchDocuments.ANCESTOR))) {
+                    ids.add(folder.get(SearchDocuments.ID).substring(2));
+                }
+            }
+
+            private boolean readableChain(String ancestors) {
+                for (String ancestor : ancestors.split(" ")) {
+                    if (readable.contains(ancestor)) {
+                        return true;
+                    }
+                }
+                return false;
             }
 
             @Override
