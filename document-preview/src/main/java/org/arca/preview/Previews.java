@@ -37,12 +37,23 @@ public final class Previews {
     private final int heapMegabytes;
     private final Semaphore workers = new Semaphore(2);
     private final ConcurrentHashMap<Path, Object> making = new ConcurrentHashMap<>();
+    private final OfficeConverter office;
 
-    public Previews(Path cacheDir, long maxCacheBytes, Path workRoot, Duration timeout, int heapMegabytes) {
+    /**
+     * {@code office} converts office documents to PDF for page previews; when it is not
+     * {@linkplain OfficeConverter#available() available} they are shown as sanitised HTML instead.
+     */
+    public Previews(Path cacheDir, long maxCacheBytes, Path workRoot, Duration timeout, int heapMegabytes,
+                    OfficeConverter office) {
         this.cache = new PreviewCache(cacheDir, maxCacheBytes);
         this.workRoot = workRoot;
         this.timeout = timeout;
         this.heapMegabytes = heapMegabytes;
+        this.office = office;
+    }
+
+    /** The PDF LibreOffice made of an office document, cached per blob, or why there is none. */
+    private record Converted(Path pdf, Result.None none) {
     }
 
     /** The kinds whose previews this class makes. */
@@ -55,7 +66,27 @@ public final class Previews {
 
     /** The preview's description: for paged kinds the page count, for the others the content itself. */
     public Result describe(StoredFile file, FileKind kind, Path blob) {
+        if (converts(file, kind)) {
+            Converted converted = officePdf(file, blob);
+            return converted.none() != null ? converted.none()
+                    : make(file, FileKind.PDF, converted.pdf(), "preview.json", "describe");
+        }
         return make(file, kind, blob, "preview.json", "describe");
+    }
+
+    /**
+     * Documents and slides go through LibreOffice when it is installed. Spreadsheets stay tables (rows and
+     * sheet tabs read better than a workbook cut into printed pages), except ODS, which POI cannot read.
+     */
+    private boolean converts(StoredFile file, FileKind kind) {
+        if (!office.available()) {
+            return false;
+        }
+        return switch (kind) {
+            case DOCUMENT, PRESENTATION -> true;
+            case SPREADSHEET -> file.name().toLowerCase(java.util.Locale.ROOT).endsWith(".ods");
+            default -> false;
+        };
     }
 
     /** Page {@code page} (1-based) of a PDF, or the scaled image, as PNG. */
@@ -63,7 +94,67 @@ public final class Previews {
         if (page < 1 || page > 100_000) {
             throw new PreviewException("Pages are numbered from 1.");
         }
+        if (converts(file, kind)) {
+            Converted converted = officePdf(file, blob);
+            if (converted.none() != null) {
+                return converted.none();
+            }
+            return make(file, FileKind.PDF, converted.pdf(), "page-" + page + ".png", "page", Integer.toString(page));
+        }
         return make(file, kind, blob, "page-" + page + ".png", "page", Integer.toString(page));
+    }
+
+    /** Converts once per blob SHA-256; a failure is remembered like any preview that cannot be made. */
+    private Converted officePdf(StoredFile file, Path blob) {
+        Path target = cache.file(file.sha256(), "office.pdf");
+        Path none = target.resolveSibling("office.pdf.none");
+        Object lock = making.computeIfAbsent(target, k -> new Object());
+        synchronized (lock) {
+            try {
+                if (!Files.exists(target) && !Files.exists(none)) {
+                    convert(file, blob, target, none);
+                }
+                if (Files.exists(target)) {
+                    cache.touch(target);
+                    return new Converted(target, null);
+                }
+                return new Converted(null, new Result.None(Files.readAllBytes(none)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                making.remove(target);
+            }
+        }
+    }
+
+    private void convert(StoredFile file, Path blob, Path target, Path none) throws IOException {
+        Path job = null;
+        boolean acquired = false;
+        try {
+            workers.acquire();
+            acquired = true;
+            job = Files.createTempDirectory(Files.createDirectories(workRoot), "office-");
+            Path pdf = office.toPdf(blob, file.name(), job);
+            Files.createDirectories(target.getParent());
+            keep(pdf, target);
+        } catch (PreviewException e) {
+            Files.createDirectories(none.getParent());
+            Files.write(none, noneJson(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PreviewException("The preview was interrupted.");
+        } finally {
+            if (acquired) {
+                workers.release();
+            }
+            if (job != null) {
+                try {
+                    PreviewCache.delete(job);
+                } catch (IOException e) {
+                    // A leftover temp folder is harmless.
+                }
+            }
+        }
     }
 
     private Result make(StoredFile file, FileKind kind, Path blob, String name, String mode, String... extra) {

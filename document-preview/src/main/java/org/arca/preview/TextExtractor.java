@@ -79,7 +79,7 @@ public final class TextExtractor implements ItemListener, SearchContributor, Aut
             return;
         }
         FileKind kind = FileKind.of(file.name(), file.mediaType());
-        if (WORDLESS.contains(kind)) {
+        if (WORDLESS.contains(kind) && !isPdf(file)) {
             insert(file.sha256(), Extraction.SKIPPED, "no text to extract from " + kind.wireName() + " files");
             return;
         }
@@ -89,6 +89,18 @@ public final class TextExtractor implements ItemListener, SearchContributor, Aut
         }
         if (insert(file.sha256(), Extraction.PENDING, null)) {
             enqueue(file.sha256());
+        }
+    }
+
+    /**
+     * A name can lie about the type: a PDF called photo.jpg still has words, and previews already show it as the
+     * PDF it is, so its first bytes decide here too.
+     */
+    private boolean isPdf(StoredFile file) {
+        try (var in = java.nio.file.Files.newInputStream(blobs.path(file.sha256()))) {
+            return java.util.Arrays.equals(in.readNBytes(5), "%PDF-".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

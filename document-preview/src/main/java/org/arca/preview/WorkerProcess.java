@@ -32,12 +32,22 @@ final class WorkerProcess {
         this.timeoutMillis = timeoutMillis;
     }
 
+    /**
+     * The parent's class path with every entry made absolute: the child runs in its job folder, so the
+     * relative path of {@code java -jar ops/target/arca.jar} would name nothing there.
+     */
+    static String absoluteClassPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.isEmpty()).map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
     Outcome run(Class<?> mainClass, Path workDir, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heapMegabytes + "m", "-Xss2m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:+ExitOnOutOfMemoryError", "-XX:ErrorFile=" + workDir.resolve("hs_err.log"),
                 "-Djava.awt.headless=true", "-Djava.io.tmpdir=" + workDir,
-                "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+                "-cp", absoluteClassPath(), mainClass.getName()));
         command.addAll(List.of(args));
         Path log = workDir.resolve("worker.log");
         Process process = new ProcessBuilder(command).directory(workDir.toFile())

@@ -56,6 +56,24 @@ public final class SampleFiles {
         }
     }
 
+    /** A Word document of {@code pages} pages, each starting with "Page N" and a page break before the next. */
+    public static byte[] docxPages(int pages) {
+        try (XWPFDocument doc = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            for (int i = 1; i <= pages; i++) {
+                var paragraph = doc.createParagraph();
+                paragraph.setPageBreak(i > 1);
+                var run = paragraph.createRun();
+                run.setFontSize(28);
+                run.setText("Page " + i + " of the trial protocol");
+                doc.createParagraph().createRun().setText("The gadolinium dose was reduced for every participant. ".repeat(20));
+            }
+            doc.write(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A real Word document whose main part was replaced by broken XML, as a damaged download would be. */
     public static byte[] corruptDocx() {
         try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(docx("whatever")));

@@ -204,9 +204,10 @@ final class SearchDocuments {
         doc.add(new SortedSetDocValuesFacetField(TYPE, kind.wireName()));
         doc.add(new StoredField(TITLE, name));
         doc.add(new TextField(NAME, words(name), Field.Store.NO));
+        // The path is stored for display only: its words are matched through the folders' own names, against
+        // the folders the caller may see (VisiblePathWords), so a hidden ancestor's name never matches.
         doc.add(new StoredField(PATH, place.path()));
-        doc.add(new TextField(PATH, words(place.path()), Field.Store.NO));
-        doc.add(new TextField(ALL, words(name) + "\n" + words(place.path()), Field.Store.NO));
+        doc.add(new TextField(ALL, words(name), Field.Store.NO));
         doc.add(new StoredField(FOLDER, folderId == null ? "" : folderId));
         doc.add(new StoredField(ANCESTOR, String.join(" ", place.ancestorIds())));
         for (String ancestor : place.ancestorIds()) {

@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
 public final class SearchIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SearchIndex.class);
     private static final String CLEAN = "arca.clean";
+    /**
+     * What the documents hold; an index written with another layout is rebuilt on open. 2: folder names are
+     * no longer indexed as words of the documents below them (they let hidden ancestors' names be found).
+     */
+    private static final String LAYOUT = "arca.layout";
+    private static final String CURRENT_LAYOUT = "2";
     private static final int BATCH = 500;
 
     private final Database db;
@@ -70,7 +76,7 @@ public final class SearchIndex implements AutoCloseable {
             writer = new IndexWriter(directory, new IndexWriterConfig(analyzer).setRAMBufferSizeMB(64)
                     .setOpenMode(usable ? IndexWriterConfig.OpenMode.CREATE_OR_APPEND : IndexWriterConfig.OpenMode.CREATE));
             // Until close() says otherwise, a crash leaves a commit marked unclean, and the next start rebuilds.
-            writer.setLiveCommitData(Map.of(CLEAN, "false").entrySet());
+            writer.setLiveCommitData(Map.of(CLEAN, "false", LAYOUT, CURRENT_LAYOUT).entrySet());
             writer.commit();
             searchers = new SearcherManager(writer, null);
             runner = new SearchRunner(db, searchers, analyzer);
@@ -90,7 +96,12 @@ public final class SearchIndex implements AutoCloseable {
                 return false;
             }
             try (DirectoryReader reader = DirectoryReader.open(d)) {
-                return "true".equals(reader.getIndexCommit().getUserData().get(CLEAN));
+                Map<String, String> data = reader.getIndexCommit().getUserData();
+                if (!CURRENT_LAYOUT.equals(data.get(LAYOUT))) {
+                    LOG.info("search index in {} has an older layout; rebuilding it", dir);
+                    return false;
+                }
+                return "true".equals(data.get(CLEAN));
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("search index in {} is unreadable ({}); rebuilding it", dir, e.toString());
@@ -247,7 +258,7 @@ public final class SearchIndex implements AutoCloseable {
             boolean drained = updates.awaitTermination(30, TimeUnit.SECONDS);
             searchers.close();
             if (drained && !rebuilding) {
-                writer.setLiveCommitData(Map.of(CLEAN, "true").entrySet());
+                writer.setLiveCommitData(Map.of(CLEAN, "true", LAYOUT, CURRENT_LAYOUT).entrySet());
             }
             writer.close();
             directory.close();

@@ -1,5 +1,6 @@
 package org.arca.core;
 
+import java.io.IOException;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
@@ -15,9 +16,11 @@ import org.apache.lucene.queryparser.flexible.standard.StandardQueryParser;
 import org.apache.lucene.queryparser.flexible.standard.config.StandardQueryConfigHandler;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
@@ -30,6 +33,8 @@ import org.apache.lucene.util.BytesRef;
 final class SearchQueries {
     /** Clauses beyond this are a query nobody typed; refusing them keeps one request from eating the CPU. */
     private static final int MAX_TEXT = 1_000;
+    private static final Set<String> INTERNAL_FIELDS = Set.of(SearchDocuments.ID, SearchDocuments.ANCESTOR,
+            SearchDocuments.COLLECTION, SearchDocuments.FOLDER);
 
     private final Analyzer analyzer;
 
@@ -48,19 +53,45 @@ final class SearchQueries {
         StandardQueryParser parser = new StandardQueryParser(analyzer);
         parser.setDefaultOperator(StandardQueryConfigHandler.Operator.AND);
         parser.setAllowLeadingWildcard(false);
+        Query parsed;
         try {
-            return parser.parse(text, SearchDocuments.ALL);
+            parsed = parser.parse(text, SearchDocuments.ALL);
         } catch (QueryNodeException | RuntimeException e) {
             throw ArcaException.invalid("invalid_query", "The query could not be read; quote special characters "
                     + "or use words, \"phrases\", field:value, [a TO b], AND, OR, NOT.");
         }
+        refuseInternalFields(parsed);
+        return parsed;
     }
 
-    /** The whole query; {@code readable} is empty for callers who read everything. */
-    Query build(SearchQuery query, Optional<Set<String>> readable) {
-        BooleanQuery.Builder all = new BooleanQuery.Builder().add(text(query.text()), Occur.MUST);
-        if (readable.isPresent()) {
-            all.add(anyOf(SearchDocuments.ANCESTOR, readable.get()), Occur.FILTER);
+    /**
+     * Fields holding folder ids (the ACL filter's ancestors, the collection, the facets' drill-down terms) are
+     * the index's own: a query on them would let a caller test whether a hidden folder id lies above a hit,
+     * so they are refused by name rather than answered.
+     */
+    private static void refuseInternalFields(Query parsed) {
+        parsed.visit(new QueryVisitor() {
+            @Override
+            public boolean acceptField(String field) {
+                if (INTERNAL_FIELDS.contains(field) || field.startsWith("$")) {
+                    throw ArcaException.invalid("invalid_query", "The field \"" + field + "\" cannot be searched; use "
+                            + "name, path, text, type, mediatype, modality, meta.<key> or the filters (collection=…).");
+                }
+                return false;
+            }
+        });
+    }
+
+    /**
+     * The whole query; {@code readable} is empty for callers who read everything. Path words are matched
+     * against the folder names the caller may see, through {@code searcher} (see {@link VisiblePathWords}).
+     */
+    Query build(SearchQuery query, Optional<Set<String>> readable, IndexSearcher searcher) throws IOException {
+        Query access = readable.map(r -> anyOf(SearchDocuments.ANCESTOR, r)).orElse(null);
+        Query text = new VisiblePathWords(searcher, readable).rewrite(text(query.text()));
+        BooleanQuery.Builder all = new BooleanQuery.Builder().add(text, Occur.MUST);
+        if (access != null) {
+            all.add(access, Occur.FILTER);
         }
         if (!query.kinds().isEmpty()) {
             all.add(anyOf(SearchDocuments.TYPE, lower(query.kinds())), Occur.FILTER);
@@ -69,7 +100,11 @@ final class SearchQueries {
             all.add(anyOf(SearchDocuments.MODALITY, lower(query.modalities())), Occur.FILTER);
         }
         if (!query.collections().isEmpty()) {
-            all.add(anyOf(SearchDocuments.COLLECTION, Set.copyOf(query.collections())), Occur.FILTER);
+            // A collection the caller cannot read filters to nothing, as an unknown id does: hits in folders
+            // shared out of it must not confirm that the id exists.
+            Set<String> collections = readable.isEmpty() ? Set.copyOf(query.collections())
+                    : Set.copyOf(query.collections().stream().filter(readable.get()::contains).toList());
+            all.add(anyOf(SearchDocuments.COLLECTION, collections), Occur.FILTER);
         }
         if (query.from() != null || query.to() != null) {
             long low = query.from() == null ? Long.MIN_VALUE : query.from().toEpochDay();

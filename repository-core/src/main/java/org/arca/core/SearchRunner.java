@@ -57,10 +57,10 @@ final class SearchRunner {
     }
 
     SearchResult search(SearchQuery request, Optional<Set<String>> readable) {
-        Query query = queries.build(request, readable);
         try {
             IndexSearcher searcher = searchers.acquire();
             try {
+                Query query = queries.build(request, readable, searcher);
                 FacetsCollectorManager.FacetsResult found = FacetsCollectorManager.search(searcher, query,
                         request.offset() + request.limit(), new FacetsCollectorManager());
                 FacetsCollector collector = found.facetsCollector();
@@ -115,15 +115,33 @@ final class SearchRunner {
      */
     private static String visiblePath(Document doc, Optional<Set<String>> readable) {
         String[] names = doc.get(SearchDocuments.PATH).split("/");
+        return String.join("/", java.util.Arrays.copyOfRange(names, firstReadable(doc, readable, names.length), names.length));
+    }
+
+    /** The index, in the hit's ancestor chain (collection first), of the highest folder the caller may read. */
+    private static int firstReadable(Document doc, Optional<Set<String>> readable, int chainLength) {
         String[] ancestors = doc.get(SearchDocuments.ANCESTOR).split(" ");
-        if (readable.isEmpty() || names.length != ancestors.length) {
-            return String.join("/", names);
+        if (readable.isEmpty() || chainLength != ancestors.length) {
+            return 0;
         }
         int first = 0;
         while (first < ancestors.length - 1 && !readable.get().contains(ancestors[first])) {
             first++;
         }
-        return String.join("/", java.util.Arrays.copyOfRange(names, first, names.length));
+        return first;
+    }
+
+    /**
+     * An item's folder is always readable when the item is; a folder hit's parent is not when the folder is
+     * one shared out of a hidden tree, and then its id is left out.
+     */
+    private static String visibleFolderId(Document doc, Optional<Set<String>> readable) {
+        String folderId = doc.get(SearchDocuments.FOLDER);
+        if (!"folder".equals(doc.get(SearchDocuments.KIND)) || readable.isEmpty()) {
+            return folderId;
+        }
+        int chain = doc.get(SearchDocuments.ANCESTOR).split(" ").length;
+        return firstReadable(doc, readable, chain) >= chain - 1 ? null : folderId;
     }
 
     private static SearchResult.Hit hit(Document doc, String snippet, Optional<Set<String>> readable) {
@@ -139,7 +157,7 @@ final class SearchRunner {
         return new SearchResult.Hit(doc.get(SearchDocuments.KIND), key.substring(2), doc.get(SearchDocuments.TITLE),
                 doc.get(SearchDocuments.TYPE), doc.get(SearchDocuments.MEDIA_TYPE), size == null ? 0 : size.numericValue().longValue(),
                 Instant.ofEpochMilli(doc.getField(SearchDocuments.UPDATED).numericValue().longValue()),
-                doc.get(SearchDocuments.FOLDER), visiblePath(doc, readable), attributes, snippet);
+                visibleFolderId(doc, readable), visiblePath(doc, readable), attributes, snippet);
     }
 
     private Map<String, List<SearchResult.FacetCount>> facets(IndexReader reader, FacetsCollector collector,
@@ -188,20 +206,22 @@ final class SearchRunner {
     }
 
     /**
-     * Collections are faceted by id (names change); the label is the current name, for collections the
-     * caller may read. Hits in a shared folder of a collection they cannot read count under "Shared with me".
+     * Collections are faceted by id (names change), labelled with the current name. Only collections the
+     * caller may read are listed: hits in a folder shared out of a collection they cannot read count in the
+     * total but name no collection, since its id is not theirs to learn.
      */
     private List<SearchResult.FacetCount> labelled(List<SearchResult.FacetCount> byId, Optional<Set<String>> readable) {
-        if (byId.isEmpty()) {
-            return byId;
+        List<SearchResult.FacetCount> visible = byId.stream()
+                .filter(c -> readable.isEmpty() || readable.get().contains(c.value())).toList();
+        if (visible.isEmpty()) {
+            return visible;
         }
         Map<String, String> names = new HashMap<>();
         db.dsl().select(Folders.ID, Folders.NAME).from(Folders.T)
-                .where(Folders.ID.in(byId.stream().map(SearchResult.FacetCount::value).toList()))
+                .where(Folders.ID.in(visible.stream().map(SearchResult.FacetCount::value).toList()))
                 .fetch().forEach(r -> names.put(r.value1(), r.value2()));
-        return byId.stream().map(c -> readable.isEmpty() || readable.get().contains(c.value())
-                ? new SearchResult.FacetCount(c.value(), names.getOrDefault(c.value(), c.value()), c.count())
-                : new SearchResult.FacetCount(c.value(), "Shared with me", c.count())).toList();
+        return visible.stream().map(c -> new SearchResult.FacetCount(c.value(), names.getOrDefault(c.value(), c.value()),
+                c.count())).toList();
     }
 
     int count() {

@@ -91,7 +91,9 @@ class SearchIndexTest {
         // Bob may read the site folder but not the collection: the path starts where his access does.
         assertThat(hit.path()).isEqualTo("Site Berlin");
         assertThat(mine.hits().stream().map(SearchResult.Hit::path)).contains("Trial Alpha/Site Berlin");
-        assertThat(bobs.facets().get("collection")).extracting(SearchResult.FacetCount::label).containsExactly("Shared with me");
+        // Nor is the collection's id: hits shared out of a collection Bob cannot read name no collection.
+        assertThat(bobs.facets().get("collection")).isEmpty();
+        assertThat(mine.facets().get("collection")).extracting(SearchResult.FacetCount::label).containsExactly("Trial Alpha");
         assertThat(repo.search(Caller.ANONYMOUS, SearchQuery.of("gadolinium")).total()).isZero();
     }
 
@@ -114,6 +116,11 @@ class SearchIndexTest {
         assertThat(names(owner, SearchQuery.of("meta.sponsor:\"acme pharma\""))).containsExactly("protocol.pdf");
         assertThat(names(owner, SearchQuery.of("modality:mr"))).containsExactly("protocol.pdf", "randomisation key.pdf");
         assertThat(names(owner, SearchQuery.of("berlin"))).contains("Site Berlin", "notes.txt", "protocol.pdf");
+        assertThat(names(bob, SearchQuery.of("berlin"))).containsExactly("Site Berlin", "notes.txt", "protocol.pdf");
+        // The collection above Bob's grant is named in every path but is not his to find.
+        assertThat(names(bob, SearchQuery.of("alpha"))).isEmpty();
+        assertThat(names(bob, SearchQuery.of("path:alpha OR path:trial"))).isEmpty();
+        assertThat(names(owner, SearchQuery.of("path:alpha AND gadolinium"))).containsExactly("protocol.pdf", "randomisation key.pdf");
         assertThat(names(owner, filtered("", Map.of("visit", "1..5")))).containsExactly("protocol.pdf");
         assertThat(names(owner, filtered("", Map.of("visit", "5..")))).containsExactly("randomisation key.pdf");
         assertThat(names(owner, filtered("", Map.of("signed", "2024-01-01..2024-12-31")))).containsExactly("protocol.pdf");
@@ -151,6 +158,7 @@ class SearchIndexTest {
         repo.searchIndex().awaitQueued();
         SearchResult found = repo.search(bob, SearchQuery.of("travel"));
         assertThat(found.hits()).extracting(SearchResult.Hit::path).containsExactly("Site Berlin/Old files");
+        assertThat(names(bob, SearchQuery.of("\"old files\" travel"))).containsExactly("travel.txt");
         repo.items().update(owner, moved.id(), "journey.txt", null);
         repo.searchIndex().awaitQueued();
         assertThat(names(owner, SearchQuery.of("journey"))).containsExactly("journey.txt");

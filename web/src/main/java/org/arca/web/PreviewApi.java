@@ -32,11 +32,11 @@ final class PreviewApi {
     private final Repository repo;
     private final Previews previews;
 
-    PreviewApi(Repository repo) {
+    PreviewApi(Repository repo, org.arca.preview.OfficeConverter office) {
         this.repo = repo;
         Path data = repo.config().dataDir();
         this.previews = new Previews(data.resolve("cache").resolve("previews"), CACHE_BYTES, data.resolve("work").resolve("previews"),
-                Duration.ofSeconds(60), 512);
+                Duration.ofSeconds(60), 512, office);
     }
 
     List<Route> routes() {

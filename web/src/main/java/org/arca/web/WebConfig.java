@@ -1,19 +1,30 @@
 package org.arca.web;
 
 import java.nio.file.Path;
+import org.arca.preview.OfficeConverter;
 
 /**
  * How the HTTP surface listens and what it accepts. {@code port} 0 picks a free port (tests).
  * {@code secureCookies} should be on whenever Arca sits behind TLS; {@code corsOrigins} lists the other
  * origins whose pages may call Arca (a viewer hosted elsewhere). {@code viewerDir} is where
  * {@code arca viewer install} put the OHIF viewer served at {@code /ohif/}; it need not exist. {@code sftp}
- * is what the portal tells users about the SFTP server running beside the web.
+ * is what the portal tells users about the SFTP server running beside the web. {@code office} converts office
+ * documents to PDF for previews (LibreOffice, found on the machine unless set otherwise).
  */
 public record WebConfig(String host, int port, long maxJsonBytes, boolean secureCookies, Path tusDir,
-                        java.util.List<String> corsOrigins, Path viewerDir, SftpInfo sftp) {
+                        java.util.List<String> corsOrigins, Path viewerDir, SftpInfo sftp, OfficeConverter office) {
+
+    /** How long LibreOffice may take to convert one document before its process tree is killed. */
+    public static final java.time.Duration OFFICE_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     public WebConfig {
         corsOrigins = java.util.List.copyOf(corsOrigins);
+    }
+
+    /** With LibreOffice found on the machine, if it is installed. */
+    public WebConfig(String host, int port, long maxJsonBytes, boolean secureCookies, Path tusDir,
+                     java.util.List<String> corsOrigins, Path viewerDir, SftpInfo sftp) {
+        this(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, sftp, OfficeConverter.detect(OFFICE_TIMEOUT));
     }
 
     public static WebConfig defaults(Path dataDir, int port) {
@@ -22,21 +33,26 @@ public record WebConfig(String host, int port, long maxJsonBytes, boolean secure
     }
 
     public WebConfig withHost(String newHost) {
-        return new WebConfig(newHost, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, sftp);
+        return new WebConfig(newHost, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, sftp, office);
     }
 
     /** Origins (scheme://host[:port]) allowed to call Arca from a browser page of theirs; empty allows none. */
     public WebConfig withCorsOrigins(java.util.List<String> origins) {
-        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, origins, viewerDir, sftp);
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, origins, viewerDir, sftp, office);
     }
 
     /** The folder holding the installed OHIF viewer (its {@code index.html} at the top). */
     public WebConfig withViewerDir(Path dir) {
-        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, dir, sftp);
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, dir, sftp, office);
     }
 
     /** The SFTP server users are shown in the portal. */
     public WebConfig withSftp(SftpInfo info) {
-        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, info);
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, info, office);
+    }
+
+    /** The office converter previews use; {@link OfficeConverter#none()} shows office documents as HTML. */
+    public WebConfig withOffice(OfficeConverter converter) {
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, sftp, converter);
     }
 }

@@ -42,7 +42,8 @@ class SearchPreviewApiTest {
 
     @BeforeAll
     static void start() throws IOException {
-        server = new TestServer(TestDatabases.Kind.H2);
+        // Office documents as sanitised HTML here; OfficePreviewApiTest covers LibreOffice.
+        server = new TestServer(TestDatabases.Kind.H2, c -> c, w -> w.withOffice(org.arca.preview.OfficeConverter.none()));
         var repo = server.repo();
         extractor = new TextExtractor(repo.database(), repo.blobs(), repo.searchIndex(), ExtractionLimits.defaults(),
                 server.fixture().dataDir().resolve("work"));
