@@ -68,13 +68,14 @@ public final class OfficeConverter {
         } catch (UnsupportedOperationException | IOException e) {
             Files.copy(input, document);
         }
-        ProcessBuilder builder = new ProcessBuilder(command.toString(), "--headless", "--invisible", "--norestore",
+        // Without the network: a document can link images and data by URL, and LibreOffice would fetch them,
+        // telling an outside server that the file was opened (and from where). Without the server's environment,
+        // and with $HOME and $TMPDIR in the job's folder, where LibreOffice writes when it can.
+        ProcessBuilder builder = org.arca.core.Sandbox.cleanEnvironment(new ProcessBuilder(org.arca.core.Sandbox.withoutNetwork(
+                List.of(command.toString(), "--headless", "--invisible", "--norestore",
                 "--nolockcheck", "--nodefault", "--nologo", "-env:UserInstallation=" + profile.toUri(),
-                "--convert-to", "pdf", "--outdir", out.toString(), document.toString())
+                "--convert-to", "pdf", "--outdir", out.toString(), document.toString()))), job)
                 .directory(job.toFile()).redirectErrorStream(true).redirectOutput(job.resolve("soffice.log").toFile());
-        // LibreOffice writes to $HOME when it can; keep it in the job's folder.
-        builder.environment().put("HOME", job.toString());
-        builder.environment().put("TMPDIR", job.toString());
         Process process = builder.start();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

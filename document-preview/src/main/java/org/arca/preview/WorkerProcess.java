@@ -50,7 +50,10 @@ final class WorkerProcess {
                 "-cp", absoluteClassPath(), mainClass.getName()));
         command.addAll(List.of(args));
         Path log = workDir.resolve("worker.log");
-        Process process = new ProcessBuilder(command).directory(workDir.toFile())
+        // Hostile files are parsed here: no network, none of the server's environment (see Sandbox).
+        Process process = org.arca.core.Sandbox.cleanEnvironment(new ProcessBuilder(org.arca.core.Sandbox.withoutNetwork(command)),
+                        workDir)
+                .directory(workDir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(log.toFile()).start();
         try {
             if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
