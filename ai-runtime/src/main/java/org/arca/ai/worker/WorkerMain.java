@@ -70,7 +70,7 @@ public final class WorkerMain {
                 int frames = input.frames();
                 results.writeInt(frames);
                 for (int i = 0; i < frames; i++) {
-                    TensorFile.Tensor tensor = input.next();
+                    TensorFile.Tensor tensor = input.next().tensor();
                     try (NDManager manager = model.getNDManager().newSubManager()) {
                         NDArray array = manager.create(tensor.values(), new Shape(tensor.shape()));
                         long start = System.nanoTime();
