@@ -4,8 +4,10 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.arca.ai.worker.FrameResult;
+import org.arca.ai.worker.TensorFile;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Item;
@@ -45,10 +48,14 @@ final class ResultStore {
         try {
             Map<String, MetadataValue> provenance = provenance(caller, job, model, frames);
             if (model.manifest().output().kind().equals("labelmap")) {
-                stored.add(segmentation(caller, job, model, frames, outputs, dir, provenance));
+                stored.add(segmentation(caller, job, model, frames, outputs, dir));
             } else {
-                stored.addAll(boxes(caller, job, model, frames, outputs, provenance, log));
+                boxes(caller, job, model, frames, outputs, dir, provenance, stored, log);
             }
+            // One transaction for the provenance of every result, not one per item.
+            Map<String, Map<String, MetadataValue>> onResults = new LinkedHashMap<>();
+            stored.forEach(r -> onResults.put(r.itemId(), provenance));
+            repo.metadata().merge(caller, MetadataStore.Target.ITEM, onResults);
             return stored;
         } catch (IOException | RuntimeException e) {
             for (Job.Result r : stored) {
@@ -59,7 +66,7 @@ final class ResultStore {
     }
 
     private Job.Result segmentation(Caller caller, Job job, ModelVersion model, List<SourceFrame> frames,
-                                    List<FrameResult> outputs, Path dir, Map<String, MetadataValue> provenance) throws IOException {
+                                    List<FrameResult> outputs, Path dir) throws IOException {
         List<byte[]> masks = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {
             masks.add(toSource(outputs.get(i), frames.get(i)));
@@ -70,14 +77,17 @@ final class ResultStore {
         DicomWriter.write(file, seg, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         String name = "seg-" + job.id() + ".dcm";
         Item item = repo.items().adopt(caller, job.outputFolderId(), name, "application/dicom", file, false);
-        repo.metadata().put(caller, MetadataStore.Target.ITEM, item.id(), provenance);
         return new Job.Result(item.id(), "segmentation", name);
     }
 
-    private List<Job.Result> boxes(Caller caller, Job job, ModelVersion model, List<SourceFrame> frames,
-                                   List<FrameResult> outputs, Map<String, MetadataValue> provenance, StringBuilder log)
+    /**
+     * The JSON document, then the overlays (drawn and PNG-encoded on every processor, stored in series order),
+     * then the flags on the input items; each stored item is added to {@code stored} as soon as it exists, so a
+     * failure later deletes it again.
+     */
+    private void boxes(Caller caller, Job job, ModelVersion model, List<SourceFrame> frames, List<FrameResult> outputs,
+                       Path dir, Map<String, MetadataValue> provenance, List<Job.Result> stored, StringBuilder log)
             throws IOException {
-        List<Job.Result> stored = new ArrayList<>();
         Map<String, List<double[]>> byInstance = new LinkedHashMap<>();
         Map<String, SourceFrame> firstFrame = new LinkedHashMap<>();
         List<Map<String, Object>> instances = new ArrayList<>();
@@ -105,56 +115,91 @@ final class ResultStore {
         byte[] json = ManifestParser.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
         String name = "boxes-" + job.id() + ".json";
         Item item = repo.items().upload(caller, job.outputFolderId(), name, "application/json",
-                new java.io.ByteArrayInputStream(json), json.length, false);
+                new ByteArrayInputStream(json), json.length, false);
         stored.add(new Job.Result(item.id(), "boxes", name));
-        repo.metadata().put(caller, MetadataStore.Target.ITEM, item.id(), provenance);
+        List<SourceFrame> marked = new ArrayList<>();
+        List<InOrder.Task<byte[]>> drawings = new ArrayList<>();
         for (var entry : byInstance.entrySet()) {
             if (!entry.getValue().isEmpty()) {
-                stored.add(overlay(caller, job, firstFrame.get(entry.getKey()), entry.getValue(), provenance));
+                SourceFrame frame = firstFrame.get(entry.getKey());
+                marked.add(frame);
+                drawings.add(() -> overlay(dir.resolve("input.bin"), frame, entry.getValue()));
             }
-            flag(caller, entry.getKey(), model, entry.getValue().size(), log);
         }
-        return stored;
+        int[] next = {0};
+        InOrder.run(drawings, png -> {
+            SourceFrame frame = marked.get(next[0]++);
+            String overlayName = "overlay-" + job.id() + "-" + frame.sopInstanceUid() + ".png";
+            Item overlay = repo.items().upload(caller, job.outputFolderId(), overlayName, "image/png",
+                    new ByteArrayInputStream(png), png.length, false);
+            stored.add(new Job.Result(overlay.id(), "overlay", overlayName));
+        });
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        byInstance.forEach((itemId, boxes) -> counts.put(itemId, boxes.size()));
+        flags(caller, counts, model, log);
     }
 
-    private Job.Result overlay(Caller caller, Job job, SourceFrame frame, List<double[]> boxes,
-                               Map<String, MetadataValue> provenance) throws IOException {
-        Item source = repo.items().get(caller, frame.itemId());
-        BufferedImage rendered = FrameRenderer.render(repo.blobs().path(source.primaryFile().sha256()), frame.frameNumber() - 1,
-                Optional.empty());
-        BufferedImage img = new BufferedImage(rendered.getWidth(), rendered.getHeight(), BufferedImage.TYPE_INT_RGB);
+    /**
+     * The frame with its boxes in red, as PNG: drawn from the 8-bit frame the model saw, read back from the job's
+     * tensor file; only frames that went to the model as float values are rendered from their DICOM again.
+     */
+    private byte[] overlay(Path tensors, SourceFrame frame, List<double[]> boxes) throws IOException {
+        Optional<TensorFile.Rgb8> seen = frame.tensorOffset() >= 0 ? TensorFile.readRgb8(tensors, frame.tensorOffset())
+                : Optional.empty();
+        BufferedImage img;
+        if (seen.isPresent()) {
+            TensorFile.Rgb8 r = seen.get();
+            img = new BufferedImage(r.columns(), r.rows(), BufferedImage.TYPE_INT_RGB);
+            int[] rgb = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+            byte[] p = r.pixels();
+            int samples = r.samples();
+            for (int i = 0; i < rgb.length; i++) {
+                rgb[i] = (p[i * samples] & 0xFF) << 16 | (p[i * samples + (samples - 1) / 2] & 0xFF) << 8
+                        | p[i * samples + samples - 1] & 0xFF;
+            }
+        } else {
+            BufferedImage rendered = FrameRenderer.render(repo.blobs().path(frame.sha256()), frame.frameNumber() - 1,
+                    Optional.empty());
+            img = new BufferedImage(rendered.getWidth(), rendered.getHeight(), BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = img.createGraphics();
+            g.drawImage(rendered, 0, 0, null);
+            g.dispose();
+        }
         Graphics2D g = img.createGraphics();
-        g.drawImage(rendered, 0, 0, null);
         g.setColor(Color.RED);
         g.setStroke(new BasicStroke(Math.max(1, img.getWidth() / 256f)));
         for (double[] b : boxes) {
             g.drawRect((int) b[0], (int) b[1], (int) (b[2] - b[0]), (int) (b[3] - b[1]));
         }
         g.dispose();
-        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
-        try (OutputStream out = png) {
-            FrameRenderer.writePng(img, out);
-        }
-        String name = "overlay-" + job.id() + "-" + frame.sopInstanceUid() + ".png";
-        Item item = repo.items().upload(caller, job.outputFolderId(), name, "image/png",
-                new java.io.ByteArrayInputStream(png.toByteArray()), png.size(), false);
-        repo.metadata().put(caller, MetadataStore.Target.ITEM, item.id(), provenance);
-        return new Job.Result(item.id(), "overlay", name);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        FrameRenderer.writePng(img, png);
+        return png.toByteArray();
     }
 
     /**
-     * Marks the input instance's item with the number of boxes found. The user may only read the input folder;
-     * then the flag is skipped and the log says so, since results must never need more than the user holds.
+     * Marks each input instance's item with the number of boxes found, all in one transaction. When the user may
+     * only read some input folder, that transaction is refused as a whole; then each item is tried on its own and
+     * the log names those skipped, since results must never need more than the user holds.
      */
-    private void flag(Caller caller, String itemId, ModelVersion model, int boxes, StringBuilder log) {
+    private void flags(Caller caller, Map<String, Integer> counts, ModelVersion model, StringBuilder log) {
+        Map<String, Map<String, MetadataValue>> all = new LinkedHashMap<>();
+        counts.forEach((itemId, boxes) -> all.put(itemId, Map.of(
+                "ai." + model.name() + ".boxes", new MetadataValue.Number(boxes),
+                "ai." + model.name() + ".version", new MetadataValue.Text(model.version()))));
         try {
-            Map<String, MetadataValue> values = new LinkedHashMap<>(repo.metadata().get(caller, MetadataStore.Target.ITEM, itemId));
-            values.put("ai." + model.name() + ".boxes", new MetadataValue.Number(boxes));
-            values.put("ai." + model.name() + ".version", new MetadataValue.Text(model.version()));
-            repo.metadata().put(caller, MetadataStore.Target.ITEM, itemId, values);
+            repo.metadata().merge(caller, MetadataStore.Target.ITEM, all);
+            return;
         } catch (ArcaException e) {
-            log.append("flag not set on item ").append(itemId).append(": ").append(e.getMessage()).append('\n');
+            // Some item is not writable: flag those that are.
         }
+        all.forEach((itemId, values) -> {
+            try {
+                repo.metadata().merge(caller, MetadataStore.Target.ITEM, Map.of(itemId, values));
+            } catch (ArcaException e) {
+                log.append("flag not set on item ").append(itemId).append(": ").append(e.getMessage()).append('\n');
+            }
+        });
     }
 
     /** Nearest-neighbour mapping of a result map onto the source frame's pixel grid. */
