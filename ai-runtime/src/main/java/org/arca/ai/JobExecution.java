@@ -141,6 +141,7 @@ final class JobExecution {
         p.setProperty("threshold", String.valueOf(parameters.getOrDefault("threshold", manifest.output().threshold())));
         p.setProperty("minArea", String.valueOf(((Number) parameters.getOrDefault("minArea", manifest.output().minArea())).intValue()));
         p.setProperty("threads", String.valueOf(manifest.resources().threads()));
+        p.setProperty("kind", manifest.output().kind());
         try (OutputStream out = Files.newOutputStream(dir.resolve("request.properties"))) {
             p.store(out, "Arca worker request");
         }

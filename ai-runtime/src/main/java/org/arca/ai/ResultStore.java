@@ -49,6 +49,8 @@ final class ResultStore {
             Map<String, MetadataValue> provenance = provenance(caller, job, model, frames);
             if (model.manifest().output().kind().equals("labelmap")) {
                 stored.add(segmentation(caller, job, model, frames, outputs, dir));
+            } else if (model.manifest().output().kind().equals("scores")) {
+                scores(caller, job, model, frames, outputs, provenance, stored);
             } else {
                 boxes(caller, job, model, frames, outputs, dir, provenance, stored, log);
             }
@@ -78,6 +80,31 @@ final class ResultStore {
         String name = "seg-" + job.id() + ".dcm";
         Item item = repo.items().adopt(caller, job.outputFolderId(), name, "application/dicom", file, false);
         return new Job.Result(item.id(), "segmentation", name);
+    }
+
+    /** Class scores: a JSON document with the provenance and a CSV table of the same numbers. */
+    private void scores(Caller caller, Job job, ModelVersion model, List<SourceFrame> frames, List<FrameResult> outputs,
+                        Map<String, MetadataValue> provenance, List<Job.Result> stored) throws IOException {
+        ModelManifest.OutputSpec spec = model.manifest().output();
+        ClassScores scores = new ClassScores(spec.labels());
+        for (int i = 0; i < frames.size(); i++) {
+            scores.add(frames.get(i), outputs.get(i).scores(), spec.activation());
+        }
+        Map<String, Object> document = new LinkedHashMap<>();
+        provenance.forEach((k, v) -> document.put(k.substring(3), v.jsonValue()));
+        document.put("labels", spec.labels());
+        document.put("activation", spec.activation());
+        document.put("instances", scores.instances());
+        byte[] json = ManifestParser.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
+        String name = "scores-" + job.id() + ".json";
+        Item item = repo.items().upload(caller, job.outputFolderId(), name, "application/json",
+                new ByteArrayInputStream(json), json.length, false);
+        stored.add(new Job.Result(item.id(), "scores", name));
+        byte[] csv = scores.csv();
+        String table = "scores-" + job.id() + ".csv";
+        Item csvItem = repo.items().upload(caller, job.outputFolderId(), table, "text/csv",
+                new ByteArrayInputStream(csv), csv.length, false);
+        stored.add(new Job.Result(csvItem.id(), "table", table));
     }
 
     /**

@@ -42,7 +42,7 @@ final class AiBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path scratch = Files.createTempDirectory("arca-bench-ai-");
-        try (Arca arca = Arca.builder().dataDir(scratch.resolve("data")).httpHost("127.0.0.1").httpPort(0)
+        try (Arca arca = Arca.builder().dataDir(scratch.resolve("data")).httpHost("127.0.0.1").httpPort(0).sftpPort(0)
                 .adminPassword("bench admin password").start()) {
             var repo = arca.repository();
             Path zip = scratch.resolve("reference.zip");

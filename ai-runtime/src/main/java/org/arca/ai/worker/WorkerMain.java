@@ -57,6 +57,7 @@ public final class WorkerMain {
         double threshold = Double.parseDouble(request.getProperty("threshold", "0.5"));
         int minArea = Integer.parseInt(request.getProperty("minArea", "1"));
         String threads = request.getProperty("threads", "1");
+        boolean scoresOnly = request.getProperty("kind", "").equals("scores");
         long loadStart = System.nanoTime();
         try (Model model = Model.newInstance("model", "OnnxRuntime")) {
             model.load(dir.resolve("model.onnx"), "model", Map.of("intraOpNumThreads", threads, "interOpNumThreads", "1"));
@@ -78,11 +79,19 @@ public final class WorkerMain {
                         NDArray first = output.get(0);
                         float[] scores = first.toFloatArray();
                         inferenceNanos += System.nanoTime() - start;
-                        long[] shape = first.getShape().getShape();
-                        int h = (int) shape[shape.length - 2];
-                        int w = (int) shape[shape.length - 1];
-                        int channels = shape.length == 4 ? (int) shape[1] : 1;
-                        LabelMaps.label(scores, channels, h, w, threshold, minArea).write(results);
+                        if (scoresOnly) {
+                            FrameResult.ofScores(scores).write(results);
+                        } else {
+                            long[] shape = first.getShape().getShape();
+                            if (shape.length < 2) {
+                                throw new IllegalStateException("the model's first output has shape " + first.getShape()
+                                        + "; a label map needs [1, C, H, W] or [1, H, W]");
+                            }
+                            int h = (int) shape[shape.length - 2];
+                            int w = (int) shape[shape.length - 1];
+                            int channels = shape.length == 4 ? (int) shape[1] : 1;
+                            LabelMaps.label(scores, channels, h, w, threshold, minArea).write(results);
+                        }
                     }
                     out.println("progress " + (i + 1) + " " + frames);
                     out.flush();
