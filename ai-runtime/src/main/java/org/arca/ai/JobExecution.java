@@ -76,6 +76,8 @@ final class JobExecution {
             timings.put("workerStart", outcome.startMillis());
             timings.put("load", outcome.loadMillis());
             timings.put("inference", outcome.inferenceMillis());
+            timings.put("workerInput", outcome.inputMillis());
+            timings.put("workerOutput", outcome.outputMillis());
             log.append(outcome.log());
             if (store.find(job.id()).map(j -> j.status() == JobStatus.CANCELLED).orElse(true)) {
                 return;

@@ -96,10 +96,13 @@ final class AiBench implements Callable<Integer> {
     private void report(int run, Map<String, Long> t) {
         long total = t.get("total");
         long inference = t.get("inference");
+        long input = t.getOrDefault("workerInput", 0L);
+        long output = t.getOrDefault("workerOutput", 0L);
         System.out.printf(Locale.ROOT, "job %d: total %d ms = queued %d + prepare %d + worker %d (start %d, load %d, inference %d,"
-                        + " rest %d) + store %d; inference %.1f ms/frame; everything but inference %.0f%% of the total%n",
+                        + " tensors in %d, results out %d, rest %d) + store %d; inference %.1f ms/frame;"
+                        + " everything but inference %.0f%% of the total%n",
                 run, total, t.get("queued"), t.get("prepare"), t.get("worker"), t.get("workerStart"), t.get("load"), inference,
-                t.get("worker") - t.get("workerStart") - t.get("load") - inference, t.get("store"), (double) inference / frames,
-                100.0 * (total - inference) / total);
+                input, output, t.get("worker") - t.get("workerStart") - t.get("load") - inference - input - output, t.get("store"),
+                (double) inference / frames, 100.0 * (total - inference) / total);
     }
 }

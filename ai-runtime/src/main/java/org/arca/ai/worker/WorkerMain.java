@@ -28,7 +28,8 @@ import java.util.Properties;
  * package is ever looked up, so a model stays data, never code.
  *
  * <p>Protocol on standard output, one line each: {@code loaded <ms>}, {@code progress <done> <total>},
- * {@code inference <ms>}, {@code done}. Errors go to standard error and a non-zero exit status.
+ * {@code inference <ms>}, {@code input <ms>} (reading and converting the tensors), {@code output <ms>} (labelling
+ * and writing the results), {@code done}. Errors go to standard error and a non-zero exit status.
  */
 public final class WorkerMain {
     private WorkerMain() {
@@ -64,6 +65,8 @@ public final class WorkerMain {
             out.println("loaded " + (System.nanoTime() - loadStart) / 1_000_000);
             out.flush();
             long inferenceNanos = 0;
+            long inputNanos = 0;
+            long outputNanos = 0;
             try (Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
                  TensorFile.Reader input = new TensorFile.Reader(dir.resolve("input.bin"));
                  DataOutputStream results = new DataOutputStream(new BufferedOutputStream(
@@ -71,14 +74,17 @@ public final class WorkerMain {
                 int frames = input.frames();
                 results.writeInt(frames);
                 for (int i = 0; i < frames; i++) {
+                    long read = System.nanoTime();
                     TensorFile.Tensor tensor = input.next().tensor();
                     try (NDManager manager = model.getNDManager().newSubManager()) {
                         NDArray array = manager.create(tensor.values(), new Shape(tensor.shape()));
                         long start = System.nanoTime();
+                        inputNanos += start - read;
                         NDList output = predictor.predict(new NDList(array));
                         NDArray first = output.get(0);
                         float[] scores = first.toFloatArray();
-                        inferenceNanos += System.nanoTime() - start;
+                        long inferred = System.nanoTime();
+                        inferenceNanos += inferred - start;
                         if (scoresOnly) {
                             FrameResult.ofScores(scores).write(results);
                         } else {
@@ -92,12 +98,15 @@ public final class WorkerMain {
                             int channels = shape.length == 4 ? (int) shape[1] : 1;
                             LabelMaps.label(scores, channels, h, w, threshold, minArea).write(results);
                         }
+                        outputNanos += System.nanoTime() - inferred;
                     }
                     out.println("progress " + (i + 1) + " " + frames);
                     out.flush();
                 }
             }
             out.println("inference " + inferenceNanos / 1_000_000);
+            out.println("input " + inputNanos / 1_000_000);
+            out.println("output " + outputNanos / 1_000_000);
         }
     }
 
