@@ -90,7 +90,7 @@ final class JobExecution {
             }
             t = System.nanoTime();
             List<FrameResult> outputs = readOutputs(dir.resolve("output.bin"), frames.size());
-            List<Job.Result> stored = results.store(caller, job, model, frames, outputs, dir, log);
+            List<Job.Result> stored = results.store(caller, job, model, frames, outputs, dir, log, timings);
             timings.put("store", millisSince(t));
             timings.put("total", timings.get("queued") + millisSince(begin));
             boolean finished = false;

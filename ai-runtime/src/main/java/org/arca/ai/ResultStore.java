@@ -41,9 +41,12 @@ final class ResultStore {
         this.repo = repo;
     }
 
-    /** Appends notes (a flag that could not be set) to {@code log}. */
+    /**
+     * Appends notes (a flag that could not be set) to {@code log} and the milliseconds of the parts of storing
+     * ({@code storeOverlays}, {@code storeFlags}, {@code storeProvenance}) to {@code timings}.
+     */
     List<Job.Result> store(Caller caller, Job job, ModelVersion model, List<SourceFrame> frames, List<FrameResult> outputs,
-                           Path dir, StringBuilder log) throws IOException {
+                           Path dir, StringBuilder log, Map<String, Long> timings) throws IOException {
         List<Job.Result> stored = new ArrayList<>();
         try {
             Map<String, MetadataValue> provenance = provenance(caller, job, model, frames);
@@ -52,12 +55,14 @@ final class ResultStore {
             } else if (model.manifest().output().kind().equals("scores")) {
                 scores(caller, job, model, frames, outputs, provenance, stored);
             } else {
-                boxes(caller, job, model, frames, outputs, dir, provenance, stored, log);
+                boxes(caller, job, model, frames, outputs, dir, provenance, stored, log, timings);
             }
             // One transaction for the provenance of every result, not one per item.
+            long t = System.nanoTime();
             Map<String, Map<String, MetadataValue>> onResults = new LinkedHashMap<>();
             stored.forEach(r -> onResults.put(r.itemId(), provenance));
             repo.metadata().merge(caller, MetadataStore.Target.ITEM, onResults);
+            timings.put("storeProvenance", (System.nanoTime() - t) / 1_000_000);
             return stored;
         } catch (IOException | RuntimeException e) {
             for (Job.Result r : stored) {
@@ -108,13 +113,14 @@ final class ResultStore {
     }
 
     /**
-     * The JSON document, then the overlays (drawn and PNG-encoded on every processor, stored in series order),
-     * then the flags on the input items; each stored item is added to {@code stored} as soon as it exists, so a
-     * failure later deletes it again.
+     * The overlays (drawn and PNG-encoded on every processor, stored in series order), the flags on the input
+     * items, then the JSON document, listed first. The document comes last because storing it starts its text
+     * extraction (a worker JVM of its own), which would otherwise compete with the overlays for the processors.
+     * Each stored item is added to {@code stored} as soon as it exists, so a failure later deletes it again.
      */
     private void boxes(Caller caller, Job job, ModelVersion model, List<SourceFrame> frames, List<FrameResult> outputs,
-                       Path dir, Map<String, MetadataValue> provenance, List<Job.Result> stored, StringBuilder log)
-            throws IOException {
+                       Path dir, Map<String, MetadataValue> provenance, List<Job.Result> stored, StringBuilder log,
+                       Map<String, Long> timings) throws IOException {
         Map<String, List<double[]>> byInstance = new LinkedHashMap<>();
         Map<String, SourceFrame> firstFrame = new LinkedHashMap<>();
         List<Map<String, Object>> instances = new ArrayList<>();
@@ -136,14 +142,7 @@ final class ResultStore {
             entry.put("boxes", boxes);
             instances.add(entry);
         }
-        Map<String, Object> document = new LinkedHashMap<>();
-        provenance.forEach((k, v) -> document.put(k.substring(3), v.jsonValue()));
-        document.put("instances", instances);
-        byte[] json = ManifestParser.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
-        String name = "boxes-" + job.id() + ".json";
-        Item item = repo.items().upload(caller, job.outputFolderId(), name, "application/json",
-                new ByteArrayInputStream(json), json.length, false);
-        stored.add(new Job.Result(item.id(), "boxes", name));
+        long t = System.nanoTime();
         List<SourceFrame> marked = new ArrayList<>();
         List<InOrder.Task<byte[]>> drawings = new ArrayList<>();
         for (var entry : byInstance.entrySet()) {
@@ -161,9 +160,20 @@ final class ResultStore {
                     new ByteArrayInputStream(png), png.length, false);
             stored.add(new Job.Result(overlay.id(), "overlay", overlayName));
         });
+        timings.put("storeOverlays", (System.nanoTime() - t) / 1_000_000);
+        t = System.nanoTime();
         Map<String, Integer> counts = new LinkedHashMap<>();
         byInstance.forEach((itemId, boxes) -> counts.put(itemId, boxes.size()));
         flags(caller, counts, model, log);
+        timings.put("storeFlags", (System.nanoTime() - t) / 1_000_000);
+        Map<String, Object> document = new LinkedHashMap<>();
+        provenance.forEach((k, v) -> document.put(k.substring(3), v.jsonValue()));
+        document.put("instances", instances);
+        byte[] json = ManifestParser.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
+        String name = "boxes-" + job.id() + ".json";
+        Item item = repo.items().upload(caller, job.outputFolderId(), name, "application/json",
+                new ByteArrayInputStream(json), json.length, false);
+        stored.add(0, new Job.Result(item.id(), "boxes", name));
     }
 
     /**

@@ -104,5 +104,10 @@ final class AiBench implements Callable<Integer> {
                 run, total, t.get("queued"), t.get("prepare"), t.get("worker"), t.get("workerStart"), t.get("load"), inference,
                 input, output, t.get("worker") - t.get("workerStart") - t.get("load") - inference - input - output, t.get("store"),
                 (double) inference / frames, 100.0 * (total - inference) / total);
+        if (t.containsKey("storeOverlays")) {
+            System.out.printf(Locale.ROOT, "  store %d ms = overlays %d + flags %d + provenance %d + document and rest %d%n",
+                    t.get("store"), t.get("storeOverlays"), t.get("storeFlags"), t.get("storeProvenance"),
+                    t.get("store") - t.get("storeOverlays") - t.get("storeFlags") - t.get("storeProvenance"));
+        }
     }
 }
