@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
  * while handing their results on in the order of the tasks, one at a time, with at most two results per thread
  * waiting: the output stays in series order and memory stays bounded however long the series. The first failure
  * stops the rest and is thrown as it was (an {@link IOException} or a runtime exception such as a clear
- * {@link org.arca.core.ArcaException}).
+ * {@link org.arca.core.ArcaException}), once the tasks already running have ended.
  */
 final class InOrder {
     private InOrder() {
@@ -49,6 +49,13 @@ final class InOrder {
         } finally {
             pending.forEach(f -> f.cancel(true));
             pool.shutdownNow();
+            // Tasks that were running finish before this returns, so a caller cleaning up after a failure sees all
+            // they did.
+            try {
+                pool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

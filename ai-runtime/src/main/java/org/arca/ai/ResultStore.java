@@ -143,23 +143,34 @@ final class ResultStore {
             instances.add(entry);
         }
         long t = System.nanoTime();
-        List<SourceFrame> marked = new ArrayList<>();
-        List<InOrder.Task<byte[]>> drawings = new ArrayList<>();
+        // Each overlay is drawn, encoded and stored on the pool (uploads wait on fsync and the database, so they
+        // overlap too); listed in series order. Those stored when another fails are deleted here, the rest by store().
+        java.util.Set<Job.Result> uploaded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<InOrder.Task<Job.Result>> overlays = new ArrayList<>();
         for (var entry : byInstance.entrySet()) {
             if (!entry.getValue().isEmpty()) {
                 SourceFrame frame = firstFrame.get(entry.getKey());
-                marked.add(frame);
-                drawings.add(() -> overlay(dir.resolve("input.bin"), frame, entry.getValue()));
+                overlays.add(() -> {
+                    byte[] png = overlay(dir.resolve("input.bin"), frame, entry.getValue());
+                    String overlayName = "overlay-" + job.id() + "-" + frame.sopInstanceUid() + ".png";
+                    Item overlay = repo.items().upload(caller, job.outputFolderId(), overlayName, "image/png",
+                            new ByteArrayInputStream(png), png.length, false);
+                    Job.Result result = new Job.Result(overlay.id(), "overlay", overlayName);
+                    uploaded.add(result);
+                    return result;
+                });
             }
         }
-        int[] next = {0};
-        InOrder.run(drawings, png -> {
-            SourceFrame frame = marked.get(next[0]++);
-            String overlayName = "overlay-" + job.id() + "-" + frame.sopInstanceUid() + ".png";
-            Item overlay = repo.items().upload(caller, job.outputFolderId(), overlayName, "image/png",
-                    new ByteArrayInputStream(png), png.length, false);
-            stored.add(new Job.Result(overlay.id(), "overlay", overlayName));
-        });
+        try {
+            InOrder.run(overlays, stored::add);
+        } catch (IOException | RuntimeException e) {
+            for (Job.Result r : uploaded) {
+                if (!stored.contains(r)) {
+                    repo.items().delete(caller, r.itemId());
+                }
+            }
+            throw e;
+        }
         timings.put("storeOverlays", (System.nanoTime() - t) / 1_000_000);
         t = System.nanoTime();
         Map<String, Integer> counts = new LinkedHashMap<>();
