@@ -1,6 +1,7 @@
 package org.arca.core;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.arca.core.Tables.Meta;
 import org.jooq.DSLContext;
@@ -108,6 +109,16 @@ public final class MetadataStore {
                     .and(Meta.TARGET_ID.in(valuesById.keySet())).fetch()) {
                 keys.computeIfAbsent(r.get(Meta.TARGET_ID), k -> new java.util.HashSet<>()).add(r.get(Meta.KEY));
             }
+            // One delete per distinct set of keys (a job's flags and provenance: one for the whole batch).
+            Map<java.util.Set<String>, List<String>> byKeys = new LinkedHashMap<>();
+            valuesById.forEach((id, values) -> byKeys.computeIfAbsent(java.util.Set.copyOf(values.keySet()),
+                    k -> new java.util.ArrayList<>()).add(id));
+            byKeys.forEach((keySet, ids) -> {
+                if (!keySet.isEmpty()) {
+                    tx.deleteFrom(Meta.T).where(Meta.TARGET_TYPE.eq(target.stored)).and(Meta.TARGET_ID.in(ids))
+                            .and(Meta.KEY.in(keySet)).execute();
+                }
+            });
             var insert = tx.insertInto(Meta.T, Meta.ALL);
             for (var byId : valuesById.entrySet()) {
                 java.util.Set<String> after = new java.util.HashSet<>(keys.getOrDefault(byId.getKey(), java.util.Set.of()));
@@ -115,8 +126,6 @@ public final class MetadataStore {
                 if (after.size() > MAX_ENTRIES) {
                     throw ArcaException.invalid("too_many_keys", "At most " + MAX_ENTRIES + " metadata keys per object.");
                 }
-                tx.deleteFrom(Meta.T).where(Meta.TARGET_TYPE.eq(target.stored)).and(Meta.TARGET_ID.eq(byId.getKey()))
-                        .and(Meta.KEY.in(byId.getValue().keySet())).execute();
                 for (var entry : byId.getValue().entrySet()) {
                     MetadataValue v = entry.getValue();
                     insert = insert.values(target.stored, byId.getKey(), entry.getKey(), v.type(),
