@@ -1,8 +1,11 @@
 package org.arca.ai;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
 import java.util.Optional;
 import org.arca.ai.worker.TensorFile;
+import org.arca.ai.worker.TensorRecipe;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.Tag;
@@ -16,6 +19,10 @@ import org.arca.dicom.image.Window;
  * then per-channel mean and std, a bilinear resize, and the channel layout.
  */
 final class FrameTensors {
+    private static final int[] GREY_AS_RGB = greyAsRgb();
+    private static final boolean NEUTRAL_GREY = java.util.Arrays.stream(GREY_AS_RGB)
+            .allMatch(rgb -> (rgb >> 16 & 0xFF) == (rgb >> 8 & 0xFF) && (rgb >> 8 & 0xFF) == (rgb & 0xFF));
+
     private FrameTensors() {
     }
 
@@ -34,33 +41,25 @@ final class FrameTensors {
         return new int[] {h, w};
     }
 
-    static TensorFile.Tensor of(ModelManifest.InputSpec in, Attributes header, DecodedFrame frame)
+    /**
+     * The prepared frame: rendered frames ({@code rgb8}, or colour) as 8-bit pixels with the recipe the worker
+     * applies, others as the finished float tensor.
+     */
+    static TensorFile.Frame of(ModelManifest.InputSpec in, Attributes header, DecodedFrame frame)
             throws DicomFormatException {
         int rows = frame.description().rows();
         int cols = frame.description().columns();
-        float[][] planes = in.pixels().equals("rgb8") || !frame.description().isMonochrome()
-                ? rendered(header, frame, in.channels()) : modality(in, header, frame, in.channels());
-        for (int c = 0; c < planes.length; c++) {
-            double mean = in.mean().isEmpty() ? 0 : in.mean().get(c);
-            double std = in.std().isEmpty() ? 1 : in.std().get(c);
-            float[] p = planes[c];
-            for (int i = 0; i < p.length; i++) {
-                p[i] = (float) ((p[i] - mean) / std);
-            }
+        TensorRecipe recipe = recipe(in, rows, cols);
+        if (in.pixels().equals("rgb8") || !frame.description().isMonochrome()) {
+            return rendered(header, frame, recipe);
         }
+        return recipe.tensor(modality(in, header, frame, in.channels()), rows, cols);
+    }
+
+    static TensorRecipe recipe(ModelManifest.InputSpec in, int rows, int cols) {
         int[] size = targetSize(in, rows, cols);
-        int h = size[0];
-        int w = size[1];
-        float[] values = new float[planes.length * h * w];
-        boolean nchw = in.layout().equals("NCHW");
-        for (int c = 0; c < planes.length; c++) {
-            float[] resized = h == rows && w == cols ? planes[c] : resize(planes[c], rows, cols, h, w);
-            for (int i = 0; i < h * w; i++) {
-                values[nchw ? c * h * w + i : i * planes.length + c] = resized[i];
-            }
-        }
-        long[] shape = nchw ? new long[] {1, planes.length, h, w} : new long[] {1, h, w, planes.length};
-        return new TensorFile.Tensor(shape, values);
+        return new TensorRecipe(in.channels(), in.mean().stream().mapToDouble(Double::doubleValue).toArray(),
+                in.std().stream().mapToDouble(Double::doubleValue).toArray(), size[0], size[1], in.layout().equals("NCHW"));
     }
 
     private static float[][] modality(ModelManifest.InputSpec in, Attributes header, DecodedFrame frame, int channels) {
@@ -83,25 +82,66 @@ final class FrameTensors {
         return planes;
     }
 
-    private static float[][] rendered(Attributes header, DecodedFrame frame, int channels) throws DicomFormatException {
+    /**
+     * The frame as {@link BufferedImage#getRGB} gives it (for a grey image that includes Java 2D's grey to sRGB
+     * conversion), read through the raster instead of pixel by pixel: grey levels through a table of the 256
+     * answers getRGB gives, kept as one byte when the table is neutral; RGB straight from its ints.
+     */
+    static TensorFile.Rgb8 rendered(Attributes header, DecodedFrame frame, TensorRecipe recipe) throws DicomFormatException {
         BufferedImage img = FrameRenderer.render(header, frame, displayWindow(header, frame));
         int w = img.getWidth();
         int h = img.getHeight();
-        float[][] planes = new float[channels][w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int rgb = img.getRGB(x, y);
-                int i = y * w + x;
-                if (channels == 1) {
-                    planes[0][i] = ((rgb >> 16 & 0xFF) * 0.299f + (rgb >> 8 & 0xFF) * 0.587f + (rgb & 0xFF) * 0.114f) / 255f;
+        int n = w * h;
+        if (img.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+            int[] table = GREY_AS_RGB;
+            byte[] grey = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+            boolean neutral = NEUTRAL_GREY;
+            byte[] out = new byte[neutral ? n : n * 3];
+            for (int i = 0; i < n; i++) {
+                int rgb = table[grey[i] & 0xFF];
+                if (neutral) {
+                    out[i] = (byte) rgb;
                 } else {
-                    planes[0][i] = (rgb >> 16 & 0xFF) / 255f;
-                    planes[1][i] = (rgb >> 8 & 0xFF) / 255f;
-                    planes[2][i] = (rgb & 0xFF) / 255f;
+                    out[i * 3] = (byte) (rgb >> 16);
+                    out[i * 3 + 1] = (byte) (rgb >> 8);
+                    out[i * 3 + 2] = (byte) rgb;
+                }
+            }
+            return new TensorFile.Rgb8(h, w, neutral ? 1 : 3, out, recipe);
+        }
+        byte[] out = new byte[n * 3];
+        if (img.getType() == BufferedImage.TYPE_INT_RGB) {
+            int[] data = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+            for (int i = 0; i < n; i++) {
+                out[i * 3] = (byte) (data[i] >> 16);
+                out[i * 3 + 1] = (byte) (data[i] >> 8);
+                out[i * 3 + 2] = (byte) data[i];
+            }
+        } else {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int rgb = img.getRGB(x, y);
+                    int i = (y * w + x) * 3;
+                    out[i] = (byte) (rgb >> 16);
+                    out[i + 1] = (byte) (rgb >> 8);
+                    out[i + 2] = (byte) rgb;
                 }
             }
         }
-        return planes;
+        return new TensorFile.Rgb8(h, w, 3, out, recipe);
+    }
+
+    private static int[] greyAsRgb() {
+        BufferedImage ramp = new BufferedImage(256, 1, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] levels = ((DataBufferByte) ramp.getRaster().getDataBuffer()).getData();
+        for (int v = 0; v < 256; v++) {
+            levels[v] = (byte) v;
+        }
+        int[] table = new int[256];
+        for (int v = 0; v < 256; v++) {
+            table[v] = ramp.getRGB(v, 0);
+        }
+        return table;
     }
 
     /**
@@ -117,26 +157,5 @@ final class FrameTensors {
         double intercept = header.getDouble(Tag.RescaleIntercept, 0);
         double range = (1 << frame.description().bitsStored()) * slope;
         return Optional.of(new Window(intercept + range / 2, range));
-    }
-
-    /** Bilinear resampling with pixel centres aligned, as image libraries do. */
-    static float[] resize(float[] src, int rows, int cols, int h, int w) {
-        float[] out = new float[h * w];
-        for (int y = 0; y < h; y++) {
-            double sy = Math.max(0, Math.min(rows - 1, (y + 0.5) * rows / h - 0.5));
-            int y0 = (int) sy;
-            int y1 = Math.min(rows - 1, y0 + 1);
-            double fy = sy - y0;
-            for (int x = 0; x < w; x++) {
-                double sx = Math.max(0, Math.min(cols - 1, (x + 0.5) * cols / w - 0.5));
-                int x0 = (int) sx;
-                int x1 = Math.min(cols - 1, x0 + 1);
-                double fx = sx - x0;
-                double top = src[y0 * cols + x0] * (1 - fx) + src[y0 * cols + x1] * fx;
-                double bottom = src[y1 * cols + x0] * (1 - fx) + src[y1 * cols + x1] * fx;
-                out[y * w + x] = (float) (top * (1 - fy) + bottom * fy);
-            }
-        }
-        return out;
     }
 }

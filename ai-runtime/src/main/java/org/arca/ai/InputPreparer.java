@@ -42,19 +42,27 @@ final class InputPreparer {
         return found;
     }
 
-    /** Writes {@code target} and returns the frames in tensor order. */
+    /**
+     * Writes {@code target} and returns the frames in tensor order. Instances are read, and frames decoded and
+     * rendered, on every processor; the file gets them in series order.
+     */
     List<SourceFrame> prepare(Caller caller, ModelManifest.InputSpec spec, String study, String series, Path target)
             throws IOException {
         record Loaded(DicomQueries.StoredInstance stored, DicomFile file) {
         }
-        List<Loaded> instances = new ArrayList<>();
+        List<InOrder.Task<Loaded>> reads = new ArrayList<>();
         for (DicomQueries.StoredInstance s : locate(caller, study, series)) {
-            DicomFile file = DicomReader.read(repo.blobs().path(s.sha256()), DicomReader.Options.DEFAULT.withBulkThreshold(4096));
-            check(spec, file.dataset());
-            instances.add(new Loaded(s, file));
+            reads.add(() -> {
+                DicomFile file = DicomReader.read(repo.blobs().path(s.sha256()), DicomReader.Options.DEFAULT.withBulkThreshold(4096));
+                check(spec, file.dataset());
+                return new Loaded(s, file);
+            });
         }
+        List<Loaded> instances = new ArrayList<>();
+        InOrder.run(reads, instances::add);
         SeriesOrder.sort(instances, l -> l.file().dataset());
         List<SourceFrame> frames = new ArrayList<>();
+        List<InOrder.Task<TensorFile.Frame>> tensors = new ArrayList<>();
         int rows = -1;
         int cols = -1;
         for (Loaded l : instances) {
@@ -68,19 +76,23 @@ final class InputPreparer {
             rows = r;
             cols = c;
             int count = Math.max(1, ds.getInt(Tag.NumberOfFrames, 1));
+            Attributes header = withoutPixels(ds);
             for (int f = 1; f <= count; f++) {
-                frames.add(new SourceFrame(l.stored().itemId(), withoutPixels(ds), f, r, c));
+                frames.add(new SourceFrame(l.stored().itemId(), l.stored().sha256(), header, f, r, c));
+                int index = f - 1;
+                tensors.add(() -> FrameTensors.of(spec, ds, Frames.of(l.file()).decode(index)));
             }
         }
+        long[] offsets = new long[frames.size()];
         try (TensorFile.Writer out = new TensorFile.Writer(target, frames.size())) {
-            for (Loaded l : instances) {
-                Frames pixels = Frames.of(l.file());
-                for (int f = 0; f < pixels.count(); f++) {
-                    out.write(FrameTensors.of(spec, l.file().dataset(), pixels.decode(f)));
-                }
-            }
+            int[] next = {0};
+            InOrder.run(tensors, frame -> offsets[next[0]++] = out.write(frame));
         }
-        return frames;
+        List<SourceFrame> placed = new ArrayList<>(frames.size());
+        for (int i = 0; i < frames.size(); i++) {
+            placed.add(frames.get(i).at(offsets[i]));
+        }
+        return placed;
     }
 
     private static void check(ModelManifest.InputSpec spec, Attributes ds) {

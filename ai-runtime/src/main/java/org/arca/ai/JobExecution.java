@@ -81,6 +81,8 @@ final class JobExecution {
             timings.put("workerStart", outcome.startMillis());
             timings.put("load", outcome.loadMillis());
             timings.put("inference", outcome.inferenceMillis());
+            timings.put("workerInput", outcome.inputMillis());
+            timings.put("workerOutput", outcome.outputMillis());
             log.append(outcome.log());
             if (store.find(job.id()).map(j -> j.status() == JobStatus.CANCELLED).orElse(true)) {
                 return;
@@ -98,7 +100,7 @@ final class JobExecution {
             }
             t = System.nanoTime();
             List<FrameResult> outputs = readOutputs(dir.resolve("output.bin"), frames.size());
-            List<Job.Result> stored = results.store(caller, job, model, frames, outputs, dir, log);
+            List<Job.Result> stored = results.store(caller, job, model, frames, outputs, dir, log, timings);
             timings.put("store", millisSince(t));
             timings.put("total", timings.get("queued") + millisSince(begin));
             boolean finished = false;
@@ -152,6 +154,7 @@ final class JobExecution {
         p.setProperty("threshold", String.valueOf(parameters.getOrDefault("threshold", manifest.output().threshold())));
         p.setProperty("minArea", String.valueOf(((Number) parameters.getOrDefault("minArea", manifest.output().minArea())).intValue()));
         p.setProperty("threads", String.valueOf(manifest.resources().threads()));
+        p.setProperty("kind", manifest.output().kind());
         try (OutputStream out = Files.newOutputStream(dir.resolve("request.properties"))) {
             p.store(out, "Arca worker request");
         }

@@ -18,7 +18,8 @@ final class ManifestParser {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+-]{0,31}");
     private static final Pattern GRAPH = Pattern.compile("[A-Za-z0-9._-]{1,100}\\.onnx");
-    private static final Set<String> OUTPUT_KINDS = Set.of("labelmap", "boxes");
+    private static final Set<String> OUTPUT_KINDS = Set.of("labelmap", "boxes", "scores");
+    private static final Set<String> ACTIVATIONS = Set.of("none", "softmax", "sigmoid");
     private static final Set<String> PARAMETER_TYPES = Set.of("number", "text", "choice");
 
     private final List<String> errors = new ArrayList<>();
@@ -116,15 +117,25 @@ final class ManifestParser {
     private ModelManifest.OutputSpec output(JsonNode out) {
         String kind = optionalText(out, "kind", "");
         if (out.isObject() && !OUTPUT_KINDS.contains(kind)) {
-            errors.add("output.kind: \"labelmap\" or \"boxes\"");
+            errors.add("output.kind: \"labelmap\", \"boxes\" or \"scores\"");
+        }
+        String activation = optionalText(out, "activation", "none");
+        if (!ACTIVATIONS.contains(activation)) {
+            errors.add("output.activation: \"none\", \"softmax\" or \"sigmoid\"");
         }
         double threshold = out.has("threshold") ? number(out, "threshold", "output.threshold") : 0.5;
         List<String> labels = strings(out, "labels");
         if (labels.size() > 255) {
             errors.add("output.labels: at most 255");
         }
+        if (kind.equals("scores") && labels.isEmpty()) {
+            errors.add("output.labels: one per score, needed for kind \"scores\"");
+        }
+        if (new java.util.HashSet<>(labels).size() != labels.size()) {
+            errors.add("output.labels: each label once");
+        }
         return new ModelManifest.OutputSpec(kind, threshold, integer(out, "minArea", 1, 1, 1 << 24),
-                labels.isEmpty() ? List.of("region") : labels);
+                labels.isEmpty() ? List.of("region") : labels, activation);
     }
 
     private List<ModelManifest.ParameterSpec> parameters(JsonNode list) {

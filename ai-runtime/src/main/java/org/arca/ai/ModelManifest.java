@@ -33,8 +33,12 @@ public record ModelManifest(String name, String version, String description, Lis
         }
     }
 
-    /** What comes back: a label map per frame (stored as DICOM SEG) or boxes (stored as JSON). */
-    public record OutputSpec(String kind, double threshold, int minArea, List<String> labels) {
+    /**
+     * What comes back: a label map per frame (stored as DICOM SEG), boxes (stored as JSON), or class scores per
+     * frame (stored as JSON and CSV), the raw outputs passed through {@code activation} ({@code none},
+     * {@code softmax} or {@code sigmoid}).
+     */
+    public record OutputSpec(String kind, double threshold, int minArea, List<String> labels, String activation) {
         public OutputSpec {
             labels = List.copyOf(labels);
         }

@@ -4,8 +4,10 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.arca.ai.worker.FrameResult;
+import org.arca.ai.worker.TensorFile;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Item;
@@ -38,17 +41,28 @@ final class ResultStore {
         this.repo = repo;
     }
 
-    /** Appends notes (a flag that could not be set) to {@code log}. */
+    /**
+     * Appends notes (a flag that could not be set) to {@code log} and the milliseconds of the parts of storing
+     * ({@code storeOverlays}, {@code storeFlags}, {@code storeProvenance}) to {@code timings}.
+     */
     List<Job.Result> store(Caller caller, Job job, ModelVersion model, List<SourceFrame> frames, List<FrameResult> outputs,
-                           Path dir, StringBuilder log) throws IOException {
+                           Path dir, StringBuilder log, Map<String, Long> timings) throws IOException {
         List<Job.Result> stored = new ArrayList<>();
         try {
             Map<String, MetadataValue> provenance = provenance(caller, job, model, frames);
             if (model.manifest().output().kind().equals("labelmap")) {
-                stored.add(segmentation(caller, job, model, frames, outputs, dir, provenance));
+                stored.add(segmentation(caller, job, model, frames, outputs, dir));
+            } else if (model.manifest().output().kind().equals("scores")) {
+                scores(caller, job, model, frames, outputs, provenance, stored);
             } else {
-                stored.addAll(boxes(caller, job, model, frames, outputs, provenance, log));
+                boxes(caller, job, model, frames, outputs, dir, provenance, stored, log, timings);
             }
+            // One transaction for the provenance of every result, not one per item.
+            long t = System.nanoTime();
+            Map<String, Map<String, MetadataValue>> onResults = new LinkedHashMap<>();
+            stored.forEach(r -> onResults.put(r.itemId(), provenance));
+            repo.metadata().merge(caller, MetadataStore.Target.ITEM, onResults);
+            timings.put("storeProvenance", (System.nanoTime() - t) / 1_000_000);
             return stored;
         } catch (IOException | RuntimeException e) {
             for (Job.Result r : stored) {
@@ -59,7 +73,7 @@ final class ResultStore {
     }
 
     private Job.Result segmentation(Caller caller, Job job, ModelVersion model, List<SourceFrame> frames,
-                                    List<FrameResult> outputs, Path dir, Map<String, MetadataValue> provenance) throws IOException {
+                                    List<FrameResult> outputs, Path dir) throws IOException {
         List<byte[]> masks = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {
             masks.add(toSource(outputs.get(i), frames.get(i)));
@@ -70,14 +84,43 @@ final class ResultStore {
         DicomWriter.write(file, seg, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         String name = "seg-" + job.id() + ".dcm";
         Item item = repo.items().adopt(caller, job.outputFolderId(), name, "application/dicom", file, false);
-        repo.metadata().put(caller, MetadataStore.Target.ITEM, item.id(), provenance);
         return new Job.Result(item.id(), "segmentation", name);
     }
 
-    private List<Job.Result> boxes(Caller caller, Job job, ModelVersion model, List<SourceFrame> frames,
-                                   List<FrameResult> outputs, Map<String, MetadataValue> provenance, StringBuilder log)
-            throws IOException {
-        List<Job.Result> stored = new ArrayList<>();
+    /** Class scores: a JSON document with the provenance and a CSV table of the same numbers. */
+    private void scores(Caller caller, Job job, ModelVersion model, List<SourceFrame> frames, List<FrameResult> outputs,
+                        Map<String, MetadataValue> provenance, List<Job.Result> stored) throws IOException {
+        ModelManifest.OutputSpec spec = model.manifest().output();
+        ClassScores scores = new ClassScores(spec.labels());
+        for (int i = 0; i < frames.size(); i++) {
+            scores.add(frames.get(i), outputs.get(i).scores(), spec.activation());
+        }
+        Map<String, Object> document = new LinkedHashMap<>();
+        provenance.forEach((k, v) -> document.put(k.substring(3), v.jsonValue()));
+        document.put("labels", spec.labels());
+        document.put("activation", spec.activation());
+        document.put("instances", scores.instances());
+        byte[] json = ManifestParser.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
+        String name = "scores-" + job.id() + ".json";
+        Item item = repo.items().upload(caller, job.outputFolderId(), name, "application/json",
+                new ByteArrayInputStream(json), json.length, false);
+        stored.add(new Job.Result(item.id(), "scores", name));
+        byte[] csv = scores.csv();
+        String table = "scores-" + job.id() + ".csv";
+        Item csvItem = repo.items().upload(caller, job.outputFolderId(), table, "text/csv",
+                new ByteArrayInputStream(csv), csv.length, false);
+        stored.add(new Job.Result(csvItem.id(), "table", table));
+    }
+
+    /**
+     * The overlays (drawn and PNG-encoded on every processor, stored in series order), the flags on the input
+     * items, then the JSON document, listed first. The document comes last because storing it starts its text
+     * extraction (a worker JVM of its own), which would otherwise compete with the overlays for the processors.
+     * Each stored item is added to {@code stored} as soon as it exists, so a failure later deletes it again.
+     */
+    private void boxes(Caller caller, Job job, ModelVersion model, List<SourceFrame> frames, List<FrameResult> outputs,
+                       Path dir, Map<String, MetadataValue> provenance, List<Job.Result> stored, StringBuilder log,
+                       Map<String, Long> timings) throws IOException {
         Map<String, List<double[]>> byInstance = new LinkedHashMap<>();
         Map<String, SourceFrame> firstFrame = new LinkedHashMap<>();
         List<Map<String, Object>> instances = new ArrayList<>();
@@ -99,62 +142,112 @@ final class ResultStore {
             entry.put("boxes", boxes);
             instances.add(entry);
         }
+        long t = System.nanoTime();
+        // Each overlay is drawn, encoded and stored on the pool (uploads wait on fsync and the database, so they
+        // overlap too); listed in series order. Those stored when another fails are deleted here, the rest by store().
+        java.util.Set<Job.Result> uploaded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<InOrder.Task<Job.Result>> overlays = new ArrayList<>();
+        for (var entry : byInstance.entrySet()) {
+            if (!entry.getValue().isEmpty()) {
+                SourceFrame frame = firstFrame.get(entry.getKey());
+                overlays.add(() -> {
+                    byte[] png = overlay(dir.resolve("input.bin"), frame, entry.getValue());
+                    String overlayName = "overlay-" + job.id() + "-" + frame.sopInstanceUid() + ".png";
+                    Item overlay = repo.items().upload(caller, job.outputFolderId(), overlayName, "image/png",
+                            new ByteArrayInputStream(png), png.length, false);
+                    Job.Result result = new Job.Result(overlay.id(), "overlay", overlayName);
+                    uploaded.add(result);
+                    return result;
+                });
+            }
+        }
+        try {
+            InOrder.run(overlays, stored::add);
+        } catch (IOException | RuntimeException e) {
+            for (Job.Result r : uploaded) {
+                if (!stored.contains(r)) {
+                    repo.items().delete(caller, r.itemId());
+                }
+            }
+            throw e;
+        }
+        timings.put("storeOverlays", (System.nanoTime() - t) / 1_000_000);
+        t = System.nanoTime();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        byInstance.forEach((itemId, boxes) -> counts.put(itemId, boxes.size()));
+        flags(caller, counts, model, log);
+        timings.put("storeFlags", (System.nanoTime() - t) / 1_000_000);
         Map<String, Object> document = new LinkedHashMap<>();
         provenance.forEach((k, v) -> document.put(k.substring(3), v.jsonValue()));
         document.put("instances", instances);
         byte[] json = ManifestParser.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
         String name = "boxes-" + job.id() + ".json";
         Item item = repo.items().upload(caller, job.outputFolderId(), name, "application/json",
-                new java.io.ByteArrayInputStream(json), json.length, false);
-        stored.add(new Job.Result(item.id(), "boxes", name));
-        repo.metadata().put(caller, MetadataStore.Target.ITEM, item.id(), provenance);
-        for (var entry : byInstance.entrySet()) {
-            if (!entry.getValue().isEmpty()) {
-                stored.add(overlay(caller, job, firstFrame.get(entry.getKey()), entry.getValue(), provenance));
-            }
-            flag(caller, entry.getKey(), model, entry.getValue().size(), log);
-        }
-        return stored;
+                new ByteArrayInputStream(json), json.length, false);
+        stored.add(0, new Job.Result(item.id(), "boxes", name));
     }
 
-    private Job.Result overlay(Caller caller, Job job, SourceFrame frame, List<double[]> boxes,
-                               Map<String, MetadataValue> provenance) throws IOException {
-        Item source = repo.items().get(caller, frame.itemId());
-        BufferedImage rendered = FrameRenderer.render(repo.blobs().path(source.primaryFile().sha256()), frame.frameNumber() - 1,
-                Optional.empty());
-        BufferedImage img = new BufferedImage(rendered.getWidth(), rendered.getHeight(), BufferedImage.TYPE_INT_RGB);
+    /**
+     * The frame with its boxes in red, as PNG: drawn from the 8-bit frame the model saw, read back from the job's
+     * tensor file; only frames that went to the model as float values are rendered from their DICOM again.
+     */
+    private byte[] overlay(Path tensors, SourceFrame frame, List<double[]> boxes) throws IOException {
+        Optional<TensorFile.Rgb8> seen = frame.tensorOffset() >= 0 ? TensorFile.readRgb8(tensors, frame.tensorOffset())
+                : Optional.empty();
+        BufferedImage img;
+        if (seen.isPresent()) {
+            TensorFile.Rgb8 r = seen.get();
+            img = new BufferedImage(r.columns(), r.rows(), BufferedImage.TYPE_INT_RGB);
+            int[] rgb = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+            byte[] p = r.pixels();
+            int samples = r.samples();
+            for (int i = 0; i < rgb.length; i++) {
+                rgb[i] = (p[i * samples] & 0xFF) << 16 | (p[i * samples + (samples - 1) / 2] & 0xFF) << 8
+                        | p[i * samples + samples - 1] & 0xFF;
+            }
+        } else {
+            BufferedImage rendered = FrameRenderer.render(repo.blobs().path(frame.sha256()), frame.frameNumber() - 1,
+                    Optional.empty());
+            img = new BufferedImage(rendered.getWidth(), rendered.getHeight(), BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = img.createGraphics();
+            g.drawImage(rendered, 0, 0, null);
+            g.dispose();
+        }
         Graphics2D g = img.createGraphics();
-        g.drawImage(rendered, 0, 0, null);
         g.setColor(Color.RED);
         g.setStroke(new BasicStroke(Math.max(1, img.getWidth() / 256f)));
         for (double[] b : boxes) {
             g.drawRect((int) b[0], (int) b[1], (int) (b[2] - b[0]), (int) (b[3] - b[1]));
         }
         g.dispose();
-        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
-        try (OutputStream out = png) {
-            FrameRenderer.writePng(img, out);
-        }
-        String name = "overlay-" + job.id() + "-" + frame.sopInstanceUid() + ".png";
-        Item item = repo.items().upload(caller, job.outputFolderId(), name, "image/png",
-                new java.io.ByteArrayInputStream(png.toByteArray()), png.size(), false);
-        repo.metadata().put(caller, MetadataStore.Target.ITEM, item.id(), provenance);
-        return new Job.Result(item.id(), "overlay", name);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        FrameRenderer.writePng(img, png);
+        return png.toByteArray();
     }
 
     /**
-     * Marks the input instance's item with the number of boxes found. The user may only read the input folder;
-     * then the flag is skipped and the log says so, since results must never need more than the user holds.
+     * Marks each input instance's item with the number of boxes found, all in one transaction. When the user may
+     * only read some input folder, that transaction is refused as a whole; then each item is tried on its own and
+     * the log names those skipped, since results must never need more than the user holds.
      */
-    private void flag(Caller caller, String itemId, ModelVersion model, int boxes, StringBuilder log) {
+    private void flags(Caller caller, Map<String, Integer> counts, ModelVersion model, StringBuilder log) {
+        Map<String, Map<String, MetadataValue>> all = new LinkedHashMap<>();
+        counts.forEach((itemId, boxes) -> all.put(itemId, Map.of(
+                "ai." + model.name() + ".boxes", new MetadataValue.Number(boxes),
+                "ai." + model.name() + ".version", new MetadataValue.Text(model.version()))));
         try {
-            Map<String, MetadataValue> values = new LinkedHashMap<>(repo.metadata().get(caller, MetadataStore.Target.ITEM, itemId));
-            values.put("ai." + model.name() + ".boxes", new MetadataValue.Number(boxes));
-            values.put("ai." + model.name() + ".version", new MetadataValue.Text(model.version()));
-            repo.metadata().put(caller, MetadataStore.Target.ITEM, itemId, values);
+            repo.metadata().merge(caller, MetadataStore.Target.ITEM, all);
+            return;
         } catch (ArcaException e) {
-            log.append("flag not set on item ").append(itemId).append(": ").append(e.getMessage()).append('\n');
+            // Some item is not writable: flag those that are.
         }
+        all.forEach((itemId, values) -> {
+            try {
+                repo.metadata().merge(caller, MetadataStore.Target.ITEM, Map.of(itemId, values));
+            } catch (ArcaException e) {
+                log.append("flag not set on item ").append(itemId).append(": ").append(e.getMessage()).append('\n');
+            }
+        });
     }
 
     /** Nearest-neighbour mapping of a result map onto the source frame's pixel grid. */

@@ -55,7 +55,8 @@ final class WorkerLauncher {
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** How a run ended, with what the worker said about its timings. */
-    record Outcome(int exitCode, boolean timedOut, String log, long startMillis, long loadMillis, long inferenceMillis) {
+    record Outcome(int exitCode, boolean timedOut, String log, long startMillis, long loadMillis, long inferenceMillis,
+                   long inputMillis, long outputMillis) {
         boolean succeeded() {
             return exitCode == 0 && !timedOut;
         }
@@ -93,7 +94,7 @@ final class WorkerLauncher {
         Process process = builder.start();
         started.accept(process);
         StringBuilder log = new StringBuilder();
-        long[] times = {-1, 0, 0};
+        long[] times = {-1, 0, 0, 0, 0};
         Thread stdout = Thread.ofVirtual().start(() -> readStdout(process, log, times, begin, progress));
         Thread stderr = Thread.ofVirtual().start(() -> readInto(process, log));
         boolean finished = process.waitFor(limits.wall().toMillis(), TimeUnit.MILLISECONDS);
@@ -104,7 +105,8 @@ final class WorkerLauncher {
         stdout.join(5000);
         stderr.join(5000);
         synchronized (log) {
-            return new Outcome(finished ? process.exitValue() : -1, !finished, log.toString(), times[0], times[1], times[2]);
+            return new Outcome(finished ? process.exitValue() : -1, !finished, log.toString(), times[0], times[1], times[2],
+                    times[3], times[4]);
         }
     }
 
@@ -150,6 +152,8 @@ final class WorkerLauncher {
                         }
                         case "progress" -> progress.accept(Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
                         case "inference" -> times[2] = Long.parseLong(parts[1]);
+                        case "input" -> times[3] = Long.parseLong(parts[1]);
+                        case "output" -> times[4] = Long.parseLong(parts[1]);
                         default -> append(log, line);
                     }
                 } catch (RuntimeException e) {

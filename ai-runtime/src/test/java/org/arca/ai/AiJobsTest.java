@@ -143,6 +143,142 @@ class AiJobsTest {
     }
 
     @Test
+    void boxesComeBackAsJsonWithOverlaysAndFlagsOnlyWhereTheUserMayWrite() throws Exception {
+        approve(ModelZips.boxFilterManifest("bright-boxes", "1.0", "CT", 60)
+                .replace("\"kind\": \"labelmap\"", "\"kind\": \"boxes\", \"minArea\": 1"), OnnxGraphs.boxFilter());
+        List<List<String>> expected = new java.util.ArrayList<>();
+        for (byte[] bright : series.bright) {
+            expected.add(regions(TestSeries.expectedMask(bright)));
+        }
+
+        // The reader may only read the series: results go to their own folder, the flags are skipped and logged.
+        Folder own = test.repo().folders().createCollection(reader, "Reader results", null);
+        Job readOnly = finished(reader, ai.jobs().submit(reader, new JobRequest("bright-boxes", "1.0", series.studyUid,
+                series.seriesUid, Map.of(), own.id())).id());
+        assertThat(readOnly.status()).as(readOnly.error() + "\n" + readOnly.log()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(readOnly.log()).contains("flag not set on item");
+        var json = ManifestParser.JSON.readTree(test.repo().blobs().path(test.repo().items()
+                .get(reader, readOnly.results().get(0).itemId()).primaryFile().sha256()).toFile());
+        assertThat(json.path("model").asText()).isEqualTo("bright-boxes");
+        for (int f = 0; f < 3; f++) {
+            var instance = json.path("instances").get(f);
+            assertThat(instance.path("sopInstanceUid").asText()).isEqualTo(series.sopUids.get(f));
+            List<String> boxes = new java.util.ArrayList<>();
+            for (var b : instance.path("boxes")) {
+                boxes.add(b.get(0).asInt() + "," + b.get(1).asInt() + "," + b.get(2).asInt() + "," + b.get(3).asInt());
+                assertThat(b.get(4).asDouble()).isBetween(0.5, 1.0);
+            }
+            assertThat(boxes).as("frame %d", f).containsExactlyInAnyOrderElementsOf(expected.get(f));
+        }
+        List<Job.Result> overlays = readOnly.results().stream().filter(r -> r.kind().equals("overlay")).toList();
+        assertThat(overlays).hasSize((int) expected.stream().filter(e -> !e.isEmpty()).count());
+        Item overlay = test.repo().items().get(reader, overlays.get(0).itemId());
+        assertThat(overlay.folderId()).isEqualTo(own.id());
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(test.repo().blobs().path(overlay.primaryFile().sha256()).toFile());
+        assertThat(png.getWidth()).isEqualTo(TestSeries.COLUMNS);
+        assertThat(png.getHeight()).isEqualTo(TestSeries.ROWS);
+        assertThat(test.repo().metadata().get(reader, MetadataStore.Target.ITEM, overlay.id()).get("ai.job").jsonValue())
+                .isEqualTo(readOnly.id());
+
+        // The owner may write there: each instance gets its count, next to the metadata it had.
+        Item first = test.repo().items().find(owner, seriesFolder.id(), "slice0.dcm").orElseThrow();
+        test.repo().metadata().put(owner, MetadataStore.Target.ITEM, first.id(),
+                Map.of("visit", new org.arca.core.MetadataValue.Number(4)));
+        Job owned = finished(owner, ai.jobs().submit(owner, run("bright-boxes", "1.0")).id());
+        assertThat(owned.status()).as(owned.error() + "\n" + owned.log()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(owned.log()).doesNotContain("flag not set");
+        var flags = test.repo().metadata().get(owner, MetadataStore.Target.ITEM, first.id());
+        assertThat(flags.get("visit").jsonValue()).isEqualTo(4L);
+        assertThat(flags.get("ai.bright-boxes.boxes").jsonValue()).isEqualTo((long) expected.get(0).size());
+        assertThat(flags.get("ai.bright-boxes.version").jsonValue()).isEqualTo("1.0");
+    }
+
+    @Test
+    void classScoresComeBackAsJsonAndCsvWithTheIndependentlyComputedValues() throws Exception {
+        approve(ModelZips.boxFilterManifest("bright-share", "1.0", "CT", 60).replace(
+                "\"kind\": \"labelmap\", \"threshold\": 0.5, \"labels\": [\"bright\"]",
+                "\"kind\": \"scores\", \"activation\": \"softmax\", \"labels\": [\"bright\", \"dark, or \\\"other\\\"\"]"),
+                OnnxGraphs.meanScores());
+        Job job = finished(owner, ai.jobs().submit(owner, run("bright-share", "1.0")).id());
+        assertThat(job.status()).as(job.error() + "\n" + job.log()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.results()).extracting(Job.Result::kind).containsExactly("scores", "table");
+
+        var json = ManifestParser.JSON.readTree(test.repo().blobs().path(test.repo().items()
+                .get(owner, job.results().get(0).itemId()).primaryFile().sha256()).toFile());
+        String csv = java.nio.file.Files.readString(test.repo().blobs().path(test.repo().items()
+                .get(owner, job.results().get(1).itemId()).primaryFile().sha256()));
+        String[] lines = csv.split("\r\n");
+        assertThat(lines[0]).isEqualTo("sopInstanceUid,frame,bright,\"dark, or \"\"other\"\"\"");
+        assertThat(json.path("activation").asText()).isEqualTo("softmax");
+        for (int f = 0; f < 3; f++) {
+            // The mean of the windowed slice is its share of bright pixels; softmax of (m, 1 - m).
+            double m = (double) count(series.bright.get(f)) / series.bright.get(f).length;
+            double bright = 1 / (1 + Math.exp((1 - m) - m));
+            var instance = json.path("instances").get(f);
+            assertThat(instance.path("sopInstanceUid").asText()).isEqualTo(series.sopUids.get(f));
+            assertThat(instance.path("scores").path("bright").asDouble()).isCloseTo(bright, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(instance.path("scores").path("dark, or \"other\"").asDouble())
+                    .isCloseTo(1 - bright, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(instance.path("best").asText()).isEqualTo(m > 0.5 ? "bright" : "dark, or \"other\"");
+            String[] cells = lines[f + 1].split(",");
+            assertThat(cells[0]).isEqualTo(series.sopUids.get(f));
+            assertThat(cells[1]).isEqualTo("1");
+            assertThat(Double.parseDouble(cells[2])).isCloseTo(bright, org.assertj.core.data.Offset.offset(1e-6));
+        }
+        assertThat(test.repo().metadata().get(owner, MetadataStore.Target.ITEM, job.results().get(1).itemId())
+                .get("ai.model").jsonValue()).isEqualTo("bright-share");
+    }
+
+    @Test
+    void aScoresModelWhoseOutputDoesNotMatchItsLabelsFailsAndStoresNothing() throws Exception {
+        approve(ModelZips.boxFilterManifest("three-labels", "1.0", "CT", 60).replace(
+                "\"kind\": \"labelmap\", \"threshold\": 0.5, \"labels\": [\"bright\"]",
+                "\"kind\": \"scores\", \"labels\": [\"a\", \"b\", \"c\"]"), OnnxGraphs.meanScores());
+        Job job = finished(owner, ai.jobs().submit(owner, run("three-labels", "1.0")).id());
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.error()).contains("2 score(s) per frame").contains("3 label(s)");
+        assertThat(test.repo().items().find(owner, resultsFolder(), "scores-" + job.id() + ".json")).isEmpty();
+    }
+
+    /** Bounding boxes "x0,y0,x1,y1" (x1, y1 exclusive) of the 4-connected regions of a mask, found here by flood fill. */
+    private static List<String> regions(byte[] mask) {
+        int w = TestSeries.COLUMNS;
+        int h = TestSeries.ROWS;
+        boolean[] seen = new boolean[mask.length];
+        List<String> boxes = new java.util.ArrayList<>();
+        for (int start = 0; start < mask.length; start++) {
+            if (mask[start] == 0 || seen[start]) {
+                continue;
+            }
+            int x0 = w;
+            int y0 = h;
+            int x1 = 0;
+            int y1 = 0;
+            java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>(List.of(start));
+            seen[start] = true;
+            while (!queue.isEmpty()) {
+                int p = queue.poll();
+                int x = p % w;
+                int y = p / w;
+                x0 = Math.min(x0, x);
+                y0 = Math.min(y0, y);
+                x1 = Math.max(x1, x + 1);
+                y1 = Math.max(y1, y + 1);
+                for (int[] d : new int[][] {{1, 0}, {-1, 0}, {0, 1}, {0, -1}}) {
+                    int nx = x + d[0];
+                    int ny = y + d[1];
+                    if (nx >= 0 && nx < w && ny >= 0 && ny < h && mask[ny * w + nx] == 1 && !seen[ny * w + nx]) {
+                        seen[ny * w + nx] = true;
+                        queue.add(ny * w + nx);
+                    }
+                }
+            }
+            boxes.add(x0 + "," + y0 + "," + x1 + "," + y1);
+        }
+        return boxes;
+    }
+
+    @Test
     void unapprovedAndWithdrawnModelsAreRefused() {
         submit(ModelZips.boxFilterManifest("bright", "2.0", "CT", 60), OnnxGraphs.boxFilter());
         assertThatThrownBy(() -> ai.jobs().submit(owner, run("bright", "2.0")))

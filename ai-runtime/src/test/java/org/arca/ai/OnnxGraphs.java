@@ -32,6 +32,22 @@ public final class OnnxGraphs {
         return model(graph);
     }
 
+    /**
+     * Two class scores per frame: the mean of the input {@code m} and {@code 1 - m}, output [1, 2]. On the test
+     * series windowed to [0, 1] the mean is the fraction of bright pixels.
+     */
+    public static byte[] meanScores() {
+        Proto mean = node("ReduceMean", new String[] {"x"}, new String[] {"m"})
+                .message(5, ints("axes", 2, 3)).message(5, new Proto().string(1, "keepdims").varint(3, 0).varint(20, 2));
+        Proto rest = node("Sub", new String[] {"one", "m"}, new String[] {"n"});
+        Proto both = node("Concat", new String[] {"m", "n"}, new String[] {"s"})
+                .message(5, new Proto().string(1, "axis").varint(3, 1).varint(20, 2));
+        Proto graph = new Proto().message(1, mean).message(1, rest).message(1, both).string(2, "mean-scores")
+                .message(5, tensor("one", FLOAT, new long[] {1}, floats(new float[] {1})))
+                .message(11, imageInput("x")).message(12, valueInfo("s", FLOAT, 1, 2));
+        return model(graph);
+    }
+
     /** A graph that never ends: a Loop of 2^62 iterations adding 1, for the wall-time limit. */
     public static byte[] endlessLoop() {
         Proto body = new Proto().string(2, "body")

@@ -42,7 +42,7 @@ final class AiBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path scratch = Files.createTempDirectory("arca-bench-ai-");
-        try (Arca arca = Arca.builder().dataDir(scratch.resolve("data")).httpHost("127.0.0.1").httpPort(0)
+        try (Arca arca = Arca.builder().dataDir(scratch.resolve("data")).httpHost("127.0.0.1").httpPort(0).sftpPort(0)
                 .adminPassword("bench admin password").start()) {
             var repo = arca.repository();
             Path zip = scratch.resolve("reference.zip");
@@ -96,10 +96,18 @@ final class AiBench implements Callable<Integer> {
     private void report(int run, Map<String, Long> t) {
         long total = t.get("total");
         long inference = t.get("inference");
+        long input = t.getOrDefault("workerInput", 0L);
+        long output = t.getOrDefault("workerOutput", 0L);
         System.out.printf(Locale.ROOT, "job %d: total %d ms = queued %d + prepare %d + worker %d (start %d, load %d, inference %d,"
-                        + " rest %d) + store %d; inference %.1f ms/frame; everything but inference %.0f%% of the total%n",
+                        + " tensors in %d, results out %d, rest %d) + store %d; inference %.1f ms/frame;"
+                        + " everything but inference %.0f%% of the total%n",
                 run, total, t.get("queued"), t.get("prepare"), t.get("worker"), t.get("workerStart"), t.get("load"), inference,
-                t.get("worker") - t.get("workerStart") - t.get("load") - inference, t.get("store"), (double) inference / frames,
-                100.0 * (total - inference) / total);
+                input, output, t.get("worker") - t.get("workerStart") - t.get("load") - inference - input - output, t.get("store"),
+                (double) inference / frames, 100.0 * (total - inference) / total);
+        if (t.containsKey("storeOverlays")) {
+            System.out.printf(Locale.ROOT, "  store %d ms = overlays %d + flags %d + provenance %d + document and rest %d%n",
+                    t.get("store"), t.get("storeOverlays"), t.get("storeFlags"), t.get("storeProvenance"),
+                    t.get("store") - t.get("storeOverlays") - t.get("storeFlags") - t.get("storeProvenance"));
+        }
     }
 }

@@ -16,6 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The entry point of a worker JVM: runs one job's inference and exits. The server starts it in a fresh
@@ -28,7 +32,8 @@ import java.util.Properties;
  * package is ever looked up, so a model stays data, never code.
  *
  * <p>Protocol on standard output, one line each: {@code loaded <ms>}, {@code progress <done> <total>},
- * {@code inference <ms>}, {@code done}. Errors go to standard error and a non-zero exit status.
+ * {@code inference <ms>}, {@code input <ms>} (reading and converting the tensors), {@code output <ms>} (labelling
+ * and writing the results), {@code done}. Errors go to standard error and a non-zero exit status.
  */
 public final class WorkerMain {
     private WorkerMain() {
@@ -57,38 +62,77 @@ public final class WorkerMain {
         double threshold = Double.parseDouble(request.getProperty("threshold", "0.5"));
         int minArea = Integer.parseInt(request.getProperty("minArea", "1"));
         String threads = request.getProperty("threads", "1");
+        boolean scoresOnly = request.getProperty("kind", "").equals("scores");
         long loadStart = System.nanoTime();
         try (Model model = Model.newInstance("model", "OnnxRuntime")) {
             model.load(dir.resolve("model.onnx"), "model", Map.of("intraOpNumThreads", threads, "interOpNumThreads", "1"));
             out.println("loaded " + (System.nanoTime() - loadStart) / 1_000_000);
             out.flush();
             long inferenceNanos = 0;
+            long inputNanos = 0;
+            long outputNanos = 0;
             try (Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
                  TensorFile.Reader input = new TensorFile.Reader(dir.resolve("input.bin"));
                  DataOutputStream results = new DataOutputStream(new BufferedOutputStream(
                          Files.newOutputStream(dir.resolve("output.bin")), 1 << 16))) {
                 int frames = input.frames();
                 results.writeInt(frames);
-                for (int i = 0; i < frames; i++) {
-                    TensorFile.Tensor tensor = input.next();
-                    try (NDManager manager = model.getNDManager().newSubManager()) {
-                        NDArray array = manager.create(tensor.values(), new Shape(tensor.shape()));
-                        long start = System.nanoTime();
-                        NDList output = predictor.predict(new NDList(array));
-                        NDArray first = output.get(0);
-                        float[] scores = first.toFloatArray();
-                        inferenceNanos += System.nanoTime() - start;
-                        long[] shape = first.getShape().getShape();
-                        int h = (int) shape[shape.length - 2];
-                        int w = (int) shape[shape.length - 1];
-                        int channels = shape.length == 4 ? (int) shape[1] : 1;
-                        LabelMaps.label(scores, channels, h, w, threshold, minArea).write(results);
+                // The next frame is read and converted while this one runs: one frame ahead, so memory stays bounded.
+                ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "arca-worker-input");
+                    t.setDaemon(true);
+                    return t;
+                });
+                try {
+                    Future<TensorFile.Tensor> ahead = frames > 0 ? reader.submit(() -> input.next().tensor()) : null;
+                    for (int i = 0; i < frames; i++) {
+                        long read = System.nanoTime();
+                        TensorFile.Tensor tensor = next(ahead);
+                        if (i + 1 < frames) {
+                            ahead = reader.submit(() -> input.next().tensor());
+                        }
+                        try (NDManager manager = model.getNDManager().newSubManager()) {
+                            NDArray array = manager.create(tensor.values(), new Shape(tensor.shape()));
+                            long start = System.nanoTime();
+                            inputNanos += start - read;
+                            NDList output = predictor.predict(new NDList(array));
+                            NDArray first = output.get(0);
+                            float[] scores = first.toFloatArray();
+                            long inferred = System.nanoTime();
+                            inferenceNanos += inferred - start;
+                            if (scoresOnly) {
+                                FrameResult.ofScores(scores).write(results);
+                            } else {
+                                long[] shape = first.getShape().getShape();
+                                if (shape.length < 2) {
+                                    throw new IllegalStateException("the model's first output has shape " + first.getShape()
+                                            + "; a label map needs [1, C, H, W] or [1, H, W]");
+                                }
+                                int h = (int) shape[shape.length - 2];
+                                int w = (int) shape[shape.length - 1];
+                                int channels = shape.length == 4 ? (int) shape[1] : 1;
+                                LabelMaps.label(scores, channels, h, w, threshold, minArea).write(results);
+                            }
+                            outputNanos += System.nanoTime() - inferred;
+                        }
+                        out.println("progress " + (i + 1) + " " + frames);
+                        out.flush();
                     }
-                    out.println("progress " + (i + 1) + " " + frames);
-                    out.flush();
+                } finally {
+                    reader.shutdownNow();
                 }
             }
             out.println("inference " + inferenceNanos / 1_000_000);
+            out.println("input " + inputNanos / 1_000_000);
+            out.println("output " + outputNanos / 1_000_000);
+        }
+    }
+
+    private static TensorFile.Tensor next(Future<TensorFile.Tensor> ahead) throws Exception {
+        try {
+            return ahead.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 
