@@ -32,7 +32,8 @@ import org.arca.ai.worker.WorkerMain;
  * <p>Network: a worker needs none, so it runs in a network namespace of its own (util-linux {@code unshare
  * --user --map-root-user --net}: an unprivileged user namespace, so no root is needed), where only a loopback
  * that is down exists. Should a crafted graph ever take over ONNX Runtime, it could not send anything anywhere.
- * Where the kernel refuses unprivileged namespaces the worker runs without, and the server says so once.
+ * Where the kernel refuses unprivileged namespaces the worker runs without, and the server says so once
+ * (both in core's {@link org.arca.core.Sandbox}, shared with the preview and extraction workers).
  */
 final class WorkerLauncher {
     private static final int LOG_LIMIT = 8000;
@@ -49,8 +50,6 @@ final class WorkerLauncher {
     }
 
     private static final Path PRLIMIT = Path.of("/usr/bin/prlimit");
-    private static final Path UNSHARE = Path.of("/usr/bin/unshare");
-    private static final List<String> NO_NETWORK = List.of(UNSHARE.toString(), "--user", "--map-root-user", "--net", "--");
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkerLauncher.class);
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -63,7 +62,6 @@ final class WorkerLauncher {
     }
 
     private final String classPath = classPath();
-    private final boolean isolateNetwork = networkNamespacesWork();
 
     /**
      * Runs the worker on {@code dir}; {@code started} receives the process (so a cancel can kill it), {@code
@@ -78,8 +76,8 @@ final class WorkerLauncher {
         } else if (WARNED.compareAndSet(false, true)) {
             LOG.warn("{} is missing: AI workers run with a heap limit only, so native memory is not capped", PRLIMIT);
         }
-        if (isolateNetwork) {
-            command.addAll(NO_NETWORK);
+        if (org.arca.core.Sandbox.networkIsolationWorks()) {
+            command = new ArrayList<>(org.arca.core.Sandbox.withoutNetwork(command));
         }
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + limits.heapMb() + "m", "-XX:ActiveProcessorCount=" + limits.threads(), "-XX:+UseSerialGC",
@@ -108,29 +106,6 @@ final class WorkerLauncher {
             return new Outcome(finished ? process.exitValue() : -1, !finished, log.toString(), times[0], times[1], times[2],
                     times[3], times[4]);
         }
-    }
-
-    /** Whether this machine lets an unprivileged process have a network namespace: tried once, with a no-op. */
-    static boolean networkNamespacesWork() {
-        if (!Files.isExecutable(UNSHARE)) {
-            LOG.warn("{} is missing: AI workers run with the server's network", UNSHARE);
-            return false;
-        }
-        try {
-            List<String> probe = new ArrayList<>(NO_NETWORK);
-            probe.add("/bin/true");
-            Process p = new ProcessBuilder(probe).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return true;
-            }
-            p.destroyForcibly();
-        } catch (IOException e) {
-            // reported below
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        LOG.warn("this kernel refuses unprivileged network namespaces: AI workers run with the server's network");
-        return false;
     }
 
     /** Whether a failed worker's log says an allocation failed: the Java heap, or native memory under the cap. */

@@ -363,7 +363,7 @@ class AiJobsTest {
 
     @Test
     void aWorkerRunsWithoutTheServersNetwork() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(WorkerLauncher.networkNamespacesWork(),
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.arca.core.Sandbox.networkIsolationWorks(),
                 "this kernel refuses unprivileged network namespaces");
         approve(ModelZips.boxFilterManifest("endless-offline", "1.0", "CT", 600), OnnxGraphs.endlessLoop());
         String id = ai.jobs().submit(owner, run("endless-offline", "1.0")).id();
