@@ -144,15 +144,20 @@ public final class Previews {
             Thread.currentThread().interrupt();
             throw new PreviewException("The preview was interrupted.");
         } finally {
-            if (acquired) {
-                workers.release();
-            }
-            if (job != null) {
-                try {
-                    PreviewCache.delete(job);
-                } catch (IOException e) {
-                    // A leftover temp folder is harmless.
-                }
+            endJob(acquired, job);
+        }
+    }
+
+    /** Gives the worker slot back (when one was taken) and removes the job's temporary folder. */
+    private void endJob(boolean acquired, Path job) {
+        if (acquired) {
+            workers.release();
+        }
+        if (job != null) {
+            try {
+                PreviewCache.delete(job);
+            } catch (IOException e) {
+                // A leftover temp folder is harmless.
             }
         }
     }
@@ -228,16 +233,7 @@ public final class Previews {
             Thread.currentThread().interrupt();
             throw new PreviewException("The preview was interrupted.");
         } finally {
-            if (acquired) {
-                workers.release();
-            }
-            if (job != null) {
-                try {
-                    PreviewCache.delete(job);
-                } catch (IOException e) {
-                    // A leftover temp folder is harmless.
-                }
-            }
+            endJob(acquired, job);
         }
     }
 
