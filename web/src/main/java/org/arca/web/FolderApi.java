@@ -83,10 +83,19 @@ final class FolderApi {
         Folder folder = repo.folders().get(caller, id);
         Map<String, Object> view = new LinkedHashMap<>(Json.MAPPER.convertValue(folder, Json.OBJECT));
         List<Map<String, String>> ancestors = new ArrayList<>();
+        java.util.Set<String> readable = new java.util.HashSet<>();
         for (Folder a : repo.folders().ancestors(caller, id)) {
             ancestors.add(Map.of("id", a.id(), "name", a.name()));
+            readable.add(a.id());
         }
         view.put("ancestors", ancestors);
+        // A user granted only this folder learns nothing of the folders above it, not even their ids.
+        if (folder.parentId() != null && !readable.contains(folder.parentId())) {
+            view.put("parentId", null);
+        }
+        if (!folder.collectionId().equals(folder.id()) && !readable.contains(folder.collectionId())) {
+            view.put("collectionId", null);
+        }
         ctx.json(view);
     }
 

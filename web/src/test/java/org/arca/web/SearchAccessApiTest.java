@@ -87,6 +87,19 @@ class SearchAccessApiTest {
     }
 
     @Test
+    void aFolderSeenThroughASubfolderGrantNamesNoHiddenFolderAbove() {
+        JsonNode forBob = bobHttp.get("/api/v1/folders/" + site.id()).json();
+        assertThat(forBob.get("ancestors")).isEmpty();
+        // Absent or null, as the JSON writer leaves nulls out.
+        assertThat(forBob.path("parentId").asText(null)).as(forBob.toString()).isNull();
+        assertThat(forBob.path("collectionId").asText(null)).isNull();
+        assertThat(forBob.toString()).doesNotContain(collection.id());
+        JsonNode forAlice = aliceHttp.get("/api/v1/folders/" + site.id()).json();
+        assertThat(forAlice.get("parentId").asText()).isEqualTo(collection.id());
+        assertThat(forAlice.get("collectionId").asText()).isEqualTo(collection.id());
+    }
+
+    @Test
     void fieldsHoldingFolderIdsAreRefusedByName() {
         for (String field : List.of("ancestor", "collection", "folder", "id", "$facets")) {
             HttpTestClient.Response refused = bobHttp.get("/api/v1/search?q=" + url(field + ":" + collection.id()));
