@@ -132,11 +132,6 @@ final class SearchDocuments {
         return docs;
     }
 
-    /** Documents of every item in the given folders: a few queries keyed by folder, whatever the item count. */
-    List<Document> itemsIn(DSLContext dsl, Collection<String> folderIds) {
-        return items(dsl, Items.FOLDER_ID.in(folderIds), folderIds);
-    }
-
     /** Documents of the given items that still exist. */
     List<Document> items(DSLContext dsl, Collection<String> itemIds) {
         if (itemIds.isEmpty()) {

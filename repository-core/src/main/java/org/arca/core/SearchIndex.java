@@ -47,6 +47,8 @@ public final class SearchIndex implements AutoCloseable {
     private static final String LAYOUT = "arca.layout";
     private static final String CURRENT_LAYOUT = "2";
     private static final int BATCH = 500;
+    /** Items indexed per page of a rebuild; bounds the memory a rebuild needs, whatever a folder holds. */
+    private static final int ITEM_PAGE = 2000;
 
     private final Database db;
     private final Path dir;
@@ -215,15 +217,29 @@ public final class SearchIndex implements AutoCloseable {
         });
     }
 
+    /**
+     * Indexes the folders, then their items a page at a time (keyset paging by id): a folder can hold a million
+     * DICOM instances, and loading every item of a batch of folders at once ran a 6 GB heap out of memory.
+     */
     private void indexFolders(List<String> folderIds) {
         DSLContext dsl = db.dsl();
-        write(w -> {
-            List<Document> docs = new ArrayList<>(documents.folders(dsl, folderIds));
-            docs.addAll(documents.itemsIn(dsl, folderIds));
-            for (Document doc : docs) {
-                w.updateDocument(new Term(SearchDocuments.ID, doc.get(SearchDocuments.ID)), SearchDocuments.FACETS.build(doc));
+        write(w -> add(w, documents.folders(dsl, folderIds)));
+        String after = "";
+        while (true) {
+            List<String> page = dsl.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.in(folderIds)).and(Items.ID.gt(after))
+                    .orderBy(Items.ID).limit(ITEM_PAGE).fetch(Items.ID);
+            if (page.isEmpty()) {
+                return;
             }
-        });
+            write(w -> add(w, documents.items(dsl, page)));
+            after = page.getLast();
+        }
+    }
+
+    private static void add(IndexWriter w, List<Document> docs) throws IOException {
+        for (Document doc : docs) {
+            w.updateDocument(new Term(SearchDocuments.ID, doc.get(SearchDocuments.ID)), SearchDocuments.FACETS.build(doc));
+        }
     }
 
     @FunctionalInterface
