@@ -76,9 +76,7 @@ final class WorkerLauncher {
         } else if (WARNED.compareAndSet(false, true)) {
             LOG.warn("{} is missing: AI workers run with a heap limit only, so native memory is not capped", PRLIMIT);
         }
-        if (org.arca.core.Sandbox.networkIsolationWorks()) {
-            command = new ArrayList<>(org.arca.core.Sandbox.withoutNetwork(command));
-        }
+        command = new ArrayList<>(org.arca.core.Sandbox.withoutNetwork(command));
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + limits.heapMb() + "m", "-XX:ActiveProcessorCount=" + limits.threads(), "-XX:+UseSerialGC",
                 "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + tmp, "-Duser.home=" + tmp,
