@@ -29,11 +29,12 @@ import org.arca.ai.worker.WorkerMain;
  * RLIMIT_AS, because the JVM reserves far more address space than it uses. Where prlimit is missing the worker
  * runs with the heap limit alone, and the server says so once.
  *
- * <p>Network: a worker needs none, so it runs in a network namespace of its own (util-linux {@code unshare
- * --user --map-root-user --net}: an unprivileged user namespace, so no root is needed), where only a loopback
- * that is down exists. Should a crafted graph ever take over ONNX Runtime, it could not send anything anywhere.
- * Where the kernel refuses unprivileged namespaces the worker runs without, and the server says so once
- * (both in core's {@link org.arca.core.Sandbox}, shared with the preview and extraction workers).
+ * <p>Isolation: a worker needs no network and none of the server's files, so it runs in the repository's
+ * {@link org.arca.core.Sandbox} (shared with the preview and extraction workers): namespaces of its own where
+ * only a loopback that is down exists, the data folder is covered but for the job's own folder, and only its own
+ * processes are in view. Should a crafted graph ever take over ONNX Runtime, it could neither read another
+ * user's data nor send anything anywhere. Where the kernel refuses unprivileged namespaces the worker runs with
+ * less, and the server says so once.
  */
 final class WorkerLauncher {
     private static final int LOG_LIMIT = 8000;
@@ -62,6 +63,11 @@ final class WorkerLauncher {
     }
 
     private final String classPath = classPath();
+    private final org.arca.core.Sandbox sandbox;
+
+    WorkerLauncher(org.arca.core.Sandbox sandbox) {
+        this.sandbox = sandbox;
+    }
 
     /**
      * Runs the worker on {@code dir}; {@code started} receives the process (so a cancel can kill it), {@code
@@ -76,15 +82,14 @@ final class WorkerLauncher {
         } else if (WARNED.compareAndSet(false, true)) {
             LOG.warn("{} is missing: AI workers run with a heap limit only, so native memory is not capped", PRLIMIT);
         }
-        command = new ArrayList<>(org.arca.core.Sandbox.withoutNetwork(command));
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + limits.heapMb() + "m", "-XX:ActiveProcessorCount=" + limits.threads(), "-XX:+UseSerialGC",
                 "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + tmp, "-Duser.home=" + tmp,
                 "-Dai.djl.offline=true", "-DDJL_CACHE_DIR=" + tmp.resolve("djl"), "-DENGINE_CACHE_DIR=" + tmp.resolve("djl"),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classPath, WorkerMain.class.getName(), dir.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        // Nothing of the server's environment (database URLs, passwords in ARCA_* variables) reaches the worker.
-        builder.environment().clear();
+        // Nothing of the server's environment (database URLs, passwords in ARCA_* variables) reaches the worker, nor
+        // its files: everything the worker reads (graph, request, pixels) was put in its folder beforehand.
+        ProcessBuilder builder = sandbox.command(dir, java.util.Map.of(), command);
         builder.environment().put("DJL_OFFLINE", "true");
         long begin = System.nanoTime();
         Process process = builder.start();

@@ -362,15 +362,17 @@ class AiJobsTest {
     }
 
     @Test
-    void aWorkerRunsWithoutTheServersNetwork() throws Exception {
+    void aWorkerRunsWithoutTheServersNetworkFilesAndProcesses() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(org.arca.core.Sandbox.networkIsolationWorks(),
                 "this kernel refuses unprivileged network namespaces");
+        Path secret = Files.writeString(test.dataDir().resolve("another-users-data.bin"), "not for the model");
         approve(ModelZips.boxFilterManifest("endless-offline", "1.0", "CT", 600), OnnxGraphs.endlessLoop());
         String id = ai.jobs().submit(owner, run("endless-offline", "1.0")).id();
         try {
             ProcessHandle worker = null;
             for (int i = 0; i < 600 && worker == null; i++) {
                 worker = ProcessHandle.allProcesses()
+                        .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
                         .filter(p -> p.info().commandLine().map(c -> c.contains("WorkerMain") && c.contains("job-" + id)).orElse(false))
                         .findFirst().orElse(null);
                 Thread.sleep(50);
@@ -383,9 +385,24 @@ class AiJobsTest {
             List<String> interfaces = Files.readAllLines(Path.of("/proc/" + worker.pid() + "/net/dev")).stream().skip(2)
                     .map(l -> l.strip().split(":")[0]).toList();
             assertThat(interfaces).containsExactly("lo");
+            if (repoSandboxIsFull()) {
+                // The files as the worker sees them: its own job folder, and nothing else of the data folder.
+                Path itsRoot = Path.of("/proc/" + worker.pid() + "/root");
+                Path jobDir = test.dataDir().resolve("ai-work").resolve("job-" + id).toAbsolutePath();
+                assertThat(itsRoot.resolve(jobDir.toString().substring(1)).resolve("model.onnx")).isRegularFile();
+                assertThat(itsRoot.resolve(secret.toAbsolutePath().toString().substring(1))).doesNotExist();
+                assertThat(secret).exists();
+                // And it is process 1 of its own namespace, where the server is not to be found.
+                assertThat(Files.readAllLines(Path.of("/proc/" + worker.pid() + "/status")).stream()
+                        .filter(l -> l.startsWith("NSpid:")).findFirst().orElseThrow()).endsWith("\t1");
+            }
         } finally {
             ai.jobs().cancel(owner, id);
         }
+    }
+
+    private boolean repoSandboxIsFull() {
+        return test.repo().sandbox().isolation() == org.arca.core.Sandbox.Isolation.FULL;
     }
 
     @Test

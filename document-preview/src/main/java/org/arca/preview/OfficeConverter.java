@@ -54,28 +54,24 @@ public final class OfficeConverter {
     }
 
     /**
-     * Converts {@code input} to a PDF inside {@code job} (an empty folder the caller deletes afterwards) and
+     * Converts {@code input} to a PDF inside {@code job} (an empty folder the caller deletes afterwards), in
+     * {@code sandbox}, and
      * returns it. {@code fileName} is the document's name: LibreOffice picks its import filter partly by the
      * extension. Throws {@link PreviewException} with a sentence for the user when it fails or takes too long.
      */
-    Path toPdf(Path input, String fileName, Path job) throws IOException, InterruptedException {
-        Path in = Files.createDirectories(job.resolve("in"));
+    Path toPdf(Path input, String fileName, Path job, org.arca.core.Sandbox sandbox) throws IOException, InterruptedException {
         Path out = Files.createDirectories(job.resolve("out"));
         Path profile = job.resolve("profile");
-        Path document = in.resolve("document" + extension(fileName));
-        try {
-            Files.createSymbolicLink(document, input.toAbsolutePath());
-        } catch (UnsupportedOperationException | IOException e) {
-            Files.copy(input, document);
-        }
-        // Without the network: a document can link images and data by URL, and LibreOffice would fetch them,
-        // telling an outside server that the file was opened (and from where). Without the server's environment,
-        // and with $HOME and $TMPDIR in the job's folder, where LibreOffice writes when it can.
-        ProcessBuilder builder = org.arca.core.Sandbox.cleanEnvironment(new ProcessBuilder(org.arca.core.Sandbox.withoutNetwork(
+        String document = "document" + extension(fileName);
+        // In the sandbox: without the network, as a document can link images and data by URL, and LibreOffice would
+        // fetch them, telling an outside server that the file was opened (and from where); without the server's
+        // files, the document itself given read-only; without the server's environment, and with $HOME and $TMPDIR
+        // in the job's folder, where LibreOffice writes when it can.
+        ProcessBuilder builder = sandbox.command(job, java.util.Map.of(document, input),
                 List.of(command.toString(), "--headless", "--invisible", "--norestore",
                 "--nolockcheck", "--nodefault", "--nologo", "-env:UserInstallation=" + profile.toUri(),
-                "--convert-to", "pdf", "--outdir", out.toString(), document.toString()))), job)
-                .directory(job.toFile()).redirectErrorStream(true).redirectOutput(job.resolve("soffice.log").toFile());
+                "--convert-to", "pdf", "--outdir", out.toString(), job.resolve(document).toString()))
+                .redirectErrorStream(true).redirectOutput(job.resolve("soffice.log").toFile());
         Process process = builder.start();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -38,13 +38,16 @@ public final class Previews {
     private final Semaphore workers = new Semaphore(2);
     private final ConcurrentHashMap<Path, Object> making = new ConcurrentHashMap<>();
     private final OfficeConverter office;
+    private final org.arca.core.Sandbox sandbox;
 
     /**
      * {@code office} converts office documents to PDF for page previews; when it is not
-     * {@linkplain OfficeConverter#available() available} they are shown as sanitised HTML instead.
+     * {@linkplain OfficeConverter#available() available} they are shown as sanitised HTML instead. Workers and
+     * LibreOffice run in {@code sandbox}.
      */
     public Previews(Path cacheDir, long maxCacheBytes, Path workRoot, Duration timeout, int heapMegabytes,
-                    OfficeConverter office) {
+                    OfficeConverter office, org.arca.core.Sandbox sandbox) {
+        this.sandbox = sandbox;
         this.cache = new PreviewCache(cacheDir, maxCacheBytes);
         this.workRoot = workRoot;
         this.timeout = timeout;
@@ -134,7 +137,7 @@ public final class Previews {
             workers.acquire();
             acquired = true;
             job = Files.createTempDirectory(Files.createDirectories(workRoot), "office-");
-            Path pdf = office.toPdf(blob, file.name(), job);
+            Path pdf = office.toPdf(blob, file.name(), job, sandbox);
             Files.createDirectories(target.getParent());
             keep(pdf, target);
         } catch (PreviewException e) {
@@ -211,10 +214,11 @@ public final class Previews {
             String[] args = new String[4 + extra.length];
             args[0] = mode;
             args[1] = kind.name();
-            args[2] = blob.toString();
+            args[2] = job.resolve(WorkerProcess.INPUT).toString();
             args[3] = output.toString();
             System.arraycopy(extra, 0, args, 4, extra.length);
-            WorkerProcess.Outcome outcome = new WorkerProcess(heapMegabytes, timeout.toMillis()).run(PreviewWorker.class, job, args);
+            WorkerProcess.Outcome outcome = new WorkerProcess(sandbox, heapMegabytes, timeout.toMillis())
+                    .run(PreviewWorker.class, job, blob, args);
             Files.createDirectories(target.getParent());
             Path none = output.resolveSibling(output.getFileName() + ".none");
             if (outcome.exitCode() == 0 && Files.exists(output)) {

@@ -41,12 +41,15 @@ public final class TextExtractor implements ItemListener, SearchContributor, Aut
     private final SearchIndex search;
     private final ExtractionLimits limits;
     private final Path workRoot;
+    private final org.arca.core.Sandbox sandbox;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("arca-text-extraction").factory());
 
     /** {@code workRoot} holds each job's temporary folder (the worker's output and temp files). */
-    public TextExtractor(Database db, BlobStore blobs, SearchIndex search, ExtractionLimits limits, Path workRoot) {
+    public TextExtractor(Database db, BlobStore blobs, SearchIndex search, ExtractionLimits limits, Path workRoot,
+                         org.arca.core.Sandbox sandbox) {
+        this.sandbox = sandbox;
         this.db = db;
         this.blobs = blobs;
         this.search = search;
@@ -131,8 +134,8 @@ public final class TextExtractor implements ItemListener, SearchContributor, Aut
         try {
             job = Files.createTempDirectory(Files.createDirectories(workRoot), "extract-");
             Path output = job.resolve("text.out");
-            WorkerProcess.Outcome outcome = new WorkerProcess(limits.heapMegabytes(), limits.timeout().toMillis())
-                    .run(ExtractionWorker.class, job, blobs.path(sha).toString(), output.toString(),
+            WorkerProcess.Outcome outcome = new WorkerProcess(sandbox, limits.heapMegabytes(), limits.timeout().toMillis())
+                    .run(ExtractionWorker.class, job, blobs.path(sha), job.resolve(WorkerProcess.INPUT).toString(), output.toString(),
                             Integer.toString(limits.maxChars()));
             if (outcome.timedOut()) {
                 finish(sha, Extraction.FAILED, "took longer than " + limits.timeout().toSeconds() + " s", null, null);

@@ -23,11 +23,15 @@ final class WorkerProcess {
     }
 
     static final int OUT_OF_MEMORY = 3;
+    /** The name under which the worker finds its input file in its folder. */
+    static final String INPUT = "input";
 
+    private final org.arca.core.Sandbox sandbox;
     private final int heapMegabytes;
     private final long timeoutMillis;
 
-    WorkerProcess(int heapMegabytes, long timeoutMillis) {
+    WorkerProcess(org.arca.core.Sandbox sandbox, int heapMegabytes, long timeoutMillis) {
+        this.sandbox = sandbox;
         this.heapMegabytes = heapMegabytes;
         this.timeoutMillis = timeoutMillis;
     }
@@ -42,7 +46,11 @@ final class WorkerProcess {
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
-    Outcome run(Class<?> mainClass, Path workDir, String... args) throws IOException, InterruptedException {
+    /**
+     * Runs {@code mainClass} in {@code workDir} with {@code args}; {@code input} is the file it works on, which it
+     * finds as {@link #INPUT} in {@code workDir} (see {@link org.arca.core.Sandbox#command}).
+     */
+    Outcome run(Class<?> mainClass, Path workDir, Path input, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heapMegabytes + "m", "-Xss2m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:+ExitOnOutOfMemoryError", "-XX:ErrorFile=" + workDir.resolve("hs_err.log"),
@@ -50,10 +58,8 @@ final class WorkerProcess {
                 "-cp", absoluteClassPath(), mainClass.getName()));
         command.addAll(List.of(args));
         Path log = workDir.resolve("worker.log");
-        // Hostile files are parsed here: no network, none of the server's environment (see Sandbox).
-        Process process = org.arca.core.Sandbox.cleanEnvironment(new ProcessBuilder(org.arca.core.Sandbox.withoutNetwork(command)),
-                        workDir)
-                .directory(workDir.toFile())
+        // Hostile files are parsed here: no network, none of the server's files or environment (see Sandbox).
+        Process process = sandbox.command(workDir, java.util.Map.of(INPUT, input), command)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(log.toFile()).start();
         try {
             if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {

@@ -32,7 +32,7 @@ class HugeTextPreviewTest {
         }
         StoredFile stored = new StoredFile("f", "i", "huge.log", Files.size(blob), "text/plain", "a".repeat(64), Instant.now());
         Previews previews = new Previews(dir.resolve("cache"), 1L << 30, dir.resolve("work"), Duration.ofSeconds(60), 512,
-                OfficeConverter.none());
+                OfficeConverter.none(), org.arca.core.Sandbox.hiding(java.util.List.of(dir)));
         Previews.Result result = previews.describe(stored, FileKind.TEXT, blob);
         assertThat(result).isInstanceOf(Previews.Result.Json.class);
         String json = new String(((Previews.Result.Json) result).body(), StandardCharsets.UTF_8);

@@ -24,8 +24,13 @@ class OfficePreviewTest {
     @TempDir
     Path dir;
 
+    /** As the server runs it: blobs, cache and work folder inside a folder LibreOffice cannot see. */
     private Previews previews(OfficeConverter office) {
-        return new Previews(dir.resolve("cache"), 1L << 30, dir.resolve("work"), Duration.ofSeconds(60), 512, office);
+        return previews(office, org.arca.core.Sandbox.hiding(java.util.List.of(dir)));
+    }
+
+    private Previews previews(OfficeConverter office, org.arca.core.Sandbox sandbox) {
+        return new Previews(dir.resolve("cache"), 1L << 30, dir.resolve("work"), Duration.ofSeconds(60), 512, office, sandbox);
     }
 
     private StoredFile stored(String name, byte[] bytes) throws Exception {
@@ -78,20 +83,26 @@ class OfficePreviewTest {
 
     @Test
     void aHangingLibreOfficeIsKilledWholeAndTheDocumentHasNoPreview() throws Exception {
-        // A stand-in soffice that never answers and starts a child, as oosplash starts soffice.bin.
-        Path pids = dir.resolve("pids");
-        Path fake = dir.resolve("soffice");
-        Files.writeString(fake, "#!/bin/sh\nsleep 300 &\necho $! > " + pids + "\nwait\n");
+        // A stand-in soffice that never answers and starts a child, as oosplash starts soffice.bin. It lives outside
+        // the hidden folder, and says it started in a file there (a pid would be one of its own namespace's).
+        Path tools = Files.createDirectories(dir.resolve("tools"));
+        Path pids = tools.resolve("pids");
+        Path fake = tools.resolve("soffice");
+        String marker = "297.25";
+        Files.writeString(fake, "#!/bin/sh\nsleep " + marker + " &\necho started >> " + pids + "\nwait\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
-        Previews previews = previews(new OfficeConverter(fake, Duration.ofSeconds(2)));
+        Previews previews = previews(new OfficeConverter(fake, Duration.ofSeconds(2)),
+                org.arca.core.Sandbox.hiding(java.util.List.of(dir.resolve("cache"), dir.resolve("work"))));
         StoredFile docx = stored("slow.docx", SampleFiles.docx("never converted"));
 
         long started = System.nanoTime();
         String answer = json(previews.describe(docx, FileKind.DOCUMENT, dir.resolve(docx.sha256())));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
         assertThat(answer).contains("\"kind\":\"none\"").contains("LibreOffice took longer than 2 s");
-        long child = Long.parseLong(Files.readString(pids).strip());
-        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("the converter's child").isFalse();
+        assertThat(pids).hasContent("started");
+        Thread.sleep(200);
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("sleep " + marker)))
+                .as("the converter's child").isEmpty();
         // Remembered per blob: asking again does not start another converter.
         Files.delete(pids);
         assertThat(json(previews.page(docx, FileKind.DOCUMENT, dir.resolve(docx.sha256()), 1))).contains("longer than");

@@ -35,7 +35,7 @@ class TextExtractorTest {
 
     static TextExtractor wire(ExtractionLimits limits) {
         TextExtractor made = new TextExtractor(test.repo().database(), test.repo().blobs(), test.repo().searchIndex(), limits,
-                test.dataDir().resolve("work"));
+                test.dataDir().resolve("work"), test.repo().sandbox());
         test.repo().items().addListener(made);
         test.repo().searchIndex().addContributor(made);
         return made;
@@ -103,9 +103,9 @@ class TextExtractorTest {
     @Test
     void aWorkerOverItsLimitsIsStoppedAndTheReasonKept() {
         TextExtractor impatient = new TextExtractor(test.repo().database(), test.repo().blobs(), test.repo().searchIndex(),
-                new ExtractionLimits(1 << 20, 1000, Duration.ofMillis(1), 384), test.dataDir().resolve("work"));
+                new ExtractionLimits(1 << 20, 1000, Duration.ofMillis(1), 384), test.dataDir().resolve("work"), test.repo().sandbox());
         TextExtractor starved = new TextExtractor(test.repo().database(), test.repo().blobs(), test.repo().searchIndex(),
-                new ExtractionLimits(1 << 20, 1000, Duration.ofSeconds(60), 4), test.dataDir().resolve("work"));
+                new ExtractionLimits(1 << 20, 1000, Duration.ofSeconds(60), 4), test.dataDir().resolve("work"), test.repo().sandbox());
         try {
             byte[] slow = SampleFiles.docx("never read in time");
             Item item = upload("slow.docx", null, slow);
@@ -124,7 +124,7 @@ class TextExtractorTest {
             assertThat(dead.reason()).containsAnyOf("memory", "ended with code");
             forget(item);
             try (TextExtractor strict = new TextExtractor(test.repo().database(), test.repo().blobs(), test.repo().searchIndex(),
-                    new ExtractionLimits(10, 1000, Duration.ofSeconds(60), 384), test.dataDir().resolve("work"))) {
+                    new ExtractionLimits(10, 1000, Duration.ofSeconds(60), 384), test.dataDir().resolve("work"), test.repo().sandbox())) {
                 strict.request(item.primaryFile());
                 Extraction skipped = strict.state(item.primaryFile().sha256()).orElseThrow();
                 assertThat(skipped.state()).isEqualTo(Extraction.SKIPPED);
@@ -144,7 +144,7 @@ class TextExtractorTest {
         extractor.awaitQueued();
         resetToPending(item);
         try (TextExtractor restarted = new TextExtractor(test.repo().database(), test.repo().blobs(), test.repo().searchIndex(),
-                ExtractionLimits.defaults(), test.dataDir().resolve("work"))) {
+                ExtractionLimits.defaults(), test.dataDir().resolve("work"), test.repo().sandbox())) {
             restarted.awaitQueued();
             assertThat(restarted.state(item.primaryFile().sha256()).orElseThrow().state()).isEqualTo(Extraction.DONE);
         }

@@ -181,7 +181,7 @@ public final class Arca implements AutoCloseable {
                 repository.items().addListener(new DicomIndexer(repository.database(), repository.blobs()));
                 repository.searchIndex().addContributor(new DicomSearchFields(repository.database()));
                 TextExtractor text = new TextExtractor(repository.database(), repository.blobs(), repository.searchIndex(),
-                        ExtractionLimits.defaults(), dataDir.resolve("work").resolve("extraction"));
+                        ExtractionLimits.defaults(), dataDir.resolve("work").resolve("extraction"), repository.sandbox());
                 repository.closeWith(text);
                 repository.items().addListener(text);
                 repository.searchIndex().addContributor(text);

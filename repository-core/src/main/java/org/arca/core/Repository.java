@@ -25,6 +25,7 @@ public final class Repository implements AutoCloseable {
     private final PublicKeys publicKeys;
     private final Notifications notifications;
     private final SearchIndex search;
+    private final Sandbox sandbox;
     private final java.util.List<AutoCloseable> companions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Repository(RepositoryConfig config, Database database, BlobStore blobs) {
@@ -47,6 +48,7 @@ public final class Repository implements AutoCloseable {
         this.maintenance = new Maintenance(database, blobs);
         this.publicKeys = new PublicKeys(database, accounts, audit, config.clock());
         this.notifications = new Notifications(database, config.clock());
+        this.sandbox = Sandbox.hiding(java.util.List.of(config.dataDir()));
     }
 
     /** Opens (creating on first use) the repository the configuration names, migrating its schema. */
@@ -111,6 +113,11 @@ public final class Repository implements AutoCloseable {
 
     public Notifications notifications() {
         return notifications;
+    }
+
+    /** How helper processes on untrusted bytes are started: the data folder is out of their sight. */
+    public Sandbox sandbox() {
+        return sandbox;
     }
 
     /** The search index over folders and items; other modules add to its documents with contributors. */

@@ -36,7 +36,7 @@ final class PreviewApi {
         this.repo = repo;
         Path data = repo.config().dataDir();
         this.previews = new Previews(data.resolve("cache").resolve("previews"), CACHE_BYTES, data.resolve("work").resolve("previews"),
-                Duration.ofSeconds(60), 512, office);
+                Duration.ofSeconds(60), 512, office, repo.sandbox());
     }
 
     List<Route> routes() {

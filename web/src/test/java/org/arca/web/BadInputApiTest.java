@@ -38,7 +38,7 @@ class BadInputApiTest {
         server = new TestServer(TestDatabases.Kind.H2, c -> c, w -> w.withOffice(OfficeConverter.none()));
         var repo = server.repo();
         extractor = new TextExtractor(repo.database(), repo.blobs(), repo.searchIndex(), ExtractionLimits.defaults(),
-                server.fixture().dataDir().resolve("work"));
+                server.fixture().dataDir().resolve("work"), repo.sandbox());
         repo.items().addListener(extractor);
         repo.searchIndex().addContributor(extractor);
         alice = server.user("alice");
