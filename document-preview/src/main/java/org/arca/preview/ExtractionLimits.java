@@ -8,6 +8,12 @@ import java.time.Duration;
  */
 public record ExtractionLimits(long maxFileBytes, int maxChars, Duration timeout, int heapMegabytes) {
 
+    public ExtractionLimits {
+        if (maxFileBytes < 1 || maxChars < 1 || timeout.isNegative() || timeout.isZero() || heapMegabytes < 1) {
+            throw new IllegalArgumentException("extraction limits must all be above zero");
+        }
+    }
+
     public static ExtractionLimits defaults() {
         return new ExtractionLimits(256L << 20, 100_000, Duration.ofSeconds(60), 384);
     }

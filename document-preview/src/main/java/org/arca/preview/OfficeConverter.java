@@ -45,6 +45,11 @@ public final class OfficeConverter {
         return new OfficeConverter(null, Duration.ZERO);
     }
 
+    /** The same converter with another time limit. */
+    public OfficeConverter withTimeout(Duration newTimeout) {
+        return new OfficeConverter(command, newTimeout);
+    }
+
     public boolean available() {
         return command != null && Files.isExecutable(command);
     }

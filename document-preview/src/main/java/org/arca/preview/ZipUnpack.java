@@ -28,6 +28,12 @@ public final class ZipUnpack {
 
     /** Limits of one archive. */
     public record Limits(int maxEntries, long maxTotalBytes, long maxRatio) {
+        public Limits {
+            if (maxEntries < 1 || maxTotalBytes < 1 || maxRatio < 1) {
+                throw new IllegalArgumentException("unpack limits must all be above zero");
+            }
+        }
+
         public static Limits defaults() {
             return new Limits(10_000, 20L << 30, 100);
         }

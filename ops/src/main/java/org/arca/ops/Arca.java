@@ -71,6 +71,9 @@ public final class Arca implements AutoCloseable {
         private java.time.Duration sftpIdleTimeout = java.time.Duration.ofMinutes(10);
         private int sftpMaxSessionsPerUser = 10;
         private java.time.Duration sftpPartialExpiry = java.time.Duration.ofHours(24);
+        private ExtractionLimits extractionLimits = ExtractionLimits.defaults();
+        private org.arca.preview.PreviewLimits previewLimits = org.arca.preview.PreviewLimits.defaults();
+        private org.arca.preview.ZipUnpack.Limits unpackLimits = org.arca.preview.ZipUnpack.Limits.defaults();
 
         public Builder dataDir(Path dir) {
             this.dataDir = dir;
@@ -144,6 +147,15 @@ public final class Arca implements AutoCloseable {
             return this;
         }
 
+        /** Bounds of text extraction, preview workers and ZIP unpacking. */
+        public Builder contentLimits(ExtractionLimits extraction, org.arca.preview.PreviewLimits previews,
+                                     org.arca.preview.ZipUnpack.Limits unpack) {
+            this.extractionLimits = extraction;
+            this.previewLimits = previews;
+            this.unpackLimits = unpack;
+            return this;
+        }
+
         public Builder configure(ArcaConfig config) {
             dataDir(config.dataDir());
             String url = config.get(ArcaConfig.Key.DB_URL);
@@ -163,6 +175,14 @@ public final class Arca implements AutoCloseable {
             sftpLimits(java.time.Duration.ofSeconds(config.longValue(ArcaConfig.Key.SFTP_IDLE_TIMEOUT_SECONDS)),
                     config.intValue(ArcaConfig.Key.SFTP_MAX_SESSIONS_PER_USER),
                     java.time.Duration.ofHours(config.longValue(ArcaConfig.Key.SFTP_PARTIAL_UPLOAD_HOURS)));
+            contentLimits(new ExtractionLimits(config.longValue(ArcaConfig.Key.EXTRACT_MAX_FILE_MB) << 20,
+                            config.intValue(ArcaConfig.Key.EXTRACT_MAX_CHARS),
+                            java.time.Duration.ofSeconds(config.longValue(ArcaConfig.Key.EXTRACT_TIMEOUT_SECONDS)),
+                            config.intValue(ArcaConfig.Key.EXTRACT_HEAP_MB)),
+                    new org.arca.preview.PreviewLimits(java.time.Duration.ofSeconds(config.longValue(ArcaConfig.Key.PREVIEW_TIMEOUT_SECONDS)),
+                            config.intValue(ArcaConfig.Key.PREVIEW_HEAP_MB), config.longValue(ArcaConfig.Key.PREVIEW_CACHE_MB) << 20),
+                    new org.arca.preview.ZipUnpack.Limits(config.intValue(ArcaConfig.Key.UNPACK_MAX_ENTRIES),
+                            config.longValue(ArcaConfig.Key.UNPACK_MAX_TOTAL_MB) << 20, config.longValue(ArcaConfig.Key.UNPACK_MAX_RATIO)));
             return this;
         }
 
@@ -181,7 +201,7 @@ public final class Arca implements AutoCloseable {
                 repository.items().addListener(new DicomIndexer(repository.database(), repository.blobs()));
                 repository.searchIndex().addContributor(new DicomSearchFields(repository.database()));
                 TextExtractor text = new TextExtractor(repository.database(), repository.blobs(), repository.searchIndex(),
-                        ExtractionLimits.defaults(), dataDir.resolve("work").resolve("extraction"), repository.sandbox());
+                        extractionLimits, dataDir.resolve("work").resolve("extraction"), repository.sandbox());
                 repository.closeWith(text);
                 repository.items().addListener(text);
                 repository.searchIndex().addContributor(text);
@@ -203,7 +223,8 @@ public final class Arca implements AutoCloseable {
                         .withHost(httpHost).withLimits(sftpIdleTimeout, sftpMaxSessionsPerUser, sftpPartialExpiry));
                 WebConfig webConfig = new WebConfig(httpHost, httpPort, 1 << 20, secureCookies, dataDir.resolve("uploads"),
                         corsOrigins, viewerDir != null ? viewerDir : dataDir.resolve("viewer"),
-                        sftp == null ? SftpInfo.DISABLED : new SftpInfo(sftp.port(), sftp.hostKeyFingerprint()));
+                        sftp == null ? SftpInfo.DISABLED : new SftpInfo(sftp.port(), sftp.hostKeyFingerprint()))
+                        .withPreviewLimits(previewLimits).withUnpackLimits(unpackLimits);
                 ai = new AiRuntime(repository, new AiSettings(dataDir.resolve("ai-work"), aiMaxHeapMb, aiMaxThreads,
                         aiMaxWallSeconds, aiMaxMemoryMb)).start();
                 ArcaWeb web = new ArcaWeb(repository, webConfig, ai).start();

@@ -41,7 +41,18 @@ public final class ArcaConfig {
                 "Most processors an AI worker may use"),
         AI_MAX_WALL_SECONDS("ai-max-wall-seconds", "3600", "Longest an AI job's worker may run before it is killed"),
         AI_MAX_MEMORY_MB("ai-max-memory-mb", "8192",
-                "Most private memory (Java heap and native tensors) an AI worker may use, whatever its model asks");
+                "Most private memory (Java heap and native tensors) an AI worker may use, whatever its model asks"),
+        EXTRACT_MAX_FILE_MB("extract-max-file-mb", "256", "Files larger than this are not passed to text extraction"),
+        EXTRACT_MAX_CHARS("extract-max-chars", "100000", "Extracted text is cut after this many characters"),
+        EXTRACT_TIMEOUT_SECONDS("extract-timeout-seconds", "60", "Longest one text extraction may run before its worker is killed"),
+        EXTRACT_HEAP_MB("extract-heap-mb", "384", "Heap of a text-extraction worker JVM"),
+        PREVIEW_TIMEOUT_SECONDS("preview-timeout-seconds", "60",
+                "Longest one preview (or LibreOffice conversion) may take before its process is killed"),
+        PREVIEW_HEAP_MB("preview-heap-mb", "512", "Heap of a preview worker JVM"),
+        PREVIEW_CACHE_MB("preview-cache-mb", "1024", "Disk kept for made previews; least recently used go first"),
+        UNPACK_MAX_ENTRIES("unpack-max-entries", "10000", "Most entries a ZIP unpacked into the repository may hold"),
+        UNPACK_MAX_TOTAL_MB("unpack-max-total-mb", "20480", "Most bytes a ZIP unpacked into the repository may expand to"),
+        UNPACK_MAX_RATIO("unpack-max-ratio", "100", "Highest compression ratio an entry of an unpacked ZIP may have (zip bombs go past it)");
 
         private final String name;
         private final String fallback;

@@ -76,6 +76,48 @@ class ArcaTest {
                 .hasMessageContaining("ARCA_HTTP_PORT");
     }
 
+    @Test
+    void configuredContentLimitsReachExtractionAndUnpacking() throws Exception {
+        ArcaConfig config = ArcaConfig.load(null, Map.of("ARCA_DATA_DIR", dir.toString(), "ARCA_HTTP_HOST", "127.0.0.1",
+                "ARCA_HTTP_PORT", "0", "ARCA_SFTP_PORT", "0", "ARCA_ADMIN_PASSWORD", "configured secret",
+                "ARCA_EXTRACT_MAX_CHARS", "24", "ARCA_UNPACK_MAX_ENTRIES", "2"));
+        try (Arca arca = Arca.builder().configure(config).start()) {
+            var repo = arca.repository();
+            var admin = repo.authentication().password("admin", "configured secret");
+            var collection = repo.folders().createCollection(admin, "Limits", null);
+            byte[] text = "alpha bravo charlie delta echo foxtrot golf hotel".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            repo.items().upload(admin, collection.id(), "words.txt", "text/plain", new java.io.ByteArrayInputStream(text),
+                    text.length, false);
+            long found = 0;
+            for (int i = 0; i < 600 && found == 0; i++) {
+                Thread.sleep(100);
+                found = repo.search(admin, org.arca.core.SearchQuery.of("alpha")).total();
+            }
+            assertThat(found).as("the first words, within 24 characters").isEqualTo(1);
+            assertThat(repo.search(admin, org.arca.core.SearchQuery.of("hotel")).total()).as("words past the cut").isZero();
+
+            java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+            try (var out = new java.util.zip.ZipOutputStream(zip)) {
+                for (String name : java.util.List.of("a.txt", "b.txt", "c.txt")) {
+                    out.putNextEntry(new java.util.zip.ZipEntry(name));
+                    out.write(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    out.closeEntry();
+                }
+            }
+            var item = repo.items().upload(admin, collection.id(), "three.zip", "application/zip",
+                    new java.io.ByteArrayInputStream(zip.toByteArray()), zip.size(), false);
+            HttpRequest extract = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + arca.httpPort() + "/api/v1/items/"
+                            + item.id() + "/extract"))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:configured secret".getBytes()))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"targetFolderId\":\"" + collection.id() + "\"}")).build();
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(extract, HttpResponse.BodyHandlers.ofString());
+            // The archive is checked whole before the job starts: refused at once, nothing unpacked.
+            assertThat(answer.statusCode()).isEqualTo(400);
+            assertThat(answer.body()).contains("too_many_entries").contains("The archive has 3 entries; at most 2 are unpacked.");
+        }
+    }
+
     private static HttpResponse<String> get(Arca arca, String path, String login, String password) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + arca.httpPort() + path));
         if (login != null) {

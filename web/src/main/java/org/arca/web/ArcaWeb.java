@@ -58,8 +58,8 @@ public final class ArcaWeb implements AutoCloseable {
         all.addAll(new DicomPixelApi(repo, dicomQueries).routes());
         all.addAll(new StowRs(repo, new org.arca.dicomweb.DicomStore(repo)).routes());
         all.addAll(new SearchApi(repo).routes());
-        all.addAll(new PreviewApi(repo, config.office()).routes());
-        ExtractApi extract = new ExtractApi(repo);
+        all.addAll(new PreviewApi(repo, config.office(), config.previews()).routes());
+        ExtractApi extract = new ExtractApi(repo, config.unpack());
         all.addAll(extract.routes());
         all.addAll(new AiApi(ai, extract::job).routes());
         all.addAll(new SystemApi(repo, metrics, this::routes).routes());

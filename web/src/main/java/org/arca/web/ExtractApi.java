@@ -13,8 +13,8 @@ import org.arca.preview.ZipUnpack;
 final class ExtractApi {
     private final UnpackJobs jobs;
 
-    ExtractApi(Repository repo) {
-        this.jobs = new UnpackJobs(repo, ZipUnpack.Limits.defaults());
+    ExtractApi(Repository repo, ZipUnpack.Limits limits) {
+        this.jobs = new UnpackJobs(repo, limits);
         repo.closeWith(jobs);
     }
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,16 +26,15 @@ import org.arca.preview.Previews;
  * route, which serves ranges), {@code dicom} (the DICOM route renders it), or {@code none} with a reason.
  */
 final class PreviewApi {
-    private static final long CACHE_BYTES = 1L << 30;
 
     private final Repository repo;
     private final Previews previews;
 
-    PreviewApi(Repository repo, org.arca.preview.OfficeConverter office) {
+    PreviewApi(Repository repo, org.arca.preview.OfficeConverter office, org.arca.preview.PreviewLimits limits) {
         this.repo = repo;
         Path data = repo.config().dataDir();
-        this.previews = new Previews(data.resolve("cache").resolve("previews"), CACHE_BYTES, data.resolve("work").resolve("previews"),
-                Duration.ofSeconds(60), 512, office, repo.sandbox());
+        this.previews = new Previews(data.resolve("cache").resolve("previews"), limits.cacheBytes(),
+                data.resolve("work").resolve("previews"), limits.timeout(), limits.heapMegabytes(), office, repo.sandbox());
     }
 
     List<Route> routes() {

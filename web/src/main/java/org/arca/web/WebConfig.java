@@ -2,6 +2,8 @@ package org.arca.web;
 
 import java.nio.file.Path;
 import org.arca.preview.OfficeConverter;
+import org.arca.preview.PreviewLimits;
+import org.arca.preview.ZipUnpack;
 
 /**
  * How the HTTP surface listens and what it accepts. {@code port} 0 picks a free port (tests).
@@ -9,13 +11,12 @@ import org.arca.preview.OfficeConverter;
  * origins whose pages may call Arca (a viewer hosted elsewhere). {@code viewerDir} is where
  * {@code arca viewer install} put the OHIF viewer served at {@code /ohif/}; it need not exist. {@code sftp}
  * is what the portal tells users about the SFTP server running beside the web. {@code office} converts office
- * documents to PDF for previews (LibreOffice, found on the machine unless set otherwise).
+ * documents to PDF for previews (LibreOffice, found on the machine unless set otherwise); {@code previews} and
+ * {@code unpack} bound preview workers and ZIP unpacking.
  */
 public record WebConfig(String host, int port, long maxJsonBytes, boolean secureCookies, Path tusDir,
-                        java.util.List<String> corsOrigins, Path viewerDir, SftpInfo sftp, OfficeConverter office) {
-
-    /** How long LibreOffice may take to convert one document before its process tree is killed. */
-    public static final java.time.Duration OFFICE_TIMEOUT = java.time.Duration.ofSeconds(60);
+                        java.util.List<String> corsOrigins, Path viewerDir, SftpInfo sftp, OfficeConverter office,
+                        PreviewLimits previews, ZipUnpack.Limits unpack) {
 
     public WebConfig {
         corsOrigins = java.util.List.copyOf(corsOrigins);
@@ -24,7 +25,8 @@ public record WebConfig(String host, int port, long maxJsonBytes, boolean secure
     /** With LibreOffice found on the machine, if it is installed. */
     public WebConfig(String host, int port, long maxJsonBytes, boolean secureCookies, Path tusDir,
                      java.util.List<String> corsOrigins, Path viewerDir, SftpInfo sftp) {
-        this(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, sftp, OfficeConverter.detect(OFFICE_TIMEOUT));
+        this(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, sftp,
+                OfficeConverter.detect(PreviewLimits.defaults().timeout()), PreviewLimits.defaults(), ZipUnpack.Limits.defaults());
     }
 
     public static WebConfig defaults(Path dataDir, int port) {
@@ -33,26 +35,40 @@ public record WebConfig(String host, int port, long maxJsonBytes, boolean secure
     }
 
     public WebConfig withHost(String newHost) {
-        return new WebConfig(newHost, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, sftp, office);
+        return new WebConfig(newHost, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, sftp, office, previews, unpack);
     }
 
     /** Origins (scheme://host[:port]) allowed to call Arca from a browser page of theirs; empty allows none. */
     public WebConfig withCorsOrigins(java.util.List<String> origins) {
-        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, origins, viewerDir, sftp, office);
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, origins, viewerDir, sftp, office, previews, unpack);
     }
 
     /** The folder holding the installed OHIF viewer (its {@code index.html} at the top). */
     public WebConfig withViewerDir(Path dir) {
-        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, dir, sftp, office);
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, dir, sftp, office, previews, unpack);
     }
 
     /** The SFTP server users are shown in the portal. */
     public WebConfig withSftp(SftpInfo info) {
-        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, info, office);
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, info, office, previews, unpack);
     }
 
     /** The office converter previews use; {@link OfficeConverter#none()} shows office documents as HTML. */
     public WebConfig withOffice(OfficeConverter converter) {
-        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, sftp, converter);
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, sftp, converter, previews, unpack);
+    }
+
+    /**
+     * Bounds of preview workers; LibreOffice, when it is the one found on the machine, gets the same time limit
+     * as a preview worker.
+     */
+    public WebConfig withPreviewLimits(PreviewLimits limits) {
+        OfficeConverter converter = office.available() ? office.withTimeout(limits.timeout()) : office;
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, sftp, converter, limits, unpack);
+    }
+
+    /** Bounds of one ZIP unpacked into the repository. */
+    public WebConfig withUnpackLimits(ZipUnpack.Limits limits) {
+        return new WebConfig(host, port, maxJsonBytes, secureCookies, tusDir, corsOrigins, viewerDir, sftp, office, previews, limits);
     }
 }
