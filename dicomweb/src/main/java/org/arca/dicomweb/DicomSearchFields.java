@@ -12,7 +12,8 @@ import org.jooq.Record;
 /**
  * Gives the search index what the DICOM index holds about an instance file: modality, body part, study and
  * series descriptions, patient ID and accession number as stored, the study and series UIDs, and the study
- * date as the date the document is about. Reads the index row; never parses the file again.
+ * date as the date the document is about, and the study and series as the groups a search can answer with.
+ * Reads the index row; never parses the file again.
  */
 public final class DicomSearchFields implements SearchContributor {
     private final Database db;
@@ -35,7 +36,21 @@ public final class DicomSearchFields implements SearchContributor {
                 .attribute("accession", row.get(IndexTable.ACCESSION_NUMBER))
                 .attribute("studyuid", row.get(IndexTable.STUDY_UID))
                 .attribute("seriesuid", row.get(IndexTable.SERIES_UID))
-                .date(date(row.get(IndexTable.STUDY_DATE)));
+                .date(date(row.get(IndexTable.STUDY_DATE)))
+                // A search can answer studies or series instead of instances (group=study|series).
+                .group("study", row.get(IndexTable.STUDY_UID), label(row.get(IndexTable.STUDY_DESCRIPTION), "Study",
+                        row.get(IndexTable.STUDY_DATE)))
+                .group("series", row.get(IndexTable.SERIES_UID), label(row.get(IndexTable.SERIES_DESCRIPTION),
+                        row.get(IndexTable.MODALITY) == null ? "Series" : row.get(IndexTable.MODALITY) + " series", null));
+    }
+
+    /** The description when there is one, else what the group is and, for a study, its date. */
+    private static String label(String description, String what, String da) {
+        if (description != null && !description.isBlank()) {
+            return description;
+        }
+        LocalDate date = date(da);
+        return date == null ? what + " without a description" : what + " of " + date;
     }
 
     private static LocalDate date(String da) {

@@ -64,6 +64,10 @@ final class SearchDocuments {
     static final String MODALITY = "modality";
     /** Stored attribute values are kept as "name=value" lines in one stored field. */
     static final String ATTRIBUTE_LINES = "attrlines";
+    /** Prefix of the per-level group fields: doc values holding the group's key, for grouped searches. */
+    static final String GROUP = "$group.";
+    /** Prefix of the stored label of the document's group at a level. */
+    static final String GROUP_LABEL = "$grouplabel.";
     /** Characters of text kept per document; long documents are found by their beginning. */
     static final int MAX_TEXT = 100_000;
 
@@ -235,6 +239,11 @@ final class SearchDocuments {
             }
         }
         doc.add(new StoredField(ATTRIBUTE_LINES, lines.toString()));
+        for (var group : fields.groups().entrySet()) {
+            doc.add(new org.apache.lucene.document.SortedDocValuesField(GROUP + group.getKey(),
+                    new org.apache.lucene.util.BytesRef(group.getValue().key())));
+            doc.add(new StoredField(GROUP_LABEL + group.getKey(), group.getValue().label()));
+        }
         for (Record m : meta) {
             addMetadata(doc, m);
         }

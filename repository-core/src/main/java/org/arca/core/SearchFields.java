@@ -16,6 +16,11 @@ public final class SearchFields {
     private final StringBuilder text = new StringBuilder();
     private final Map<String, List<String>> attributes = new LinkedHashMap<>();
     private LocalDate date;
+    private final Map<String, Group> groups = new LinkedHashMap<>();
+
+    /** A group the document belongs to at one level: its key, and the label a grouped result shows for it. */
+    record Group(String key, String label) {
+    }
 
     /** Appends words to the document's full text. */
     public SearchFields text(String words) {
@@ -42,6 +47,25 @@ public final class SearchFields {
             this.date = about;
         }
         return this;
+    }
+
+    /**
+     * Puts the document in a group at {@code level} (DICOM puts an instance in its study and its series), so a
+     * search can answer one hit per group instead of one per document. {@code label} names the group in
+     * results (a study's description); the level is a lower-case word.
+     */
+    public SearchFields group(String level, String key, String label) {
+        if (!level.matches("[a-z]{1,20}")) {
+            throw new IllegalArgumentException("a group level is a lower-case word: " + level);
+        }
+        if (key != null && !key.isBlank()) {
+            groups.put(level, new Group(key.strip(), label == null || label.isBlank() ? key.strip() : label.strip()));
+        }
+        return this;
+    }
+
+    Map<String, Group> groups() {
+        return groups;
     }
 
     String text() {

@@ -43,9 +43,10 @@ public final class SearchIndex implements AutoCloseable {
     /**
      * What the documents hold; an index written with another layout is rebuilt on open. 2: folder names are
      * no longer indexed as words of the documents below them (they let hidden ancestors' names be found).
+     * 3: documents carry their groups (a DICOM instance its study and series) for grouped searches.
      */
     private static final String LAYOUT = "arca.layout";
-    private static final String CURRENT_LAYOUT = "2";
+    private static final String CURRENT_LAYOUT = "3";
     private static final int BATCH = 500;
     /** Items indexed per page of a rebuild; bounds the memory a rebuild needs, whatever a folder holds. */
     private static final int ITEM_PAGE = 2000;

@@ -114,6 +114,9 @@ final class SearchQueries {
         for (Map.Entry<String, String> m : query.metadata().entrySet()) {
             all.add(metadata(m.getKey().toLowerCase(Locale.ROOT), m.getValue()), Occur.FILTER);
         }
+        if (query.group() != null) {
+            all.add(new org.apache.lucene.search.FieldExistsQuery(SearchDocuments.GROUP + query.group()), Occur.FILTER);
+        }
         return all.build();
     }
 

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** One page of search hits the caller may read, the number of all of them, and facet counts over all of them. */
+/**
+ * One page of search hits the caller may read, the number of all of them, and facet counts over all of them
+ * (over the matching documents, also when hits are groups of them).
+ */
 public record SearchResult(long total, List<Hit> hits, Map<String, List<FacetCount>> facets) {
 
     public SearchResult {
@@ -13,11 +16,13 @@ public record SearchResult(long total, List<Hit> hits, Map<String, List<FacetCou
     }
 
     /**
-     * A folder or an item. {@code path} runs from the collection to the hit's folder, names joined by
-     * {@code /}; {@code snippet} is HTML-escaped text with matches in {@code <mark>}, or empty.
+     * A folder or an item, or in a grouped search a group ({@code kind} its level, {@code id} its key, {@code
+     * name} its label), shown through its best-matching document: {@code matches} counts the documents of the
+     * group that matched (1 for a folder or an item). {@code path} runs from the collection to the hit's folder,
+     * names joined by {@code /}; {@code snippet} is HTML-escaped text with matches in {@code <mark>}, or empty.
      */
     public record Hit(String kind, String id, String name, String type, String mediaType, long size, Instant updatedAt,
-                      String folderId, String path, Map<String, List<String>> attributes, String snippet) {
+                      String folderId, String path, Map<String, List<String>> attributes, String snippet, long matches) {
     }
 
     /** How many hits have this value; {@code label} is what to show (a collection's name for its id). */

@@ -26,7 +26,12 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.grouping.GroupDocs;
+import org.apache.lucene.search.grouping.GroupingSearch;
+import org.apache.lucene.search.grouping.TopGroups;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.arca.core.Tables.Folders;
 
@@ -61,6 +66,9 @@ final class SearchRunner {
             IndexSearcher searcher = searchers.acquire();
             try {
                 Query query = queries.build(request, readable, searcher);
+                if (request.group() != null) {
+                    return grouped(searcher, query, request, readable);
+                }
                 FacetsCollectorManager.FacetsResult found = FacetsCollectorManager.search(searcher, query,
                         request.offset() + request.limit(), new FacetsCollectorManager());
                 FacetsCollector collector = found.facetsCollector();
@@ -69,7 +77,7 @@ final class SearchRunner {
                 String[] snippets = snippets(searcher, request.text(), found.topDocs(), page);
                 List<SearchResult.Hit> hits = new ArrayList<>();
                 for (int i = 0; i < page.length; i++) {
-                    hits.add(hit(searcher.storedFields().document(page[i].doc), snippets[i], readable));
+                    hits.add(hit(searcher.storedFields().document(page[i].doc), snippets[i], readable, null));
                 }
                 return new SearchResult(total, hits, facets(searcher.getIndexReader(), collector, readable));
             } finally {
@@ -78,6 +86,34 @@ final class SearchRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("search failed", e);
         }
+    }
+
+    /**
+     * One hit per group: Lucene's grouping collects the groups of the matching documents, best first, each shown
+     * through its best document; the total counts groups, the facets count documents, in a second pass.
+     */
+    private SearchResult grouped(IndexSearcher searcher, Query query, SearchQuery request, Optional<Set<String>> readable)
+            throws IOException {
+        GroupingSearch grouping = new GroupingSearch(SearchDocuments.GROUP + request.group());
+        grouping.setGroupSort(Sort.RELEVANCE);
+        grouping.setSortWithinGroup(Sort.RELEVANCE);
+        grouping.setGroupDocsLimit(1);
+        grouping.setAllGroups(true);
+        TopGroups<BytesRef> groups = grouping.search(searcher, query, request.offset(), request.limit());
+        FacetsCollector collector = FacetsCollectorManager.search(searcher, query, 1, new FacetsCollectorManager())
+                .facetsCollector();
+        List<GroupDocs<BytesRef>> found = groups == null ? List.of() : java.util.Arrays.asList(groups.groups);
+        ScoreDoc[] page = found.stream().map(g -> g.scoreDocs()[0]).toArray(ScoreDoc[]::new);
+        String[] snippets = snippets(searcher, request.text(), new TopDocs(new org.apache.lucene.search.TotalHits(page.length,
+                org.apache.lucene.search.TotalHits.Relation.EQUAL_TO), page), page);
+        List<SearchResult.Hit> hits = new ArrayList<>();
+        for (int i = 0; i < page.length; i++) {
+            GroupDocs<BytesRef> group = found.get(i);
+            hits.add(hit(searcher.storedFields().document(page[i].doc), snippets[i], readable,
+                    new Grouping(request.group(), group.groupValue().utf8ToString(), group.totalHits().value())));
+        }
+        long total = groups == null || groups.totalGroupCount == null ? hits.size() : groups.totalGroupCount;
+        return new SearchResult(total, hits, facets(searcher.getIndexReader(), collector, readable));
     }
 
     private static ScoreDoc[] slice(ScoreDoc[] all, int offset) {
@@ -144,7 +180,12 @@ final class SearchRunner {
         return firstReadable(doc, readable, chain) >= chain - 1 ? null : folderId;
     }
 
-    private static SearchResult.Hit hit(Document doc, String snippet, Optional<Set<String>> readable) {
+    /** In a grouped search, the group a hit stands for: its level, its key and how many of its documents matched. */
+    private record Grouping(String level, String key, long matches) {
+    }
+
+    /** A folder's or an item's hit, or with a {@code grouping} the hit of the document's group. */
+    private static SearchResult.Hit hit(Document doc, String snippet, Optional<Set<String>> readable, Grouping grouping) {
         String key = doc.get(SearchDocuments.ID);
         Map<String, List<String>> attributes = new LinkedHashMap<>();
         for (String line : doc.get(SearchDocuments.ATTRIBUTE_LINES).split("\n")) {
@@ -154,10 +195,15 @@ final class SearchRunner {
             }
         }
         var size = doc.getField(SearchDocuments.SIZE);
+        Instant updated = Instant.ofEpochMilli(doc.getField(SearchDocuments.UPDATED).numericValue().longValue());
+        if (grouping != null) {
+            return new SearchResult.Hit(grouping.level(), grouping.key(), doc.get(SearchDocuments.GROUP_LABEL + grouping.level()),
+                    doc.get(SearchDocuments.TYPE), doc.get(SearchDocuments.MEDIA_TYPE), 0, updated,
+                    visibleFolderId(doc, readable), visiblePath(doc, readable), attributes, snippet, grouping.matches());
+        }
         return new SearchResult.Hit(doc.get(SearchDocuments.KIND), key.substring(2), doc.get(SearchDocuments.TITLE),
                 doc.get(SearchDocuments.TYPE), doc.get(SearchDocuments.MEDIA_TYPE), size == null ? 0 : size.numericValue().longValue(),
-                Instant.ofEpochMilli(doc.getField(SearchDocuments.UPDATED).numericValue().longValue()),
-                visibleFolderId(doc, readable), visiblePath(doc, readable), attributes, snippet);
+                updated, visibleFolderId(doc, readable), visiblePath(doc, readable), attributes, snippet, 1);
     }
 
     private Map<String, List<SearchResult.FacetCount>> facets(IndexReader reader, FacetsCollector collector,

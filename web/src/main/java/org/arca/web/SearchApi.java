@@ -33,10 +33,14 @@ final class SearchApi {
     List<Route> routes() {
         return new RouteList("search")
                 .get("/api/v1/search", ANYONE, "Search folders and items the caller may read: q, type, modality, collection, "
-                        + "from, to, meta.<key>, limit, offset; hits with path and snippet, facet counts", this::search)
+                        + "from, to, meta.<key>, limit, offset, group=study|series (one hit per DICOM study or series); "
+                        + "hits with path and snippet, facet counts", this::search)
                 .get("/api/v1/items/{id}/extraction", ANYONE, "Where text extraction of an item's file stands", this::extraction)
                 .routes();
     }
+
+    /** The levels DICOM files are grouped at for search (see DicomSearchFields). */
+    private static final java.util.Set<String> GROUPS = java.util.Set.of("study", "series");
 
     private void search(Context ctx) {
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -48,6 +52,13 @@ final class SearchApi {
         SearchQuery query = new SearchQuery(ctx.queryParam("q"), many(ctx, "type"), many(ctx, "modality"), many(ctx, "collection"),
                 date(ctx, "from"), date(ctx, "to"), metadata, FolderApi.intParam(ctx, "limit", 20),
                 FolderApi.intParam(ctx, "offset", 0));
+        String group = ctx.queryParam("group");
+        if (group != null && !group.isBlank()) {
+            if (!GROUPS.contains(group)) {
+                throw ArcaException.invalid("invalid_group", "group is study or series: one hit per DICOM study or series.");
+            }
+            query = query.groupedBy(group);
+        }
         SearchResult result = repo.search(Callers.of(ctx), query);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("total", result.total());

@@ -7,12 +7,19 @@ import { openPreview } from './preview.js';
 
 const PAGE_SIZE = 20;
 const FACETS = [['type', 'Type'], ['modality', 'Modality'], ['collection', 'Collection'], ['year', 'Year']];
+// What a hit is: a folder or file (the default), or a DICOM study or series made of the matching instances.
+const GROUPS = [['', 'Files'], ['study', 'Studies'], ['series', 'Series']];
 
 export async function render(ctx) {
   const q = ctx.query.get('q') ?? '';
   const page = Math.max(1, Number(ctx.query.get('page')) || 1);
   const params = new URLSearchParams({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
   const filters = {};
+  const group = GROUPS.some(([g]) => g && g === ctx.query.get('group')) ? ctx.query.get('group') : '';
+  if (group) {
+    filters.group = group;
+    params.set('group', group);
+  }
   for (const [name] of FACETS) {
     const value = ctx.query.get(name);
     if (value) {
@@ -52,13 +59,17 @@ export async function render(ctx) {
       }, `${c.label} (${c.count})`));
     })));
   }));
-  const hits = h('ol', { class: 'hits', 'data-testid': 'hits' }, result.hits.map((hit) => hitRow(hit)));
+  const show = h('nav', { class: 'search-groups', 'aria-label': 'Show', 'data-testid': 'search-groups' }, 'Show: ',
+    GROUPS.map(([g, label]) => h('a', { href: link({ group: g, page: '' }), 'aria-current': g === group ? 'true' : null,
+      'data-testid': `group-${g || 'files'}` }, label)));
+  const hits = h('ol', { class: 'hits', 'data-testid': 'hits' }, result.hits.map((hit) => (group ? groupRow(hit) : hitRow(hit))));
   const pages = Math.ceil(result.total / PAGE_SIZE);
   replace(ctx.main,
     h('h1', {}, 'Search'),
     form,
+    show,
     h('p', { class: 'muted', 'data-testid': 'search-total', 'aria-live': 'polite' },
-      `${result.total} ${result.total === 1 ? 'result' : 'results'}`, result.incomplete ? ' (the index is being rebuilt)' : ''),
+      `${result.total} ${countNoun(group, result.total)}`, result.incomplete ? ' (the index is being rebuilt)' : ''),
     h('div', { class: 'search-layout' }, facets, h('div', {}, hits,
       pages > 1 ? h('nav', { class: 'pager', 'aria-label': 'Result pages' },
         page > 1 ? h('a', { href: link({ page: page - 1 }), 'data-testid': 'search-prev' }, 'Previous') : null,
@@ -74,6 +85,25 @@ function hitRow(hit) {
   return h('li', { class: 'hit', 'data-testid': 'hit', 'data-kind': hit.type },
     h('div', {}, title, ' ', h('span', { class: 'muted' }, hit.type, hit.kind === 'item' ? `, ${formatBytes(hit.size)}` : '')),
     h('div', {}, h('a', { href: folderHref, class: 'muted', 'data-testid': 'hit-path' }, hit.path)),
+    hit.snippet ? h('p', { class: 'snippet', 'data-testid': 'hit-snippet' }, snippet(hit.snippet)) : null);
+}
+
+function countNoun(group, n) {
+  if (group === 'study') return n === 1 ? 'study' : 'studies';
+  if (group === 'series') return 'series';
+  return n === 1 ? 'result' : 'results';
+}
+
+/** A study or series: opened in the viewer, with how many of its instances matched and where the best one lies. */
+function groupRow(hit) {
+  const first = (name) => (hit.attributes?.[name] ?? [])[0] ?? '';
+  const study = hit.kind === 'study' ? hit.id : first('studyuid');
+  const details = [first('modality'), first('patientid') && `patient ${first('patientid')}`,
+    `${hit.matches} matching ${hit.matches === 1 ? 'instance' : 'instances'}`].filter(Boolean).join(', ');
+  return h('li', { class: 'hit', 'data-testid': 'hit', 'data-kind': hit.kind },
+    h('div', {}, h('a', { href: `/ohif/viewer?StudyInstanceUIDs=${encodeURIComponent(study)}`, target: '_blank', rel: 'noopener',
+      'data-testid': 'hit-name' }, hit.name), ' ', h('span', { class: 'muted', 'data-testid': 'hit-details' }, details)),
+    h('div', {}, h('a', { href: `#/folders/${seg(hit.folderId)}`, class: 'muted', 'data-testid': 'hit-path' }, hit.path)),
     hit.snippet ? h('p', { class: 'snippet', 'data-testid': 'hit-snippet' }, snippet(hit.snippet)) : null);
 }
 

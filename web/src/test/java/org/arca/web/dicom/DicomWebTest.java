@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.arca.core.TestDatabases;
 import org.arca.web.HttpTestClient;
 import org.arca.web.TestServer;
@@ -175,6 +176,48 @@ class DicomWebTest {
         assertThat(badDate.json().get("message").asText()).contains("StudyDate");
         assertThat(alice.get("/dicom-web/studies?NoSuchKey=1").json().get("message").asText()).contains("NoSuchKey");
         assertThat(alice.get("/dicom-web/studies?SOPInstanceUID=1.2").status()).isEqualTo(400);
+    }
+
+    /** Group key → matches of a grouped search, once the index has caught up with the set-up. */
+    private static Map<String, Long> groups(HttpTestClient client, String query) {
+        server.repo().searchIndex().awaitQueued();
+        HttpTestClient.Response r = client.get("/api/v1/search?" + query);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        Map<String, Long> found = new java.util.TreeMap<>();
+        r.json().get("hits").forEach(hit -> found.put(hit.get("id").asText(), hit.get("matches").asLong()));
+        assertThat(r.json().get("total").asLong()).as("total counts groups").isEqualTo(found.size());
+        return found;
+    }
+
+    @Test
+    void searchAnswersStudiesAndSeriesMadeOfTheInstancesTheCallerMayRead() {
+        assertThat(groups(alice, "group=study&collection=" + trial)).isEqualTo(Map.of(STUDY, 5L, OTHER_STUDY, 1L));
+        assertThat(groups(alice, "group=series&collection=" + trial))
+                .isEqualTo(Map.of(CT_SERIES, 3L, MR_SERIES, 2L, OTHER_STUDY + ".1", 1L));
+        assertThat(groups(alice, "group=study&modality=MR")).isEqualTo(Map.of(STUDY, 2L));
+        assertThat(groups(alice, "group=study&q=" + java.net.URLEncoder.encode("patientid:PAT-2", StandardCharsets.UTF_8)))
+                .isEqualTo(Map.of(OTHER_STUDY, 1L));
+        JsonNode study = alice.get("/api/v1/search?group=study&modality=MR").json().get("hits").get(0);
+        assertThat(study.get("kind").asText()).isEqualTo("study");
+        assertThat(study.get("name").asText()).isEqualTo("Synthetic MR");
+        assertThat(study.get("path").asText()).isEqualTo("DICOM trial/site B");
+        // The files themselves stay one hit each; a folder or a text file is in no study.
+        assertThat(alice.get("/api/v1/search?collection=" + trial).json().get("total").asLong()).isGreaterThan(6);
+
+        // Another user's groups hold only the instances they may read, and appear when access is granted.
+        assertThat(groups(bob, "group=study")).isEmpty();
+        alice.put("/api/v1/folders/" + siteA + "/acl", "{\"entries\":[{\"principal\":\"user:bob\",\"level\":\"READ\"}]}");
+        try {
+            assertThat(groups(bob, "group=study")).isEqualTo(Map.of(STUDY, 3L));
+            assertThat(groups(bob, "group=series")).isEqualTo(Map.of(CT_SERIES, 3L));
+        } finally {
+            alice.put("/api/v1/folders/" + siteA + "/acl", "{\"entries\":[]}");
+        }
+        assertThat(groups(bob, "group=study")).isEmpty();
+
+        HttpTestClient.Response wrong = alice.get("/api/v1/search?group=patient");
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.text()).contains("invalid_group").contains("study or series");
     }
 
     @Test

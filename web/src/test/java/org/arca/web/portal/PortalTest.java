@@ -266,6 +266,16 @@ class PortalTest {
                 ? true : null);
         click("[data-testid=dicom-dialog] [data-testid=dialog-submit]");
         waitFor("dialog closed", () -> exists("[data-testid=dicom-dialog]") ? null : true);
+
+        // Search can answer studies instead of files: the instance's study, opened in the viewer.
+        open("/#/search?q=" + java.net.URLEncoder.encode("patientid:PAT-PREVIEW", StandardCharsets.UTF_8));
+        waitFor("file hit", () -> texts("[data-testid=hit-name]").equals(List.of("aa-preview.dcm")) ? true : null);
+        click("[data-testid=group-study]");
+        waitFor("study hit", () -> "1 study".equals(visibleText("[data-testid=search-total]")) ? true : null);
+        assertThat(texts("[data-testid=hit-name]")).containsExactly("Synthetic CT");
+        assertThat(text("[data-testid=hit-details]")).isEqualTo("CT, patient PAT-PREVIEW, 1 matching instance");
+        assertThat(attr("[data-testid=hit-name]", "href")).endsWith("/ohif/viewer?StudyInstanceUIDs=1.2.826.0.1.3680043.10.8");
+        assertThat(texts("[data-testid=hit-path]")).containsExactly("Cardiac MRI <trial>/Site Paris");
     }
 
     @Test
