@@ -65,10 +65,17 @@ public final class SearchIndex implements AutoCloseable {
     private final SearcherManager searchers;
     private final SearchRunner runner;
     private volatile boolean rebuilding;
+    private final int itemPage;
 
     SearchIndex(Database db, Path dir) {
+        this(db, dir, ITEM_PAGE);
+    }
+
+    /** With another page size of a rebuild, so tests can cross page boundaries with a few items. */
+    SearchIndex(Database db, Path dir, int itemPage) {
         this.db = db;
         this.dir = dir;
+        this.itemPage = itemPage;
         try {
             Files.createDirectories(dir);
             boolean usable = usable(dir);
@@ -228,7 +235,7 @@ public final class SearchIndex implements AutoCloseable {
         String after = "";
         while (true) {
             List<String> page = dsl.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.in(folderIds)).and(Items.ID.gt(after))
-                    .orderBy(Items.ID).limit(ITEM_PAGE).fetch(Items.ID);
+                    .orderBy(Items.ID).limit(itemPage).fetch(Items.ID);
             if (page.isEmpty()) {
                 return;
             }

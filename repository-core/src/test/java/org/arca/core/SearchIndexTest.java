@@ -188,4 +188,28 @@ class SearchIndexTest {
             assertThat(second.rebuilding()).isFalse();
         }
     }
+
+    @Test
+    void aRebuildPagesThroughFoldersHoldingMoreItemsThanOnePage() throws IOException {
+        Folder crowded = repo.folders().create(owner, trial.id(), "Crowded", null);
+        Folder exact = repo.folders().create(owner, trial.id(), "Exactly two pages", null);
+        for (int i = 0; i < 11; i++) {
+            test.upload(owner, crowded.id(), "crowded-" + i + ".txt", "crowded " + i);
+        }
+        for (int i = 0; i < 8; i++) {
+            test.upload(owner, exact.id(), "exact-" + i + ".txt", "exact " + i);
+        }
+        repo.searchIndex().awaitQueued();
+        // Pages of 4: the folders' 19 items fill four pages and a part, and 8 alone would be exactly two.
+        try (SearchIndex paged = new SearchIndex(repo.database(), test.dataDir().resolve("paged-index"), 4)) {
+            paged.rebuild();
+            paged.awaitQueued();
+            assertThat(paged.ids()).containsExactlyInAnyOrderElementsOf(repo.searchIndex().ids());
+            assertThat(paged.ids()).hasSizeGreaterThan(19);
+        } finally {
+            repo.folders().delete(owner, crowded.id(), true);
+            repo.folders().delete(owner, exact.id(), true);
+            repo.searchIndex().awaitQueued();
+        }
+    }
 }
