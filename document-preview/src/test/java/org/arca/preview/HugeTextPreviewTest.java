@@ -14,9 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A 1 GB text file, made sparse so the test costs no disk: its preview reads the first 256 KB only. (Going
- * through an upload would write and hash the whole gigabyte, which this shared machine should not pay per run;
- * extraction skips it by its size, before reading a byte.)
+ * A 1 GB text file, made sparse so the test costs no disk: its preview reads the first 256 KB only. (The whole
+ * path, a real gigabyte uploaded through the REST API while the server keeps answering, is web's BadInputApiTest.)
  */
 class HugeTextPreviewTest {
     @TempDir

@@ -81,6 +81,59 @@ class BadInputApiTest {
         assertThat(search.json().get("total").asInt()).isEqualTo(1);
     }
 
+    /** Lines of a log, over and over, up to {@code size} bytes: a gigabyte without a gigabyte of memory. */
+    static java.io.InputStream endlessLog(long size) {
+        byte[] chunk = "Line of a very long instrument log, written every millisecond\n".repeat(1024)
+                .getBytes(StandardCharsets.UTF_8);
+        return new java.io.InputStream() {
+            long sent;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (sent == size) {
+                    return -1;
+                }
+                int at = (int) (sent % chunk.length);
+                int n = (int) Math.min(Math.min(len, chunk.length - at), size - sent);
+                System.arraycopy(chunk, at, b, off, n);
+                sent += n;
+                return n;
+            }
+        };
+    }
+
+    @Test
+    void aGigabyteTextFileUploadedThroughTheApiIsSkippedByExtractionAndPreviewedByItsBeginning() throws Exception {
+        long size = 1L << 30;
+        CompletableFuture<HttpTestClient.Response> upload = CompletableFuture.supplyAsync(() -> http.putStream(
+                "/api/v1/folders/" + trial.id() + "/files/instrument.log", size, () -> endlessLog(size), "text/plain"));
+        Thread.sleep(300);
+        boolean attackRunning = !upload.isDone();
+        answering();
+        assertThat(attackRunning).as("the checks ran while the gigabyte was streaming in").isTrue();
+
+        HttpTestClient.Response stored = upload.get();
+        assertThat(stored.status()).as(stored.toString()).isEqualTo(201);
+        Item item = server.repo().items().get(alice, stored.json().get("id").asText());
+        assertThat(item.primaryFile().size()).isEqualTo(size);
+        extractor.awaitQueued();
+        JsonNode state = extraction(item);
+        assertThat(state.get("state").asText()).isEqualTo("skipped");
+        assertThat(state.get("reason").asText()).isEqualTo("too large (over 256 MB)");
+        JsonNode preview = preview(item);
+        assertThat(preview.get("kind").asText()).isEqualTo("text");
+        assertThat(preview.get("truncated").asBoolean()).isTrue();
+        assertThat(preview.get("text").asText()).startsWith("Line of a very long instrument log").hasSizeLessThan(300_000);
+        answering();
+        assertThat(http.delete("/api/v1/items/" + item.id()).status()).isEqualTo(204);
+    }
+
     @Test
     void aFiveThousandPagePdfIsBoundedWorkAndTheServerAnswersMeanwhile() throws Exception {
         String[] pages = IntStream.rangeClosed(1, 5000).mapToObj(i -> "Page " + i + " of the endless appendix, kept for the record")

@@ -92,9 +92,19 @@ public final class HttpTestClient {
         return send("PUT", path, bytes, contentType);
     }
 
+    /** A PUT of {@code length} bytes streamed from {@code body}, never held in memory whole. */
+    public Response putStream(String path, long length, java.util.function.Supplier<java.io.InputStream> body, String contentType) {
+        return sendBody("PUT", path, HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), length),
+                contentType);
+    }
+
     public Response send(String method, String path, byte[] body, String contentType) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        return sendBody(method, path, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body),
+                contentType);
+    }
+
+    private Response sendBody(String method, String path, HttpRequest.BodyPublisher body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).method(method, body);
         headers.forEach(request::header);
         if (contentType != null) {
             request.header("Content-Type", contentType);
