@@ -28,10 +28,51 @@ export async function render(ctx) {
       h('h2', { id: 'jobs-h' }, 'My jobs'),
       table(['Started', 'Model', 'Status', 'Progress', 'Error', 'Results', ''], jobs.map((j) => [time(j.createdAt),
         `${j.modelId} ${j.version}`, j.status, `${Math.round(j.progress * 100)}%`, j.error ?? '',
-        j.results.length ? h('a', { href: `#/folders/${seg(j.outputFolderId)}` }, `${j.results.length} item(s)`) : '',
+        results(j),
         j.status === 'queued' || j.status === 'running'
           ? h('button', { type: 'button', class: 'secondary small', onclick: async () => { await del(`/jobs/${seg(j.id)}`); ctx.navigate('#/ai'); } }, 'Cancel')
           : h('details', {}, h('summary', {}, 'Log'), h('pre', {}, j.log || '(empty)'))]), 'job-list')));
+}
+
+/**
+ * A job's results where the user looks for them: a segmentation opens over its study in the viewer, class
+ * scores show as a table (read from the result item when opened), and everything is in the output folder.
+ */
+function results(j) {
+  if (!j.results.length) return '';
+  const parts = [h('a', { href: `#/folders/${seg(j.outputFolderId)}`, 'data-testid': 'job-folder' }, `${j.results.length} item(s)`)];
+  for (const r of j.results) {
+    if (r.kind === 'segmentation') {
+      parts.push(h('a', { href: `/ohif/viewer?StudyInstanceUIDs=${encodeURIComponent(j.inputs.studyInstanceUid)}`,
+        target: '_blank', rel: 'noopener', 'data-testid': 'job-open-ohif' }, 'Segmentation in OHIF'));
+    } else if (r.kind === 'scores') {
+      parts.push(scoresTable(r));
+    }
+  }
+  return h('div', { class: 'job-results' }, parts);
+}
+
+function scoresTable(result) {
+  const body = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  const details = h('details', { 'data-testid': 'job-scores' }, h('summary', {}, 'Scores'), body);
+  details.addEventListener('toggle', async () => {
+    if (!details.open || details.dataset.loaded) return;
+    details.dataset.loaded = 'true';
+    try {
+      const response = await fetch(`/api/v1/items/${seg(result.itemId)}/content`, { credentials: 'same-origin', headers: PORTAL_HEADERS });
+      if (!response.ok) throw errorFrom(response.status, await response.json().catch(() => null));
+      const doc = await response.json();
+      const shown = doc.instances.slice(0, 100);
+      replace(body, h('table', { class: 'listing', 'data-testid': 'job-scores-table' },
+        h('thead', {}, h('tr', {}, ['Instance', 'Frame', ...doc.labels, 'Best'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, shown.map((i) => h('tr', {}, [i.sopInstanceUid, i.frame,
+          ...doc.labels.map((l) => Number(i.scores[l]).toFixed(3)), i.best].map((c) => h('td', {}, String(c))))))),
+      doc.instances.length > shown.length ? h('p', { class: 'muted' }, `The first ${shown.length} of ${doc.instances.length}; all are in the CSV.`) : null);
+    } catch (e) {
+      replace(body, h('p', { class: 'error' }, e.message ?? String(e)));
+    }
+  });
+  return details;
 }
 
 function table(headings, rows, testid) {

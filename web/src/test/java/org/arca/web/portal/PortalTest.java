@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.arca.core.Caller;
 import org.arca.core.Role;
 import org.arca.core.TestDatabases;
 import org.arca.web.HeadlessChromium;
@@ -433,7 +434,7 @@ class PortalTest {
 
     @Test
     @Order(10)
-    void aCuratorApprovesASubmittedModelAndItCanBeRun() throws IOException {
+    void aCuratorApprovesASubmittedModelAndItCanBeRun() throws Exception {
         byte[] zip = org.arca.ai.ModelZips.boxFilter("bright-portal", "1.0");
         server.ai().models().submit(server.repo().authentication().password("alice", PASSWORD),
                 new java.io.ByteArrayInputStream(zip), zip.length);
@@ -466,9 +467,62 @@ class PortalTest {
         click("[data-testid=mark-all-read]");
         waitFor("all read", () -> text("[data-testid=unread-count]").contains("Nothing unread") ? true : null);
         assertThat(first("[data-testid=unread-badge]").isDisplayed()).isFalse();
+
+        // Alice runs it from the form on the instance she previewed; its segmentation opens over the study in OHIF.
+        open("/#/ai?study=1.2.826.0.1.3680043.10.8&series=1.2.826.0.1.3680043.10.8.1");
+        waitFor("filled run form", () -> "1.2.826.0.1.3680043.10.8".equals(attr("[data-testid=run-model] input[name=study]", "value"))
+                ? true : null);
+        click("[data-testid=run-model] button[type=submit]");
+        Caller alice = server.repo().authentication().password("alice", PASSWORD);
+        awaitJobs(alice, 1);
+        reload(); // the page shows the job as it was when it was queued
+        waitFor("segmentation result", () -> exists("[data-testid=job-list] [data-testid=job-open-ohif]") ? true : null);
+        assertThat(attr("[data-testid=job-open-ohif]", "href")).endsWith("/ohif/viewer?StudyInstanceUIDs=1.2.826.0.1.3680043.10.8");
+
+        // A model of class scores: its numbers show as a table in the job list.
+        byte[] scores = org.arca.ai.ModelZips.zip(org.arca.ai.ModelZips.boxFilterManifest("share-portal", "1.0", "CT", 60).replace(
+                "\"kind\": \"labelmap\", \"threshold\": 0.5, \"labels\": [\"bright\"]",
+                "\"kind\": \"scores\", \"activation\": \"softmax\", \"labels\": [\"bright\", \"dark\"]"),
+                org.arca.ai.OnnxGraphs.meanScores());
+        server.ai().models().submit(alice, new java.io.ByteArrayInputStream(scores), scores.length);
+        server.ai().models().approve(server.repo().authentication().password("root", PASSWORD), "share-portal", "1.0");
+        server.ai().jobs().submit(alice, new org.arca.ai.JobRequest("share-portal", "1.0", "1.2.826.0.1.3680043.10.8",
+                "1.2.826.0.1.3680043.10.8.1", java.util.Map.of(), null));
+        awaitJobs(alice, 2);
+        reload();
+        waitFor("scores result", () -> exists("[data-testid=job-list] [data-testid=job-scores]") ? true : null);
+        click("[data-testid=job-scores] summary");
+        waitFor("scores table", () -> exists("[data-testid=job-scores-table] tbody tr") ? true : null);
+        List<String> headings = texts("[data-testid=job-scores-table] th");
+        // Headings are shown in capitals by the style sheet.
+        assertThat(headings).map(t -> t.toLowerCase(java.util.Locale.ROOT)).containsExactly("instance", "frame", "bright", "dark", "best");
+        List<String> cells = texts("[data-testid=job-scores-table] tbody td");
+        assertThat(cells.get(0)).isEqualTo("1.2.826.0.1.3680043.10.8.1.1");
+        assertThat(Double.parseDouble(cells.get(2)) + Double.parseDouble(cells.get(3))).isCloseTo(1.0,
+                org.assertj.core.data.Offset.offset(0.002));
+        assertThat(cells.get(4)).isIn("bright", "dark");
     }
 
     // ---- page helpers ----
+
+    /** Waits until the user has {@code count} jobs and all have ended, and requires that they succeeded. */
+    private static void awaitJobs(Caller caller, int count) throws InterruptedException {
+        for (int i = 0; i < 1200; i++) {
+            List<org.arca.ai.Job> jobs = server.ai().jobs().list(caller);
+            if (jobs.size() >= count && jobs.stream().allMatch(j -> j.finishedAt() != null)) {
+                assertThat(jobs).allSatisfy(j -> assertThat(j.status()).as(j.error() + "\n" + j.log())
+                        .isEqualTo(org.arca.ai.JobStatus.SUCCEEDED));
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the jobs did not end: " + server.ai().jobs().list(caller));
+    }
+
+    private static void reload() {
+        browser.navigate().refresh();
+        waitFor("portal ready", () -> "true".equals(js("return document.documentElement.dataset.ready;")) ? true : null);
+    }
 
     private static void open(String path) {
         browser.get(server.base() + path);
