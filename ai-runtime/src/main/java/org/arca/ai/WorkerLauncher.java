@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.arca.ai.worker.WorkerMain;
+import org.arca.core.Sandbox;
 
 /**
  * Starts a worker JVM for one job and waits for it: the JVM of this server ({@code java.home}), a class path of
@@ -30,7 +31,7 @@ import org.arca.ai.worker.WorkerMain;
  * runs with the heap limit alone, and the server says so once.
  *
  * <p>Isolation: a worker needs no network and none of the server's files, so it runs in the repository's
- * {@link org.arca.core.Sandbox} (shared with the preview and extraction workers): namespaces of its own where
+ * {@link Sandbox} (shared with the preview and extraction workers): namespaces of its own where
  * only a loopback that is down exists, the data folder is covered but for the job's own folder, and only its own
  * processes are in view. Should a crafted graph ever take over ONNX Runtime, it could neither read another
  * user's data nor send anything anywhere. Where the kernel refuses unprivileged namespaces the worker runs with
@@ -63,9 +64,9 @@ final class WorkerLauncher {
     }
 
     private final String classPath = classPath();
-    private final org.arca.core.Sandbox sandbox;
+    private final Sandbox sandbox;
 
-    WorkerLauncher(org.arca.core.Sandbox sandbox) {
+    WorkerLauncher(Sandbox sandbox) {
         this.sandbox = sandbox;
     }
 

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.arca.core.Sandbox;
 
 /**
  * Converts office documents (DOCX, ODT, RTF, DOC, PPTX, ODP, PPT…) to PDF with LibreOffice in headless mode,
@@ -64,7 +65,7 @@ public final class OfficeConverter {
      * returns it. {@code fileName} is the document's name: LibreOffice picks its import filter partly by the
      * extension. Throws {@link PreviewException} with a sentence for the user when it fails or takes too long.
      */
-    Path toPdf(Path input, String fileName, Path job, org.arca.core.Sandbox sandbox) throws IOException, InterruptedException {
+    Path toPdf(Path input, String fileName, Path job, Sandbox sandbox) throws IOException, InterruptedException {
         Path out = Files.createDirectories(job.resolve("out"));
         Path profile = job.resolve("profile");
         String document = "document" + extension(fileName);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.arca.core.FileKind;
+import org.arca.core.Sandbox;
 import org.arca.core.StoredFile;
 
 /**
@@ -38,7 +39,7 @@ public final class Previews {
     private final Semaphore workers = new Semaphore(2);
     private final ConcurrentHashMap<Path, Object> making = new ConcurrentHashMap<>();
     private final OfficeConverter office;
-    private final org.arca.core.Sandbox sandbox;
+    private final Sandbox sandbox;
 
     /**
      * {@code office} converts office documents to PDF for page previews; when it is not
@@ -46,7 +47,7 @@ public final class Previews {
      * LibreOffice run in {@code sandbox}.
      */
     public Previews(Path cacheDir, long maxCacheBytes, Path workRoot, Duration timeout, int heapMegabytes,
-                    OfficeConverter office, org.arca.core.Sandbox sandbox) {
+                    OfficeConverter office, Sandbox sandbox) {
         this.sandbox = sandbox;
         this.cache = new PreviewCache(cacheDir, maxCacheBytes);
         this.workRoot = workRoot;

@@ -16,6 +16,7 @@ import org.arca.core.BlobStore;
 import org.arca.core.Database;
 import org.arca.core.FileKind;
 import org.arca.core.ItemListener;
+import org.arca.core.Sandbox;
 import org.arca.core.SearchContributor;
 import org.arca.core.SearchFields;
 import org.arca.core.SearchIndex;
@@ -41,14 +42,14 @@ public final class TextExtractor implements ItemListener, SearchContributor, Aut
     private final SearchIndex search;
     private final ExtractionLimits limits;
     private final Path workRoot;
-    private final org.arca.core.Sandbox sandbox;
+    private final Sandbox sandbox;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("arca-text-extraction").factory());
 
     /** {@code workRoot} holds each job's temporary folder (the worker's output and temp files). */
     public TextExtractor(Database db, BlobStore blobs, SearchIndex search, ExtractionLimits limits, Path workRoot,
-                         org.arca.core.Sandbox sandbox) {
+                         Sandbox sandbox) {
         this.sandbox = sandbox;
         this.db = db;
         this.blobs = blobs;

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.arca.core.Sandbox;
 
 /**
  * Runs a class's {@code main} in a child JVM of Arca's own, with a heap limit and a wall-clock limit, and
@@ -26,11 +27,11 @@ final class WorkerProcess {
     /** The name under which the worker finds its input file in its folder. */
     static final String INPUT = "input";
 
-    private final org.arca.core.Sandbox sandbox;
+    private final Sandbox sandbox;
     private final int heapMegabytes;
     private final long timeoutMillis;
 
-    WorkerProcess(org.arca.core.Sandbox sandbox, int heapMegabytes, long timeoutMillis) {
+    WorkerProcess(Sandbox sandbox, int heapMegabytes, long timeoutMillis) {
         this.sandbox = sandbox;
         this.heapMegabytes = heapMegabytes;
         this.timeoutMillis = timeoutMillis;
@@ -48,7 +49,7 @@ final class WorkerProcess {
 
     /**
      * Runs {@code mainClass} in {@code workDir} with {@code args}; {@code input} is the file it works on, which it
-     * finds as {@link #INPUT} in {@code workDir} (see {@link org.arca.core.Sandbox#command}).
+     * finds as {@link #INPUT} in {@code workDir} (see {@link Sandbox#command}).
      */
     Outcome run(Class<?> mainClass, Path workDir, Path input, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

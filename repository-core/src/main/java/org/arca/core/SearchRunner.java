@@ -25,14 +25,15 @@ import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.grouping.GroupDocs;
 import org.apache.lucene.search.grouping.GroupingSearch;
 import org.apache.lucene.search.grouping.TopGroups;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
-import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.apache.lucene.util.BytesRef;
 import org.arca.core.Tables.Folders;
 
 /**
@@ -104,8 +105,8 @@ final class SearchRunner {
                 .facetsCollector();
         List<GroupDocs<BytesRef>> found = groups == null ? List.of() : java.util.Arrays.asList(groups.groups);
         ScoreDoc[] page = found.stream().map(g -> g.scoreDocs()[0]).toArray(ScoreDoc[]::new);
-        String[] snippets = snippets(searcher, request.text(), new TopDocs(new org.apache.lucene.search.TotalHits(page.length,
-                org.apache.lucene.search.TotalHits.Relation.EQUAL_TO), page), page);
+        String[] snippets = snippets(searcher, request.text(),
+                new TopDocs(new TotalHits(page.length, TotalHits.Relation.EQUAL_TO), page), page);
         List<SearchResult.Hit> hits = new ArrayList<>();
         for (int i = 0; i < page.length; i++) {
             GroupDocs<BytesRef> group = found.get(i);
