@@ -44,15 +44,14 @@ public final class Previews {
     /**
      * {@code office} converts office documents to PDF for page previews; when it is not
      * {@linkplain OfficeConverter#available() available} they are shown as sanitised HTML instead. Workers and
-     * LibreOffice run in {@code sandbox}.
+     * LibreOffice run in {@code sandbox}, each worker within {@code limits}.
      */
-    public Previews(Path cacheDir, long maxCacheBytes, Path workRoot, Duration timeout, int heapMegabytes,
-                    OfficeConverter office, Sandbox sandbox) {
+    public Previews(Path cacheDir, Path workRoot, PreviewLimits limits, OfficeConverter office, Sandbox sandbox) {
         this.sandbox = sandbox;
-        this.cache = new PreviewCache(cacheDir, maxCacheBytes);
+        this.cache = new PreviewCache(cacheDir, limits.cacheBytes());
         this.workRoot = workRoot;
-        this.timeout = timeout;
-        this.heapMegabytes = heapMegabytes;
+        this.timeout = limits.timeout();
+        this.heapMegabytes = limits.heapMegabytes();
         this.office = office;
     }
 

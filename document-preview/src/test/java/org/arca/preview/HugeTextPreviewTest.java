@@ -30,7 +30,7 @@ class HugeTextPreviewTest {
             file.setLength(1L << 30);
         }
         StoredFile stored = new StoredFile("f", "i", "huge.log", Files.size(blob), "text/plain", "a".repeat(64), Instant.now());
-        Previews previews = new Previews(dir.resolve("cache"), 1L << 30, dir.resolve("work"), Duration.ofSeconds(60), 512,
+        Previews previews = new Previews(dir.resolve("cache"), dir.resolve("work"), new PreviewLimits(Duration.ofSeconds(60), 512, 1L << 30),
                 OfficeConverter.none(), org.arca.core.Sandbox.hiding(java.util.List.of(dir)));
         Previews.Result result = previews.describe(stored, FileKind.TEXT, blob);
         assertThat(result).isInstanceOf(Previews.Result.Json.class);

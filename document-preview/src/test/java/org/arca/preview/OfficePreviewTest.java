@@ -30,7 +30,7 @@ class OfficePreviewTest {
     }
 
     private Previews previews(OfficeConverter office, org.arca.core.Sandbox sandbox) {
-        return new Previews(dir.resolve("cache"), 1L << 30, dir.resolve("work"), Duration.ofSeconds(60), 512, office, sandbox);
+        return new Previews(dir.resolve("cache"), dir.resolve("work"), PreviewLimits.defaults(), office, sandbox);
     }
 
     private StoredFile stored(String name, byte[] bytes) throws Exception {

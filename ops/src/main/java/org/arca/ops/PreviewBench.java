@@ -19,6 +19,7 @@ import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.arca.core.FileKind;
 import org.arca.core.StoredFile;
 import org.arca.preview.OfficeConverter;
+import org.arca.preview.PreviewLimits;
 import org.arca.preview.Previews;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,8 +66,8 @@ final class PreviewBench implements Callable<Integer> {
         sandbox.isolation();
         for (int i = 0; i < runs; i++) {
             Path run = scratch.resolve(what.replaceAll("\\W+", "-") + "-" + i);
-            previews = new Previews(run.resolve("cache"), 1L << 30, run.resolve("work"), Duration.ofSeconds(120), 512, office,
-                    sandbox);
+            previews = new Previews(run.resolve("cache"), run.resolve("work"),
+                    new PreviewLimits(Duration.ofSeconds(120), 512, 1L << 30), office, sandbox);
             long start = System.nanoTime();
             Previews.Result described = previews.describe(file, kind, blob);
             Previews.Result page = describesPages(described) ? previews.page(file, kind, blob, 1) : described;

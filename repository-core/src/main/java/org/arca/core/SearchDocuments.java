@@ -15,11 +15,13 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.facet.FacetsConfig;
 import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetField;
+import org.apache.lucene.util.BytesRef;
 import org.arca.core.Tables.Ancestors;
 import org.arca.core.Tables.Files;
 import org.arca.core.Tables.Folders;
@@ -240,8 +242,7 @@ final class SearchDocuments {
         }
         doc.add(new StoredField(ATTRIBUTE_LINES, lines.toString()));
         for (var group : fields.groups().entrySet()) {
-            doc.add(new org.apache.lucene.document.SortedDocValuesField(GROUP + group.getKey(),
-                    new org.apache.lucene.util.BytesRef(group.getValue().key())));
+            doc.add(new SortedDocValuesField(GROUP + group.getKey(), new BytesRef(group.getValue().key())));
             doc.add(new StoredField(GROUP_LABEL + group.getKey(), group.getValue().label()));
         }
         for (Record m : meta) {

@@ -109,6 +109,7 @@ public final class SearchIndex implements AutoCloseable {
                 rebuild();
             }
         } catch (IOException e) {
+            segmentSearches.shutdown();
             throw new UncheckedIOException("cannot open the search index in " + dir, e);
         }
         refresher.scheduleWithFixedDelay(this::refresh, 500, 500, TimeUnit.MILLISECONDS);

@@ -33,8 +33,8 @@ final class PreviewApi {
     PreviewApi(Repository repo, org.arca.preview.OfficeConverter office, org.arca.preview.PreviewLimits limits) {
         this.repo = repo;
         Path data = repo.config().dataDir();
-        this.previews = new Previews(data.resolve("cache").resolve("previews"), limits.cacheBytes(),
-                data.resolve("work").resolve("previews"), limits.timeout(), limits.heapMegabytes(), office, repo.sandbox());
+        this.previews = new Previews(data.resolve("cache").resolve("previews"), data.resolve("work").resolve("previews"),
+                limits, office, repo.sandbox());
     }
 
     List<Route> routes() {
