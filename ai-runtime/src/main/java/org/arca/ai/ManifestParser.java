@@ -20,6 +20,8 @@ final class ManifestParser {
     private static final Pattern GRAPH = Pattern.compile("[A-Za-z0-9._-]{1,100}\\.onnx");
     private static final Set<String> OUTPUT_KINDS = Set.of("labelmap", "boxes", "scores");
     private static final Set<String> ACTIVATIONS = Set.of("none", "softmax", "sigmoid");
+    private static final Set<String> SEGMENTATION_TYPES = Set.of("BINARY", "FRACTIONAL");
+    private static final Set<String> FRACTIONAL_TYPES = Set.of("PROBABILITY", "OCCUPANCY");
     private static final Set<String> PARAMETER_TYPES = Set.of("number", "text", "choice");
 
     private final List<String> errors = new ArrayList<>();
@@ -134,8 +136,20 @@ final class ManifestParser {
         if (new java.util.HashSet<>(labels).size() != labels.size()) {
             errors.add("output.labels: each label once");
         }
+        String segmentationType = optionalText(out, "segmentationType", "BINARY");
+        if (!SEGMENTATION_TYPES.contains(segmentationType)) {
+            errors.add("output.segmentationType: \"BINARY\" (thresholded) or \"FRACTIONAL\" (probabilities)");
+        } else if (out.has("segmentationType") && !kind.equals("labelmap")) {
+            errors.add("output.segmentationType: only for kind \"labelmap\"");
+        }
+        String fractionalType = optionalText(out, "fractionalType", "PROBABILITY");
+        if (!FRACTIONAL_TYPES.contains(fractionalType)) {
+            errors.add("output.fractionalType: \"PROBABILITY\" or \"OCCUPANCY\"");
+        } else if (out.has("fractionalType") && !segmentationType.equals("FRACTIONAL")) {
+            errors.add("output.fractionalType: only with segmentationType \"FRACTIONAL\"");
+        }
         return new ModelManifest.OutputSpec(kind, threshold, integer(out, "minArea", 1, 1, 1 << 24),
-                labels.isEmpty() ? List.of("region") : labels, activation);
+                labels.isEmpty() ? List.of("region") : labels, activation, segmentationType, fractionalType);
     }
 
     private List<ModelManifest.ParameterSpec> parameters(JsonNode list) {

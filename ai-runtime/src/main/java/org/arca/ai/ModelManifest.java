@@ -37,10 +37,20 @@ public record ModelManifest(String name, String version, String description, Lis
      * What comes back: a label map per frame (stored as DICOM SEG), boxes (stored as JSON), or class scores per
      * frame (stored as JSON and CSV), the raw outputs passed through {@code activation} ({@code none},
      * {@code softmax} or {@code sigmoid}).
+     *
+     * @param segmentationType for a label map, {@code BINARY} (thresholded, the default) or {@code FRACTIONAL}
+     *                         (each label's probability after the activation, kept as 0..255)
+     * @param fractionalType   for {@code FRACTIONAL}, what the fraction means: {@code PROBABILITY} or {@code OCCUPANCY}
      */
-    public record OutputSpec(String kind, double threshold, int minArea, List<String> labels, String activation) {
+    public record OutputSpec(String kind, double threshold, int minArea, List<String> labels, String activation,
+                             String segmentationType, String fractionalType) {
         public OutputSpec {
             labels = List.copyOf(labels);
+        }
+
+        /** Whether the label map is stored as a fractional SEG of probabilities rather than a thresholded one. */
+        public boolean fractional() {
+            return kind.equals("labelmap") && segmentationType.equals("FRACTIONAL");
         }
     }
 
