@@ -155,6 +155,8 @@ final class JobExecution {
         p.setProperty("minArea", String.valueOf(((Number) parameters.getOrDefault("minArea", manifest.output().minArea())).intValue()));
         p.setProperty("threads", String.valueOf(manifest.resources().threads()));
         p.setProperty("kind", manifest.output().kind());
+        p.setProperty("activation", manifest.output().activation());
+        p.setProperty("segmentationType", manifest.output().segmentationType());
         try (OutputStream out = Files.newOutputStream(dir.resolve("request.properties"))) {
             p.store(out, "Arca worker request");
         }

@@ -63,6 +63,8 @@ public final class WorkerMain {
         int minArea = Integer.parseInt(request.getProperty("minArea", "1"));
         String threads = request.getProperty("threads", "1");
         boolean scoresOnly = request.getProperty("kind", "").equals("scores");
+        boolean fractional = request.getProperty("segmentationType", "BINARY").equals("FRACTIONAL");
+        String activation = request.getProperty("activation", "none");
         long loadStart = System.nanoTime();
         try (Model model = Model.newInstance("model", "OnnxRuntime")) {
             model.load(dir.resolve("model.onnx"), "model", Map.of("intraOpNumThreads", threads, "interOpNumThreads", "1"));
@@ -111,7 +113,8 @@ public final class WorkerMain {
                                 int h = (int) shape[shape.length - 2];
                                 int w = (int) shape[shape.length - 1];
                                 int channels = shape.length == 4 ? (int) shape[1] : 1;
-                                LabelMaps.label(scores, channels, h, w, threshold, minArea).write(results);
+                                (fractional ? FractionalMaps.of(scores, channels, h, w, activation)
+                                        : LabelMaps.label(scores, channels, h, w, threshold, minArea)).write(results);
                             }
                             outputNanos += System.nanoTime() - inferred;
                         }
