@@ -30,7 +30,8 @@ import org.arca.dicom.image.FrameRenderer;
 
 /**
  * Stores a job's results as items of the output folder, as the job's user, through the same item path every
- * surface uses (so the DICOM index picks up a SEG like any upload): label maps as one binary DICOM SEG, boxes
+ * surface uses (so the DICOM index picks up a SEG like any upload): label maps as one DICOM SEG (binary, or
+ * fractional with each label's probability, as the manifest says), boxes
  * as a JSON item plus an overlay PNG per instance with boxes and a flag on each input instance's item. Every
  * result item carries the provenance as metadata. If any step fails, what was stored is deleted again.
  */
@@ -74,17 +75,38 @@ final class ResultStore {
 
     private Job.Result segmentation(Caller caller, Job job, ModelVersion model, List<SourceFrame> frames,
                                     List<FrameResult> outputs, Path dir) throws IOException {
-        List<byte[]> masks = new ArrayList<>();
+        ModelManifest.OutputSpec spec = model.manifest().output();
+        var origin = new SegmentationWriter.Origin(model.name(), model.version(), spec.labels());
+        List<byte[]> pixels = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {
-            masks.add(toSource(outputs.get(i), frames.get(i)));
+            pixels.add(spec.fractional() ? fractionsOnSource(outputs.get(i), frames.get(i), spec.labels().size())
+                    : toSource(outputs.get(i).labels(), outputs.get(i).height(), outputs.get(i).width(), frames.get(i)));
         }
-        var seg = SegmentationWriter.build(new SegmentationWriter.Origin(model.name(), model.version(),
-                model.manifest().output().labels()), frames, masks);
+        var seg = spec.fractional() ? SegmentationWriter.buildFractional(origin, spec.fractionalType(), frames, pixels)
+                : SegmentationWriter.build(origin, frames, pixels);
         Path file = dir.resolve("result-seg.dcm");
         DicomWriter.write(file, seg, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         String name = "seg-" + job.id() + ".dcm";
         Item item = repo.items().adopt(caller, job.outputFolderId(), name, "application/dicom", file, false);
         return new Job.Result(item.id(), "segmentation", name);
+    }
+
+    /**
+     * A frame's probability planes on the source grid, one per label, label-major. A model whose planes do not
+     * match its labels fails the job rather than store segments that mean something else.
+     */
+    private static byte[] fractionsOnSource(FrameResult r, SourceFrame f, int labels) {
+        if (r.planes() != labels) {
+            throw ArcaException.invalid("labels_mismatch", "The model gave " + r.planes() + " probability map(s) per "
+                    + "frame; its manifest names " + labels + " label(s) (one channel for one label, else a background "
+                    + "channel and one per label).");
+        }
+        int plane = f.rows() * f.columns();
+        byte[] out = new byte[labels * plane];
+        for (int s = 1; s <= labels; s++) {
+            System.arraycopy(toSource(r.plane(s), r.height(), r.width(), f), 0, out, (s - 1) * plane, plane);
+        }
+        return out;
     }
 
     /** Class scores: a JSON document with the provenance and a CSV table of the same numbers. */
@@ -250,17 +272,20 @@ final class ResultStore {
         });
     }
 
-    /** Nearest-neighbour mapping of a result map onto the source frame's pixel grid. */
-    static byte[] toSource(FrameResult r, SourceFrame f) {
-        if (r.height() == f.rows() && r.width() == f.columns()) {
-            return r.labels();
+    /**
+     * Nearest-neighbour mapping of a result map (a label map or a probability plane, {@code height} × {@code width})
+     * onto the source frame's pixel grid: labels must stay labels, and a probability keeps the value the model gave.
+     */
+    static byte[] toSource(byte[] map, int height, int width, SourceFrame f) {
+        if (height == f.rows() && width == f.columns()) {
+            return map;
         }
         byte[] out = new byte[f.rows() * f.columns()];
         for (int y = 0; y < f.rows(); y++) {
-            int ry = Math.min(r.height() - 1, (int) ((y + 0.5) * r.height() / f.rows()));
+            int ry = Math.min(height - 1, (int) ((y + 0.5) * height / f.rows()));
             for (int x = 0; x < f.columns(); x++) {
-                int rx = Math.min(r.width() - 1, (int) ((x + 0.5) * r.width() / f.columns()));
-                out[y * f.columns() + x] = r.labels()[ry * r.width() + rx];
+                int rx = Math.min(width - 1, (int) ((x + 0.5) * width / f.columns()));
+                out[y * f.columns() + x] = map[ry * width + rx];
             }
         }
         return out;

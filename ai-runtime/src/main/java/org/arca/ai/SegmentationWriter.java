@@ -13,10 +13,11 @@ import org.arca.dicom.Tag;
 import org.arca.dicom.VR;
 
 /**
- * Builds a binary DICOM Segmentation (PS3.3 A.51) from per-frame label maps: one segment per label, one SEG
- * frame per (segment, source frame) pair, each referencing its source instance and frame so viewers such as
- * OHIF overlay it on the series it came from. Pixel data is 1 bit per pixel, packed across frame boundaries
- * as the standard requires for BitsAllocated 1.
+ * Builds a DICOM Segmentation (PS3.3 A.51) from per-frame results: one segment per label, one SEG frame per
+ * (segment, source frame) pair, each referencing its source instance and frame so viewers such as OHIF overlay
+ * it on the series it came from. A binary SEG comes from label maps, 1 bit per pixel packed across frame
+ * boundaries as the standard requires for BitsAllocated 1; a fractional SEG from probability planes, 8 bits per
+ * pixel with MaximumFractionalValue 255 (C.8.20.2).
  */
 final class SegmentationWriter {
     private static final int FRAME_OF_REFERENCE_UID = 0x00200052;
@@ -28,6 +29,9 @@ final class SegmentationWriter {
     private static final int SEGMENT_SEQUENCE = 0x00620002;
     private static final int SEGMENT_NUMBER = 0x00620004;
     private static final int REFERENCED_SEGMENT_NUMBER = 0x0062000B;
+    private static final int SEGMENTATION_TYPE = 0x00620001;
+    /** A fractional SEG's 8-bit values 0..255 stand for 0..1. */
+    static final int MAX_FRACTION = 255;
 
     private SegmentationWriter() {
     }
@@ -37,10 +41,52 @@ final class SegmentationWriter {
     }
 
     /**
+     * A binary SEG.
+     *
      * @param frames the source frames in order
      * @param masks  one label map per source frame, rows × columns, 0 = background
      */
     static Attributes build(Origin origin, List<SourceFrame> frames, List<byte[]> masks) {
+        Attributes ds = common(origin, frames);
+        ds.setString(SEGMENTATION_TYPE, VR.CS, "BINARY");
+        ds.setInt(Tag.BitsAllocated, VR.US, 1);
+        ds.setInt(Tag.BitsStored, VR.US, 1);
+        ds.setInt(Tag.HighBit, VR.US, 0);
+        ds.setBytes(Tag.PixelData, VR.OB, pack(masks, origin.labels().size()));
+        return ds;
+    }
+
+    /**
+     * A fractional SEG: 8-bit frames whose values 0..255 stand for 0..1 of {@code fractionalType}
+     * ({@code PROBABILITY} or {@code OCCUPANCY}).
+     *
+     * @param fractions per source frame, one rows × columns plane per segment, segment-major
+     */
+    static Attributes buildFractional(Origin origin, String fractionalType, List<SourceFrame> frames,
+                                      List<byte[]> fractions) {
+        Attributes ds = common(origin, frames);
+        ds.setString(SEGMENTATION_TYPE, VR.CS, "FRACTIONAL");
+        ds.setString(0x00620010, VR.CS, fractionalType); // SegmentationFractionalType
+        ds.setInt(0x0062000E, VR.US, MAX_FRACTION); // MaximumFractionalValue
+        ds.setInt(Tag.BitsAllocated, VR.US, 8);
+        ds.setInt(Tag.BitsStored, VR.US, 8);
+        ds.setInt(Tag.HighBit, VR.US, 7);
+        int plane = frames.get(0).rows() * frames.get(0).columns();
+        int segments = origin.labels().size();
+        byte[] pixels = new byte[Math.multiplyExact(Math.multiplyExact(plane, segments), frames.size())];
+        int at = 0;
+        for (int s = 0; s < segments; s++) {
+            for (byte[] f : fractions) {
+                System.arraycopy(f, s * plane, pixels, at, plane);
+                at += plane;
+            }
+        }
+        ds.setBytes(Tag.PixelData, VR.OB, pixels);
+        return ds;
+    }
+
+    /** Everything but the pixels and how they are encoded: identity, references, segments, functional groups. */
+    private static Attributes common(Origin origin, List<SourceFrame> frames) {
         Attributes first = frames.get(0).header();
         Attributes ds = new Attributes();
         ds.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 192");
@@ -71,14 +117,10 @@ final class SegmentationWriter {
         ds.setString(0x00181020, VR.LO, cut(origin.modelVersion(), 64)); // SoftwareVersions
         ds.setString(0x00200060, VR.CS, ""); // Laterality
         ds.setString(0x00201040, VR.LO, ""); // PositionReferenceIndicator
-        ds.setString(0x00620001, VR.CS, "BINARY"); // SegmentationType
         ds.setInt(Tag.SamplesPerPixel, VR.US, 1);
         ds.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
         ds.setInt(Tag.Rows, VR.US, frames.get(0).rows());
         ds.setInt(Tag.Columns, VR.US, frames.get(0).columns());
-        ds.setInt(Tag.BitsAllocated, VR.US, 1);
-        ds.setInt(Tag.BitsStored, VR.US, 1);
-        ds.setInt(Tag.HighBit, VR.US, 0);
         ds.setInt(Tag.PixelRepresentation, VR.US, 0);
         ds.setString(0x00282110, VR.CS, "00"); // LossyImageCompression
         referencedSeries(ds, frames);
@@ -94,7 +136,6 @@ final class SegmentationWriter {
         }
         ds.setSequence(0x52009230, perFrame); // PerFrameFunctionalGroupsSequence
         ds.setString(Tag.NumberOfFrames, VR.IS, Integer.toString(perFrame.size()));
-        ds.setBytes(Tag.PixelData, VR.OB, pack(masks, segmentCount));
         return ds;
     }
 

@@ -143,6 +143,105 @@ class AiJobsTest {
     }
 
     @Test
+    void aFractionalLabelMapComesBackAsAnEightBitSegOfTheModelsProbabilities() throws Exception {
+        // The box filter with no activation gives, per pixel, the share of its 3 x 3 neighbours that are bright: k/9.
+        approve(ModelZips.boxFilterManifest("bright-share-map", "1.0", "CT", 60).replace(
+                "\"kind\": \"labelmap\", \"threshold\": 0.5,",
+                "\"kind\": \"labelmap\", \"segmentationType\": \"FRACTIONAL\","), OnnxGraphs.boxFilter());
+        Job job = finished(owner, ai.jobs().submit(owner, run("bright-share-map", "1.0")).id());
+        assertThat(job.status()).as(job.error() + "\n" + job.log()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.results()).extracting(Job.Result::kind).containsExactly("segmentation");
+
+        Item seg = test.repo().items().get(owner, job.results().get(0).itemId());
+        Path stored = test.repo().blobs().path(seg.primaryFile().sha256());
+        DicomFile file = DicomReader.read(stored);
+        Attributes ds = file.dataset();
+        assertThat(ds.getString(0x00620001, "")).isEqualTo("FRACTIONAL"); // SegmentationType
+        assertThat(ds.getString(0x00620010, "")).isEqualTo("PROBABILITY"); // SegmentationFractionalType
+        assertThat(ds.getInt(0x0062000E, 0)).isEqualTo(255); // MaximumFractionalValue
+        assertThat(ds.getInt(Tag.BitsAllocated, 0)).isEqualTo(8);
+        assertThat(ds.getInt(Tag.BitsStored, 0)).isEqualTo(8);
+        assertThat(ds.getInt(Tag.HighBit, -1)).isEqualTo(7);
+        assertThat(ds.getInt(Tag.NumberOfFrames, 0)).isEqualTo(3);
+        List<Attributes> perFrame = ds.sequence(0x52009230);
+        var frames = org.arca.dicom.image.Frames.of(file);
+        int plane = TestSeries.ROWS * TestSeries.COLUMNS;
+        List<byte[]> expected = new java.util.ArrayList<>();
+        for (int f = 0; f < 3; f++) {
+            String source = perFrame.get(f).sequence(0x00089124).get(0).sequence(0x00082112).get(0).getString(0x00081155, "");
+            assertThat(source).isEqualTo(series.sopUids.get(f));
+            assertThat(perFrame.get(f).sequence(0x0062000A).get(0).getInt(0x0062000B, 0)).isEqualTo(1);
+            int[] neighbours = TestSeries.brightNeighbours(series.bright.get(f));
+            byte[] want = new byte[plane];
+            for (int i = 0; i < plane; i++) {
+                want[i] = (byte) Math.round(neighbours[i] * 255.0 / 9);
+            }
+            expected.add(want);
+            // Read back through Arca's own pixel decoding: the values a viewer's overlay gets.
+            int[] samples = frames.decode(f).samples();
+            for (int i = 0; i < plane; i++) {
+                assertThat(samples[i]).as("frame %d pixel %d", f, i).isEqualTo(want[i] & 0xFF);
+            }
+            assertThat(java.util.Arrays.stream(neighbours).distinct().count()).as("frame %d has a range of shares", f)
+                    .isGreaterThan(3);
+        }
+        List<String> references = ds.sequence(0x00081115).get(0).sequence(0x0008114A).stream()
+                .map(r -> r.getString(0x00081155, "")).toList();
+        assertThat(references).containsExactlyInAnyOrderElementsOf(series.sopUids);
+        assertThat(new DicomQueries(test.repo()).locate(owner, DicomQueries.Scope.EVERYTHING, series.studyUid,
+                ds.getString(Tag.SeriesInstanceUID, ""), null)).hasSize(1);
+
+        // DCMTK, an independent reader, sees the same object and the same bytes.
+        Path raw = dcmtk(stored);
+        if (raw != null) {
+            String dump = Files.readString(raw.resolveSibling("dump.txt"));
+            assertThat(dump).contains("(0062,0001) CS [FRACTIONAL]").contains("(0062,0010) CS [PROBABILITY]")
+                    .contains("(0062,000e) US 255").contains("(0028,0100) US 8").contains("(0028,0101) US 8")
+                    .contains("(0028,0102) US 7").contains("(0008,0016) UI =SegmentationStorage");
+            for (String sop : series.sopUids) {
+                assertThat(dump).contains("(0008,1155) UI [" + sop + "]");
+            }
+            byte[] pixels = Files.readAllBytes(raw);
+            byte[] want = new byte[3 * plane];
+            for (int f = 0; f < 3; f++) {
+                System.arraycopy(expected.get(f), 0, want, f * plane, plane);
+            }
+            assertThat(pixels).isEqualTo(want);
+        }
+    }
+
+    @Test
+    void aFractionalModelWithMoreLabelsThanMapsFailsAndStoresNothing() throws Exception {
+        approve(ModelZips.boxFilterManifest("two-shares", "1.0", "CT", 60).replace(
+                "\"kind\": \"labelmap\", \"threshold\": 0.5, \"labels\": [\"bright\"]",
+                "\"kind\": \"labelmap\", \"segmentationType\": \"FRACTIONAL\", \"labels\": [\"bright\", \"brighter\"]"),
+                OnnxGraphs.boxFilter());
+        Job job = finished(owner, ai.jobs().submit(owner, run("two-shares", "1.0")).id());
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.error()).contains("1 probability map(s) per frame").contains("2 label(s)");
+        assertThat(job.results()).isEmpty();
+        assertThat(test.repo().items().find(owner, resultsFolder(), "seg-" + job.id() + ".dcm")).isEmpty();
+    }
+
+    /**
+     * Dumps {@code dicom} with DCMTK's dcmdump into a fresh folder ({@code dump.txt}) and writes its pixel data there
+     * as it reads it; the raw pixel file, or null where DCMTK is not installed.
+     */
+    private static Path dcmtk(Path dicom) throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/bin/dcmdump"))) {
+            return null;
+        }
+        Path dir = Files.createTempDirectory(test.dataDir(), "dcmdump");
+        Process p = new ProcessBuilder("/usr/bin/dcmdump", "-q", "+L", "+W", dir.toString(), dicom.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("dump.txt").toFile()).start();
+        assertThat(p.waitFor()).as(Files.readString(dir.resolve("dump.txt"))).isZero();
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".raw")).findFirst()
+                    .orElseThrow(() -> new AssertionError("dcmdump wrote no pixel data"));
+        }
+    }
+
+    @Test
     void boxesComeBackAsJsonWithOverlaysAndFlagsOnlyWhereTheUserMayWrite() throws Exception {
         approve(ModelZips.boxFilterManifest("bright-boxes", "1.0", "CT", 60)
                 .replace("\"kind\": \"labelmap\"", "\"kind\": \"boxes\", \"minArea\": 1"), OnnxGraphs.boxFilter());

@@ -100,7 +100,17 @@ final class TestSeries {
 
     /** The box filter's answer computed here, independently of ONNX Runtime: at least 5 of 9 neighbours bright. */
     static byte[] expectedMask(byte[] bright) {
+        int[] counts = brightNeighbours(bright);
         byte[] out = new byte[bright.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) (counts[i] >= 5 ? 1 : 0);
+        }
+        return out;
+    }
+
+    /** Per pixel, how many of its 3 × 3 neighbours (itself included, none outside the frame) are bright. */
+    static int[] brightNeighbours(byte[] bright) {
+        int[] out = new int[bright.length];
         for (int y = 0; y < ROWS; y++) {
             for (int x = 0; x < COLUMNS; x++) {
                 int count = 0;
@@ -113,7 +123,7 @@ final class TestSeries {
                         }
                     }
                 }
-                out[y * COLUMNS + x] = (byte) (count >= 5 ? 1 : 0);
+                out[y * COLUMNS + x] = count;
             }
         }
         return out;
