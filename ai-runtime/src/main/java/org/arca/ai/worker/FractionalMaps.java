@@ -11,12 +11,12 @@ final class FractionalMaps {
     }
 
     /**
-     * {@code scores} holds {@code channels} planes of h × w values (NCHW with N = 1); {@code activation} is
+     * {@code scores} holds {@code channels} maps of d × h × w values (NCHW or NCDHW with N = 1); {@code activation} is
      * {@code none} (values taken as probabilities, clamped to [0, 1]), {@code sigmoid} of each value, or
      * {@code softmax} over the channels of each pixel.
      */
-    static FrameResult of(float[] scores, int channels, int h, int w, String activation) {
-        int plane = h * w;
+    static FrameResult of(float[] scores, int channels, int d, int h, int w, String activation) {
+        int plane = d * h * w;
         int first = channels == 1 ? 0 : 1;
         int planes = channels - first;
         byte[] out = new byte[planes * plane];
@@ -30,7 +30,7 @@ final class FractionalMaps {
                 out[(c - first) * plane + i] = (byte) quantise(pixel[c]);
             }
         }
-        return FrameResult.ofFractions(h, w, out);
+        return FrameResult.ofFractions(d, h, w, out);
     }
 
     /** A probability as the SEG stores it with MaximumFractionalValue 255: rounded, so 0.5 is 128 and 1 is 255. */

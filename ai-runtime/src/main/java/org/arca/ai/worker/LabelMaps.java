@@ -14,7 +14,16 @@ final class LabelMaps {
 
     /** {@code scores} holds {@code channels} planes of h × w values (NCHW with N = 1). */
     static FrameResult label(float[] scores, int channels, int h, int w, double threshold, int minArea) {
-        int plane = h * w;
+        byte[] labels = labels(scores, channels, h * w, threshold);
+        return new FrameResult(h, w, labels, boxes(labels, scores, channels, h, w, minArea));
+    }
+
+    /** A volume's label map, {@code scores} holding {@code channels} maps of d × h × w; no boxes. */
+    static FrameResult volume(float[] scores, int channels, int d, int h, int w, double threshold) {
+        return FrameResult.ofLabels(d, h, w, labels(scores, channels, d * h * w, threshold));
+    }
+
+    private static byte[] labels(float[] scores, int channels, int plane, double threshold) {
         byte[] labels = new byte[plane];
         for (int i = 0; i < plane; i++) {
             if (channels == 1) {
@@ -29,7 +38,7 @@ final class LabelMaps {
                 labels[i] = (byte) best;
             }
         }
-        return new FrameResult(h, w, labels, boxes(labels, scores, channels, h, w, minArea));
+        return labels;
     }
 
     private static List<FrameResult.Box> boxes(byte[] labels, float[] scores, int channels, int h, int w, int minArea) {

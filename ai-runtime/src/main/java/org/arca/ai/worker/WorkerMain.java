@@ -65,6 +65,7 @@ public final class WorkerMain {
         boolean scoresOnly = request.getProperty("kind", "").equals("scores");
         boolean fractional = request.getProperty("segmentationType", "BINARY").equals("FRACTIONAL");
         String activation = request.getProperty("activation", "none");
+        boolean volume = request.getProperty("dimensions", "2").equals("3");
         long loadStart = System.nanoTime();
         try (Model model = Model.newInstance("model", "OnnxRuntime")) {
             model.load(dir.resolve("model.onnx"), "model", Map.of("intraOpNumThreads", threads, "interOpNumThreads", "1"));
@@ -104,6 +105,18 @@ public final class WorkerMain {
                             inferenceNanos += inferred - start;
                             if (scoresOnly) {
                                 FrameResult.ofScores(scores).write(results);
+                            } else if (volume) {
+                                long[] shape = first.getShape().getShape();
+                                if (shape.length != 4 && shape.length != 5 || shape[0] != 1) {
+                                    throw new IllegalStateException("the model's first output has shape " + first.getShape()
+                                            + "; a volume's label map needs [1, C, D, H, W] or [1, D, H, W]");
+                                }
+                                int d = (int) shape[shape.length - 3];
+                                int h = (int) shape[shape.length - 2];
+                                int w = (int) shape[shape.length - 1];
+                                int channels = shape.length == 5 ? (int) shape[1] : 1;
+                                (fractional ? FractionalMaps.of(scores, channels, d, h, w, activation)
+                                        : LabelMaps.volume(scores, channels, d, h, w, threshold)).write(results);
                             } else {
                                 long[] shape = first.getShape().getShape();
                                 if (shape.length < 2) {
@@ -113,7 +126,7 @@ public final class WorkerMain {
                                 int h = (int) shape[shape.length - 2];
                                 int w = (int) shape[shape.length - 1];
                                 int channels = shape.length == 4 ? (int) shape[1] : 1;
-                                (fractional ? FractionalMaps.of(scores, channels, h, w, activation)
+                                (fractional ? FractionalMaps.of(scores, channels, 1, h, w, activation)
                                         : LabelMaps.label(scores, channels, h, w, threshold, minArea)).write(results);
                             }
                             outputNanos += System.nanoTime() - inferred;
