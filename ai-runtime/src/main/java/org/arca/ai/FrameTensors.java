@@ -62,7 +62,7 @@ final class FrameTensors {
                 in.std().stream().mapToDouble(Double::doubleValue).toArray(), size[0], size[1], in.layout().equals("NCHW"));
     }
 
-    private static float[][] modality(ModelManifest.InputSpec in, Attributes header, DecodedFrame frame, int channels) {
+    static float[][] modality(ModelManifest.InputSpec in, Attributes header, DecodedFrame frame, int channels) {
         double slope = header.getDouble(Tag.RescaleSlope, 1);
         double intercept = header.getDouble(Tag.RescaleIntercept, 0);
         int[] s = frame.samples();

@@ -33,10 +33,11 @@ public final class InProcessInference {
         try {
             long t = System.nanoTime();
             var frames = new InputPreparer(repo, new DicomQueries(repo)).prepare(caller, model.manifest().input(), study, series,
-                    dir.resolve("input.bin"));
+                    dir.resolve("input.bin"), (long) model.manifest().resources().heapMb() << 20);
             long prepare = (System.nanoTime() - t) / 1_000_000;
             new ModelRegistry(repo, scratch).extractGraph(model, dir.resolve("model.onnx"));
-            Files.writeString(dir.resolve("request.properties"), "threads=" + model.manifest().resources().threads() + "\n");
+            Files.writeString(dir.resolve("request.properties"), "threads=" + model.manifest().resources().threads()
+                    + "\ndimensions=" + model.manifest().input().dimensions() + "\n");
             ByteArrayOutputStream said = new ByteArrayOutputStream();
             WorkerMain.run(dir, new PrintStream(said, true, StandardCharsets.UTF_8));
             Map<String, Long> reported = new java.util.HashMap<>();

@@ -19,7 +19,8 @@ import org.arca.dicomweb.DicomQueries;
 /**
  * Prepares a job's input in the server, where the data is: finds the series' instances the caller may read,
  * checks them against the manifest (modality, SOP class, one frame size), orders them along the slice normal,
- * and writes one tensor per frame. The worker gets only the tensor file.
+ * and writes one tensor per frame, or for a volume input one resampled tensor of the series. The worker gets
+ * only the tensor file.
  */
 final class InputPreparer {
     private final Repository repo;
@@ -43,13 +44,13 @@ final class InputPreparer {
     }
 
     /**
-     * Writes {@code target} and returns the frames in tensor order. Instances are read, and frames decoded and
-     * rendered, on every processor; the file gets them in series order.
+     * Writes {@code target} and returns the frames in series order. Instances are read, and frames decoded and
+     * rendered, on every processor; the file gets them in series order: one tensor per frame, or for a volume
+     * input one tensor of the whole series, which must fit in {@code workerBytes}.
      */
-    List<SourceFrame> prepare(Caller caller, ModelManifest.InputSpec spec, String study, String series, Path target)
-            throws IOException {
-        record Loaded(DicomQueries.StoredInstance stored, DicomFile file) {
-        }
+    List<SourceFrame> prepare(Caller caller, ModelManifest.InputSpec spec, String study, String series, Path target,
+                              long workerBytes) throws IOException {
+        List<Loaded> instances = new ArrayList<>();
         List<InOrder.Task<Loaded>> reads = new ArrayList<>();
         for (DicomQueries.StoredInstance s : locate(caller, study, series)) {
             reads.add(() -> {
@@ -58,9 +59,46 @@ final class InputPreparer {
                 return new Loaded(s, file);
             });
         }
-        List<Loaded> instances = new ArrayList<>();
         InOrder.run(reads, instances::add);
         SeriesOrder.sort(instances, l -> l.file().dataset());
+        return spec.volume() ? volume(spec, instances, target, workerBytes) : frames(spec, instances, target);
+    }
+
+    private record Loaded(DicomQueries.StoredInstance stored, DicomFile file) implements VolumeTensors.Slice {
+        @Override
+        public Attributes header() {
+            return file.dataset();
+        }
+
+        @Override
+        public org.arca.dicom.image.DecodedFrame decode() throws IOException {
+            return Frames.of(file).decode(0);
+        }
+    }
+
+    /**
+     * The series as one volume: checked to be one ({@link VolumeGeometry}), its size after resampling checked
+     * against the worker's memory before a pixel is decoded, then written as one tensor.
+     */
+    private static List<SourceFrame> volume(ModelManifest.InputSpec spec, List<Loaded> instances, Path target,
+                                            long workerBytes) throws IOException {
+        VolumeGeometry geometry = VolumeGeometry.of(instances.stream().map(Loaded::header).toList());
+        int[] size = geometry.target(spec);
+        VolumeGeometry.requireFits(size, workerBytes);
+        List<SourceFrame> frames = new ArrayList<>();
+        for (Loaded l : instances) {
+            frames.add(new SourceFrame(l.stored().itemId(), l.stored().sha256(), withoutPixels(l.header()), 1,
+                    geometry.rows(), geometry.columns()));
+        }
+        TensorFile.Tensor tensor = VolumeTensors.of(spec, instances, size);
+        try (TensorFile.Writer out = new TensorFile.Writer(target, 1)) {
+            out.write(tensor);
+        }
+        return frames;
+    }
+
+    private static List<SourceFrame> frames(ModelManifest.InputSpec spec, List<Loaded> instances, Path target)
+            throws IOException {
         List<SourceFrame> frames = new ArrayList<>();
         List<InOrder.Task<TensorFile.Frame>> tensors = new ArrayList<>();
         int rows = -1;

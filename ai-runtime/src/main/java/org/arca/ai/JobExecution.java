@@ -64,7 +64,7 @@ final class JobExecution {
             Files.createDirectories(dir);
             long t = System.nanoTime();
             List<SourceFrame> frames = preparer.prepare(caller, model.manifest().input(), job.studyUid(), job.seriesUid(),
-                    dir.resolve("input.bin"));
+                    dir.resolve("input.bin"), (long) limits(model.manifest().resources()).heapMb() << 20);
             registry.extractGraph(model, dir.resolve("model.onnx"));
             // Again here, for versions approved before submission checked it: the worker must never see such a graph.
             var graphProblem = SelfContainedGraph.problem(dir.resolve("model.onnx"));
@@ -99,7 +99,9 @@ final class JobExecution {
                 throw ArcaException.invalid("worker_failed", "The model could not run: " + lastLine(outcome.log()));
             }
             t = System.nanoTime();
-            List<FrameResult> outputs = readOutputs(dir.resolve("output.bin"), frames.size());
+            // A volume is one tensor, so one result, which the result store maps back onto the slices.
+            List<FrameResult> outputs = readOutputs(dir.resolve("output.bin"),
+                    model.manifest().input().volume() ? 1 : frames.size());
             List<Job.Result> stored = results.store(caller, job, model, frames, outputs, dir, log, timings);
             timings.put("store", millisSince(t));
             timings.put("total", timings.get("queued") + millisSince(begin));
@@ -157,6 +159,7 @@ final class JobExecution {
         p.setProperty("kind", manifest.output().kind());
         p.setProperty("activation", manifest.output().activation());
         p.setProperty("segmentationType", manifest.output().segmentationType());
+        p.setProperty("dimensions", String.valueOf(manifest.input().dimensions()));
         try (OutputStream out = Files.newOutputStream(dir.resolve("request.properties"))) {
             p.store(out, "Arca worker request");
         }

@@ -58,6 +58,9 @@ final class ManifestParser {
         }
         ModelManifest.InputSpec input = input(object(root, "input"));
         ModelManifest.OutputSpec output = output(object(root, "output"));
+        if (input.volume() && !output.kind().equals("labelmap")) {
+            errors.add("output.kind: \"labelmap\" for a volume input (boxes and scores are per frame)");
+        }
         List<ModelManifest.ParameterSpec> parameters = parameters(root.path("parameters"));
         JsonNode res = root.path("resources");
         ModelManifest.Resources resources = new ModelManifest.Resources(integer(res, "heapMb", 512, 64, 65536),
@@ -78,8 +81,9 @@ final class ManifestParser {
         }
         String mode = optionalText(in, "mode", "2d");
         if (!mode.equals("2d")) {
-            errors.add("input.mode: only \"2d\" (each frame on its own) is supported");
+            errors.add("input.mode: only \"2d\"; for a volume say \"dimensions\": 3");
         }
+        int dimensions = integer(in, "dimensions", 2, 2, 3);
         String pixels = optionalText(in, "pixels", "modality");
         if (!pixels.equals("modality") && !pixels.equals("rgb8")) {
             errors.add("input.pixels: \"modality\" (modality LUT, then window) or \"rgb8\" (rendered 8-bit RGB)");
@@ -102,18 +106,52 @@ final class ManifestParser {
         if (std.stream().anyMatch(s -> s <= 0)) {
             errors.add("input.std: values greater than 0");
         }
-        String layout = optionalText(in, "layout", "NCHW");
-        if (!layout.equals("NCHW") && !layout.equals("NHWC")) {
+        String layout = optionalText(in, "layout", dimensions == 3 ? "NCDHW" : "NCHW");
+        if (dimensions == 2 && !layout.equals("NCHW") && !layout.equals("NHWC")) {
             errors.add("input.layout: \"NCHW\" or \"NHWC\"");
         }
         JsonNode resize = in.path("resize");
         int w = integer(resize, "width", 0, 0, 8192);
         int h = integer(resize, "height", 0, 0, 8192);
-        if ((w == 0) != (h == 0)) {
-            errors.add("input.resize: width and height together");
+        int d = integer(resize, "depth", 0, 0, 8192);
+        int multipleOf = integer(resize, "multipleOf", 0, 0, 1024);
+        int maxSide = integer(resize, "maxSide", 0, 0, 8192);
+        List<Double> spacing = numbers(in, "spacing");
+        if (dimensions == 2) {
+            if ((w == 0) != (h == 0)) {
+                errors.add("input.resize: width and height together");
+            }
+            if (d != 0 || !spacing.isEmpty()) {
+                errors.add("input.resize.depth and input.spacing: only for \"dimensions\": 3");
+            }
+        } else {
+            volume(pixels, channels, layout, w, h, d, multipleOf, maxSide, spacing);
         }
         return new ModelManifest.InputSpec(modalities, strings(in, "sopClasses"), pixels, center, width, mean, std, w, h,
-                integer(resize, "multipleOf", 0, 0, 1024), integer(resize, "maxSide", 0, 0, 8192), channels, layout);
+                multipleOf, maxSide, channels, layout, dimensions, d, spacing);
+    }
+
+    /** What a volume input may ask for: modality values in one channel, resampled to a size or to a spacing. */
+    private void volume(String pixels, int channels, String layout, int w, int h, int d, int multipleOf, int maxSide,
+                        List<Double> spacing) {
+        if (!pixels.equals("modality") || channels != 1) {
+            errors.add("input.pixels and input.channels: a volume is \"modality\" values in 1 channel");
+        }
+        if (!layout.equals("NCDHW")) {
+            errors.add("input.layout: \"NCDHW\" for a volume");
+        }
+        if (multipleOf != 0 || maxSide != 0) {
+            errors.add("input.resize: a volume takes width, height and depth, not multipleOf or maxSide");
+        }
+        if ((w == 0) != (h == 0) || (w == 0) != (d == 0)) {
+            errors.add("input.resize: width, height and depth together for a volume");
+        }
+        if (!spacing.isEmpty() && (spacing.size() != 3 || spacing.stream().anyMatch(s -> !(s > 0) || s > 1000))) {
+            errors.add("input.spacing: three numbers [x, y, z] in mm, each greater than 0");
+        }
+        if (!spacing.isEmpty() && w != 0) {
+            errors.add("input.spacing and input.resize: one or the other");
+        }
     }
 
     private ModelManifest.OutputSpec output(JsonNode out) {

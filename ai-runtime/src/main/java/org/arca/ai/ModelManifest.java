@@ -20,16 +20,32 @@ public record ModelManifest(String name, String version, String description, Lis
     /**
      * How a series becomes tensors: which images qualify, how stored values become floats (modality LUT then a
      * window to [0, 1], or 8-bit rendering for {@code rgb8}), then per-channel mean and std, resizing and layout.
-     * Only per-frame (2D) input is supported; frames are ordered along the slice normal.
+     * Frames are ordered along the slice normal. With {@code dimensions} 2 each frame is a tensor; with 3 the
+     * series is one volume tensor, resampled to {@code width} × {@code height} × {@code depth} or to
+     * {@code spacing} (x, y, z in mm) when either is given.
      */
     public record InputSpec(List<String> modalities, List<String> sopClasses, String pixels, Double windowCenter,
                             Double windowWidth, List<Double> mean, List<Double> std, int width, int height, int multipleOf,
-                            int maxSide, int channels, String layout) {
+                            int maxSide, int channels, String layout, int dimensions, int depth, List<Double> spacing) {
         public InputSpec {
             modalities = List.copyOf(modalities);
             sopClasses = List.copyOf(sopClasses);
             mean = List.copyOf(mean);
             std = List.copyOf(std);
+            spacing = List.copyOf(spacing);
+        }
+
+        /** Per-frame input, as before volumes existed. */
+        public InputSpec(List<String> modalities, List<String> sopClasses, String pixels, Double windowCenter,
+                         Double windowWidth, List<Double> mean, List<Double> std, int width, int height, int multipleOf,
+                         int maxSide, int channels, String layout) {
+            this(modalities, sopClasses, pixels, windowCenter, windowWidth, mean, std, width, height, multipleOf, maxSide,
+                    channels, layout, 2, 0, List.of());
+        }
+
+        /** Whether the series is one volume tensor rather than a tensor per frame. */
+        public boolean volume() {
+            return dimensions == 3;
         }
     }
 

@@ -51,7 +51,9 @@ final class ResultStore {
         List<Job.Result> stored = new ArrayList<>();
         try {
             Map<String, MetadataValue> provenance = provenance(caller, job, model, frames);
-            if (model.manifest().output().kind().equals("labelmap")) {
+            if (model.manifest().input().volume()) {
+                stored.add(segmentation(caller, job, model, frames, onSlices(outputs.get(0), frames.size()), dir));
+            } else if (model.manifest().output().kind().equals("labelmap")) {
                 stored.add(segmentation(caller, job, model, frames, outputs, dir));
             } else if (model.manifest().output().kind().equals("scores")) {
                 scores(caller, job, model, frames, outputs, provenance, stored);
@@ -270,6 +272,22 @@ final class ResultStore {
                 log.append("flag not set on item ").append(itemId).append(": ").append(e.getMessage()).append('\n');
             }
         });
+    }
+
+    /**
+     * A volume's result as one result per source slice: the result slice nearest to each (voxel centres aligned,
+     * as the input was resampled), so a SEG frame can reference every slice; {@link #toSource} then maps each
+     * onto its slice's pixel grid.
+     */
+    static List<FrameResult> onSlices(FrameResult volume, int slices) {
+        if (volume.depth() == 0) {
+            throw ArcaException.invalid("worker_failed", "The model returned no label map for the volume.");
+        }
+        List<FrameResult> out = new ArrayList<>(slices);
+        for (int z = 0; z < slices; z++) {
+            out.add(volume.slice(Math.min(volume.depth() - 1, (int) ((z + 0.5) * volume.depth() / slices))));
+        }
+        return out;
     }
 
     /**

@@ -48,6 +48,16 @@ public final class OnnxGraphs {
         return model(graph);
     }
 
+    /**
+     * A volume passed through unchanged: {@code y = x} for {@code x} of shape [1, 1, D, H, W]. With a threshold
+     * of 0.5 a voxel is labelled where the resampled input exceeds 0.5.
+     */
+    public static byte[] volumeIdentity() {
+        Proto graph = new Proto().message(1, node("Identity", new String[] {"x"}, new String[] {"y"}))
+                .string(2, "volume-identity").message(11, volumeInput("x")).message(12, volumeInput("y"));
+        return model(graph);
+    }
+
     /** A graph that never ends: a Loop of 2^62 iterations adding 1, for the wall-time limit. */
     public static byte[] endlessLoop() {
         Proto body = new Proto().string(2, "body")
@@ -132,6 +142,14 @@ public final class OnnxGraphs {
     private static Proto imageInput(String name) {
         Proto shape = new Proto().message(1, new Proto().varint(1, 1)).message(1, new Proto().varint(1, 1))
                 .message(1, new Proto().string(2, "H")).message(1, new Proto().string(2, "W"));
+        return new Proto().string(1, name).message(2, new Proto().message(1, new Proto().varint(1, FLOAT).message(2, shape)));
+    }
+
+    /** A float tensor [1, 1, D, H, W] with symbolic D, H and W. */
+    private static Proto volumeInput(String name) {
+        Proto shape = new Proto().message(1, new Proto().varint(1, 1)).message(1, new Proto().varint(1, 1))
+                .message(1, new Proto().string(2, "D")).message(1, new Proto().string(2, "H"))
+                .message(1, new Proto().string(2, "W"));
         return new Proto().string(1, name).message(2, new Proto().message(1, new Proto().varint(1, FLOAT).message(2, shape)));
     }
 

@@ -29,6 +29,14 @@ final class TestSeries {
     final List<byte[]> files = new ArrayList<>();
 
     TestSeries(String root, int slices, String modality, long seed) {
+        this(root, slices, modality, seed, (slice, ds) -> { });
+    }
+
+    /**
+     * The same, with {@code tweak} given each slice's dataset (its index in position order, then the dataset with
+     * its pixels) before it is written: to make a series that is not quite a volume.
+     */
+    TestSeries(String root, int slices, String modality, long seed, java.util.function.BiConsumer<Integer, Attributes> tweak) {
         studyUid = root + ".1";
         seriesUid = root + ".1.1";
         Random random = new Random(seed);
@@ -52,11 +60,12 @@ final class TestSeries {
             String sop = seriesUid + "." + (s + 1);
             sopUids.add(sop);
             bright.add(mask);
-            files.add(instance(sop, modality, slices - s, s * 2.5, mask));
+            files.add(instance(sop, modality, slices - s, s * 2.5, mask, s, tweak));
         }
     }
 
-    private byte[] instance(String sop, String modality, int instanceNumber, double z, byte[] mask) {
+    private byte[] instance(String sop, String modality, int instanceNumber, double z, byte[] mask, int slice,
+                            java.util.function.BiConsumer<Integer, Attributes> tweak) {
         Attributes ds = new Attributes();
         ds.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 192");
         ds.setString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.2");
@@ -89,6 +98,7 @@ final class TestSeries {
             pixels[2 * i + 1] = (byte) (stored >> 8);
         }
         ds.setBytes(Tag.PixelData, VR.OW, pixels);
+        tweak.accept(slice, ds);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             DicomWriter.write(out, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
