@@ -56,6 +56,7 @@ public final class SftpServer implements AutoCloseable {
         sshd.setKeyboardInteractiveAuthenticator(null);
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, settings.idleTimeout());
         CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(sshd, settings.maxSessionsPerUser());
+        FlowControl.apply(sshd);
         sshd.setFileSystemFactory(new FileSystemFactory() {
             @Override
             public Path getUserHomeDir(SessionContext session) {

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -293,6 +295,16 @@ class SftpBridgeTest {
         assertThat(chacha.ok()).as(chacha.toString()).isFalse();
         OpenSshClient.Result sha1 = ssh.withKey("alice_key", "alice", List.of("-c", "aes128-ctr", "-o", "MACs=hmac-sha1"), "ls /");
         assertThat(sha1.ok()).as(sha1.toString()).isFalse();
+    }
+
+    @Test
+    void anUploadMayHaveAllOfOpenSshsWritesInFlight() {
+        // OpenSSH's sftp keeps 64 writes of 255 KiB outstanding; a smaller window makes it wait on the server.
+        OpenSshClient.Result opened = ssh.withKey("alice_key", "alice", List.of("-vv"), "ls /");
+        assertThat(opened.ok()).as(opened.toString()).isTrue();
+        Matcher window = Pattern.compile("channel \\d+: open confirm rwindow (\\d+)").matcher(opened.err());
+        assertThat(window.find()).as(opened.err()).isTrue();
+        assertThat(Long.parseLong(window.group(1))).isGreaterThanOrEqualTo(64L * 255 * 1024);
     }
 
     @Test
