@@ -43,6 +43,9 @@ final class SearchBench implements Callable<Integer> {
     int grants;
     @Option(names = "--queries", defaultValue = "500", description = "Queries timed per caller")
     int queries;
+    @Option(names = "--keep", description = "Keep the seeded and indexed data in --dir, and on a later run with the same --dir,"
+            + " --items and --grants skip straight to the queries (to compare builds on the same 1,000,000 documents)")
+    boolean keep;
     @Option(names = "--seed", defaultValue = "core", description = "How items are made: core (through the item and metadata "
             + "services, indexed live, as uploads are) or sql (rows written in batches, for 100,000s of items; only the "
             + "rebuild indexes them)")
@@ -54,10 +57,22 @@ final class SearchBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (keep && dir == null) {
+            throw new IllegalArgumentException("--keep needs --dir");
+        }
         Path scratch = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("arca-search-bench-");
+        Path ready = scratch.resolve("search-bench.ready");
+        String dataset = "items=" + items + " grants=" + grants + " seed=" + seed;
+        boolean reuse = keep && Files.exists(ready) && Files.readString(ready).equals(dataset);
         try (Repository repo = Repository.open(RepositoryConfig.defaults(scratch))) {
             repo.searchIndex().addContributor((file, fields) -> fields.text(text(file.name().hashCode())));
             Caller admin = Caller.SYSTEM;
+            if (reuse) {
+                System.out.printf(Locale.ROOT, "reusing %s in %s: %d documents%n", dataset, scratch,
+                        repo.searchIndex().documentCount());
+                runQueries(repo, admin, repo.authentication().password("reader", "bench reader password"));
+                return 0;
+            }
             repo.accounts().create(Caller.SYSTEM, new Accounts.NewUser("reader", "bench reader password", "r@example.org",
                     "Reader", null, Set.of()));
             Caller reader = repo.authentication().password("reader", "bench reader password");
@@ -93,30 +108,40 @@ final class SearchBench implements Callable<Integer> {
             double rebuildSeconds = (System.nanoTime() - start) / 1e9;
             int docs = repo.searchIndex().documentCount();
             System.out.printf(Locale.ROOT, "rebuild: %d documents in %.1f s = %.0f documents/s%n", docs, rebuildSeconds, docs / rebuildSeconds);
-            SplittableRandom random = new SplittableRandom(7);
-            List<SearchQuery> workload = new ArrayList<>();
-            for (int i = 0; i < queries; i++) {
-                String q = switch (i % 5) {
-                    case 0 -> WORDS[random.nextInt(WORDS.length)];
-                    case 1 -> term(random) + " " + term(random);
-                    case 2 -> term(random) + " OR " + WORDS[random.nextInt(WORDS.length)];
-                    case 3 -> "\"" + term(random) + " " + term(random) + "\"";
-                    default -> "meta.site:site-" + random.nextInt(40) + " AND " + term(random);
-                };
-                workload.add(new SearchQuery(q, List.of(), List.of(), List.of(), null, null, Map.of(), 20, 0));
+            if (keep) {
+                Files.writeString(ready, dataset);
             }
-            for (SearchQuery q : workload.subList(0, Math.min(50, workload.size()))) {
-                repo.search(reader, q); // warm up
-                repo.search(admin, q);
-            }
-            double[] asAdmin = time(repo, admin, workload);
-            double[] asReader = time(repo, reader, workload);
-            report("admin (no access filter)", asAdmin, null);
-            report("user with " + grants + " folder grants", asReader, asAdmin);
+            runQueries(repo, admin, reader);
         } finally {
-            Bench.deleteTree(scratch);
+            if (!keep) {
+                Bench.deleteTree(scratch);
+            }
         }
         return 0;
+    }
+
+    /** The timed part: the same query mix as the admin (no access filter) and as the user with the grants. */
+    private void runQueries(Repository repo, Caller admin, Caller reader) {
+        SplittableRandom random = new SplittableRandom(7);
+        List<SearchQuery> workload = new ArrayList<>();
+        for (int i = 0; i < queries; i++) {
+            String q = switch (i % 5) {
+                case 0 -> WORDS[random.nextInt(WORDS.length)];
+                case 1 -> term(random) + " " + term(random);
+                case 2 -> term(random) + " OR " + WORDS[random.nextInt(WORDS.length)];
+                case 3 -> "\"" + term(random) + " " + term(random) + "\"";
+                default -> "meta.site:site-" + random.nextInt(40) + " AND " + term(random);
+            };
+            workload.add(new SearchQuery(q, List.of(), List.of(), List.of(), null, null, Map.of(), 20, 0));
+        }
+        for (SearchQuery q : workload.subList(0, Math.min(50, workload.size()))) {
+            repo.search(reader, q); // warm up
+            repo.search(admin, q);
+        }
+        double[] asAdmin = time(repo, admin, workload);
+        double[] asReader = time(repo, reader, workload);
+        report("admin (no access filter)", asAdmin, null);
+        report("user with " + grants + " folder grants", asReader, asAdmin);
     }
 
     private static double[] time(Repository repo, Caller caller, List<SearchQuery> workload) {
