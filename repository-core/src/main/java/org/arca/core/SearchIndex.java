@@ -63,7 +63,7 @@ public final class SearchIndex implements AutoCloseable {
             Thread.ofPlatform().daemon().name("arca-search-index").factory());
     /**
      * One search runs over the index's segment slices on every processor: at a million documents a broad query
-     * spends its time counting every hit and its facets, which slices share out (the 1M benchmark's p95 was 62 ms
+     * spends its time counting every hit and its facets, which slices and segments share out (the 1M benchmark's p95 was 62 ms
      * on one thread). Daemon threads, as a search is never worth keeping the JVM alive for.
      */
     private final ExecutorService segmentSearches = Executors.newFixedThreadPool(
@@ -104,7 +104,7 @@ public final class SearchIndex implements AutoCloseable {
                     return new IndexSearcher(reader, segmentSearches);
                 }
             });
-            runner = new SearchRunner(db, searchers, analyzer);
+            runner = new SearchRunner(db, searchers, analyzer, segmentSearches);
             if (!usable) {
                 rebuild();
             }
