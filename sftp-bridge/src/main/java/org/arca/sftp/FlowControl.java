@@ -26,6 +26,11 @@ final class FlowControl {
     static final int READ_BUFFER_BYTES = 256 << 10;
 
     static void apply(SshServer sshd) {
+        // SFTP is request and reply: a client waits for each small reply before its next request (open, close,
+        // stat for every file of a tree). With Nagle's algorithm on, a reply written while the previous one was
+        // unacknowledged waited for the client's delayed ACK, about 40 ms on Linux; that halved to quartered a
+        // plain MINA server's small-file uploads.
+        CoreModuleProperties.TCP_NODELAY.set(sshd, true);
         CoreModuleProperties.WINDOW_SIZE.set(sshd, WINDOW_BYTES);
         CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(sshd, READ_BUFFER_BYTES);
     }
