@@ -21,6 +21,7 @@ import org.arca.ai.worker.TensorFile;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Item;
+import org.arca.core.ItemStore;
 import org.arca.core.MetadataStore;
 import org.arca.core.MetadataValue;
 import org.arca.core.Repository;
@@ -36,6 +37,12 @@ import org.arca.dicom.image.FrameRenderer;
  * result item carries the provenance as metadata. If any step fails, what was stored is deleted again.
  */
 final class ResultStore {
+    /**
+     * Overlays made items per transaction: large enough that a transaction's and an index update's fixed costs
+     * vanish, small enough that a long series does not hold one transaction (and its row locks) for long.
+     */
+    private static final int OVERLAY_BATCH = 64;
+
     private final Repository repo;
 
     ResultStore(Repository repo) {
@@ -167,34 +174,33 @@ final class ResultStore {
             instances.add(entry);
         }
         long t = System.nanoTime();
-        // Each overlay is drawn, encoded and stored on the pool (uploads wait on fsync and the database, so they
-        // overlap too); listed in series order. Those stored when another fails are deleted here, the rest by store().
-        java.util.Set<Job.Result> uploaded = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        List<InOrder.Task<Job.Result>> overlays = new ArrayList<>();
+        // Each overlay is drawn, encoded and its bytes made durable on the pool; the items are then made a batch at a
+        // time in one transaction each (with the checks, audit entries and listeners of a single upload), in series
+        // order. A batch is all or nothing, so what is in stored is exactly what exists; bytes of a batch that failed
+        // are left to gc, as after any failed upload.
+        long maxBytes = repo.items().maxUploadBytes();
+        List<InOrder.Task<ItemStore.NewItem>> overlays = new ArrayList<>();
         for (var entry : byInstance.entrySet()) {
             if (!entry.getValue().isEmpty()) {
                 SourceFrame frame = firstFrame.get(entry.getKey());
                 overlays.add(() -> {
                     byte[] png = overlay(dir.resolve("input.bin"), frame, entry.getValue());
-                    String overlayName = "overlay-" + job.id() + "-" + frame.sopInstanceUid() + ".png";
-                    Item overlay = repo.items().upload(caller, job.outputFolderId(), overlayName, "image/png",
-                            new ByteArrayInputStream(png), png.length, false);
-                    Job.Result result = new Job.Result(overlay.id(), "overlay", overlayName);
-                    uploaded.add(result);
-                    return result;
+                    var blob = repo.blobs().write(new ByteArrayInputStream(png), png.length, maxBytes);
+                    return new ItemStore.NewItem("overlay-" + job.id() + "-" + frame.sopInstanceUid() + ".png", "image/png",
+                            blob);
                 });
             }
         }
-        try {
-            InOrder.run(overlays, stored::add);
-        } catch (IOException | RuntimeException e) {
-            for (Job.Result r : uploaded) {
-                if (!stored.contains(r)) {
-                    repo.items().delete(caller, r.itemId());
-                }
+        long[] itemsNanos = {0};
+        List<ItemStore.NewItem> pending = new ArrayList<>();
+        InOrder.run(overlays, next -> {
+            pending.add(next);
+            if (pending.size() == OVERLAY_BATCH) {
+                itemsNanos[0] += createOverlays(caller, job, pending, stored);
             }
-            throw e;
-        }
+        });
+        itemsNanos[0] += createOverlays(caller, job, pending, stored);
+        timings.put("storeOverlayItems", itemsNanos[0] / 1_000_000);
         timings.put("storeOverlays", (System.nanoTime() - t) / 1_000_000);
         t = System.nanoTime();
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -209,6 +215,18 @@ final class ResultStore {
         Item item = repo.items().upload(caller, job.outputFolderId(), name, "application/json",
                 new ByteArrayInputStream(json), json.length, false);
         stored.add(0, new Job.Result(item.id(), "boxes", name));
+    }
+
+    /** Makes the pending overlays items in one transaction, adds them to {@code stored}; returns the nanoseconds taken. */
+    private long createOverlays(Caller caller, Job job, List<ItemStore.NewItem> pending, List<Job.Result> stored) {
+        long t = System.nanoTime();
+        if (!pending.isEmpty()) {
+            for (Item item : repo.items().createAll(caller, job.outputFolderId(), pending)) {
+                stored.add(new Job.Result(item.id(), "overlay", item.name()));
+            }
+            pending.clear();
+        }
+        return System.nanoTime() - t;
     }
 
     /**

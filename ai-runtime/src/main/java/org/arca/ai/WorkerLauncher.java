@@ -21,7 +21,8 @@ import org.arca.core.Sandbox;
  * Starts a worker JVM for one job and waits for it: the JVM of this server ({@code java.home}), a class path of
  * just the worker and its inference libraries, heap and processor limits, an empty environment, and a wall-time
  * limit after which the process is killed. The worker's folder is its temporary directory too, so the native
- * library ONNX Runtime unpacks and DJL's cache stay inside it and vanish with it.
+ * library ONNX Runtime would unpack and DJL's cache stay inside it and vanish with it. ONNX Runtime's libraries are
+ * copied in from {@link OrtNativeLibraries} rather than unpacked from the jar by every worker.
  *
  * <p>Memory: {@code -Xmx} bounds only the Java heap, while ONNX Runtime allocates tensors natively. The worker
  * therefore starts under {@code prlimit --data} (util-linux), which caps the process's private writable memory,
@@ -65,9 +66,11 @@ final class WorkerLauncher {
 
     private final String classPath = classPath();
     private final Sandbox sandbox;
+    private final OrtNativeLibraries natives;
 
-    WorkerLauncher(Sandbox sandbox) {
+    WorkerLauncher(Sandbox sandbox, OrtNativeLibraries natives) {
         this.sandbox = sandbox;
+        this.natives = natives;
     }
 
     /**
@@ -87,7 +90,12 @@ final class WorkerLauncher {
                 "-Xmx" + limits.heapMb() + "m", "-XX:ActiveProcessorCount=" + limits.threads(), "-XX:+UseSerialGC",
                 "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + tmp, "-Duser.home=" + tmp,
                 "-Dai.djl.offline=true", "-DDJL_CACHE_DIR=" + tmp.resolve("djl"), "-DENGINE_CACHE_DIR=" + tmp.resolve("djl"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classPath, WorkerMain.class.getName(), dir.toString()));
+                // No logging back end: in the packaged server the class path is the one jar, logback and the server's
+                // logback.xml included, and setting that up took about 0.4 s of every job. DJL's log lines were noise
+                // in the job log; a failure reaches it as the exception the worker prints.
+                "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider", "-Dslf4j.internal.verbosity=WARN"));
+        command.addAll(natives.copyInto(dir));
+        command.addAll(List.of("-cp", classPath, WorkerMain.class.getName(), dir.toString()));
         // Nothing of the server's environment (database URLs, passwords in ARCA_* variables) reaches the worker, nor
         // its files: everything the worker reads (graph, request, pixels) was put in its folder beforehand.
         ProcessBuilder builder = sandbox.command(dir, java.util.Map.of(), command);

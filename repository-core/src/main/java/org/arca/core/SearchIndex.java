@@ -200,6 +200,23 @@ public final class SearchIndex implements AutoCloseable {
         }));
     }
 
+    /** Several items changed at once: their documents are built with one query and written as one update. */
+    void itemsChanged(List<String> itemIds) {
+        updates.execute(() -> write(w -> {
+            List<Document> docs = documents.items(db.dsl(), itemIds);
+            java.util.Set<String> found = new java.util.HashSet<>();
+            for (Document doc : docs) {
+                found.add(doc.get(SearchDocuments.ID));
+                w.updateDocument(new Term(SearchDocuments.ID, doc.get(SearchDocuments.ID)), SearchDocuments.FACETS.build(doc));
+            }
+            for (String itemId : itemIds) {
+                if (!found.contains(SearchDocuments.itemKey(itemId))) {
+                    w.deleteDocuments(new Term(SearchDocuments.ID, SearchDocuments.itemKey(itemId)));
+                }
+            }
+        }));
+    }
+
     void itemDeleted(String itemId) {
         updates.execute(() -> write(w -> w.deleteDocuments(new Term(SearchDocuments.ID, SearchDocuments.itemKey(itemId)))));
     }

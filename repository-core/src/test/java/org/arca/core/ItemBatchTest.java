@@ -1,0 +1,115 @@
+package org.arca.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Creating many items at once: each one exists with its file, audit entry, listener call and search document, as
+ * after a single upload; and what a single upload refuses (no access, read only, a name taken) refuses the whole
+ * batch, leaving nothing behind.
+ */
+@ParameterizedClass
+@MethodSource("org.arca.core.TestDatabases#kinds")
+class ItemBatchTest {
+
+    @Parameter
+    TestDatabases.Kind kind;
+
+    static TestRepository test;
+    static Caller owner;
+    static Caller reader;
+    static Caller stranger;
+    static final List<ItemListener.ItemEvent> heard = new CopyOnWriteArrayList<>();
+
+    @BeforeParameterizedClassInvocation
+    static void open(TestDatabases.Kind kind) {
+        test = new TestRepository(kind);
+        owner = test.user("owner");
+        reader = test.user("reader");
+        stranger = test.user("stranger");
+        test.repo().items().addListener(heard::add);
+    }
+
+    @AfterParameterizedClassInvocation
+    static void close() {
+        test.close();
+    }
+
+    private static List<ItemStore.NewItem> batch(String prefix, int count) {
+        List<ItemStore.NewItem> items = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] bytes = (prefix + " result number " + i).getBytes(StandardCharsets.UTF_8);
+            BlobStore.Blob blob = test.repo().blobs().write(new ByteArrayInputStream(bytes), bytes.length, 1 << 20);
+            items.add(new ItemStore.NewItem(prefix + "-" + i + ".txt", "text/plain", blob));
+        }
+        return items;
+    }
+
+    @Test
+    void everyItemIsStoredAuditedHeardAndSearchable() throws Exception {
+        Folder folder = test.repo().folders().createCollection(owner, "Batch " + kind, null);
+        heard.clear();
+        List<Item> created = test.repo().items().createAll(owner, folder.id(), batch("overlay", 5));
+
+        assertThat(created).extracting(Item::name).containsExactly("overlay-0.txt", "overlay-1.txt", "overlay-2.txt",
+                "overlay-3.txt", "overlay-4.txt");
+        for (Item item : created) {
+            Item stored = test.repo().items().get(owner, item.id());
+            assertThat(stored.folderId()).isEqualTo(folder.id());
+            assertThat(stored.files()).singleElement().satisfies(f -> assertThat(f.mediaType()).isEqualTo("text/plain"));
+            try (var in = test.repo().items().open(stored.files().get(0))) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo("overlay result number " + created.indexOf(item));
+            }
+            var audit = test.repo().audit().query(Caller.SYSTEM, "owner", item.id(), "item.create", 10, 0);
+            assertThat(audit.total()).isEqualTo(1);
+            assertThat(audit.entries().get(0).detail()).contains("name=" + item.name());
+        }
+        assertThat(heard).extracting(e -> e.item().id()).containsExactlyElementsOf(created.stream().map(Item::id).toList());
+        assertThat(heard).allSatisfy(e -> assertThat(e.change()).isEqualTo(ItemListener.Change.CREATED));
+        test.repo().searchIndex().awaitQueued();
+        assertThat(test.repo().search(owner, SearchQuery.of("overlay")).hits()).extracting(SearchResult.Hit::name)
+                .containsExactlyInAnyOrder("overlay-0.txt", "overlay-1.txt", "overlay-2.txt", "overlay-3.txt", "overlay-4.txt");
+        assertThat(test.repo().search(stranger, SearchQuery.of("overlay")).total()).isZero();
+    }
+
+    @Test
+    void whatASingleUploadRefusesRefusesTheWholeBatch() {
+        Folder folder = test.repo().folders().createCollection(owner, "Refused " + kind, null);
+        test.repo().access().setAcl(owner, folder.id(), List.of(new AclEntry("user:owner", AccessLevel.ADMIN),
+                new AclEntry("user:reader", AccessLevel.READ)));
+        test.upload(owner, folder.id(), "taken-2.txt", "already here");
+        heard.clear();
+
+        assertThatThrownBy(() -> test.repo().items().createAll(owner, folder.id(), batch("taken", 4)))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.CONFLICT));
+        List<ItemStore.NewItem> twice = new ArrayList<>(batch("twice", 2));
+        twice.add(twice.get(0));
+        assertThatThrownBy(() -> test.repo().items().createAll(owner, folder.id(), twice))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.CONFLICT));
+        assertThatThrownBy(() -> test.repo().items().createAll(reader, folder.id(), batch("read", 2)))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
+        assertThatThrownBy(() -> test.repo().items().createAll(stranger, folder.id(), batch("hidden", 2)))
+                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.NOT_FOUND));
+        assertThatThrownBy(() -> test.repo().items().createAll(owner, folder.id(), List.of(new ItemStore.NewItem("a/b.txt",
+                "text/plain", batch("bad", 1).get(0).blob())))).isInstanceOf(ArcaException.class);
+
+        for (String name : List.of("taken-0.txt", "taken-1.txt", "taken-3.txt", "twice-0.txt", "read-0.txt", "hidden-0.txt")) {
+            assertThat(test.repo().items().find(owner, folder.id(), name)).as(name).isEmpty();
+        }
+        assertThat(test.repo().items().find(owner, folder.id(), "taken-2.txt")).isPresent();
+        assertThat(heard).isEmpty();
+    }
+}
