@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.arca.ai.worker.Activation;
 import org.arca.core.ArcaException;
 
 /**
@@ -45,32 +46,10 @@ final class ClassScores {
 
     static double[] activate(float[] raw, String activation) {
         double[] out = new double[raw.length];
-        switch (activation) {
-            case "softmax" -> {
-                double max = Double.NEGATIVE_INFINITY;
-                for (float v : raw) {
-                    max = Math.max(max, v);
-                }
-                double sum = 0;
-                for (int i = 0; i < raw.length; i++) {
-                    out[i] = Math.exp(raw[i] - max);
-                    sum += out[i];
-                }
-                for (int i = 0; i < raw.length; i++) {
-                    out[i] /= sum;
-                }
-            }
-            case "sigmoid" -> {
-                for (int i = 0; i < raw.length; i++) {
-                    out[i] = 1 / (1 + Math.exp(-raw[i]));
-                }
-            }
-            default -> {
-                for (int i = 0; i < raw.length; i++) {
-                    out[i] = raw[i];
-                }
-            }
+        for (int i = 0; i < raw.length; i++) {
+            out[i] = raw[i];
         }
+        Activation.apply(out, activation);
         for (double v : out) {
             if (!Double.isFinite(v)) {
                 throw ArcaException.invalid("scores_not_finite", "The model gave a score that is not a finite number.");

@@ -25,7 +25,7 @@ final class FractionalMaps {
             for (int c = 0; c < channels; c++) {
                 pixel[c] = scores[c * plane + i];
             }
-            activate(pixel, activation);
+            Activation.apply(pixel, activation);
             for (int c = first; c < channels; c++) {
                 out[(c - first) * plane + i] = (byte) quantise(pixel[c]);
             }
@@ -37,32 +37,5 @@ final class FractionalMaps {
     static int quantise(double p) {
         double clamped = Double.isNaN(p) ? 0 : Math.max(0, Math.min(1, p));
         return (int) Math.round(clamped * 255);
-    }
-
-    private static void activate(double[] v, String activation) {
-        switch (activation) {
-            case "sigmoid" -> {
-                for (int c = 0; c < v.length; c++) {
-                    v[c] = 1 / (1 + Math.exp(-v[c]));
-                }
-            }
-            case "softmax" -> {
-                double max = Double.NEGATIVE_INFINITY;
-                for (double x : v) {
-                    max = Math.max(max, x);
-                }
-                double sum = 0;
-                for (int c = 0; c < v.length; c++) {
-                    v[c] = Math.exp(v[c] - max);
-                    sum += v[c];
-                }
-                for (int c = 0; c < v.length; c++) {
-                    v[c] /= sum;
-                }
-            }
-            case "none" -> {
-            }
-            default -> throw new IllegalArgumentException("unknown activation " + activation);
-        }
     }
 }
