@@ -91,6 +91,10 @@ public final class TextExtractor implements ItemListener, SearchContributor, Aut
             insert(file.sha256(), Extraction.SKIPPED, "too large (over " + (limits.maxFileBytes() >> 20) + " MB)");
             return;
         }
+        if (kind == FileKind.OTHER && textlessBinary(file)) {
+            insert(file.sha256(), Extraction.SKIPPED, "binary data in no format with text");
+            return;
+        }
         if (insert(file.sha256(), Extraction.PENDING, null)) {
             enqueue(file.sha256());
         }
@@ -105,6 +109,14 @@ public final class TextExtractor implements ItemListener, SearchContributor, Aut
             return java.util.Arrays.equals(in.readNBytes(5), "%PDF-".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         } catch (java.io.IOException e) {
             return false;
+        }
+    }
+
+    private boolean textlessBinary(StoredFile file) {
+        try {
+            return TextlessBinary.is(blobs.path(file.sha256()));
+        } catch (IOException e) {
+            return false; // let the worker meet the problem and record it
         }
     }
 

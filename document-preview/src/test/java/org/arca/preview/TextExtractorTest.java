@@ -74,6 +74,27 @@ class TextExtractorTest {
     }
 
     @Test
+    void binaryDataOfNoTextFormatIsSkippedWithoutAWorkerButADisguisedDocumentIsNot() {
+        byte[] raw = new byte[20_000];
+        new java.util.Random(3).nextBytes(raw);
+        raw[100] = 0;
+        Extraction dump = extracted(upload("scan-0001.bin", "application/octet-stream", raw));
+        assertThat(dump.state()).isEqualTo(Extraction.SKIPPED);
+        assertThat(dump.reason()).isEqualTo("binary data in no format with text");
+        // A Word file whose name and type say nothing still starts as the ZIP it is, and is read.
+        Item letter = upload("letter.bin", "application/octet-stream", SampleFiles.docx("Adverse event reported late"));
+        assertThat(extracted(letter).state()).isEqualTo(Extraction.DONE);
+        // Plain text without a known name has no NUL bytes and goes to the worker as before.
+        Item notes = upload("NOTES", null, "visit notes: lesion stable".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(extracted(notes).state()).isEqualTo(Extraction.DONE);
+        test.repo().searchIndex().awaitQueued();
+        assertThat(test.repo().search(owner, SearchQuery.of("\"adverse event\"")).hits()).extracting(SearchResult.Hit::name)
+                .containsExactly("letter.bin");
+        assertThat(test.repo().search(owner, SearchQuery.of("lesion")).hits()).extracting(SearchResult.Hit::name)
+                .containsExactly("NOTES");
+    }
+
+    @Test
     void identicalBytesAreExtractedOnce() {
         byte[] bytes = SampleFiles.docx("the same words twice");
         Item first = upload("a.docx", null, bytes);
