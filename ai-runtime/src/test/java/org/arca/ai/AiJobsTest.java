@@ -86,16 +86,8 @@ class AiJobsTest {
         return new JobRequest(model, version, series.studyUid, series.seriesUid, Map.of(), null);
     }
 
-    /** Waits for the job to end; the runner works in the background. Not a timing assertion: only a bound on a hang. */
     static Job finished(Caller caller, String id) throws InterruptedException {
-        for (int i = 0; i < 1200; i++) {
-            Job job = ai.jobs().get(caller, id);
-            if (job.status().finished()) {
-                return job;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("job " + id + " did not finish");
+        return JobWait.finished(ai, caller, id);
     }
 
     @Test

@@ -83,14 +83,7 @@ class VolumeJobsTest {
 
     static Job run(String model, TestSeries on) throws InterruptedException {
         String id = ai.jobs().submit(owner, new JobRequest(model, "1.0", on.studyUid, on.seriesUid, Map.of(), null)).id();
-        for (int i = 0; i < 1200; i++) {
-            Job job = ai.jobs().get(owner, id);
-            if (job.status().finished()) {
-                return job;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("job " + id + " did not finish");
+        return JobWait.finished(ai, owner, id);
     }
 
     @Test
