@@ -143,10 +143,24 @@ final class SearchBench implements Callable<Integer> {
         }
         double[] asAdmin = time(repo, admin, workload);
         double[] asReader = time(repo, reader, workload);
-        report("admin (no access filter)", asAdmin, null);
-        report("user with " + grants + " folder grants", asReader, asAdmin);
+        report("admin (no access filter)", sorted(asAdmin), null);
+        report("user with " + grants + " folder grants", sorted(asReader), sorted(asAdmin));
+        // Where the tail comes from: the same user's timings by the shape of the query.
+        for (int shape = 0; shape < SHAPES.length; shape++) {
+            List<Double> ofShape = new ArrayList<>();
+            for (int i = shape; i < asReader.length; i += SHAPES.length) {
+                ofShape.add(asReader[i]);
+            }
+            double[] times = sorted(ofShape.stream().mapToDouble(Double::doubleValue).toArray());
+            System.out.printf(Locale.ROOT, "  user, %-22s p50 %.1f ms, p95 %.1f ms%n", SHAPES[shape] + ":",
+                    times[times.length / 2], times[(int) Math.ceil(times.length * 0.95) - 1]);
+        }
     }
 
+    /** The shapes of the query mix, in the order the workload cycles through them. */
+    private static final String[] SHAPES = {"one common word", "two terms", "term OR word", "phrase", "metadata AND term"};
+
+    /** Each query's time in milliseconds, in workload order. */
     private static double[] time(Repository repo, Caller caller, List<SearchQuery> workload) {
         double[] millis = new double[workload.size()];
         for (int i = 0; i < workload.size(); i++) {
@@ -154,8 +168,13 @@ final class SearchBench implements Callable<Integer> {
             repo.search(caller, workload.get(i));
             millis[i] = (System.nanoTime() - t) / 1e6;
         }
-        Arrays.sort(millis);
         return millis;
+    }
+
+    private static double[] sorted(double[] values) {
+        double[] copy = values.clone();
+        Arrays.sort(copy);
+        return copy;
     }
 
     private static void report(String who, double[] sorted, double[] peer) {
