@@ -19,8 +19,6 @@ import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
-import org.apache.lucene.facet.FacetsConfig;
-import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetField;
 import org.apache.lucene.util.BytesRef;
 import org.arca.core.Tables.Ancestors;
 import org.arca.core.Tables.Files;
@@ -73,18 +71,10 @@ final class SearchDocuments {
     /** Characters of text kept per document; long documents are found by their beginning. */
     static final int MAX_TEXT = 100_000;
 
-    static final FacetsConfig FACETS = facetsConfig();
-
     private final Supplier<Collection<SearchContributor>> contributors;
 
     SearchDocuments(Supplier<Collection<SearchContributor>> contributors) {
         this.contributors = contributors;
-    }
-
-    private static FacetsConfig facetsConfig() {
-        FacetsConfig config = new FacetsConfig();
-        config.setMultiValued(MODALITY, true);
-        return config;
     }
 
     static String folderKey(String id) {
@@ -202,7 +192,7 @@ final class SearchDocuments {
         doc.add(new StringField(ID, key, Field.Store.YES));
         doc.add(new StringField(KIND, kind == FileKind.FOLDER ? "folder" : "item", Field.Store.YES));
         doc.add(new StringField(TYPE, kind.wireName(), Field.Store.YES));
-        doc.add(new SortedSetDocValuesFacetField(TYPE, kind.wireName()));
+        FacetCounting.add(doc, TYPE, kind.wireName());
         doc.add(new StoredField(TITLE, name));
         doc.add(new TextField(NAME, words(name), Field.Store.NO));
         // The path is stored for display only: its words are matched through the folders' own names, against
@@ -215,7 +205,7 @@ final class SearchDocuments {
             doc.add(new StringField(ANCESTOR, ancestor, Field.Store.NO));
         }
         doc.add(new StringField(COLLECTION, place.collectionId(), Field.Store.YES));
-        doc.add(new SortedSetDocValuesFacetField(COLLECTION, place.collectionId()));
+        FacetCounting.add(doc, COLLECTION, place.collectionId());
         return doc;
     }
 
@@ -236,7 +226,7 @@ final class SearchDocuments {
                 doc.add(new TextField(ALL, value, Field.Store.NO));
                 lines.append(attribute.getKey()).append('=').append(value.replace('\n', ' ')).append('\n');
                 if (attribute.getKey().equals(MODALITY)) {
-                    doc.add(new SortedSetDocValuesFacetField(MODALITY, value.toUpperCase(Locale.ROOT)));
+                    FacetCounting.add(doc, MODALITY, value.toUpperCase(Locale.ROOT));
                 }
             }
         }
@@ -250,7 +240,7 @@ final class SearchDocuments {
         }
         LocalDate about = fields.date() != null ? fields.date() : created.atZone(ZoneOffset.UTC).toLocalDate();
         doc.add(new LongPoint(DATE, about.toEpochDay()));
-        doc.add(new SortedSetDocValuesFacetField(YEAR, Integer.toString(about.getYear())));
+        FacetCounting.add(doc, YEAR, Integer.toString(about.getYear()));
         doc.add(new StoredField(UPDATED, updated.toEpochMilli()));
     }
 

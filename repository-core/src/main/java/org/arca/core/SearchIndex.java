@@ -47,9 +47,10 @@ public final class SearchIndex implements AutoCloseable {
      * What the documents hold; an index written with another layout is rebuilt on open. 2: folder names are
      * no longer indexed as words of the documents below them (they let hidden ancestors' names be found).
      * 3: documents carry their groups (a DICOM instance its study and series) for grouped searches.
+     * 4: each facet dimension is its own doc-values field ({@link FacetCounting}), no longer one field for all.
      */
     private static final String LAYOUT = "arca.layout";
-    private static final String CURRENT_LAYOUT = "3";
+    private static final String CURRENT_LAYOUT = "4";
     private static final int BATCH = 500;
     /** Items indexed per page of a rebuild; bounds the memory a rebuild needs, whatever a folder holds. */
     private static final int ITEM_PAGE = 2000;
@@ -104,7 +105,7 @@ public final class SearchIndex implements AutoCloseable {
                     return new IndexSearcher(reader, segmentSearches);
                 }
             });
-            runner = new SearchRunner(db, searchers, analyzer, segmentSearches);
+            runner = new SearchRunner(db, searchers, analyzer);
             if (!usable) {
                 rebuild();
             }
@@ -195,7 +196,7 @@ public final class SearchIndex implements AutoCloseable {
                 w.deleteDocuments(new Term(SearchDocuments.ID, SearchDocuments.itemKey(itemId)));
             }
             for (Document doc : docs) {
-                w.updateDocument(new Term(SearchDocuments.ID, SearchDocuments.itemKey(itemId)), SearchDocuments.FACETS.build(doc));
+                w.updateDocument(new Term(SearchDocuments.ID, SearchDocuments.itemKey(itemId)), doc);
             }
         }));
     }
@@ -207,7 +208,7 @@ public final class SearchIndex implements AutoCloseable {
             java.util.Set<String> found = new java.util.HashSet<>();
             for (Document doc : docs) {
                 found.add(doc.get(SearchDocuments.ID));
-                w.updateDocument(new Term(SearchDocuments.ID, doc.get(SearchDocuments.ID)), SearchDocuments.FACETS.build(doc));
+                w.updateDocument(new Term(SearchDocuments.ID, doc.get(SearchDocuments.ID)), doc);
             }
             for (String itemId : itemIds) {
                 if (!found.contains(SearchDocuments.itemKey(itemId))) {
@@ -252,7 +253,7 @@ public final class SearchIndex implements AutoCloseable {
                     .where(Tables.Files.SHA256.eq(sha256)).fetch(Tables.Files.ITEM_ID);
             write(w -> {
                 for (Document doc : documents.items(dsl, itemIds)) {
-                    w.updateDocument(new Term(SearchDocuments.ID, doc.get(SearchDocuments.ID)), SearchDocuments.FACETS.build(doc));
+                    w.updateDocument(new Term(SearchDocuments.ID, doc.get(SearchDocuments.ID)), doc);
                 }
             });
         });
@@ -287,7 +288,7 @@ public final class SearchIndex implements AutoCloseable {
 
     private static void add(IndexWriter w, List<Document> docs) throws IOException {
         for (Document doc : docs) {
-            w.updateDocument(new Term(SearchDocuments.ID, doc.get(SearchDocuments.ID)), SearchDocuments.FACETS.build(doc));
+            w.updateDocument(new Term(SearchDocuments.ID, doc.get(SearchDocuments.ID)), doc);
         }
     }
 

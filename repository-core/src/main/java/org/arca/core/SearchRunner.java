@@ -11,24 +11,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.facet.FacetResult;
-import org.apache.lucene.facet.Facets;
-import org.apache.lucene.facet.FacetsCollector;
-import org.apache.lucene.facet.FacetsCollectorManager;
-import org.apache.lucene.facet.LabelAndValue;
-import org.apache.lucene.facet.sortedset.ConcurrentSortedSetDocValuesFacetCounts;
-import org.apache.lucene.facet.sortedset.DefaultSortedSetDocValuesReaderState;
-import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.MultiCollectorManager;
+import org.apache.lucene.search.MultiPhraseQuery;
+import org.apache.lucene.search.PhraseQuery;
+import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.grouping.GroupDocs;
 import org.apache.lucene.search.grouping.GroupingSearch;
@@ -51,19 +49,11 @@ final class SearchRunner {
     private final SearcherManager searchers;
     private final Analyzer analyzer;
     private final SearchQueries queries;
-    /** The index's search threads: facet counting shares out its segments as the search does. */
-    private final ExecutorService segmentThreads;
-    /** Facet ordinals are per reader; rebuilding them costs a pass over the terms, so keep the last one. */
-    private volatile FacetState facetState;
 
-    private record FacetState(IndexReader reader, DefaultSortedSetDocValuesReaderState state) {
-    }
-
-    SearchRunner(Database db, SearcherManager searchers, Analyzer analyzer, ExecutorService segmentThreads) {
+    SearchRunner(Database db, SearcherManager searchers, Analyzer analyzer) {
         this.db = db;
         this.searchers = searchers;
         this.analyzer = analyzer;
-        this.segmentThreads = segmentThreads;
         this.queries = new SearchQueries(analyzer);
     }
 
@@ -75,17 +65,32 @@ final class SearchRunner {
                 if (request.group() != null) {
                     return grouped(searcher, query, request, readable);
                 }
-                FacetsCollectorManager.FacetsResult found = FacetsCollectorManager.search(searcher, query,
-                        request.offset() + request.limit(), new FacetsCollectorManager());
-                FacetsCollector collector = found.facetsCollector();
-                long total = collector.getMatchingDocs().stream().mapToLong(m -> m.totalHits()).sum();
-                ScoreDoc[] page = slice(found.topDocs().scoreDocs, request.offset());
-                String[] snippets = snippets(searcher, request.text(), found.topDocs(), page);
+                int wanted = request.offset() + request.limit();
+                TopDocs top;
+                FacetCounting.Counts counts;
+                if (matchesByPosition(query)) {
+                    // Checking a phrase's positions costs more per candidate than scoring a hit: check them once.
+                    Object[] both = searcher.search(query, new MultiCollectorManager(
+                            new TopScoreDocCollectorManager(wanted, Integer.MAX_VALUE), new FacetCounting(FACETS)));
+                    top = (TopDocs) both[0];
+                    counts = (FacetCounting.Counts) both[1];
+                } else {
+                    // Two passes over the same point-in-time reader. The page needs scores, but only of documents
+                    // that could still make it: with a hit threshold as small as the page, Lucene skips blocks of
+                    // postings whose best possible score cannot compete. The total and the facets need every hit
+                    // but no score, so their pass reads no term frequencies. One pass doing both scored every hit
+                    // of a broad query, which was most of its time.
+                    top = searcher.search(query, new TopScoreDocCollectorManager(wanted, wanted));
+                    counts = searcher.search(query, new FacetCounting(FACETS));
+                }
+                ScoreDoc[] page = slice(top.scoreDocs, request.offset());
+                Document[] docs = stored(searcher, page);
+                String[] snippets = snippets(request.text(), docs);
                 List<SearchResult.Hit> hits = new ArrayList<>();
                 for (int i = 0; i < page.length; i++) {
-                    hits.add(hit(searcher.storedFields().document(page[i].doc), snippets[i], readable, null));
+                    hits.add(hit(docs[i], snippets[i], readable, null));
                 }
-                return new SearchResult(total, hits, facets(searcher.getIndexReader(), collector, readable));
+                return new SearchResult(counts.total(), hits, facets(counts, readable));
             } finally {
                 searchers.release(searcher);
             }
@@ -106,20 +111,19 @@ final class SearchRunner {
         grouping.setGroupDocsLimit(1);
         grouping.setAllGroups(true);
         TopGroups<BytesRef> groups = grouping.search(searcher, query, request.offset(), request.limit());
-        FacetsCollector collector = FacetsCollectorManager.search(searcher, query, 1, new FacetsCollectorManager())
-                .facetsCollector();
+        FacetCounting.Counts counts = searcher.search(query, new FacetCounting(FACETS));
         List<GroupDocs<BytesRef>> found = groups == null ? List.of() : java.util.Arrays.asList(groups.groups);
         ScoreDoc[] page = found.stream().map(g -> g.scoreDocs()[0]).toArray(ScoreDoc[]::new);
-        String[] snippets = snippets(searcher, request.text(),
-                new TopDocs(new TotalHits(page.length, TotalHits.Relation.EQUAL_TO), page), page);
+        Document[] docs = stored(searcher, page);
+        String[] snippets = snippets(request.text(), docs);
         List<SearchResult.Hit> hits = new ArrayList<>();
         for (int i = 0; i < page.length; i++) {
             GroupDocs<BytesRef> group = found.get(i);
-            hits.add(hit(searcher.storedFields().document(page[i].doc), snippets[i], readable,
+            hits.add(hit(docs[i], snippets[i], readable,
                     new Grouping(request.group(), group.groupValue().utf8ToString(), group.totalHits().value())));
         }
         long total = groups == null || groups.totalGroupCount == null ? hits.size() : groups.totalGroupCount;
-        return new SearchResult(total, hits, facets(searcher.getIndexReader(), collector, readable));
+        return new SearchResult(total, hits, facets(counts, readable));
     }
 
     private static ScoreDoc[] slice(ScoreDoc[] all, int offset) {
@@ -129,26 +133,64 @@ final class SearchRunner {
         return java.util.Arrays.copyOfRange(all, offset, all.length);
     }
 
-    private String[] snippets(IndexSearcher searcher, String text, TopDocs all, ScoreDoc[] page) throws IOException {
-        String[] none = new String[page.length];
-        java.util.Arrays.fill(none, "");
-        if (text.isBlank() || page.length == 0) {
-            return none;
+    /** Whether the query has a part matched by term positions (a phrase), whose candidates are costly to check. */
+    private static boolean matchesByPosition(Query query) {
+        boolean[] found = {false};
+        query.visit(new QueryVisitor() {
+            @Override
+            public void consumeTerms(Query leaf, Term... terms) {
+                if (leaf instanceof PhraseQuery || leaf instanceof MultiPhraseQuery) {
+                    found[0] = true;
+                }
+            }
+
+            @Override
+            public QueryVisitor getSubVisitor(BooleanClause.Occur occur, Query parent) {
+                return this;
+            }
+        });
+        return found[0];
+    }
+
+    /** The stored fields of each hit of a page, read once for the hit and its snippet alike. */
+    private static Document[] stored(IndexSearcher searcher, ScoreDoc[] page) throws IOException {
+        var fields = searcher.storedFields();
+        Document[] docs = new Document[page.length];
+        for (int i = 0; i < page.length; i++) {
+            docs[i] = fields.document(page[i].doc);
         }
-        UnifiedHighlighter highlighter = UnifiedHighlighter.builder(searcher, analyzer)
+        return docs;
+    }
+
+    /**
+     * The best passage of each document's text with the query's matches marked, found by analysing the text
+     * already loaded for the hit (the highlighter would otherwise read and decompress it a second time).
+     */
+    private String[] snippets(String text, Document[] docs) {
+        String[] snippets = new String[docs.length];
+        java.util.Arrays.fill(snippets, "");
+        if (text.isBlank() || docs.length == 0) {
+            return snippets;
+        }
+        UnifiedHighlighter highlighter = UnifiedHighlighter.builderWithoutSearcher(analyzer)
                 .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", " … ", true))
                 .withMaxLength(SearchDocuments.MAX_TEXT)
                 // Queries name the catch-all field; its words are the text's words, so let them mark the text.
                 .withFieldMatcher(field -> true)
                 .build();
-        TopDocs pageDocs = new TopDocs(all.totalHits, page);
-        String[] fromText = highlighter.highlight(SearchDocuments.TEXT, queries.text(text), pageDocs, 1);
-        for (int i = 0; i < page.length; i++) {
-            if (fromText[i] == null) {
-                fromText[i] = "";
+        Query query = queries.text(text);
+        for (int i = 0; i < docs.length; i++) {
+            String content = docs[i].get(SearchDocuments.TEXT);
+            if (content != null && !content.isEmpty()) {
+                try {
+                    Object marked = highlighter.highlightWithoutSearcher(SearchDocuments.TEXT, query, content, 1);
+                    snippets[i] = marked == null ? "" : marked.toString();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("highlighting failed", e);
+                }
             }
         }
-        return fromText;
+        return snippets;
     }
 
     /**
@@ -212,60 +254,15 @@ final class SearchRunner {
                 updated, visibleFolderId(doc, readable), visiblePath(doc, readable), attributes, snippet, 1);
     }
 
-    private Map<String, List<SearchResult.FacetCount>> facets(IndexReader reader, FacetsCollector collector,
-                                                              Optional<Set<String>> readable) throws IOException {
+    /** The 20 values of each dimension with the most hits; collections labelled with their names. */
+    private Map<String, List<SearchResult.FacetCount>> facets(FacetCounting.Counts counts, Optional<Set<String>> readable) {
         Map<String, List<SearchResult.FacetCount>> result = new LinkedHashMap<>();
-        DefaultSortedSetDocValuesReaderState state = facetState(reader);
-        if (state == null) {
-            FACETS.forEach(f -> result.put(f, List.of()));
-            return result;
-        }
-        // Counting visits every hit's ordinals: for a broad query over a million documents that is most of the
-        // search's time after collection, and it splits by segment as collection does.
-        Facets counts = count(state, collector);
-        for (String dim : FACETS) {
-            List<SearchResult.FacetCount> values = new ArrayList<>();
-            FacetResult top = topChildren(counts, dim);
-            if (top != null) {
-                for (LabelAndValue lv : top.labelValues) {
-                    values.add(new SearchResult.FacetCount(lv.label, lv.label, lv.value.longValue()));
-                }
-            }
-            result.put(dim, values);
+        for (String dimension : FACETS) {
+            result.put(dimension, counts.top(dimension, 20).stream()
+                    .map(e -> new SearchResult.FacetCount(e.getKey(), e.getKey(), e.getValue())).toList());
         }
         result.put(SearchDocuments.COLLECTION, labelled(result.get(SearchDocuments.COLLECTION), readable));
         return result;
-    }
-
-    private Facets count(DefaultSortedSetDocValuesReaderState state, FacetsCollector collector) throws IOException {
-        try {
-            return new ConcurrentSortedSetDocValuesFacetCounts(state, collector, segmentThreads);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while counting facets", e);
-        }
-    }
-
-    private static FacetResult topChildren(Facets counts, String dim) throws IOException {
-        try {
-            return counts.getTopChildren(20, dim);
-        } catch (IllegalArgumentException e) {
-            return null; // no document has this dimension yet
-        }
-    }
-
-    private DefaultSortedSetDocValuesReaderState facetState(IndexReader reader) throws IOException {
-        FacetState current = facetState;
-        if (current != null && current.reader() == reader) {
-            return current.state();
-        }
-        try {
-            DefaultSortedSetDocValuesReaderState state = new DefaultSortedSetDocValuesReaderState(reader, SearchDocuments.FACETS);
-            facetState = new FacetState(reader, state);
-            return state;
-        } catch (IllegalArgumentException e) {
-            return null; // an empty index has no facet field yet
-        }
     }
 
     /**
