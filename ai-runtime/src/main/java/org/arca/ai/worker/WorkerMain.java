@@ -23,13 +23,19 @@ import java.util.concurrent.Future;
 
 /**
  * The entry point of a worker JVM: runs one job's inference and exits. The server starts it in a fresh
- * process with a folder holding {@code request.properties}, the graph ({@code model.onnx}) and the prepared
- * tensors ({@code input.bin}), and nothing else: the worker never sees the database, the blob store or the
- * network, so a crash, an out-of-memory or a hang here cannot hurt the server, which kills it on time-out.
+ * process with a folder holding {@code request.properties} and the graph ({@code model.onnx}), and nothing else,
+ * and writes the prepared frames to its standard input (a {@link TensorFile} stream) as it prepares them: the
+ * worker loads the graph while the server still decodes the series, and starts on the first frame while the
+ * server prepares the next. The worker never sees the database, the blob store or the network, so a crash, an
+ * out-of-memory or a hang here cannot hurt the server, which kills it on time-out.
  *
  * <p>The graph is loaded with DJL's ONNX Runtime engine through the bare {@link Model} API with the
  * {@link NoopTranslator}: no translator, serving configuration, custom operator library or class from the
  * package is ever looked up, so a model stays data, never code.
+ *
+ * <p>Results go to {@code output.bin} in the folder: the frame count, then one {@link FrameResult} per frame,
+ * each complete on disk before its {@code progress} line, so the server reads a frame's result as soon as it is
+ * announced and stores it while later frames run.
  *
  * <p>Protocol on standard output, one line each: {@code loaded <ms>}, {@code progress <done> <total>},
  * {@code inference <ms>}, {@code input <ms>} (reading and converting the tensors), {@code output <ms>} (labelling
@@ -42,7 +48,7 @@ public final class WorkerMain {
     public static void main(String[] args) {
         PrintStream out = System.out;
         try {
-            run(Path.of(args[0]), out);
+            run(Path.of(args[0]), System.in, out);
             out.println("done");
             out.flush();
             System.exit(0);
@@ -53,8 +59,13 @@ public final class WorkerMain {
         }
     }
 
-    /** Runs a request folder in this JVM: the worker process does exactly this; benchmarks call it in-process. */
+    /** Runs a request folder whose frames are in its {@code input.bin}, in this JVM: benchmarks call it in-process. */
     public static void run(Path dir, PrintStream out) throws Exception {
+        run(dir, Files.newInputStream(dir.resolve("input.bin")), out);
+    }
+
+    /** Runs a request folder on the frames read from {@code frames} (closed at the end): what the worker process does. */
+    public static void run(Path dir, InputStream frames, PrintStream out) throws Exception {
         Properties request = new Properties();
         try (InputStream in = Files.newInputStream(dir.resolve("request.properties"))) {
             request.load(in);
@@ -75,11 +86,11 @@ public final class WorkerMain {
             long inputNanos = 0;
             long outputNanos = 0;
             try (Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
-                 TensorFile.Reader input = new TensorFile.Reader(dir.resolve("input.bin"));
+                 TensorFile.Reader input = new TensorFile.Reader(frames);
                  DataOutputStream results = new DataOutputStream(new BufferedOutputStream(
                          Files.newOutputStream(dir.resolve("output.bin")), 1 << 16))) {
-                int frames = input.frames();
-                results.writeInt(frames);
+                int count = input.frames();
+                results.writeInt(count);
                 // The next frame is read and converted while this one runs: one frame ahead, so memory stays bounded.
                 ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, "arca-worker-input");
@@ -87,11 +98,11 @@ public final class WorkerMain {
                     return t;
                 });
                 try {
-                    Future<TensorFile.Tensor> ahead = frames > 0 ? reader.submit(() -> input.next().tensor()) : null;
-                    for (int i = 0; i < frames; i++) {
+                    Future<TensorFile.Tensor> ahead = count > 0 ? reader.submit(() -> input.next().tensor()) : null;
+                    for (int i = 0; i < count; i++) {
                         long read = System.nanoTime();
                         TensorFile.Tensor tensor = next(ahead);
-                        if (i + 1 < frames) {
+                        if (i + 1 < count) {
                             ahead = reader.submit(() -> input.next().tensor());
                         }
                         try (NDManager manager = model.getNDManager().newSubManager()) {
@@ -129,9 +140,11 @@ public final class WorkerMain {
                                 (fractional ? FractionalMaps.of(scores, channels, 1, h, w, activation)
                                         : LabelMaps.label(scores, channels, h, w, threshold, minArea)).write(results);
                             }
+                            // On disk before it is announced: the server reads it as soon as it sees the line below.
+                            results.flush();
                             outputNanos += System.nanoTime() - inferred;
                         }
-                        out.println("progress " + (i + 1) + " " + frames);
+                        out.println("progress " + (i + 1) + " " + count);
                         out.flush();
                     }
                 } finally {
