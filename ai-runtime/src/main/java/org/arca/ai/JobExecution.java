@@ -111,7 +111,7 @@ final class JobExecution {
                                 + "the server's ai-max-memory-mb) and was stopped.");
                     }
                     if (!outcome.succeeded()) {
-                        throw ArcaException.invalid("worker_failed", "The model could not run: " + lastLine(outcome.log()));
+                        throw ArcaException.invalid("worker_failed", "The model could not run: " + lastLine(outcome));
                     }
                     if (collector.received() != plan.tensors()) {
                         throw ArcaException.invalid("worker_failed", "The worker returned " + collector.received()
@@ -272,10 +272,18 @@ final class JobExecution {
         }
     }
 
-    private static String lastLine(String log) {
-        String[] lines = log.strip().split("\n");
-        return lines.length == 0 || lines[lines.length - 1].isBlank() ? "the worker ended without a reason"
-                : lines[lines.length - 1];
+    /**
+     * Why the worker failed: its last line when it said why itself ({@code worker failed: ...}, the last of its
+     * output otherwise). A worker that crashed or was killed says nothing; what the sandbox around it says then
+     * (util-linux unshare complains about its signal mask) is not why, so the user reads that it ended abruptly.
+     */
+    private static String lastLine(WorkerLauncher.Outcome outcome) {
+        String[] lines = outcome.log().strip().split("\n");
+        String last = lines.length == 0 || lines[lines.length - 1].isBlank() ? null : lines[lines.length - 1];
+        if (last != null && !outcome.log().contains("worker failed: ") && (last.startsWith("unshare: ") || outcome.exitCode() > 128)) {
+            return "the worker ended abruptly, as a process that crashed or was killed (exit status " + outcome.exitCode() + ").";
+        }
+        return last == null ? "the worker ended without a reason (exit status " + outcome.exitCode() + ")." : last;
     }
 
     private static long millisSince(long nanos) {
