@@ -159,6 +159,20 @@ final class JobExecution {
         }
     }
 
+    /**
+     * Between jobs: makes the workers' class archive once a run ({@link WorkerLauncher#warmUp}), after the first job
+     * rather than at start, so a server that runs no model never pays for it; a job queued meanwhile waits for it
+     * (a second or two), once.
+     */
+    void betweenJobs() throws InterruptedException {
+        Path dir = settings.workDir().resolve("warm-up");
+        try {
+            launcher.warmUp(dir);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
     private void requireWritable(Caller caller, String folderId) {
         AccessLevel level = repo.access().levelOn(caller, folderId);
         if (level == AccessLevel.NONE) {

@@ -83,6 +83,7 @@ final class JobRunner implements AutoCloseable {
                 } finally {
                     running.remove(job.id());
                 }
+                execution.betweenJobs();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {

@@ -62,10 +62,13 @@ final class WorkerLauncher {
     private final String classPath = classPath();
     private final Sandbox sandbox;
     private final OrtNativeLibraries natives;
+    private final WorkerClassArchive classes;
 
-    WorkerLauncher(Sandbox sandbox, OrtNativeLibraries natives) {
+    /** {@code classesFolder}: where the workers' {@link WorkerClassArchive} is kept, a folder no worker can see. */
+    WorkerLauncher(Sandbox sandbox, OrtNativeLibraries natives, Path classesFolder) {
         this.sandbox = sandbox;
         this.natives = natives;
+        this.classes = new WorkerClassArchive(classesFolder, classPath);
     }
 
     /**
@@ -75,6 +78,55 @@ final class WorkerLauncher {
      */
     RunningWorker start(Path dir, Limits limits, Consumer<Process> started,
                         java.util.function.BiConsumer<Integer, Integer> progress) throws IOException {
+        return start(dir, limits, classes.copyInto(dir), started, progress);
+    }
+
+    /**
+     * Makes the workers' class archive if there is none yet in this run: a worker started with the options that
+     * write it, on Arca's own graph (the tests' 3×3 box filter) and one small frame, so nothing a job brought
+     * can shape it. A run that fails leaves the workers without an archive, as before; said once in the log.
+     * Returns at once when there is nothing to do.
+     */
+    void warmUp(Path dir) throws InterruptedException {
+        if (!classes.claim()) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            try (var graph = WorkerLauncher.class.getResourceAsStream("warm-up.onnx")) {
+                Files.copy(java.util.Objects.requireNonNull(graph, "warm-up.onnx"), dir.resolve("model.onnx"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.writeString(dir.resolve("request.properties"), "kind=boxes\nthreads=1\n");
+            RunningWorker worker = start(dir, new Limits(256, 1, Duration.ofMinutes(2), 2048), classes.makingIn(dir),
+                    p -> { }, (done, total) -> { });
+            try (var out = new org.arca.ai.worker.TensorFile.Writer(worker.input(), 1)) {
+                var recipe = new org.arca.ai.worker.TensorRecipe(1, new double[] {0}, new double[] {1}, 32, 32, true);
+                byte[] pixels = new byte[32 * 32];
+                java.util.Arrays.fill(pixels, 0, pixels.length / 2, (byte) 255);
+                out.write(new org.arca.ai.worker.TensorFile.Rgb8(32, 32, 1, pixels, recipe));
+            } catch (IOException e) {
+                // The worker stopped reading: its outcome below says why.
+            }
+            Outcome outcome;
+            try {
+                outcome = worker.finish();
+            } catch (InterruptedException e) {
+                worker.kill();
+                throw e;
+            }
+            if (!outcome.succeeded()) {
+                LOG.warn("AI workers start without a class archive: the run that makes it failed: {}", outcome.log().strip());
+                return;
+            }
+            classes.adopt(dir);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("AI workers start without a class archive: {}", e.toString());
+        }
+    }
+
+    private RunningWorker start(Path dir, Limits limits, List<String> archive, Consumer<Process> started,
+                                java.util.function.BiConsumer<Integer, Integer> progress) throws IOException {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(PRLIMIT)) {
@@ -90,6 +142,7 @@ final class WorkerLauncher {
                 // logback.xml included, and setting that up took about 0.4 s of every job. DJL's log lines were noise
                 // in the job log; a failure reaches it as the exception the worker prints.
                 "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider", "-Dslf4j.internal.verbosity=WARN"));
+        command.addAll(archive);
         command.addAll(natives.copyInto(dir));
         command.addAll(List.of("-cp", classPath, WorkerMain.class.getName(), dir.toString()));
         // Nothing of the server's environment (database URLs, passwords in ARCA_* variables) reaches the worker, nor
