@@ -160,14 +160,13 @@ final class JobExecution {
     }
 
     /**
-     * Between jobs: makes the workers' class archive once a run ({@link WorkerLauncher#warmUp}), after the first job
-     * rather than at start, so a server that runs no model never pays for it; a job queued meanwhile waits for it
-     * (a second or two), once.
+     * While no job waits: makes the workers' class archive if there is none yet ({@link WorkerLauncher#warmUp}),
+     * with the same {@code started} and {@code preempted} as there, so a job that comes meanwhile can stop it.
      */
-    void betweenJobs() throws InterruptedException {
+    void whenIdle(Consumer<Process> started, java.util.function.BooleanSupplier preempted) throws InterruptedException {
         Path dir = settings.workDir().resolve("warm-up");
         try {
-            launcher.warmUp(dir);
+            launcher.warmUp(dir, started, preempted);
         } finally {
             deleteTree(dir);
         }

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * name holds a hash of the Java runtime and the worker's class path (each jar's size and time), so another build
  * never meets it.
  *
- * <p>It is made once per server run by a worker run on Arca's own graph and frame ({@link WorkerLauncher#warmUp}),
+ * <p>It is made once per server run, when the queue is idle, by a worker run on Arca's own graph and frame
+ * ({@link WorkerLauncher#warmUp}),
  * never by a job's worker: a worker taken over by a crafted graph could otherwise write an archive that every
  * later worker would run. It lives in a folder of the work directory that no worker sees, and each job gets a plain
  * copy, as with the native libraries. A worker handed no archive, or one the JVM finds stale or damaged, starts
@@ -47,6 +48,11 @@ final class WorkerClassArchive {
     /** Whether to make the archive now: there is none, and no earlier attempt in this run failed. Once true. */
     boolean claim() {
         return !Files.isRegularFile(file) && tried.compareAndSet(false, true);
+    }
+
+    /** Undoes a {@link #claim} whose attempt was stopped from outside rather than failed: another may follow. */
+    void release() {
+        tried.set(false);
     }
 
     /** The options that make a (trusted) worker in {@code dir} write the archive as it exits. */

@@ -84,10 +84,12 @@ final class WorkerLauncher {
     /**
      * Makes the workers' class archive if there is none yet in this run: a worker started with the options that
      * write it, on Arca's own graph (the tests' 3×3 box filter) and one small frame, so nothing a job brought
-     * can shape it. A run that fails leaves the workers without an archive, as before; said once in the log.
-     * Returns at once when there is nothing to do.
+     * can shape it. A run that fails leaves the workers without an archive, as before; said once in the log. One
+     * that was killed because a job came ({@code started} received the process; {@code preempted} says so after)
+     * is tried again another time. Returns at once when there is nothing to do.
      */
-    void warmUp(Path dir) throws InterruptedException {
+    void warmUp(Path dir, Consumer<Process> started, java.util.function.BooleanSupplier preempted)
+            throws InterruptedException {
         if (!classes.claim()) {
             return;
         }
@@ -99,7 +101,7 @@ final class WorkerLauncher {
             }
             Files.writeString(dir.resolve("request.properties"), "kind=boxes\nthreads=1\n");
             RunningWorker worker = start(dir, new Limits(256, 1, Duration.ofMinutes(2), 2048), classes.makingIn(dir),
-                    p -> { }, (done, total) -> { });
+                    started, (done, total) -> { });
             try (var out = new org.arca.ai.worker.TensorFile.Writer(worker.input(), 1)) {
                 var recipe = new org.arca.ai.worker.TensorRecipe(1, new double[] {0}, new double[] {1}, 32, 32, true);
                 byte[] pixels = new byte[32 * 32];
@@ -114,6 +116,10 @@ final class WorkerLauncher {
             } catch (InterruptedException e) {
                 worker.kill();
                 throw e;
+            }
+            if (!outcome.succeeded() && preempted.getAsBoolean()) {
+                classes.release();
+                return;
             }
             if (!outcome.succeeded()) {
                 LOG.warn("AI workers start without a class archive: the run that makes it failed: {}", outcome.log().strip());
