@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -62,22 +63,26 @@ final class JobExecution {
             dir = Files.createDirectories(settings.workDir()).resolve("job-" + job.id());
             Files.createDirectories(dir);
             WorkerLauncher.Limits limits = limits(model.manifest().resources());
-            registry.extractGraph(model, dir.resolve("model.onnx"));
-            // Again here, for versions approved before submission checked it: the worker must never see such a graph.
-            var graphProblem = SelfContainedGraph.problem(dir.resolve("model.onnx"));
-            if (graphProblem.isPresent()) {
-                throw ArcaException.invalid("worker_failed", "The model could not run: " + graphProblem.get().text() + ".");
-            }
             writeRequest(dir, model.manifest(), job.parameters());
-            // The worker starts and loads the graph while the series is read and decoded here, and infers each frame
-            // while the next are prepared and the results of the last are drawn: the job takes about as long as its
-            // longest chain, not the sum of its steps.
+            // The worker's JVM starts while the graph is extracted and checked, loads the graph while the series is read
+            // and decoded here, and infers each frame while the next are prepared and the results of the last are
+            // drawn: the job takes about as long as its longest chain, not the sum of its steps.
             RunningWorker worker = launcher.start(dir, limits, started,
                     (done, total) -> store.progress(job.id(), 0.95 * done / Math.max(1, total)));
             long workerBegin = System.nanoTime();
             List<Job.Result> stored;
             Feeder feeder = null;
             try {
+                Path graph = dir.resolve("graph.part");
+                registry.extractGraph(model, graph);
+                // Again here, for versions approved before submission checked it: the worker must never see such a
+                // graph. It waits for the go below, and finds nothing named model.onnx before the check passed.
+                var graphProblem = SelfContainedGraph.problem(graph);
+                if (graphProblem.isPresent()) {
+                    throw ArcaException.invalid("worker_failed", "The model could not run: " + graphProblem.get().text() + ".");
+                }
+                Files.move(graph, dir.resolve("model.onnx"), StandardCopyOption.ATOMIC_MOVE);
+                worker.graphReady();
                 long t = System.nanoTime();
                 InputPreparer.Plan plan = preparer.plan(caller, model.manifest().input(), job.studyUid(), job.seriesUid(),
                         (long) limits.heapMb() << 20);

@@ -42,7 +42,20 @@ final class RunningWorker {
         this.stderr = Thread.ofVirtual().start(this::readStderr);
     }
 
-    /** The worker's standard input: the frames, as a {@link org.arca.ai.worker.TensorFile} stream. */
+    /**
+     * Tells the worker its graph is in place and checked ({@link org.arca.ai.worker.WorkerMain#GRAPH_READY}): it
+     * waits for that before it loads anything. A worker that ended already learns nothing; its outcome says why.
+     */
+    void graphReady() {
+        try {
+            process.getOutputStream().write(org.arca.ai.worker.WorkerMain.GRAPH_READY);
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            // The worker ended: the frames will not go either, and finish() says how it ended.
+        }
+    }
+
+    /** The worker's standard input, after {@link #graphReady}: the frames, as a {@link org.arca.ai.worker.TensorFile} stream. */
     OutputStream input() {
         return process.getOutputStream();
     }

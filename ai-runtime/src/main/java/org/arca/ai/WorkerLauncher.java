@@ -102,6 +102,7 @@ final class WorkerLauncher {
             Files.writeString(dir.resolve("request.properties"), "kind=boxes\nthreads=1\n");
             RunningWorker worker = start(dir, new Limits(256, 1, Duration.ofMinutes(2), 2048), classes.makingIn(dir),
                     started, (done, total) -> { });
+            worker.graphReady();
             try (var out = new org.arca.ai.worker.TensorFile.Writer(worker.input(), 1)) {
                 var recipe = new org.arca.ai.worker.TensorRecipe(1, new double[] {0}, new double[] {1}, 32, 32, true);
                 byte[] pixels = new byte[32 * 32];

@@ -23,10 +23,11 @@ import java.util.concurrent.Future;
 
 /**
  * The entry point of a worker JVM: runs one job's inference and exits. The server starts it in a fresh
- * process with a folder holding {@code request.properties} and the graph ({@code model.onnx}), and nothing else,
- * and writes the prepared frames to its standard input (a {@link TensorFile} stream) as it prepares them: the
- * worker loads the graph while the server still decodes the series, and starts on the first frame while the
- * server prepares the next. The worker never sees the database, the blob store or the network, so a crash, an
+ * process with a folder holding {@code request.properties}, and nothing else; puts the graph ({@code model.onnx})
+ * there once it checked it and says so with {@link #GRAPH_READY} on the worker's standard input; then writes the
+ * prepared frames there (a {@link TensorFile} stream) as it prepares them. So the worker's JVM starts while the
+ * server extracts the graph, loads the graph while the server still decodes the series, and starts on the first
+ * frame while the server prepares the next. The worker never sees the database, the blob store or the network, so a crash, an
  * out-of-memory or a hang here cannot hurt the server, which kills it on time-out.
  *
  * <p>The graph is loaded with DJL's ONNX Runtime engine through the bare {@link Model} API with the
@@ -46,9 +47,18 @@ public final class WorkerMain {
     private WorkerMain() {
     }
 
+    /**
+     * The byte the server writes first to a worker's standard input once the graph is in the folder and checked:
+     * the worker's JVM starts while the server still extracts and checks it.
+     */
+    public static final int GRAPH_READY = 'G';
+
     public static void main(String[] args) {
         PrintStream out = System.out;
         try {
+            if (System.in.read() != GRAPH_READY) {
+                throw new IOException("the server gave no graph");
+            }
             run(Path.of(args[0]), System.in, out);
             out.println("done");
             out.flush();
