@@ -27,7 +27,8 @@ public final class AiRuntime implements AutoCloseable {
         JobStore store = new JobStore(repo.database());
         InputPreparer preparer = new InputPreparer(repo, new DicomQueries(repo));
         JobExecution execution = new JobExecution(repo, registry, store, preparer, new WorkerLauncher(repo.sandbox(),
-                new OrtNativeLibraries(settings.workDir().resolve("onnxruntime-native"))), new ResultStore(repo),
+                new OrtNativeLibraries(settings.workDir().resolve("onnxruntime-native")), settings.workDir().resolve("worker-classes")),
+                new ResultStore(repo),
                 settings);
         this.runner = new JobRunner(store, execution);
         this.jobs = new JobService(repo, registry, store, preparer, runner);

@@ -1,10 +1,13 @@
 package org.arca.ai;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.arca.ai.worker.TensorFile;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
@@ -20,7 +23,7 @@ import org.arca.dicomweb.DicomQueries;
  * Prepares a job's input in the server, where the data is: finds the series' instances the caller may read,
  * checks them against the manifest (modality, SOP class, one frame size), orders them along the slice normal,
  * and writes one tensor per frame, or for a volume input one resampled tensor of the series. The worker gets
- * only the tensor file.
+ * only the tensors, as they are written.
  */
 final class InputPreparer {
     private final Repository repo;
@@ -44,12 +47,21 @@ final class InputPreparer {
     }
 
     /**
-     * Writes {@code target} and returns the frames in series order. Instances are read, and frames decoded and
-     * rendered, on every processor; the file gets them in series order: one tensor per frame, or for a volume
-     * input one tensor of the whole series, which must fit in {@code workerBytes}.
+     * Writes {@code target} and returns the frames in series order: {@link #plan} and {@link Plan#write} in one.
      */
     List<SourceFrame> prepare(Caller caller, ModelManifest.InputSpec spec, String study, String series, Path target,
                               long workerBytes) throws IOException {
+        Plan plan = plan(caller, spec, study, series, workerBytes);
+        plan.write(Files.newOutputStream(target));
+        return plan.placed();
+    }
+
+    /**
+     * Reads the series' headers (on every processor), checks them against the manifest and orders them, without
+     * decoding a pixel: a series the model cannot take fails here. For a volume input its size after resampling
+     * is checked against {@code workerBytes} too. The returned plan writes the tensors.
+     */
+    Plan plan(Caller caller, ModelManifest.InputSpec spec, String study, String series, long workerBytes) throws IOException {
         List<Loaded> instances = new ArrayList<>();
         List<InOrder.Task<Loaded>> reads = new ArrayList<>();
         for (DicomQueries.StoredInstance s : locate(caller, study, series)) {
@@ -61,7 +73,68 @@ final class InputPreparer {
         }
         InOrder.run(reads, instances::add);
         SeriesOrder.sort(instances, l -> l.file().dataset());
-        return spec.volume() ? volume(spec, instances, target, workerBytes) : frames(spec, instances, target);
+        return spec.volume() ? volume(spec, instances, workerBytes) : frames(spec, instances);
+    }
+
+    /**
+     * A series checked and ordered for a job: its frames, and the writing of their tensors, which decodes the
+     * pixels. Written once, from one thread; {@link #frame} may be read from another while it is written.
+     */
+    static final class Plan {
+        private final List<SourceFrame> frames;
+        private final int tensors;
+        private final Write write;
+        private final AtomicLongArray offsets;
+
+        private interface Write {
+            void to(TensorFile.Writer out, AtomicLongArray offsets) throws IOException;
+        }
+
+        private Plan(List<SourceFrame> frames, int tensors, Write write) {
+            this.frames = frames;
+            this.tensors = tensors;
+            this.write = write;
+            this.offsets = new AtomicLongArray(frames.size());
+            for (int i = 0; i < frames.size(); i++) {
+                offsets.set(i, -1);
+            }
+        }
+
+        /** The frames in series order (a volume's slices), where their prepared form lies not yet known. */
+        List<SourceFrame> frames() {
+            return frames;
+        }
+
+        /** How many tensors the input holds, so results the worker gives: one per frame, or one for a volume. */
+        int tensors() {
+            return tensors;
+        }
+
+        /**
+         * Decodes the frames (on every processor) and writes their tensors to {@code target} in series order,
+         * pushing each on as soon as it is written, so a worker reading the other end can start on it; closes
+         * {@code target}.
+         */
+        void write(OutputStream target) throws IOException {
+            try (TensorFile.Writer out = new TensorFile.Writer(target, tensors)) {
+                out.flush();
+                write.to(out, offsets);
+            }
+        }
+
+        /** Frame {@code i} with where its prepared form starts in the written file, once it was written. */
+        SourceFrame frame(int i) {
+            return frames.get(i).at(offsets.get(i));
+        }
+
+        /** All frames as {@link #frame} gives them. */
+        List<SourceFrame> placed() {
+            List<SourceFrame> placed = new ArrayList<>(frames.size());
+            for (int i = 0; i < frames.size(); i++) {
+                placed.add(frame(i));
+            }
+            return placed;
+        }
     }
 
     private record Loaded(DicomQueries.StoredInstance stored, DicomFile file) implements VolumeTensors.Slice {
@@ -78,10 +151,9 @@ final class InputPreparer {
 
     /**
      * The series as one volume: checked to be one ({@link VolumeGeometry}), its size after resampling checked
-     * against the worker's memory before a pixel is decoded, then written as one tensor.
+     * against the worker's memory before a pixel is decoded; written as one tensor.
      */
-    private static List<SourceFrame> volume(ModelManifest.InputSpec spec, List<Loaded> instances, Path target,
-                                            long workerBytes) throws IOException {
+    private static Plan volume(ModelManifest.InputSpec spec, List<Loaded> instances, long workerBytes) {
         VolumeGeometry geometry = VolumeGeometry.of(instances.stream().map(Loaded::header).toList());
         int[] size = geometry.target(spec);
         VolumeGeometry.requireFits(size, workerBytes);
@@ -90,15 +162,14 @@ final class InputPreparer {
             frames.add(new SourceFrame(l.stored().itemId(), l.stored().sha256(), withoutPixels(l.header()), 1,
                     geometry.rows(), geometry.columns()));
         }
-        TensorFile.Tensor tensor = VolumeTensors.of(spec, instances, size);
-        try (TensorFile.Writer out = new TensorFile.Writer(target, 1)) {
-            out.write(tensor);
-        }
-        return frames;
+        // A volume's slices are not read back for overlays: their offsets stay unknown.
+        return new Plan(frames, 1, (out, offsets) -> {
+            out.write(VolumeTensors.of(spec, instances, size));
+            out.flush();
+        });
     }
 
-    private static List<SourceFrame> frames(ModelManifest.InputSpec spec, List<Loaded> instances, Path target)
-            throws IOException {
+    private static Plan frames(ModelManifest.InputSpec spec, List<Loaded> instances) {
         List<SourceFrame> frames = new ArrayList<>();
         List<InOrder.Task<TensorFile.Frame>> tensors = new ArrayList<>();
         int rows = -1;
@@ -121,16 +192,13 @@ final class InputPreparer {
                 tensors.add(() -> FrameTensors.of(spec, ds, Frames.of(l.file()).decode(index)));
             }
         }
-        long[] offsets = new long[frames.size()];
-        try (TensorFile.Writer out = new TensorFile.Writer(target, frames.size())) {
+        return new Plan(frames, frames.size(), (out, offsets) -> {
             int[] next = {0};
-            InOrder.run(tensors, frame -> offsets[next[0]++] = out.write(frame));
-        }
-        List<SourceFrame> placed = new ArrayList<>(frames.size());
-        for (int i = 0; i < frames.size(); i++) {
-            placed.add(frames.get(i).at(offsets[i]));
-        }
-        return placed;
+            InOrder.run(tensors, frame -> {
+                offsets.set(next[0]++, out.write(frame));
+                out.flush();
+            });
+        });
     }
 
     private static void check(ModelManifest.InputSpec spec, Attributes ds) {

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,48 +62,79 @@ final class JobExecution {
             requireWritable(caller, job.outputFolderId());
             dir = Files.createDirectories(settings.workDir()).resolve("job-" + job.id());
             Files.createDirectories(dir);
-            long t = System.nanoTime();
-            List<SourceFrame> frames = preparer.prepare(caller, model.manifest().input(), job.studyUid(), job.seriesUid(),
-                    dir.resolve("input.bin"), (long) limits(model.manifest().resources()).heapMb() << 20);
-            registry.extractGraph(model, dir.resolve("model.onnx"));
-            // Again here, for versions approved before submission checked it: the worker must never see such a graph.
-            var graphProblem = SelfContainedGraph.problem(dir.resolve("model.onnx"));
-            if (graphProblem.isPresent()) {
-                throw ArcaException.invalid("worker_failed", "The model could not run: " + graphProblem.get().text() + ".");
-            }
+            WorkerLauncher.Limits limits = limits(model.manifest().resources());
             writeRequest(dir, model.manifest(), job.parameters());
-            timings.put("prepare", millisSince(t));
-            log.append("prepared ").append(frames.size()).append(" frame(s)\n");
-            t = System.nanoTime();
-            WorkerLauncher.Outcome outcome = launcher.run(dir, limits(model.manifest().resources()), started,
+            // The worker's JVM starts while the graph is extracted and checked, loads the graph while the series is read
+            // and decoded here, and infers each frame while the next are prepared and the results of the last are
+            // drawn: the job takes about as long as its longest chain, not the sum of its steps.
+            RunningWorker worker = launcher.start(dir, limits, started,
                     (done, total) -> store.progress(job.id(), 0.95 * done / Math.max(1, total)));
-            timings.put("worker", millisSince(t));
-            timings.put("workerStart", outcome.startMillis());
-            timings.put("load", outcome.loadMillis());
-            timings.put("inference", outcome.inferenceMillis());
-            timings.put("workerInput", outcome.inputMillis());
-            timings.put("workerOutput", outcome.outputMillis());
-            log.append(outcome.log());
-            if (store.find(job.id()).map(j -> j.status() == JobStatus.CANCELLED).orElse(true)) {
-                return;
+            long workerBegin = System.nanoTime();
+            List<Job.Result> stored;
+            Feeder feeder = null;
+            try {
+                Path graph = dir.resolve("graph.part");
+                registry.extractGraph(model, graph);
+                // Again here, for versions approved before submission checked it: the worker must never see such a
+                // graph. It waits for the go below, and finds nothing named model.onnx before the check passed.
+                var graphProblem = SelfContainedGraph.problem(graph);
+                if (graphProblem.isPresent()) {
+                    throw ArcaException.invalid("worker_failed", "The model could not run: " + graphProblem.get().text() + ".");
+                }
+                Files.move(graph, dir.resolve("model.onnx"), StandardCopyOption.ATOMIC_MOVE);
+                worker.graphReady();
+                long t = System.nanoTime();
+                InputPreparer.Plan plan = preparer.plan(caller, model.manifest().input(), job.studyUid(), job.seriesUid(),
+                        (long) limits.heapMb() << 20);
+                log.append("prepared ").append(plan.frames().size()).append(" frame(s)\n");
+                feeder = new Feeder(plan, new WorkerFeed(dir.resolve("input.bin"), worker.input()), worker, t);
+                try (ResultStore.Collector collector = results.collect(caller, job, model, plan, dir)) {
+                    String unreadable = receive(worker, dir.resolve("output.bin"), plan.tensors(), collector);
+                    WorkerLauncher.Outcome outcome = worker.finish();
+                    long workerMillis = millisSince(workerBegin);
+                    timings.put("prepare", feeder.await());
+                    timings.put("worker", workerMillis);
+                    timings.put("workerStart", outcome.startMillis());
+                    timings.put("load", outcome.loadMillis());
+                    timings.put("inference", outcome.inferenceMillis());
+                    timings.put("workerInput", outcome.inputMillis());
+                    timings.put("workerOutput", outcome.outputMillis());
+                    log.append(outcome.log());
+                    if (store.find(job.id()).map(j -> j.status() == JobStatus.CANCELLED).orElse(true)) {
+                        return;
+                    }
+                    feeder.rethrow();
+                    if (unreadable != null) {
+                        throw ArcaException.invalid("worker_failed", "The model could not run: " + unreadable);
+                    }
+                    if (outcome.timedOut()) {
+                        throw ArcaException.invalid("time_limit", "The model ran past its time limit and was stopped.");
+                    }
+                    if (!outcome.succeeded() && WorkerLauncher.ranOutOfMemory(outcome.log())) {
+                        throw ArcaException.invalid("memory_limit", "The model ran out of memory: a run may use "
+                                + limits.memoryMb() + " MB (the manifest's resources.memoryMb, capped by "
+                                + "the server's ai-max-memory-mb) and was stopped.");
+                    }
+                    if (!outcome.succeeded()) {
+                        throw ArcaException.invalid("worker_failed", "The model could not run: " + lastLine(outcome));
+                    }
+                    if (collector.received() != plan.tensors()) {
+                        throw ArcaException.invalid("worker_failed", "The worker returned " + collector.received()
+                                + " frames for " + plan.tensors() + ".");
+                    }
+                    t = System.nanoTime();
+                    stored = collector.finish(log, timings);
+                    timings.put("store", millisSince(t));
+                }
+            } finally {
+                // On every way out (bad input, a failure storing, a cancel): the worker ends, and with it the feed.
+                worker.kill();
+                if (feeder != null) {
+                    feeder.await();
+                } else {
+                    worker.finish();
+                }
             }
-            if (outcome.timedOut()) {
-                throw ArcaException.invalid("time_limit", "The model ran past its time limit and was stopped.");
-            }
-            if (!outcome.succeeded() && WorkerLauncher.ranOutOfMemory(outcome.log())) {
-                throw ArcaException.invalid("memory_limit", "The model ran out of memory: a run may use "
-                        + limits(model.manifest().resources()).memoryMb() + " MB (the manifest's resources.memoryMb, capped by "
-                        + "the server's ai-max-memory-mb) and was stopped.");
-            }
-            if (!outcome.succeeded()) {
-                throw ArcaException.invalid("worker_failed", "The model could not run: " + lastLine(outcome.log()));
-            }
-            t = System.nanoTime();
-            // A volume is one tensor, so one result, which the result store maps back onto the slices.
-            List<FrameResult> outputs = readOutputs(dir.resolve("output.bin"),
-                    model.manifest().input().volume() ? 1 : frames.size());
-            List<Job.Result> stored = results.store(caller, job, model, frames, outputs, dir, log, timings);
-            timings.put("store", millisSince(t));
             timings.put("total", timings.get("queued") + millisSince(begin));
             boolean finished = false;
             try {
@@ -128,6 +159,19 @@ final class JobExecution {
         } catch (InterruptedException e) {
             store.finish(job.id(), JobStatus.FAILED, "Arca stopped while this job ran.", log.toString(), List.of(), timings);
             Thread.currentThread().interrupt();
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /**
+     * While no job waits: makes the workers' class archive if there is none yet ({@link WorkerLauncher#warmUp}),
+     * with the same {@code started} and {@code preempted} as there, so a job that comes meanwhile can stop it.
+     */
+    void whenIdle(Consumer<Process> started, java.util.function.BooleanSupplier preempted) throws InterruptedException {
+        Path dir = settings.workDir().resolve("warm-up");
+        try {
+            launcher.warmUp(dir, started, preempted);
         } finally {
             deleteTree(dir);
         }
@@ -165,24 +209,99 @@ final class JobExecution {
         }
     }
 
-    private static List<FrameResult> readOutputs(Path file, int expected) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            int count = in.readInt();
-            if (count != expected) {
-                throw ArcaException.invalid("worker_failed", "The worker returned " + count + " frames for " + expected + ".");
+    /**
+     * Hands each result to {@code collector} as soon as the worker announces it (complete in {@code file} by then),
+     * until the worker ends or its time is up. Returns null, or why the results could not be read, in which case
+     * the worker was killed: a worker that writes what it announced cannot get there.
+     */
+    private static String receive(RunningWorker worker, Path file, int expected, ResultStore.Collector collector)
+            throws InterruptedException {
+        DataInputStream in = null;
+        try {
+            for (var done = worker.next(); done.isPresent(); done = worker.next()) {
+                if (in == null) {
+                    in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+                    int count = in.readInt();
+                    if (count != expected) {
+                        worker.kill();
+                        return "the worker announced " + count + " results for " + expected + " input(s).";
+                    }
+                }
+                while (collector.received() < Math.min(done.getAsInt(), expected)) {
+                    collector.accept(FrameResult.read(in));
+                }
             }
-            List<FrameResult> list = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                list.add(FrameResult.read(in));
+            return null;
+        } catch (IOException e) {
+            worker.kill();
+            return "its results could not be read (" + e.getMessage() + ").";
+        } finally {
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // Only read.
+                }
             }
-            return list;
         }
     }
 
-    private static String lastLine(String log) {
-        String[] lines = log.strip().split("\n");
-        return lines.length == 0 || lines[lines.length - 1].isBlank() ? "the worker ended without a reason"
-                : lines[lines.length - 1];
+    /**
+     * Writes a job's prepared frames to its worker on a thread of its own, so the job's thread takes results
+     * meanwhile. A failure that is the input's (a frame that cannot be decoded) kills the worker and is the job's
+     * error; the worker stopping to read is not, its own outcome says why.
+     */
+    private static final class Feeder {
+        private final Thread thread;
+        private volatile Exception failure;
+        private volatile long busyMillis;
+
+        Feeder(InputPreparer.Plan plan, WorkerFeed feed, RunningWorker worker, long beginNanos) {
+            thread = Thread.ofPlatform().daemon().name("arca-ai-feed").start(() -> {
+                try (feed) {
+                    plan.write(feed);
+                } catch (WorkerFeed.WorkerGone e) {
+                    // The worker ended early: its outcome says why.
+                } catch (IOException | RuntimeException e) {
+                    failure = e;
+                    worker.kill();
+                } finally {
+                    // Preparing is what the server did, not the time it waited for the worker to take the frames.
+                    busyMillis = millisSince(beginNanos) - feed.waitedMillis();
+                }
+            });
+        }
+
+        /** Waits for the feed to end; the milliseconds spent preparing. */
+        long await() throws InterruptedException {
+            thread.join();
+            return busyMillis;
+        }
+
+        /** Throws what failed in preparing the input, if anything did. */
+        void rethrow() throws IOException {
+            Exception e = failure;
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+        }
+    }
+
+    /**
+     * Why the worker failed: its last line when it said why itself ({@code worker failed: ...}, the last of its
+     * output otherwise). A worker that crashed or was killed says nothing; what the sandbox around it says then
+     * (util-linux unshare complains about its signal mask) is not why, so the user reads that it ended abruptly.
+     */
+    private static String lastLine(WorkerLauncher.Outcome outcome) {
+        String[] lines = outcome.log().strip().split("\n");
+        String last = lines.length == 0 || lines[lines.length - 1].isBlank() ? null : lines[lines.length - 1];
+        if (last != null && !outcome.log().contains("worker failed: ") && (last.startsWith("unshare: ") || outcome.exitCode() > 128)) {
+            return "the worker ended abruptly, as a process that crashed or was killed (exit status " + outcome.exitCode() + ").";
+        }
+        return last == null ? "the worker ended without a reason (exit status " + outcome.exitCode() + ")." : last;
     }
 
     private static long millisSince(long nanos) {

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes queued jobs from the database one at a time and runs each in a worker process. On start it fails jobs
  * a previous process left running (said in their error), then picks up what is still queued. A cancel marks
- * the row and kills the job's worker. Start once, close once.
+ * the row and kills the job's worker. When the queue is idle it has the workers' class archive made, which a job
+ * that comes stops. Start once, close once.
  */
 final class JobRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -23,6 +24,12 @@ final class JobRunner implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private volatile boolean stopped;
+    /** The run making the workers' class archive, while it runs: a job that comes stops it. */
+    private volatile Process warming;
+    private volatile boolean preempted;
+    /** Counts {@link #wake} calls, so a job queued just before the archive's run began stops it too. */
+    private final java.util.concurrent.atomic.AtomicLong wakes = new java.util.concurrent.atomic.AtomicLong();
+    private boolean ranAJob;
     private Thread thread;
 
     JobRunner(JobStore store, JobExecution execution) {
@@ -38,8 +45,13 @@ final class JobRunner implements AutoCloseable {
         thread = Thread.ofPlatform().daemon().name("arca-ai-jobs").start(this::loop);
     }
 
-    /** Tells the runner a job was queued, so it does not wait for its next poll. */
+    /** Tells the runner a job was queued, so it does not wait for its next poll (nor for the archive's making). */
     void wake() {
+        wakes.incrementAndGet();
+        Process w = warming;
+        if (w != null) {
+            stopWarming(w);
+        }
         lock.lock();
         try {
             work.signalAll();
@@ -57,11 +69,36 @@ final class JobRunner implements AutoCloseable {
         }
     }
 
+    private void stopWarming(Process p) {
+        preempted = true;
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+
     private void loop() {
         while (!stopped) {
             try {
+                long seen = wakes.get();
                 Optional<Job> next = store.claimNext();
                 if (next.isEmpty()) {
+                    if (ranAJob) {
+                        // Idle time, after a first job (a server that runs no model never pays for it): the workers'
+                        // class archive is made now, not while a job waits.
+                        preempted = false;
+                        try {
+                            execution.whenIdle(p -> {
+                                warming = p;
+                                if (wakes.get() != seen) {
+                                    stopWarming(p);
+                                }
+                            }, () -> preempted);
+                        } finally {
+                            warming = null;
+                        }
+                        if (preempted) {
+                            continue;
+                        }
+                    }
                     lock.lock();
                     try {
                         // Poll too: another server on the same database may queue jobs this one is not told of.
@@ -83,6 +120,7 @@ final class JobRunner implements AutoCloseable {
                 } finally {
                     running.remove(job.id());
                 }
+                ranAJob = true;
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -95,6 +133,10 @@ final class JobRunner implements AutoCloseable {
     public void close() {
         stopped = true;
         running.keySet().forEach(this::kill);
+        Process w = warming;
+        if (w != null) {
+            w.destroyForcibly();
+        }
         if (thread != null) {
             thread.interrupt();
             try {

@@ -33,7 +33,8 @@ import org.arca.dicom.image.FrameRenderer;
  * Stores a job's results as items of the output folder, as the job's user, through the same item path every
  * surface uses (so the DICOM index picks up a SEG like any upload): label maps as one DICOM SEG (binary, or
  * fractional with each label's probability, as the manifest says), boxes
- * as a JSON item plus an overlay PNG per instance with boxes and a flag on each input instance's item. Every
+ * as a JSON item plus an overlay PNG per instance with boxes and a flag on each input instance's item. Results
+ * come in a frame at a time while the worker runs ({@link Collector}); items are made only once all are in. Every
  * result item carries the provenance as metadata. If any step fails, what was stored is deleted again.
  */
 final class ResultStore {
@@ -50,35 +51,100 @@ final class ResultStore {
     }
 
     /**
-     * Appends notes (a flag that could not be set) to {@code log} and the milliseconds of the parts of storing
-     * ({@code storeOverlays}, {@code storeFlags}, {@code storeProvenance}) to {@code timings}.
+     * Begins taking a job's results from the worker, one at a time in the order of {@code plan}'s tensors; see
+     * {@link Collector}.
      */
-    List<Job.Result> store(Caller caller, Job job, ModelVersion model, List<SourceFrame> frames, List<FrameResult> outputs,
-                           Path dir, StringBuilder log, Map<String, Long> timings) throws IOException {
-        List<Job.Result> stored = new ArrayList<>();
-        try {
-            Map<String, MetadataValue> provenance = provenance(caller, job, model, frames);
-            if (model.manifest().input().volume()) {
-                stored.add(segmentation(caller, job, model, frames, onSlices(outputs.get(0), frames.size()), dir));
-            } else if (model.manifest().output().kind().equals("labelmap")) {
-                stored.add(segmentation(caller, job, model, frames, outputs, dir));
-            } else if (model.manifest().output().kind().equals("scores")) {
-                scores(caller, job, model, frames, outputs, provenance, stored);
+    Collector collect(Caller caller, Job job, ModelVersion model, InputPreparer.Plan plan, Path dir) {
+        return new Collector(caller, job, model, plan, dir);
+    }
+
+    /**
+     * A job's results on their way in, from the job's thread. For boxes, each instance's overlay is drawn, encoded
+     * and written to the blob store while the worker runs on ({@link BoxResults}); no item exists before
+     * {@link #finish}, so a job that fails or is cancelled first leaves no result, only unreferenced bytes for gc.
+     * Close it in any case: that stops what is still being drawn.
+     */
+    final class Collector implements AutoCloseable {
+        private final Caller caller;
+        private final Job job;
+        private final ModelVersion model;
+        private final InputPreparer.Plan plan;
+        private final Path dir;
+        private final List<FrameResult> outputs = new ArrayList<>();
+        private final BoxResults boxes;
+        private int received;
+
+        private Collector(Caller caller, Job job, ModelVersion model, InputPreparer.Plan plan, Path dir) {
+            this.caller = caller;
+            this.job = job;
+            this.model = model;
+            this.plan = plan;
+            this.dir = dir;
+            boolean boxed = !model.manifest().input().volume() && !model.manifest().output().kind().equals("labelmap")
+                    && !model.manifest().output().kind().equals("scores");
+            this.boxes = boxed ? new BoxResults(this::overlayItem) : null;
+        }
+
+        /** The next tensor's result. */
+        void accept(FrameResult result) {
+            if (boxes != null) {
+                boxes.accept(plan.frame(received), result);
             } else {
-                boxes(caller, job, model, frames, outputs, dir, provenance, stored, log, timings);
+                outputs.add(result);
             }
-            // One transaction for the provenance of every result, not one per item.
-            long t = System.nanoTime();
-            Map<String, Map<String, MetadataValue>> onResults = new LinkedHashMap<>();
-            stored.forEach(r -> onResults.put(r.itemId(), provenance));
-            repo.metadata().merge(caller, MetadataStore.Target.ITEM, onResults);
-            timings.put("storeProvenance", (System.nanoTime() - t) / 1_000_000);
-            return stored;
-        } catch (IOException | RuntimeException e) {
-            for (Job.Result r : stored) {
-                repo.items().delete(caller, r.itemId());
+            received++;
+        }
+
+        /** How many results came in. */
+        int received() {
+            return received;
+        }
+
+        /**
+         * Stores the results as items once all came in. Appends notes (a flag that could not be set) to {@code log}
+         * and the milliseconds of the parts of storing ({@code storeOverlays}, {@code storeFlags},
+         * {@code storeProvenance}) to {@code timings}. If any step fails, what was stored is deleted again.
+         */
+        List<Job.Result> finish(StringBuilder log, Map<String, Long> timings) throws IOException {
+            List<SourceFrame> frames = plan.placed();
+            List<Job.Result> stored = new ArrayList<>();
+            try {
+                Map<String, MetadataValue> provenance = provenance(caller, job, model, frames);
+                if (model.manifest().input().volume()) {
+                    stored.add(segmentation(caller, job, model, frames, onSlices(outputs.get(0), frames.size()), dir));
+                } else if (model.manifest().output().kind().equals("labelmap")) {
+                    stored.add(segmentation(caller, job, model, frames, outputs, dir));
+                } else if (model.manifest().output().kind().equals("scores")) {
+                    scores(caller, job, model, frames, outputs, provenance, stored);
+                } else {
+                    boxes(caller, job, model, boxes, provenance, stored, log, timings);
+                }
+                // One transaction for the provenance of every result, not one per item.
+                long t = System.nanoTime();
+                Map<String, Map<String, MetadataValue>> onResults = new LinkedHashMap<>();
+                stored.forEach(r -> onResults.put(r.itemId(), provenance));
+                repo.metadata().merge(caller, MetadataStore.Target.ITEM, onResults);
+                timings.put("storeProvenance", (System.nanoTime() - t) / 1_000_000);
+                return stored;
+            } catch (IOException | RuntimeException e) {
+                for (Job.Result r : stored) {
+                    repo.items().delete(caller, r.itemId());
+                }
+                throw e;
             }
-            throw e;
+        }
+
+        private ItemStore.NewItem overlayItem(SourceFrame frame, List<double[]> found) throws IOException {
+            byte[] png = overlay(dir.resolve("input.bin"), frame, found);
+            var blob = repo.blobs().write(new ByteArrayInputStream(png), png.length, repo.items().maxUploadBytes());
+            return new ItemStore.NewItem("overlay-" + job.id() + "-" + frame.sopInstanceUid() + ".png", "image/png", blob);
+        }
+
+        @Override
+        public void close() {
+            if (boxes != null) {
+                boxes.close();
+            }
         }
     }
 
@@ -144,56 +210,21 @@ final class ResultStore {
     }
 
     /**
-     * The overlays (drawn and PNG-encoded on every processor, stored in series order), the flags on the input
-     * items, then the JSON document, listed first. The document comes last because storing it starts its text
-     * extraction (a worker JVM of its own), which would otherwise compete with the overlays for the processors.
-     * Each stored item is added to {@code stored} as soon as it exists, so a failure later deletes it again.
+     * The overlays (drawn and PNG-encoded on every processor while the worker ran, made items here in series
+     * order), the flags on the input items, then the JSON document, listed first. The document comes last because
+     * storing it starts its text extraction (a worker JVM of its own), which would otherwise compete with the
+     * overlays for the processors. Each stored item is added to {@code stored} as soon as it exists, so a failure
+     * later deletes it again.
      */
-    private void boxes(Caller caller, Job job, ModelVersion model, List<SourceFrame> frames, List<FrameResult> outputs,
-                       Path dir, Map<String, MetadataValue> provenance, List<Job.Result> stored, StringBuilder log,
-                       Map<String, Long> timings) throws IOException {
-        Map<String, List<double[]>> byInstance = new LinkedHashMap<>();
-        Map<String, SourceFrame> firstFrame = new LinkedHashMap<>();
-        List<Map<String, Object>> instances = new ArrayList<>();
-        for (int i = 0; i < frames.size(); i++) {
-            SourceFrame f = frames.get(i);
-            FrameResult r = outputs.get(i);
-            double sx = (double) f.columns() / r.width();
-            double sy = (double) f.rows() / r.height();
-            List<double[]> boxes = new ArrayList<>();
-            for (FrameResult.Box b : r.boxes()) {
-                boxes.add(new double[] {Math.floor(b.x0() * sx), Math.floor(b.y0() * sy), Math.ceil(b.x1() * sx),
-                        Math.ceil(b.y1() * sy), Math.round(b.score() * 1000) / 1000.0});
-            }
-            byInstance.computeIfAbsent(f.itemId(), k -> new ArrayList<>()).addAll(boxes);
-            firstFrame.putIfAbsent(f.itemId(), f);
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("sopInstanceUid", f.sopInstanceUid());
-            entry.put("frame", f.frameNumber());
-            entry.put("boxes", boxes);
-            instances.add(entry);
-        }
+    private void boxes(Caller caller, Job job, ModelVersion model, BoxResults results, Map<String, MetadataValue> provenance,
+                       List<Job.Result> stored, StringBuilder log, Map<String, Long> timings) throws IOException {
         long t = System.nanoTime();
-        // Each overlay is drawn, encoded and its bytes made durable on the pool; the items are then made a batch at a
-        // time in one transaction each (with the checks, audit entries and listeners of a single upload), in series
-        // order. A batch is all or nothing, so what is in stored is exactly what exists; bytes of a batch that failed
-        // are left to gc, as after any failed upload.
-        long maxBytes = repo.items().maxUploadBytes();
-        List<InOrder.Task<ItemStore.NewItem>> overlays = new ArrayList<>();
-        for (var entry : byInstance.entrySet()) {
-            if (!entry.getValue().isEmpty()) {
-                SourceFrame frame = firstFrame.get(entry.getKey());
-                overlays.add(() -> {
-                    byte[] png = overlay(dir.resolve("input.bin"), frame, entry.getValue());
-                    var blob = repo.blobs().write(new ByteArrayInputStream(png), png.length, maxBytes);
-                    return new ItemStore.NewItem("overlay-" + job.id() + "-" + frame.sopInstanceUid() + ".png", "image/png",
-                            blob);
-                });
-            }
-        }
+        // The items are made a batch at a time in one transaction each (with the checks, audit entries and listeners
+        // of a single upload), in series order. A batch is all or nothing, so what is in stored is exactly what
+        // exists; bytes of a batch that failed are left to gc, as after any failed upload.
         long[] itemsNanos = {0};
         List<ItemStore.NewItem> pending = new ArrayList<>();
-        InOrder.run(overlays, next -> {
+        results.overlays(next -> {
             pending.add(next);
             if (pending.size() == OVERLAY_BATCH) {
                 itemsNanos[0] += createOverlays(caller, job, pending, stored);
@@ -203,13 +234,11 @@ final class ResultStore {
         timings.put("storeOverlayItems", itemsNanos[0] / 1_000_000);
         timings.put("storeOverlays", (System.nanoTime() - t) / 1_000_000);
         t = System.nanoTime();
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        byInstance.forEach((itemId, boxes) -> counts.put(itemId, boxes.size()));
-        flags(caller, counts, model, log);
+        flags(caller, results.counts(), model, log);
         timings.put("storeFlags", (System.nanoTime() - t) / 1_000_000);
         Map<String, Object> document = new LinkedHashMap<>();
         provenance.forEach((k, v) -> document.put(k.substring(3), v.jsonValue()));
-        document.put("instances", instances);
+        document.put("instances", results.instances());
         byte[] json = ManifestParser.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
         String name = "boxes-" + job.id() + ".json";
         Item item = repo.items().upload(caller, job.outputFolderId(), name, "application/json",

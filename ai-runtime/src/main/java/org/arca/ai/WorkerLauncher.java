@@ -1,9 +1,6 @@
 package org.arca.ai;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -12,13 +9,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.arca.ai.worker.WorkerMain;
 import org.arca.core.Sandbox;
 
 /**
- * Starts a worker JVM for one job and waits for it: the JVM of this server ({@code java.home}), a class path of
+ * Starts a worker JVM for one job ({@link RunningWorker} follows it to its end): the JVM of this server ({@code java.home}), a class path of
  * just the worker and its inference libraries, heap and processor limits, an empty environment, and a wall-time
  * limit after which the process is killed. The worker's folder is its temporary directory too, so the native
  * library ONNX Runtime would unpack and DJL's cache stay inside it and vanish with it. ONNX Runtime's libraries are
@@ -39,7 +35,6 @@ import org.arca.core.Sandbox;
  * less, and the server says so once.
  */
 final class WorkerLauncher {
-    private static final int LOG_LIMIT = 8000;
     private static final List<String> WORKER_CLASSES = List.of(WorkerMain.class.getName(), "ai.djl.Model",
             "ai.djl.onnxruntime.engine.OrtEngine", "ai.onnxruntime.OrtEnvironment", "com.google.gson.Gson",
             "com.sun.jna.Native", "org.slf4j.LoggerFactory", "org.apache.commons.compress.utils.IOUtils");
@@ -67,18 +62,78 @@ final class WorkerLauncher {
     private final String classPath = classPath();
     private final Sandbox sandbox;
     private final OrtNativeLibraries natives;
+    private final WorkerClassArchive classes;
 
-    WorkerLauncher(Sandbox sandbox, OrtNativeLibraries natives) {
+    /** {@code classesFolder}: where the workers' {@link WorkerClassArchive} is kept, a folder no worker can see. */
+    WorkerLauncher(Sandbox sandbox, OrtNativeLibraries natives, Path classesFolder) {
         this.sandbox = sandbox;
         this.natives = natives;
+        this.classes = new WorkerClassArchive(classesFolder, classPath);
     }
 
     /**
-     * Runs the worker on {@code dir}; {@code started} receives the process (so a cancel can kill it), {@code
-     * progress} each "done of total" report.
+     * Starts the worker on {@code dir}, which must hold the graph and the request; the frames follow on its
+     * standard input ({@link RunningWorker#input}). {@code started} receives the process (so a cancel can kill
+     * it), {@code progress} each "done of total" report.
      */
-    Outcome run(Path dir, Limits limits, Consumer<Process> started, java.util.function.BiConsumer<Integer, Integer> progress)
-            throws IOException, InterruptedException {
+    RunningWorker start(Path dir, Limits limits, Consumer<Process> started,
+                        java.util.function.BiConsumer<Integer, Integer> progress) throws IOException {
+        return start(dir, limits, classes.copyInto(dir), started, progress);
+    }
+
+    /**
+     * Makes the workers' class archive if there is none yet in this run: a worker started with the options that
+     * write it, on Arca's own graph (the tests' 3×3 box filter) and one small frame, so nothing a job brought
+     * can shape it. A run that fails leaves the workers without an archive, as before; said once in the log. One
+     * that was killed because a job came ({@code started} received the process; {@code preempted} says so after)
+     * is tried again another time. Returns at once when there is nothing to do.
+     */
+    void warmUp(Path dir, Consumer<Process> started, java.util.function.BooleanSupplier preempted)
+            throws InterruptedException {
+        if (!classes.claim()) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            try (var graph = WorkerLauncher.class.getResourceAsStream("warm-up.onnx")) {
+                Files.copy(java.util.Objects.requireNonNull(graph, "warm-up.onnx"), dir.resolve("model.onnx"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.writeString(dir.resolve("request.properties"), "kind=boxes\nthreads=1\n");
+            RunningWorker worker = start(dir, new Limits(256, 1, Duration.ofMinutes(2), 2048), classes.makingIn(dir),
+                    started, (done, total) -> { });
+            worker.graphReady();
+            try (var out = new org.arca.ai.worker.TensorFile.Writer(worker.input(), 1)) {
+                var recipe = new org.arca.ai.worker.TensorRecipe(1, new double[] {0}, new double[] {1}, 32, 32, true);
+                byte[] pixels = new byte[32 * 32];
+                java.util.Arrays.fill(pixels, 0, pixels.length / 2, (byte) 255);
+                out.write(new org.arca.ai.worker.TensorFile.Rgb8(32, 32, 1, pixels, recipe));
+            } catch (IOException e) {
+                // The worker stopped reading: its outcome below says why.
+            }
+            Outcome outcome;
+            try {
+                outcome = worker.finish();
+            } catch (InterruptedException e) {
+                worker.kill();
+                throw e;
+            }
+            if (!outcome.succeeded() && preempted.getAsBoolean()) {
+                classes.release();
+                return;
+            }
+            if (!outcome.succeeded()) {
+                LOG.warn("AI workers start without a class archive: the run that makes it failed: {}", outcome.log().strip());
+                return;
+            }
+            classes.adopt(dir);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("AI workers start without a class archive: {}", e.toString());
+        }
+    }
+
+    private RunningWorker start(Path dir, Limits limits, List<String> archive, Consumer<Process> started,
+                                java.util.function.BiConsumer<Integer, Integer> progress) throws IOException {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(PRLIMIT)) {
@@ -94,82 +149,24 @@ final class WorkerLauncher {
                 // logback.xml included, and setting that up took about 0.4 s of every job. DJL's log lines were noise
                 // in the job log; a failure reaches it as the exception the worker prints.
                 "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider", "-Dslf4j.internal.verbosity=WARN"));
+        command.addAll(archive);
         command.addAll(natives.copyInto(dir));
         command.addAll(List.of("-cp", classPath, WorkerMain.class.getName(), dir.toString()));
         // Nothing of the server's environment (database URLs, passwords in ARCA_* variables) reaches the worker, nor
-        // its files: everything the worker reads (graph, request, pixels) was put in its folder beforehand.
+        // its files: everything the worker reads (graph, request) was put in its folder beforehand, and the pixels
+        // come through its standard input.
         ProcessBuilder builder = sandbox.command(dir, java.util.Map.of(), command);
         builder.environment().put("DJL_OFFLINE", "true");
         long begin = System.nanoTime();
         Process process = builder.start();
         started.accept(process);
-        StringBuilder log = new StringBuilder();
-        long[] times = {-1, 0, 0, 0, 0};
-        Thread stdout = Thread.ofVirtual().start(() -> readStdout(process, log, times, begin, progress));
-        Thread stderr = Thread.ofVirtual().start(() -> readInto(process, log));
-        boolean finished = process.waitFor(limits.wall().toMillis(), TimeUnit.MILLISECONDS);
-        if (!finished) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-        stdout.join(5000);
-        stderr.join(5000);
-        synchronized (log) {
-            return new Outcome(finished ? process.exitValue() : -1, !finished, log.toString(), times[0], times[1], times[2],
-                    times[3], times[4]);
-        }
+        return new RunningWorker(process, begin, limits.wall(), progress);
     }
 
     /** Whether a failed worker's log says an allocation failed: the Java heap, or native memory under the cap. */
     static boolean ranOutOfMemory(String log) {
         return log.contains("OutOfMemoryError") || log.contains("bad_alloc") || log.contains("bad allocation")
                 || log.contains("Failed to allocate") || log.contains("std::bad_alloc");
-    }
-
-    private static void readStdout(Process process, StringBuilder log, long[] times, long begin,
-                                   java.util.function.BiConsumer<Integer, Integer> progress) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                String[] parts = line.split(" ");
-                try {
-                    switch (parts[0]) {
-                        case "loaded" -> {
-                            times[1] = Long.parseLong(parts[1]);
-                            times[0] = (System.nanoTime() - begin) / 1_000_000 - times[1];
-                        }
-                        case "progress" -> progress.accept(Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
-                        case "inference" -> times[2] = Long.parseLong(parts[1]);
-                        case "input" -> times[3] = Long.parseLong(parts[1]);
-                        case "output" -> times[4] = Long.parseLong(parts[1]);
-                        default -> append(log, line);
-                    }
-                } catch (RuntimeException e) {
-                    append(log, line);
-                }
-            }
-        } catch (IOException e) {
-            append(log, "worker output lost: " + e.getMessage());
-        }
-    }
-
-    private static void readInto(Process process, StringBuilder log) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                append(log, line);
-            }
-        } catch (IOException e) {
-            append(log, "worker errors lost: " + e.getMessage());
-        }
-    }
-
-    /** Keeps the end of the log: the last lines say why a worker failed. */
-    private static void append(StringBuilder log, String line) {
-        synchronized (log) {
-            log.append(line).append('\n');
-            if (log.length() > LOG_LIMIT) {
-                log.delete(0, log.length() - LOG_LIMIT);
-            }
-        }
     }
 
     /** The jars or folders holding the worker and its libraries, and nothing else (no JDBC driver, no server code). */

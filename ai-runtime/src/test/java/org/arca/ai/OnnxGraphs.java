@@ -77,6 +77,40 @@ public final class OnnxGraphs {
     }
 
     /**
+     * The box filter, stuck on a frame that is bright all over: beside {@code y} it computes {@code v}, a Loop of
+     * 2^62 iterations on such a frame and of none on any other. For a worker that hangs part-way through a series.
+     */
+    public static byte[] boxFilterStuckOnFullFrames() {
+        float[] ninth = new float[9];
+        java.util.Arrays.fill(ninth, 1f / 9);
+        Proto conv = node("Conv", new String[] {"x", "w"}, new String[] {"y"})
+                .message(5, ints("kernel_shape", 3, 3)).message(5, ints("pads", 1, 1, 1, 1));
+        Proto min = node("ReduceMin", new String[] {"x"}, new String[] {"lowest"})
+                .message(5, ints("axes", 0, 1, 2, 3)).message(5, new Proto().string(1, "keepdims").varint(3, 0).varint(20, 2));
+        Proto full = node("Greater", new String[] {"lowest", "half"}, new String[] {"full"});
+        Proto count = node("Cast", new String[] {"full"}, new String[] {"once"})
+                .message(5, new Proto().string(1, "to").varint(3, INT64).varint(20, 2));
+        Proto trips = node("Mul", new String[] {"once", "many"}, new String[] {"m"});
+        Proto body = new Proto().string(2, "body")
+                .message(1, node("Identity", new String[] {"cond_in"}, new String[] {"cond_out"}))
+                .message(1, node("Add", new String[] {"v_in", "one"}, new String[] {"v_out"}))
+                .message(5, tensor("one", FLOAT, new long[] {1}, floats(new float[] {1})))
+                .message(11, valueInfo("i", INT64)).message(11, valueInfo("cond_in", BOOL)).message(11, valueInfo("v_in", FLOAT, 1))
+                .message(12, valueInfo("cond_out", BOOL)).message(12, valueInfo("v_out", FLOAT, 1));
+        Proto loop = node("Loop", new String[] {"m", "c", "v0"}, new String[] {"v"})
+                .message(5, new Proto().string(1, "body").message(6, body).varint(20, 5));
+        Proto graph = new Proto().message(1, conv).message(1, min).message(1, full).message(1, count).message(1, trips)
+                .message(1, loop).string(2, "stuck-on-full-frames")
+                .message(5, tensor("w", FLOAT, new long[] {1, 1, 3, 3}, floats(ninth)))
+                .message(5, tensor("half", FLOAT, new long[] {}, floats(new float[] {0.5f})))
+                .message(5, tensor("many", INT64, new long[] {}, longs(1L << 62)))
+                .message(5, tensor("c", BOOL, new long[] {}, new byte[] {1}))
+                .message(5, tensor("v0", FLOAT, new long[] {1}, floats(new float[] {0})))
+                .message(11, imageInput("x")).message(12, imageInput("y")).message(12, valueInfo("v", FLOAT, 1));
+        return model(graph);
+    }
+
+    /**
      * A graph that asks for far more memory than any test allows: ConstantOfShape of 30,000 × 30,000 floats
      * (3.6 GB), ignoring its input. For the memory limit; it must fail to allocate, not take the machine.
      */

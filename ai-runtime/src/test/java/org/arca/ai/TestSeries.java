@@ -138,4 +138,42 @@ final class TestSeries {
         }
         return out;
     }
+
+    /** Bounding boxes "x0,y0,x1,y1" (x1, y1 exclusive) of the 4-connected regions of a mask, found here by flood fill. */
+    static List<String> regions(byte[] mask) {
+        int w = TestSeries.COLUMNS;
+        int h = TestSeries.ROWS;
+        boolean[] seen = new boolean[mask.length];
+        List<String> boxes = new ArrayList<>();
+        for (int start = 0; start < mask.length; start++) {
+            if (mask[start] == 0 || seen[start]) {
+                continue;
+            }
+            int x0 = w;
+            int y0 = h;
+            int x1 = 0;
+            int y1 = 0;
+            java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>(List.of(start));
+            seen[start] = true;
+            while (!queue.isEmpty()) {
+                int p = queue.poll();
+                int x = p % w;
+                int y = p / w;
+                x0 = Math.min(x0, x);
+                y0 = Math.min(y0, y);
+                x1 = Math.max(x1, x + 1);
+                y1 = Math.max(y1, y + 1);
+                for (int[] d : new int[][] {{1, 0}, {-1, 0}, {0, 1}, {0, -1}}) {
+                    int nx = x + d[0];
+                    int ny = y + d[1];
+                    if (nx >= 0 && nx < w && ny >= 0 && ny < h && mask[ny * w + nx] == 1 && !seen[ny * w + nx]) {
+                        seen[ny * w + nx] = true;
+                        queue.add(ny * w + nx);
+                    }
+                }
+            }
+            boxes.add(x0 + "," + y0 + "," + x1 + "," + y1);
+        }
+        return boxes;
+    }
 }

@@ -24,9 +24,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code arca bench ai}: the reference text detector on a series of synthetic secondary captures (half with
- * burned-in text), run as a job, with the job's time split into queueing, input preparation, worker start,
- * graph loading, inference and result storage; then the same preparation and DJL inference on the same series
- * inside this JVM, the peer the worker's inference is compared with. Printed, never asserted.
+ * burned-in text), run as a job, with the job's time split into queueing, worker start, graph loading, inference
+ * and result storage, and the input preparation that runs alongside the worker; then the same preparation and DJL
+ * inference on the same series inside this JVM, the peer the worker's inference is compared with. Printed, never
+ * asserted.
  */
 @Command(name = "ai", description = "Time an AI job of the reference model and its parts, against in-process inference.")
 final class AiBench implements Callable<Integer> {
@@ -98,11 +99,13 @@ final class AiBench implements Callable<Integer> {
         long inference = t.get("inference");
         long input = t.getOrDefault("workerInput", 0L);
         long output = t.getOrDefault("workerOutput", 0L);
-        System.out.printf(Locale.ROOT, "job %d: total %d ms = queued %d + prepare %d + worker %d (start %d, load %d, inference %d,"
-                        + " tensors in %d, results out %d, rest %d) + store %d; inference %.1f ms/frame;"
-                        + " everything but inference %.0f%% of the total%n",
-                run, total, t.get("queued"), t.get("prepare"), t.get("worker"), t.get("workerStart"), t.get("load"), inference,
+        // Preparing runs alongside the worker (frames stream to it), so it is not a term of the sum.
+        System.out.printf(Locale.ROOT, "job %d: total %d ms = queued %d + worker %d (start %d, load %d, inference %d,"
+                        + " waiting for tensors %d, handing results on %d, rest %d) + store %d + other %d; prepare %d ms"
+                        + " alongside the worker; inference %.1f ms/frame; everything but inference %.0f%% of the total%n",
+                run, total, t.get("queued"), t.get("worker"), t.get("workerStart"), t.get("load"), inference,
                 input, output, t.get("worker") - t.get("workerStart") - t.get("load") - inference - input - output, t.get("store"),
+                total - t.get("queued") - t.get("worker") - t.get("store"), t.get("prepare"),
                 (double) inference / frames, 100.0 * (total - inference) / total);
         if (t.containsKey("storeOverlays")) {
             System.out.printf(Locale.ROOT, "  store %d ms = overlays %d (of which making the items %d) + flags %d + provenance %d"

@@ -60,7 +60,12 @@ public final class TensorFile {
         private long position;
 
         public Writer(Path file, int frames) throws IOException {
-            out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+            this(Files.newOutputStream(file), frames);
+        }
+
+        /** Writes to {@code target}, which it closes; {@link #flush} hands what was written on. */
+        public Writer(java.io.OutputStream target, int frames) throws IOException {
+            out = new DataOutputStream(new BufferedOutputStream(target, 1 << 16));
             out.writeInt(MAGIC);
             out.writeInt(frames);
             position = 8;
@@ -105,6 +110,11 @@ public final class TensorFile {
             return 1 + 4 + 4 + 1 + 1 + 1 + 4 + 4 + 1 + 8L * r.mean().length + 1 + 8L * r.std().length + frame.pixels().length;
         }
 
+        /** Pushes the frames written so far to the target, so a reader at its other end can start on them. */
+        public void flush() throws IOException {
+            out.flush();
+        }
+
         private void writeDoubles(double[] values) throws IOException {
             out.writeByte(values.length);
             for (double v : values) {
@@ -124,7 +134,12 @@ public final class TensorFile {
         private final int frames;
 
         public Reader(Path file) throws IOException {
-            in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+            this(Files.newInputStream(file));
+        }
+
+        /** Reads from {@code source} (a file, or the pipe a server writes frames to as it prepares them); closes it. */
+        public Reader(java.io.InputStream source) throws IOException {
+            in = new DataInputStream(new BufferedInputStream(source, 1 << 16));
             if (in.readInt() != MAGIC) {
                 throw new IOException("not a tensor file");
             }

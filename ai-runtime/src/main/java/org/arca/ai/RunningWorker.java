@@ -1,0 +1,153 @@
+package org.arca.ai;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * One job's worker process from its start to its end, as {@link WorkerLauncher} started it: its standard input,
+ * where the frames go; the frames it reports done ({@code progress} lines), whose results are then complete in
+ * its {@code output.bin}; its log; and how it ended. Its wall time counts from its start; past it the process is
+ * killed. {@link #next} and {@link #finish} are for the job's thread; {@link #input} for the one feeding it,
+ * {@link #kill} for any.
+ */
+final class RunningWorker {
+    private static final int LOG_LIMIT = 8000;
+    private static final int ENDED = -1;
+
+    private final Process process;
+    private final long begin;
+    private final long deadline;
+    private final StringBuilder log = new StringBuilder();
+    /** Worker start, graph load, inference, tensors in, results out (ms), as the worker reports them. */
+    private final long[] times = {-1, 0, 0, 0, 0};
+    private final BlockingQueue<Integer> done = new LinkedBlockingQueue<>();
+    private final Thread stdout;
+    private final Thread stderr;
+    private volatile boolean ended;
+
+    RunningWorker(Process process, long beginNanos, Duration wall, BiConsumer<Integer, Integer> progress) {
+        this.process = process;
+        this.begin = beginNanos;
+        this.deadline = beginNanos + wall.toNanos();
+        this.stdout = Thread.ofVirtual().start(() -> readStdout(progress));
+        this.stderr = Thread.ofVirtual().start(this::readStderr);
+    }
+
+    /**
+     * Tells the worker its graph is in place and checked ({@link org.arca.ai.worker.WorkerMain#GRAPH_READY}): it
+     * waits for that before it loads anything. A worker that ended already learns nothing; its outcome says why.
+     */
+    void graphReady() {
+        try {
+            process.getOutputStream().write(org.arca.ai.worker.WorkerMain.GRAPH_READY);
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            // The worker ended: the frames will not go either, and finish() says how it ended.
+        }
+    }
+
+    /** The worker's standard input, after {@link #graphReady}: the frames, as a {@link org.arca.ai.worker.TensorFile} stream. */
+    OutputStream input() {
+        return process.getOutputStream();
+    }
+
+    /**
+     * Waits for the worker's next report of frames done and returns how many are done; empty once the worker ended
+     * (its output closed) or its wall time is up.
+     */
+    OptionalInt next() throws InterruptedException {
+        if (ended) {
+            return OptionalInt.empty();
+        }
+        Integer count = done.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (count == null || count == ENDED) {
+            ended = true;
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(count);
+    }
+
+    /** Waits for the worker's end, within its wall time, killing it past that; then says how it ended. */
+    WorkerLauncher.Outcome finish() throws InterruptedException {
+        boolean finished = process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (!finished) {
+            kill();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        stdout.join(5000);
+        stderr.join(5000);
+        synchronized (log) {
+            return new WorkerLauncher.Outcome(finished ? process.exitValue() : -1, !finished, log.toString(), times[0],
+                    times[1], times[2], times[3], times[4]);
+        }
+    }
+
+    /** Kills the worker and what it started, if still running. */
+    void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    private void readStdout(BiConsumer<Integer, Integer> progress) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                String[] parts = line.split(" ");
+                try {
+                    synchronized (log) {
+                        switch (parts[0]) {
+                            case "loaded" -> {
+                                times[1] = Long.parseLong(parts[1]);
+                                times[0] = (System.nanoTime() - begin) / 1_000_000 - times[1];
+                            }
+                            case "progress" -> {
+                                int count = Integer.parseInt(parts[1]);
+                                int total = Integer.parseInt(parts[2]);
+                                done.add(count);
+                                progress.accept(count, total);
+                            }
+                            case "inference" -> times[2] = Long.parseLong(parts[1]);
+                            case "input" -> times[3] = Long.parseLong(parts[1]);
+                            case "output" -> times[4] = Long.parseLong(parts[1]);
+                            default -> append(line);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    append(line);
+                }
+            }
+        } catch (IOException e) {
+            append("worker output lost: " + e.getMessage());
+        } finally {
+            done.add(ENDED);
+        }
+    }
+
+    private void readStderr() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                append(line);
+            }
+        } catch (IOException e) {
+            append("worker errors lost: " + e.getMessage());
+        }
+    }
+
+    /** Keeps the end of the log: the last lines say why a worker failed. */
+    private void append(String line) {
+        synchronized (log) {
+            log.append(line).append('\n');
+            if (log.length() > LOG_LIMIT) {
+                log.delete(0, log.length() - LOG_LIMIT);
+            }
+        }
+    }
+}
