@@ -12,6 +12,15 @@ class WorkerClassArchiveTest {
     @TempDir
     Path work;
 
+    /** The warm-up graph is a built file in the jar; this says what built it and fails if the two drift apart. */
+    @Test
+    void theWarmUpGraphIsTheBoxFilterThatOnnxGraphsEncodes() throws Exception {
+        try (var graph = WorkerLauncher.class.getResourceAsStream("warm-up.onnx")) {
+            assertThat(graph).isNotNull();
+            assertThat(graph.readAllBytes()).isEqualTo(OnnxGraphs.boxFilter());
+        }
+    }
+
     @Test
     void workersGetNoArchiveUntilOneWasMadeThenEachItsOwnCopy() throws Exception {
         Path kept = work.resolve("worker-classes");
