@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -93,7 +92,7 @@ final class BoxResults implements AutoCloseable {
             endInstance();
         }
         while (!drawn.isEmpty()) {
-            sink.accept(await(drawn.poll()));
+            sink.accept(InOrder.await(drawn.poll(), "drawing overlays"));
         }
     }
 
@@ -106,27 +105,6 @@ final class BoxResults implements AutoCloseable {
             pool.awaitTermination(10, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static ItemStore.NewItem await(Future<ItemStore.NewItem> future) throws IOException {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while drawing overlays", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(cause.getMessage(), cause);
         }
     }
 }

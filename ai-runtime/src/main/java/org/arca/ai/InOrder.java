@@ -44,7 +44,7 @@ final class InOrder {
                 while (next < tasks.size() && pending.size() < window) {
                     pending.add(pool.submit(tasks.get(next++)::call));
                 }
-                sink.accept(await(pending.poll()));
+                sink.accept(await(pending.poll(), "preparing"));
             }
         } finally {
             pending.forEach(f -> f.cancel(true));
@@ -59,12 +59,16 @@ final class InOrder {
         }
     }
 
-    private static <T> T await(Future<T> future) throws IOException {
+    /**
+     * The task's result, or what it threw as it was thrown (an unchecked exception or error unchanged, anything
+     * else as an {@link IOException}); {@code doing} names the work in the message of an interruption.
+     */
+    static <T> T await(Future<T> future, String doing) throws IOException {
         try {
             return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while preparing", e);
+            throw new IOException("interrupted while " + doing, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
