@@ -1,7 +1,6 @@
 package org.arca.core;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -89,12 +88,11 @@ final class FacetCounting implements CollectorManager<FacetCounting.SliceCounter
 
         @Override
         public LeafCollector getLeafCollector(LeafReaderContext context) throws IOException {
-            List<DimensionCounter> perDimension = new ArrayList<>(dimensions.size());
-            for (String dimension : dimensions) {
-                perDimension.add(new DimensionCounter(dimension,
-                        DocValues.getSortedSet(context.reader(), FIELD_PREFIX + dimension)));
+            DimensionCounter[] counters = new DimensionCounter[dimensions.size()];
+            for (int i = 0; i < counters.length; i++) {
+                String dimension = dimensions.get(i);
+                counters[i] = new DimensionCounter(dimension, DocValues.getSortedSet(context.reader(), FIELD_PREFIX + dimension));
             }
-            DimensionCounter[] counters = perDimension.toArray(DimensionCounter[]::new);
             return new LeafCollector() {
                 private long leafHits;
 

@@ -15,7 +15,6 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MultiCollectorManager;
 import org.apache.lucene.search.MultiPhraseQuery;
@@ -142,11 +141,6 @@ final class SearchRunner {
                 if (leaf instanceof PhraseQuery || leaf instanceof MultiPhraseQuery) {
                     found[0] = true;
                 }
-            }
-
-            @Override
-            public QueryVisitor getSubVisitor(BooleanClause.Occur occur, Query parent) {
-                return this;
             }
         });
         return found[0];
