@@ -2,11 +2,13 @@ package org.arca.sftp;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -16,8 +18,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Uploads that have not been closed complete yet, kept on disk under the data folder and keyed by user,
@@ -26,16 +31,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * only when the client closes the handle, and removed when it is older than the expiry. Thread-safe.
  */
 final class PartialUploads {
+    private static final Logger LOG = LoggerFactory.getLogger(PartialUploads.class);
 
     /** One unfinished upload: whose, where, and its bytes so far. */
     record Partial(String key, String userId, String folderId, String name, Path file, long size, Instant modified) {
     }
 
+    /** A partial claimed for writing and the channel onto its file. */
+    record Writing(Partial partial, FileChannel channel) {
+    }
+
     private final Path dir;
     private final Duration expiry;
     private final Clock clock;
-    /** Keys with an open write handle: one writer per partial, or two clients would interleave bytes. */
-    private final Set<String> writing = ConcurrentHashMap.newKeySet();
+    /**
+     * Partials with an open write handle, by key: one writer per partial, or two clients would interleave bytes.
+     * These have no description on disk yet ({@link #begin}).
+     */
+    private final Map<String, Partial> writing = new ConcurrentHashMap<>();
 
     PartialUploads(Path dir, Duration expiry, Clock clock) {
         this.dir = dir;
@@ -49,46 +62,70 @@ final class PartialUploads {
     }
 
     Optional<Partial> find(String userId, String folderId, String name) {
-        return read(key(userId, folderId, name));
+        String key = key(userId, folderId, name);
+        Partial open = writing.get(key);
+        return open != null ? current(open) : read(key);
     }
 
     /** The user's unfinished uploads in one folder, for listings. */
     List<Partial> in(String userId, String folderId) throws IOException {
-        List<Partial> result = new ArrayList<>();
+        Map<String, Partial> result = new LinkedHashMap<>();
+        for (Partial open : writing.values()) {
+            if (open.userId().equals(userId) && open.folderId().equals(folderId)) {
+                current(open).ifPresent(p -> result.put(p.key(), p));
+            }
+        }
         try (DirectoryStream<Path> metas = Files.newDirectoryStream(dir, "*.meta")) {
             for (Path meta : metas) {
                 String key = meta.getFileName().toString().replace(".meta", "");
-                read(key).filter(p -> p.userId().equals(userId) && p.folderId().equals(folderId)).ifPresent(result::add);
+                if (!result.containsKey(key)) {
+                    read(key).filter(p -> p.userId().equals(userId) && p.folderId().equals(folderId))
+                            .ifPresent(p -> result.put(key, p));
+                }
             }
         }
-        return result;
+        return new ArrayList<>(result.values());
     }
 
     /**
-     * Claims the partial for writing, creating it if needed. With {@code truncate} any earlier bytes go.
-     * Throws if another handle writes to it now.
+     * Claims the partial for writing, creating its file if needed, and opens it. With {@code truncate} any
+     * earlier bytes go. Throws if another handle writes to it now. Its description is written only when the
+     * handle is {@linkplain #release released} unfinished: an upload that completes (nearly all of them) then
+     * costs one file, not two, and a server that stops mid-upload leaves a file the sweep removes.
      */
-    Partial begin(String userId, String folderId, String name, boolean truncate) throws IOException {
+    Writing begin(String userId, String folderId, String name, boolean truncate) throws IOException {
         String key = key(userId, folderId, name);
-        if (!writing.add(key)) {
+        Path part = dir.resolve(key + ".part");
+        Partial claimed = new Partial(key, userId, folderId, name, part, 0, clock.instant());
+        if (writing.putIfAbsent(key, claimed) != null) {
             throw new java.nio.file.FileSystemException(name, null, "another upload to this file is in progress");
         }
         try {
-            Path part = dir.resolve(key + ".part");
-            Files.writeString(dir.resolve(key + ".meta"), userId + "\n" + folderId + "\n" + name, StandardCharsets.UTF_8);
-            if (truncate || !Files.exists(part)) {
-                Files.write(part, new byte[0]);
-            }
-            return read(key).orElseThrow(() -> new NoSuchFileException(name));
+            FileChannel channel = truncate
+                    ? FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING)
+                    : FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            return new Writing(new Partial(key, userId, folderId, name, part, channel.size(), claimed.modified()), channel);
         } catch (IOException | RuntimeException e) {
             writing.remove(key);
             throw e;
         }
     }
 
-    /** Ends a write handle; the bytes stay for a resume until {@link #finish} or expiry. */
+    /**
+     * Ends a write handle whose upload did not complete; the bytes stay for a resume until {@link #finish} or
+     * expiry. A description that cannot be written only costs the resume: the sweep removes the bytes.
+     */
     void release(Partial partial) {
-        writing.remove(partial.key());
+        try {
+            Files.writeString(dir.resolve(partial.key() + ".meta"),
+                    partial.userId() + "\n" + partial.folderId() + "\n" + partial.name(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            // The key, not the name: names may carry patient identifiers.
+            LOG.warn("cannot describe unfinished upload {}; it cannot be resumed: {}", partial.key(), e.getMessage());
+        } finally {
+            writing.remove(partial.key());
+        }
     }
 
     /** Forgets a partial whose bytes became an item (the blob store moved the file) or were discarded. */
@@ -104,10 +141,22 @@ final class PartialUploads {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
                 String key = file.getFileName().toString().replaceAll("\\.(part|meta)$", "");
-                if (!writing.contains(key) && Files.getLastModifiedTime(file).toInstant().isBefore(oldest)) {
+                if (!writing.containsKey(key) && Files.getLastModifiedTime(file).toInstant().isBefore(oldest)) {
                     Files.deleteIfExists(file);
                 }
             }
+        }
+    }
+
+    /** An open partial with the size and time its file has now. */
+    private static Optional<Partial> current(Partial open) {
+        try {
+            return Optional.of(new Partial(open.key(), open.userId(), open.folderId(), open.name(), open.file(),
+                    Files.size(open.file()), Files.getLastModifiedTime(open.file()).toInstant()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -8,16 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Children;
@@ -47,13 +46,16 @@ final class RepositoryTree {
     private final Repository repo;
     private final Caller caller;
     private final PartialUploads uploads;
+    /** Where uploads flush their bytes to disk while they arrive ({@link Writeback}). */
+    private final Executor flushes;
     /** Found by name once per session: every path under /home starts here, and the name lookup is a query each time. */
     private volatile String homeId;
 
-    RepositoryTree(Repository repo, Caller caller, PartialUploads uploads) {
+    RepositoryTree(Repository repo, Caller caller, PartialUploads uploads, Executor flushes) {
         this.repo = repo;
         this.caller = caller;
         this.uploads = uploads;
+        this.flushes = flushes;
     }
 
     Caller caller() {
@@ -139,15 +141,20 @@ final class RepositoryTree {
         }
         repo.items().checkUpload(caller, folderId, name, true);
         boolean truncate = options.contains(StandardOpenOption.TRUNCATE_EXISTING);
-        PartialUploads.Partial started = uploads.begin(caller.userId(), folderId, name, truncate);
+        PartialUploads.Writing started = uploads.begin(caller.userId(), folderId, name, truncate);
+        FileChannel channel = started.channel();
         try {
             if (!truncate && partial.isEmpty() && item.isPresent()) {
                 // Writing into an existing file without truncating keeps its other bytes, as on a disk.
-                Files.copy(repo.items().content(caller, item.get().id(), null).path(), started.file(),
-                        StandardCopyOption.REPLACE_EXISTING);
+                try (FileChannel existing = FileChannel.open(repo.items().content(caller, item.get().id(), null).path(),
+                        StandardOpenOption.READ)) {
+                    long size = existing.size();
+                    for (long at = 0; at < size; ) {
+                        at += channel.transferFrom(existing, at, size - at);
+                    }
+                }
             }
-            FileChannel channel = FileChannel.open(started.file(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-            return new UploadChannel(channel, started, uploads, repo.items().maxUploadBytes(),
+            return new UploadChannel(channel, started.partial(), uploads, repo.items().maxUploadBytes(), flushes,
                     (file, hashed) -> {
                         if (hashed != null) {
                             repo.items().adopt(caller, folderId, name, mediaType(name), file, hashed, true);
@@ -156,7 +163,8 @@ final class RepositoryTree {
                         }
                     });
         } catch (IOException | RuntimeException e) {
-            uploads.release(started);
+            channel.close();
+            uploads.release(started.partial());
             throw e;
         }
     }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.session.SessionContext;
@@ -29,16 +31,20 @@ public final class SftpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SftpServer.class);
 
     private final SshServer sshd;
+    private final ExecutorService flushes;
     private final String hostKeyFingerprint;
 
-    private SftpServer(SshServer sshd, String hostKeyFingerprint) {
+    private SftpServer(SshServer sshd, ExecutorService flushes, String hostKeyFingerprint) {
         this.sshd = sshd;
+        this.flushes = flushes;
         this.hostKeyFingerprint = hostKeyFingerprint;
     }
 
     public static SftpServer start(Repository repository, SftpSettings settings) {
         Path dir = settings.dataDir().resolve("sftp");
         PartialUploads uploads = new PartialUploads(dir.resolve("partial"), settings.partialExpiry(), Clock.systemUTC());
+        // A flush waits on the disk, not the CPU; a virtual thread per flush costs nothing while it waits.
+        ExecutorService flushes = Executors.newVirtualThreadPerTaskExecutor();
         ArcaFileSystemProvider provider = new ArcaFileSystemProvider(settings.dataDir());
 
         SshServer sshd = SshServer.setUpDefaultServer();
@@ -70,7 +76,7 @@ public final class SftpServer implements AutoCloseable {
                     throw new IOException("not signed in");
                 }
                 uploads.sweep();
-                return new ArcaFileSystem(provider, new RepositoryTree(repository, caller, uploads));
+                return new ArcaFileSystem(provider, new RepositoryTree(repository, caller, uploads, flushes));
             }
         });
         SftpSubsystemFactory sftp = new StatVfsSubsystem.Factory();
@@ -84,11 +90,12 @@ public final class SftpServer implements AutoCloseable {
             uploads.sweep();
             sshd.start();
         } catch (IOException e) {
+            flushes.close();
             throw new UncheckedIOException("cannot start the SFTP server on port " + settings.port(), e);
         }
         String fingerprint = fingerprint(hostKeys);
         LOG.info("SFTP on port {}, host key {}", sshd.getPort(), fingerprint);
-        return new SftpServer(sshd, fingerprint);
+        return new SftpServer(sshd, flushes, fingerprint);
     }
 
     private static String fingerprint(SimpleGeneratorHostKeyProvider hostKeys) {
@@ -115,5 +122,6 @@ public final class SftpServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("SFTP server did not stop cleanly: {}", e.getMessage());
         }
+        flushes.close();
     }
 }

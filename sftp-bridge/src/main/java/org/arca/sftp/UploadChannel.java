@@ -7,13 +7,14 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Executor;
 import org.arca.core.ArcaException;
 import org.arca.core.BlobStore;
 
 /**
  * A write handle onto a partial upload. Bytes go to the partial file at the offsets the client names (so
  * resumed and out-of-order writes work), and are hashed as they pass while they arrive in order
- * ({@link ReceivedHash}). On close, the file becomes an item only if the client closed the
+ * ({@link ReceivedHash}), and flushed to disk in stretches as they arrive ({@link Writeback}). On close, the file becomes an item only if the client closed the
  * handle itself ({@link #markComplete}); a dropped connection closes it too, and then the bytes wait for a
  * resume instead.
  */
@@ -32,11 +33,14 @@ final class UploadChannel implements SeekableByteChannel {
     private final long maxBytes;
     private final Adopter adopter;
     private final ReceivedHash hash = new ReceivedHash();
+    private final Writeback writeback;
     private volatile boolean complete;
     private boolean closed;
 
-    UploadChannel(FileChannel file, PartialUploads.Partial partial, PartialUploads uploads, long maxBytes, Adopter adopter) {
+    UploadChannel(FileChannel file, PartialUploads.Partial partial, PartialUploads uploads, long maxBytes,
+                  Executor flushes, Adopter adopter) {
         this.file = file;
+        this.writeback = new Writeback(file, flushes);
         this.partial = partial;
         this.uploads = uploads;
         this.maxBytes = maxBytes;
@@ -54,13 +58,16 @@ final class UploadChannel implements SeekableByteChannel {
             throw new FileSystemException(partial.name(), null, "the file is larger than this repository accepts");
         }
         long at = file.position();
-        if (!hash.continues(at)) {
+        int n;
+        if (hash.continues(at)) {
+            ByteBuffer written = src.duplicate();
+            n = file.write(src);
+            hash.written(at, written.limit(written.position() + n));
+        } else {
             hash.giveUp();
-            return file.write(src);
+            n = file.write(src);
         }
-        ByteBuffer written = src.duplicate();
-        int n = file.write(src);
-        hash.written(at, written.limit(written.position() + n));
+        writeback.written(n);
         return n;
     }
 
@@ -105,6 +112,7 @@ final class UploadChannel implements SeekableByteChannel {
             return;
         }
         closed = true;
+        writeback.await();
         file.close();
         if (!complete) {
             uploads.release(partial);

@@ -3,6 +3,7 @@ package org.arca.sftp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,20 +22,38 @@ class PartialUploadsTest {
     Path dir;
 
     @Test
+    void aCompletedUploadLeavesNothingBehind() throws Exception {
+        PartialUploads uploads = new PartialUploads(dir, Duration.ofHours(24), Clock.systemUTC());
+        PartialUploads.Writing writing = uploads.begin("u1", "f1", "report.pdf", true);
+        writing.channel().write(ByteBuffer.wrap(new byte[10]));
+        writing.channel().close();
+        uploads.finish(writing.partial());
+
+        assertThat(uploads.find("u1", "f1", "report.pdf")).isEmpty();
+        try (var files = Files.list(dir)) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
+
+    @Test
     void aPartialWaitsForItsResumeAndGoesAfterTheExpiry() throws Exception {
         Instant now = Instant.parse("2026-11-22T10:00:00Z");
         PartialUploads uploads = new PartialUploads(dir, Duration.ofHours(24), Clock.fixed(now, ZoneOffset.UTC));
-        PartialUploads.Partial partial = uploads.begin("u1", "f1", "scan.bin", true);
-        Files.write(partial.file(), new byte[100]);
+        PartialUploads.Writing writing = uploads.begin("u1", "f1", "scan.bin", true);
+        writing.channel().write(ByteBuffer.wrap(new byte[100]));
         assertThatThrownBy(() -> uploads.begin("u1", "f1", "scan.bin", false)).isInstanceOf(FileSystemException.class);
-        uploads.release(partial);
+        assertThat(uploads.in("u1", "f1")).as("listed while it is written").extracting(PartialUploads.Partial::size)
+                .containsExactly(100L);
+        writing.channel().close();
+        uploads.release(writing.partial());
 
         assertThat(uploads.find("u1", "f1", "scan.bin")).hasValueSatisfying(p -> assertThat(p.size()).isEqualTo(100));
         assertThat(uploads.find("u2", "f1", "scan.bin")).as("another user's").isEmpty();
         assertThat(uploads.in("u1", "f1")).extracting(PartialUploads.Partial::name).containsExactly("scan.bin");
-        PartialUploads.Partial resumed = uploads.begin("u1", "f1", "scan.bin", false);
-        assertThat(resumed.size()).as("kept its bytes").isEqualTo(100);
-        uploads.release(resumed);
+        PartialUploads.Writing resumed = uploads.begin("u1", "f1", "scan.bin", false);
+        assertThat(resumed.partial().size()).as("kept its bytes").isEqualTo(100);
+        resumed.channel().close();
+        uploads.release(resumed.partial());
 
         uploads.sweep();
         assertThat(uploads.find("u1", "f1", "scan.bin")).as("still young").isPresent();

@@ -182,7 +182,8 @@ class SftpBridgeTest {
         session.close(true); // the connection drops without closing the handle
 
         assertThat(repo.repo().items().find(alice, trial.id(), "resume.bin")).isEmpty();
-        assertThat(partials()).hasSize(2); // the bytes and their meta, waiting for a resume
+        // The bytes and their description, written when the server has closed the dropped session's handle.
+        assertThat(partialsOnceThere(2)).hasSize(2);
         OpenSshClient.Result ls = ssh.withKey("alice_key", "alice", "ls -l /collections/Trial/resume.bin");
         assertThat(ls.out()).contains(Integer.toString(1 << 20));
         // Others do not see it.
@@ -298,13 +299,15 @@ class SftpBridgeTest {
     }
 
     @Test
-    void anUploadMayHaveAllOfOpenSshsWritesInFlight() {
-        // OpenSSH's sftp keeps 64 writes of 255 KiB outstanding; a smaller window makes it wait on the server.
+    void openSshIsGrantedTheWindowArcaIsTunedFor() {
+        // Several of OpenSSH's 255 KiB writes in flight, but not so many bytes that its client stalls buffering
+        // them (FlowControl): MINA's defaults must not have replaced the setting.
         OpenSshClient.Result opened = ssh.withKey("alice_key", "alice", List.of("-vv"), "ls /");
         assertThat(opened.ok()).as(opened.toString()).isTrue();
         Matcher window = Pattern.compile("channel \\d+: open confirm rwindow (\\d+)").matcher(opened.err());
         assertThat(window.find()).as(opened.err()).isTrue();
-        assertThat(Long.parseLong(window.group(1))).isGreaterThanOrEqualTo(64L * 255 * 1024);
+        assertThat(Long.parseLong(window.group(1))).isEqualTo(FlowControl.WINDOW_BYTES)
+                .isGreaterThanOrEqualTo(8L * 255 * 1024);
     }
 
     @Test
@@ -391,6 +394,17 @@ class SftpBridgeTest {
 
     private static String sha256(byte[] bytes) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /** The partial files once there are {@code count} of them, or after 10 seconds what there is. */
+    private static List<String> partialsOnceThere(int count) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        List<String> files = partials();
+        while (files.size() != count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            files = partials();
+        }
+        return files;
     }
 
     private static List<String> partials() throws IOException {
