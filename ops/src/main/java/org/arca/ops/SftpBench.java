@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  * {@code arca bench sftp}: the same OpenSSH {@code sftp} client and the same files against Arca's embedded
  * SFTP server and against OpenSSH's own {@code sftp-server} behind a second {@code sshd} on a loopback port,
  * in one run: one large file up and down (MB/s) and many small files up (files/s), plain and with {@code sftp -f}
- * (each file fsync'd, which Arca always does), with the cipher and MAC each negotiated. Needs {@code openssh-client} and {@code openssh-server}. Prints, never asserts.
+ * (each file fsync'd, which Arca always does), with the cipher and MAC each negotiated, after the same warm-up for both. Needs {@code openssh-client} and {@code openssh-server}. Prints, never asserts.
  */
 @Command(name = "sftp", description = "Benchmark Arca's SFTP server against OpenSSH's sftp-server.")
 final class SftpBench implements Callable<Integer> {
@@ -41,6 +41,11 @@ final class SftpBench implements Callable<Integer> {
     int files;
     @Option(names = "--file-kb", defaultValue = "10", description = "Size of each small file in KiB")
     int fileKb;
+    @Option(names = "--warmup-mb", defaultValue = "256", description = "Size of the file each server gets up and down"
+            + " before the measured transfers, so Arca's JIT-compiled code, not its interpreter, is measured")
+    int warmupMb;
+    @Option(names = "--warmup-files", defaultValue = "500", description = "Small files each server gets before the measured ones")
+    int warmupFiles;
     @Option(names = "--cipher", description = "Make the client use this cipher with both servers (sftp -c), for a like-for-like"
             + " comparison; by default each server gets the client's first choice it supports")
     String cipher;
@@ -55,13 +60,17 @@ final class SftpBench implements Callable<Integer> {
         try {
             Path key = scratch.resolve("client_key");
             run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()));
-            Path big = bigFile();
-            Path small = smallFiles();
+            Path big = randomFile("big.bin", fileMb, 1);
+            Path small = smallFiles("small", files, 2);
+            Path smallAgain = smallFiles("small-again", files, 5);
+            Path warmBig = randomFile("warm.bin", warmupMb, 3);
+            Path warmSmall = smallFiles("warm-small", warmupFiles, 4);
             System.out.printf(Locale.ROOT, "SFTP bench on %d cores: one %d MiB file, %d files of %d KiB, client %s%n",
                     Runtime.getRuntime().availableProcessors(), fileMb, files, fileKb, opensshVersion());
             Map<String, Map<String, Double>> results = new LinkedHashMap<>();
             try (Peer peer = Peer.start(scratch.resolve("peer"), key)) {
-                results.put("openssh", measure("openssh", peer.port(), peer.login(), key, peer.target().toString(), big, small));
+                results.put("openssh", measure("openssh", peer.port(), peer.login(), key, peer.target().toString(),
+                        new Workload(big, small, smallAgain, warmBig, warmSmall)));
             }
             try (Arca arca = Arca.builder().dataDir(scratch.resolve("arca")).httpHost("127.0.0.1").httpPort(0)
                     .sftpPort(freePort()).adminPassword("bench admin password").start()) {
@@ -69,7 +78,8 @@ final class SftpBench implements Callable<Integer> {
                 PublicKeyLine line = PublicKeyLine.parse(Files.readString(scratch.resolve("client_key.pub")));
                 Caller admin = repo.authentication().password(Arca.ADMIN_LOGIN, "bench admin password");
                 repo.publicKeys().add(admin, "bench", line.type(), line.data(), line.fingerprint());
-                results.put("arca", measure("arca", arca.sftp().orElseThrow().port(), Arca.ADMIN_LOGIN, key, "/home", big, small));
+                results.put("arca", measure("arca", arca.sftp().orElseThrow().port(), Arca.ADMIN_LOGIN, key, "/home",
+                        new Workload(big, small, smallAgain, warmBig, warmSmall)));
             }
             System.out.println();
             for (String metric : results.get("openssh").keySet()) {
@@ -85,8 +95,18 @@ final class SftpBench implements Callable<Integer> {
         }
     }
 
-    private Map<String, Double> measure(String name, int port, String login, Path key, String target, Path big, Path small)
+    /**
+     * What each server gets: the measured large file, two small-file trees (one plain, one with {@code sftp -f};
+     * different bytes, or Arca would store the second as duplicates of the first), and the warm-up pair sent
+     * before them.
+     */
+    private record Workload(Path big, Path small, Path smallAgain, Path warmBig, Path warmSmall) {
+    }
+
+    private Map<String, Double> measure(String name, int port, String login, Path key, String target, Workload workload)
             throws IOException, InterruptedException {
+        Path big = workload.big();
+        Path small = workload.small();
         Map<String, Double> r = new LinkedHashMap<>();
         List<String> sftp = List.of("sftp", "-P", Integer.toString(port), "-i", key.toString(), "-o", "BatchMode=yes",
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "Compression=no");
@@ -96,6 +116,15 @@ final class SftpBench implements Callable<Integer> {
         }
         String negotiated = negotiated(sftp, login);
         System.out.printf(Locale.ROOT, "%n== %s (port %d): %s%n", name, port, negotiated);
+        // The same warm-up for both servers; different bytes from the measured files, so Arca's content
+        // addressing cannot skip storing any measured file as a duplicate.
+        batch(sftp, login, "put " + workload.warmBig() + " " + target + "/warm.bin");
+        batch(sftp, login, "get " + target + "/warm.bin " + scratch.resolve("warm-down.bin"));
+        Files.delete(scratch.resolve("warm-down.bin"));
+        batch(sftp, login, "put -R " + workload.warmSmall() + " " + target + "/warm-small");
+        // Dirty pages of earlier writes (the other server's run, the warm-up) would otherwise be flushed while
+        // this server is measured.
+        run(List.of("sync"));
         double mb = Files.size(big) / 1e6;
         long start = System.nanoTime();
         batch(sftp, login, "put " + big + " " + target + "/big.bin");
@@ -122,7 +151,7 @@ final class SftpBench implements Callable<Integer> {
         List<String> durable = new ArrayList<>(sftp);
         durable.add(1, "-f");
         start = System.nanoTime();
-        batch(durable, login, "put -R " + small + " " + target + "/small-fsync");
+        batch(durable, login, "put -R " + workload.smallAgain() + " " + target + "/small-fsync");
         seconds = seconds(start);
         r.put("small+fsync/s", files / seconds);
         System.out.printf(Locale.ROOT, "small -f %8.1f files/s (%.1f s), each file fsync'd%n", files / seconds, seconds);
@@ -146,12 +175,12 @@ final class SftpBench implements Callable<Integer> {
         run(cmd);
     }
 
-    private Path bigFile() throws IOException {
-        Path big = scratch.resolve("big.bin");
+    private Path randomFile(String name, int mb, long seed) throws IOException {
+        Path big = scratch.resolve(name);
         byte[] block = new byte[1 << 20];
-        SplittableRandom random = new SplittableRandom(1);
+        SplittableRandom random = new SplittableRandom(seed);
         try (OutputStream out = Files.newOutputStream(big)) {
-            for (int i = 0; i < fileMb; i++) {
+            for (int i = 0; i < mb; i++) {
                 random.nextBytes(block);
                 out.write(block);
             }
@@ -159,11 +188,11 @@ final class SftpBench implements Callable<Integer> {
         return big;
     }
 
-    private Path smallFiles() throws IOException {
-        Path small = Files.createDirectories(scratch.resolve("small"));
+    private Path smallFiles(String name, int count, long seed) throws IOException {
+        Path small = Files.createDirectories(scratch.resolve(name));
         byte[] bytes = new byte[fileKb << 10];
-        SplittableRandom random = new SplittableRandom(2);
-        for (int i = 0; i < files; i++) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < count; i++) {
             random.nextBytes(bytes);
             Files.write(small.resolve(String.format(Locale.ROOT, "f%05d.bin", i)), bytes);
         }
