@@ -91,7 +91,7 @@ final class PartialUploads {
      * Claims the partial for writing, creating its file if needed, and opens it. With {@code truncate} any
      * earlier bytes go. Throws if another handle writes to it now. Its description is written only when the
      * handle is {@linkplain #release released} unfinished: an upload that completes (nearly all of them) then
-     * costs one file, not two, and a server that stops mid-upload leaves a file the sweep removes.
+     * costs one file, not two, and a server that crashes mid-upload leaves bytes the sweep removes.
      */
     Writing begin(String userId, String folderId, String name, boolean truncate) throws IOException {
         String key = key(userId, folderId, name);
