@@ -13,10 +13,10 @@ import org.arca.core.BlobStore;
 
 /**
  * A write handle onto a partial upload. Bytes go to the partial file at the offsets the client names (so
- * resumed and out-of-order writes work), and are hashed as they pass while they arrive in order
- * ({@link ReceivedHash}), and flushed to disk in stretches as they arrive ({@link Writeback}). On close, the file becomes an item only if the client closed the
- * handle itself ({@link #markComplete}); a dropped connection closes it too, and then the bytes wait for a
- * resume instead.
+ * resumed and out-of-order writes work), are hashed as they pass while they arrive in order
+ * ({@link ReceivedHash}), and are flushed to disk in stretches ({@link Writeback}). On close, the file becomes
+ * an item only if the client closed the handle itself ({@link #markComplete}); a dropped connection closes it
+ * too, and then the bytes wait for a resume instead.
  */
 final class UploadChannel implements SeekableByteChannel {
 

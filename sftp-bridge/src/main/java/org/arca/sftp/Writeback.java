@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Pushes an upload's bytes to disk while the upload still arrives, so the fsync that makes the finished file
@@ -33,7 +34,11 @@ final class Writeback {
         unflushed += bytes;
         if (unflushed >= STRETCH_BYTES && flushing.isDone()) {
             unflushed = 0;
-            flushing = CompletableFuture.runAsync(this::flush, executor);
+            try {
+                flushing = CompletableFuture.runAsync(this::flush, executor);
+            } catch (RejectedExecutionException e) {
+                // The server is stopping: the fsync on adoption, if the upload gets that far, does it all.
+            }
         }
     }
 

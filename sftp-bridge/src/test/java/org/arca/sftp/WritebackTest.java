@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,17 @@ class WritebackTest {
             writeback.written(Writeback.STRETCH_BYTES);
             assertThat(queued).as("the next stretch after the flush ended").hasSize(1);
             queued.remove().run();
+        }
+    }
+
+    @Test
+    void aStoppingServerSkipsTheFlushNotTheWrite() throws Exception {
+        try (FileChannel file = FileChannel.open(Files.createFile(dir.resolve("late.part")), StandardOpenOption.WRITE)) {
+            Writeback writeback = new Writeback(file, task -> {
+                throw new RejectedExecutionException("stopped");
+            });
+            writeback.written(2 * Writeback.STRETCH_BYTES);
+            writeback.await();
         }
     }
 
