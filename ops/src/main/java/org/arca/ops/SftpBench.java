@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * {@code arca bench sftp}: the same OpenSSH {@code sftp} client and the same files against Arca's embedded
  * SFTP server and against OpenSSH's own {@code sftp-server} behind a second {@code sshd} on a loopback port,
  * in one run: one large file up and down (MB/s) and many small files up (files/s), plain and with {@code sftp -f}
- * (each file fsync'd, which Arca always does), with the cipher and MAC each negotiated, after the same warm-up for both. Needs {@code openssh-client} and {@code openssh-server}. Prints, never asserts.
+ * (each file fsync'd, which Arca always does), with the cipher and MAC each negotiated, after the same warm-up
+ * for both. Needs {@code openssh-client} and {@code openssh-server}. Prints, never asserts.
  */
 @Command(name = "sftp", description = "Benchmark Arca's SFTP server against OpenSSH's sftp-server.")
 final class SftpBench implements Callable<Integer> {
@@ -61,17 +62,14 @@ final class SftpBench implements Callable<Integer> {
         try {
             Path key = scratch.resolve("client_key");
             run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()));
-            Path big = randomFile("big.bin", fileMb, 1);
-            Path small = smallFiles("small", files, 2);
-            Path smallAgain = smallFiles("small-again", files, 5);
-            Path warmBig = randomFile("warm.bin", warmupMb, 3);
-            Path warmSmall = smallFiles("warm-small", warmupFiles, 4);
+            Workload workload = new Workload(randomFile("big.bin", fileMb, 1), smallFiles("small", files, 2),
+                    smallFiles("small-again", files, 5), randomFile("warm.bin", warmupMb, 3),
+                    smallFiles("warm-small", warmupFiles, 4));
             System.out.printf(Locale.ROOT, "SFTP bench on %d cores: one %d MiB file, %d files of %d KiB, client %s%n",
                     Runtime.getRuntime().availableProcessors(), fileMb, files, fileKb, opensshVersion());
             Map<String, Map<String, Double>> results = new LinkedHashMap<>();
             try (Peer peer = Peer.start(scratch.resolve("peer"), key)) {
-                results.put("openssh", measure("openssh", peer.port(), peer.login(), key, peer.target().toString(),
-                        new Workload(big, small, smallAgain, warmBig, warmSmall)));
+                results.put("openssh", measure("openssh", peer.port(), peer.login(), key, peer.target().toString(), workload));
             }
             try (Arca arca = Arca.builder().dataDir(scratch.resolve("arca")).httpHost("127.0.0.1").httpPort(0)
                     .sftpPort(freePort()).adminPassword("bench admin password").start()) {
@@ -79,8 +77,7 @@ final class SftpBench implements Callable<Integer> {
                 PublicKeyLine line = PublicKeyLine.parse(Files.readString(scratch.resolve("client_key.pub")));
                 Caller admin = repo.authentication().password(Arca.ADMIN_LOGIN, "bench admin password");
                 repo.publicKeys().add(admin, "bench", line.type(), line.data(), line.fingerprint());
-                results.put("arca", measure("arca", arca.sftp().orElseThrow().port(), Arca.ADMIN_LOGIN, key, "/home",
-                        new Workload(big, small, smallAgain, warmBig, warmSmall)));
+                results.put("arca", measure("arca", arca.sftp().orElseThrow().port(), Arca.ADMIN_LOGIN, key, "/home", workload));
             }
             System.out.println();
             for (String metric : results.get("openssh").keySet()) {

@@ -148,7 +148,7 @@ final class PartialUploads {
         }
     }
 
-    /** An open partial with the size and time its file has now. */
+    /** The partial with the size and time its file has now; empty once the file is gone. */
     private static Optional<Partial> current(Partial open) {
         try {
             return Optional.of(new Partial(open.key(), open.userId(), open.folderId(), open.name(), open.file(),
@@ -168,8 +168,7 @@ final class PartialUploads {
             if (lines.length < 3) {
                 return Optional.empty();
             }
-            return Optional.of(new Partial(key, lines[0], lines[1], lines[2], part, Files.size(part),
-                    Files.getLastModifiedTime(part).toInstant()));
+            return current(new Partial(key, lines[0], lines[1], lines[2], part, 0, Instant.EPOCH));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
