@@ -74,6 +74,19 @@ public final class ItemStore {
     }
 
     /**
+     * As {@link #checkUpload} with {@code replace}, for a surface that opens a file by name for writing (SFTP):
+     * also returns the item an upload of that name would replace, so the surface needs no second lookup.
+     */
+    public java.util.Optional<Item> checkReplaceableUpload(Caller caller, String folderId, String name) {
+        String valid = Names.requireValidName(name);
+        DSLContext dsl = db.dsl();
+        AccessLevel level = access.require(dsl, caller, folderId, AccessLevel.WRITE);
+        requireUploadable(dsl, folderId, valid, true);
+        return java.util.Optional.ofNullable(dsl.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId))
+                .and(Items.NAME.eq(valid)).fetchOne(Items.ID)).map(id -> load(dsl, id, level));
+    }
+
+    /**
      * Streams {@code in} into a new item with one file. With {@code replace}, an existing item of that name
      * gets the new content (a PUT); without it, the name must be free (a POST). {@code declaredLength} is the
      * length the client announced, or -1; a shorter stream stores nothing.
@@ -90,7 +103,8 @@ public final class ItemStore {
 
     /** Stores a file assembled elsewhere (a resumable upload) as an item; the file is moved into the blob store. */
     public Item adopt(Caller caller, String folderId, String name, String mediaType, Path file, boolean replace) {
-        checkUpload(caller, folderId, name, replace);
+        // The bytes are here already, so an early check saves nothing: the transaction's own check decides.
+        Names.requireValidName(name);
         BlobStore.Blob blob = blobs.adopt(file);
         return commit(caller, folderId, name, mediaType, blob, replace);
     }
@@ -101,7 +115,7 @@ public final class ItemStore {
      */
     public Item adopt(Caller caller, String folderId, String name, String mediaType, Path file, BlobStore.Blob hashed,
                       boolean replace) {
-        checkUpload(caller, folderId, name, replace);
+        Names.requireValidName(name);
         BlobStore.Blob blob = blobs.adopt(file, hashed);
         return commit(caller, folderId, name, mediaType, blob, replace);
     }
@@ -138,18 +152,14 @@ public final class ItemStore {
             return List.of();
         }
         Instant now = Instant.now();
+        items.stream().map(NewItem::blob).distinct().forEach(blob -> recordBlob(blob, now));
         AccessLevel[] level = new AccessLevel[1];
         List<String> ids = translate(null, () -> db.inTransaction(tx -> {
             level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
             List<String> made = new ArrayList<>();
-            java.util.Set<String> blobRows = new java.util.HashSet<>();
             for (NewItem item : items) {
                 requireUploadable(tx, folderId, item.name(), false);
                 BlobStore.Blob blob = item.blob();
-                if (blobRows.add(blob.sha256()) && !tx.fetchExists(Blobs.T, Blobs.SHA256.eq(blob.sha256()))) {
-                    tx.insertInto(Blobs.T).set(Blobs.SHA256, blob.sha256()).set(Blobs.SIZE, blob.size())
-                            .set(Blobs.CREATED_AT, stamp(now)).execute();
-                }
                 String id = Ids.newId();
                 tx.insertInto(Items.T).set(Items.ID, id).set(Items.FOLDER_ID, folderId).set(Items.NAME, item.name())
                         .set(Items.DESCRIPTION, "").set(Items.CREATED_BY, caller.userId())
@@ -176,13 +186,11 @@ public final class ItemStore {
         Instant now = Instant.now();
         ItemListener.Change[] change = new ItemListener.Change[1];
         AccessLevel[] level = new AccessLevel[1];
+        String[] fileId = new String[1];
+        recordBlob(blob, now);
         String itemId = translate(name, () -> db.inTransaction(tx -> {
             level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
             requireUploadable(tx, folderId, name, replace);
-            if (!tx.fetchExists(Blobs.T, Blobs.SHA256.eq(blob.sha256()))) {
-                tx.insertInto(Blobs.T).set(Blobs.SHA256, blob.sha256()).set(Blobs.SIZE, blob.size())
-                        .set(Blobs.CREATED_AT, stamp(now)).execute();
-            }
             String existing = tx.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId)).and(Items.NAME.eq(name))
                     .fetchOne(Items.ID);
             String id;
@@ -198,14 +206,41 @@ public final class ItemStore {
                         .set(Items.CREATED_AT, stamp(now)).set(Items.UPDATED_AT, stamp(now)).execute();
                 change[0] = ItemListener.Change.CREATED;
             }
-            insertFile(tx, id, name, blob.size(), type, blob.sha256(), now);
+            fileId[0] = insertFile(tx, id, name, blob.size(), type, blob.sha256(), now);
             audit.append(tx, caller, existing != null ? "item.replace" : "item.create", "item", id,
                     "folder=" + folderId + " name=" + name + " size=" + blob.size() + " sha256=" + blob.sha256());
             return id;
         }));
-        Item item = load(db.dsl(), itemId, level[0]);
+        Item item;
+        if (change[0] == ItemListener.Change.CREATED) {
+            // Every field of a new item is known here; reading it back would cost two queries per upload.
+            Instant at = instant(stamp(now));
+            item = new Item(itemId, folderId, name, "", caller.userId(), at, at,
+                    List.of(new StoredFile(fileId[0], itemId, name, blob.size(), type, blob.sha256(), at)), level[0]);
+        } else {
+            item = load(db.dsl(), itemId, level[0]);
+        }
         notify(new ItemListener.ItemEvent(change[0], item, caller));
         return item;
+    }
+
+    /**
+     * Records a blob's row in a transaction of its own, before the item that names it. Two uploads of the same
+     * bytes at once (an SFTP session stores several files in parallel) would otherwise both insert it in their
+     * item's transaction, and the later one would fail. A row no item names yet is left to {@code gc}, which
+     * spares rows younger than its grace period.
+     */
+    private void recordBlob(BlobStore.Blob blob, Instant now) {
+        DSLContext dsl = db.dsl();
+        if (dsl.fetchExists(Blobs.T, Blobs.SHA256.eq(blob.sha256()))) {
+            return;
+        }
+        try {
+            dsl.insertInto(Blobs.T).set(Blobs.SHA256, blob.sha256()).set(Blobs.SIZE, blob.size())
+                    .set(Blobs.CREATED_AT, stamp(now)).execute();
+        } catch (org.jooq.exception.IntegrityConstraintViolationException e) {
+            // Another upload of the same bytes recorded it first: the row is there, which is all this wants.
+        }
     }
 
     /** The item of that name in a folder the caller may read, if there is one. */
@@ -450,11 +485,13 @@ public final class ItemStore {
         return files;
     }
 
-    private static void insertFile(DSLContext tx, String itemId, String name, long size, String mediaType, String sha256,
-                                   Instant now) {
-        tx.insertInto(Files.T).set(Files.ID, Ids.newId()).set(Files.ITEM_ID, itemId).set(Files.NAME, name)
+    private static String insertFile(DSLContext tx, String itemId, String name, long size, String mediaType,
+                                     String sha256, Instant now) {
+        String id = Ids.newId();
+        tx.insertInto(Files.T).set(Files.ID, id).set(Files.ITEM_ID, itemId).set(Files.NAME, name)
                 .set(Files.SIZE, size).set(Files.MEDIA_TYPE, mediaType).set(Files.SHA256, sha256)
                 .set(Files.CREATED_AT, stamp(now)).execute();
+        return id;
     }
 
     private static Item item(Record r, List<StoredFile> files, AccessLevel level) {

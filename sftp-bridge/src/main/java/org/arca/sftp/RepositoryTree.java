@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.arca.core.ArcaException;
+import org.arca.core.BlobStore;
 import org.arca.core.Caller;
 import org.arca.core.Children;
 import org.arca.core.Folder;
@@ -48,6 +49,8 @@ final class RepositoryTree {
     private final PartialUploads uploads;
     /** Where uploads flush their bytes to disk while they arrive ({@link Writeback}). */
     private final Executor flushes;
+    /** This session's closed uploads on their way to becoming items. */
+    private final Adoptions adoptions = new Adoptions();
     /** Found by name once per session: every path under /home starts here, and the name lookup is a query each time. */
     private volatile String homeId;
 
@@ -62,7 +65,26 @@ final class RepositoryTree {
         return caller;
     }
 
+    /** The node at a path, once the session's own uploads are items ({@link Adoptions#settle}). */
     Node resolve(List<String> path) throws IOException {
+        adoptions.settle();
+        return find(path);
+    }
+
+    /**
+     * Waits for the session's uploads still being stored, and throws the first refusal among them not reported
+     * yet ({@link Adoptions#settle}).
+     */
+    void settle() throws IOException {
+        adoptions.settle();
+    }
+
+    /** The session ends: its uploads still being stored are waited for. */
+    void close() {
+        adoptions.close();
+    }
+
+    private Node find(List<String> path) throws IOException {
         String shown = shown(path);
         if (path.size() > MAX_DEPTH || shown.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
             throw new FileSystemException(shown, null, "the path is too long");
@@ -130,8 +152,11 @@ final class RepositoryTree {
 
     private SeekableByteChannel openForWrite(String folderId, String name, Set<? extends OpenOption> options, String shown)
             throws IOException {
+        String key = folderId + "/" + name;
+        adoptions.awaitKey(key);
         Optional<PartialUploads.Partial> partial = uploads.find(caller.userId(), folderId, name);
-        Optional<Item> item = repo.items().find(caller, folderId, name);
+        // Refused (hidden folder, no WRITE, a folder of that name) before anything is created.
+        Optional<Item> item = repo.items().checkReplaceableUpload(caller, folderId, name);
         boolean exists = partial.isPresent() || item.isPresent();
         if (options.contains(StandardOpenOption.CREATE_NEW) && exists) {
             throw new FileAlreadyExistsException(shown);
@@ -139,7 +164,6 @@ final class RepositoryTree {
         if (!exists && !options.contains(StandardOpenOption.CREATE) && !options.contains(StandardOpenOption.CREATE_NEW)) {
             throw new NoSuchFileException(shown);
         }
-        repo.items().checkUpload(caller, folderId, name, true);
         boolean truncate = options.contains(StandardOpenOption.TRUNCATE_EXISTING);
         PartialUploads.Writing started = uploads.begin(caller.userId(), folderId, name, truncate);
         FileChannel channel = started.channel();
@@ -155,17 +179,29 @@ final class RepositoryTree {
                 }
             }
             return new UploadChannel(channel, started.partial(), uploads, repo.items().maxUploadBytes(), flushes,
-                    (file, hashed) -> {
-                        if (hashed != null) {
-                            repo.items().adopt(caller, folderId, name, mediaType(name), file, hashed, true);
-                        } else {
-                            repo.items().adopt(caller, folderId, name, mediaType(name), file, true);
-                        }
-                    });
+                    (done, hashed) -> adoptions.submit(key, () -> adopt(done, folderId, name, hashed, shown)));
         } catch (IOException | RuntimeException e) {
             channel.close();
             uploads.release(started.partial());
             throw e;
+        }
+    }
+
+    private void adopt(PartialUploads.Partial partial, String folderId, String name, BlobStore.Blob hashed,
+                       String shown) throws IOException {
+        try {
+            if (hashed != null) {
+                repo.items().adopt(caller, folderId, name, mediaType(name), partial.file(), hashed, true);
+            } else {
+                repo.items().adopt(caller, folderId, name, mediaType(name), partial.file(), true);
+            }
+        } catch (RuntimeException e) {
+            // Told to the session's next request, which is about another path: a general failure whose text
+            // says which upload and why (MINA sends a fixed text for a refusal of access).
+            throw new FileSystemException(shown, null, "the upload was not stored: " + e.getMessage());
+        } finally {
+            // Adopted, or refused at the last step (access revoked meanwhile): either way nothing of it may stay.
+            uploads.finish(partial);
         }
     }
 
@@ -298,7 +334,9 @@ final class RepositoryTree {
         if (path.isEmpty()) {
             throw new FileSystemException(shown, null, "not a file");
         }
-        return folderOf(resolve(path.subList(0, path.size() - 1)), shown);
+        // Not resolve(): a folder is never what an upload still being stored changes, and waiting for those
+        // here would make every file of a batch wait for the one before it.
+        return folderOf(find(path.subList(0, path.size() - 1)), shown);
     }
 
     private static String folderOf(Node node, String shown) throws IOException {

@@ -8,6 +8,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.session.ServerSession;
@@ -18,7 +19,7 @@ import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
- * MINA's SFTP subsystem plus OpenSSH's {@code statvfs@openssh.com} extension, which {@code df} in OpenSSH's
+ * MINA's SFTP subsystem, ending only once its session's uploads are stored, plus OpenSSH's {@code statvfs@openssh.com} extension, which {@code df} in OpenSSH's
  * {@code sftp} sends and MINA 2.20 answers "unsupported" (and does not announce). The figures are those of the
  * file system holding the data folder, where uploads land; a path the caller may not see is "no such file"
  * here as everywhere.
@@ -26,6 +27,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 final class StatVfsSubsystem extends SftpSubsystem {
 
     static final String STATVFS = "statvfs@openssh.com";
+    /** {@code sftp -f} sends it for each file before closing it: it must not wait for the files before. */
+    private static final String FSYNC = "fsync@openssh.com";
     private static final long DEFAULT_BLOCK = 4096;
     private static final long NAME_MAX = 255;
 
@@ -41,6 +44,55 @@ final class StatVfsSubsystem extends SftpSubsystem {
 
     private StatVfsSubsystem(ChannelSession channel, SftpSubsystemConfigurator configurator) {
         super(channel, configurator);
+    }
+
+    /**
+     * The session's end waits for its uploads still being stored ({@link Adoptions}): MINA calls this after
+     * closing the handles and before closing the channel, so a client that exits has its files as items.
+     */
+    @Override
+    public void setExitCallback(ExitCallback callback) {
+        super.setExitCallback((exitValue, exitMessage, closeImmediately) -> {
+            if (fileSystem instanceof ArcaFileSystem arca) {
+                arca.tree().close();
+            }
+            callback.onExit(exitValue, exitMessage, closeImmediately);
+        });
+    }
+
+    /**
+     * Every request but those that carry a file's bytes (opening, writing, reading, closing, fsync and the
+     * handle's own attributes) first waits for the session's uploads still being stored, and is answered with
+     * the refusal of one of them if there was one: here, because MINA answers some requests (stat among them)
+     * after calls that swallow a file system's errors.
+     */
+    @Override
+    protected void doProcess(Buffer buffer, int length, int type, int id) throws IOException {
+        if (fileSystem instanceof ArcaFileSystem arca && waitsForUploads(buffer, type)) {
+            try {
+                arca.tree().settle();
+            } catch (IOException e) {
+                // Our own text: MINA's would be a fixed "General failure", naming no file.
+                sendStatus(prepareReply(buffer), id, SftpConstants.SSH_FX_FAILURE, e.getMessage(), "");
+                return;
+            }
+        }
+        super.doProcess(buffer, length, type, id);
+    }
+
+    private static boolean waitsForUploads(Buffer buffer, int type) {
+        return switch (type) {
+            case SftpConstants.SSH_FXP_INIT, SftpConstants.SSH_FXP_OPEN, SftpConstants.SSH_FXP_CLOSE,
+                 SftpConstants.SSH_FXP_READ, SftpConstants.SSH_FXP_WRITE, SftpConstants.SSH_FXP_FSTAT,
+                 SftpConstants.SSH_FXP_FSETSTAT -> false;
+            case SftpConstants.SSH_FXP_EXTENDED -> {
+                int at = buffer.rpos();
+                String extension = buffer.getString();
+                buffer.rpos(at);
+                yield !FSYNC.equals(extension);
+            }
+            default -> true;
+        };
     }
 
     /** Announced in the version reply: OpenSSH's client asks only servers that list it. */

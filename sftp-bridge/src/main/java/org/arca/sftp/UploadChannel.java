@@ -6,9 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Executor;
-import org.arca.core.ArcaException;
 import org.arca.core.BlobStore;
 
 /**
@@ -20,11 +18,15 @@ import org.arca.core.BlobStore;
  */
 final class UploadChannel implements SeekableByteChannel {
 
-    /** Makes the finished file an item; the callee takes the file. */
+    /** Makes the finished upload an item, now or in the background ({@link Adoptions}). */
     @FunctionalInterface
     interface Adopter {
-        /** {@code hashed} is the file's blob when its bytes were hashed on the way in, or null: then read it. */
-        void adopt(Path file, BlobStore.Blob hashed);
+        /**
+         * The callee takes the partial: it adopts its file and then finishes it, adopted or refused, since
+         * nothing of it may stay. {@code hashed} is the file's blob when its bytes were hashed on the way in, or
+         * null: then it is read.
+         */
+        void adopt(PartialUploads.Partial partial, BlobStore.Blob hashed) throws IOException;
     }
 
     private final FileChannel file;
@@ -118,13 +120,13 @@ final class UploadChannel implements SeekableByteChannel {
             uploads.release(partial);
             return;
         }
+        BlobStore.Blob hashed;
         try {
-            adopter.adopt(partial.file(), hash.blob(Files.size(partial.file())).orElse(null));
-        } catch (ArcaException e) {
-            throw SftpErrors.of(e, partial.name());
-        } finally {
-            // Adopted, or refused at the last step (access revoked meanwhile): either way nothing of it may stay.
+            hashed = hash.blob(Files.size(partial.file())).orElse(null);
+        } catch (IOException | RuntimeException e) {
             uploads.finish(partial);
+            throw e;
         }
+        adopter.adopt(partial, hashed);
     }
 }

@@ -52,10 +52,11 @@ class LargeFileTest {
                         out.write(block, 0, length);
                     }
                 }
+                // The session's next request waits for the file to be stored.
+                assertThat(sftp.stat("/collections/Big/huge.bin").getSize()).isEqualTo(SIZE);
                 Item item = repo.repo().items().find(alice, big.id(), "huge.bin").orElseThrow();
                 assertThat(item.size()).isEqualTo(SIZE);
                 assertThat(item.primaryFile().sha256()).isEqualTo(HexFormat.of().formatHex(sent.digest()));
-                assertThat(sftp.stat("/collections/Big/huge.bin").getSize()).isEqualTo(SIZE);
 
                 MessageDigest received = MessageDigest.getInstance("SHA-256");
                 long total = 0;

@@ -157,6 +157,8 @@ class SftpBridgeTest {
                     .isInstanceOf(SftpException.class).hasMessageContaining("ermission");
             repo.repo().access().setAcl(Caller.SYSTEM, shared.id(), List.of(new AclEntry("user:carol", AccessLevel.WRITE)));
             write(sftp, "/collections/Trial/acl-shared/two.txt", "second");
+            // The session sees its own upload at once; the repository has it by then.
+            assertThat(sftp.stat("/collections/Trial/acl-shared/two.txt").getSize()).isEqualTo(6);
             assertThat(repo.repo().items().find(Caller.SYSTEM, shared.id(), "two.txt")).isPresent();
             repo.repo().access().setAcl(Caller.SYSTEM, trial.id(), List.of(new AclEntry("user:alice", AccessLevel.WRITE),
                     new AclEntry("user:bob", AccessLevel.WRITE)));
@@ -167,6 +169,28 @@ class SftpBridgeTest {
             repo.repo().access().setAcl(Caller.SYSTEM, trial.id(), List.of(new AclEntry("user:alice", AccessLevel.WRITE),
                     new AclEntry("user:bob", AccessLevel.WRITE), new AclEntry("user:carol", AccessLevel.READ)));
         }
+    }
+
+    @Test
+    void anUploadRefusedAfterItsCloseFailsTheSessionsNextRequestAndLeavesNothing() throws Exception {
+        Folder closing = repo.repo().folders().create(Caller.SYSTEM, trial.id(), "closing", null);
+        repo.repo().access().setAcl(Caller.SYSTEM, closing.id(), List.of(new AclEntry("user:carol", AccessLevel.WRITE)));
+        try (ClientSession session = mina.session(server.port(), "carol", TestRepository.PASSWORD);
+             SftpClient sftp = mina.sftp(session)) {
+            SftpClient.CloseableHandle handle = sftp.open("/collections/Trial/closing/late.txt",
+                    EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate));
+            sftp.write(handle, 0, "late".getBytes(StandardCharsets.UTF_8), 0, 4);
+            // Carol's write access ends while her file is open; her READ on the collection stays.
+            repo.repo().access().setAcl(Caller.SYSTEM, closing.id(), List.of());
+            sftp.close(handle);
+            assertThatThrownBy(() -> sftp.stat("/collections/Trial"))
+                    .isInstanceOf(SftpException.class).hasMessageContaining("not stored")
+                    .hasMessageContaining("late.txt");
+            // Told once: the session goes on.
+            assertThat(sftp.stat("/collections/Trial").isDirectory()).isTrue();
+        }
+        assertThat(repo.repo().items().find(Caller.SYSTEM, closing.id(), "late.txt")).isEmpty();
+        assertThat(partials()).isEmpty();
     }
 
     @Test
@@ -218,6 +242,9 @@ class SftpBridgeTest {
                     EnumSet.of(SftpClient.OpenMode.Write))) {
                 sftp.write(handle, 0, new byte[10], 0, 10);
             }
+            // MINA's client closes the channel without waiting for the server: ask within the session, which
+            // waits for its uploads to be stored.
+            assertThat(sftp.stat("/collections/Trial/rewritten.bin").getSize()).isEqualTo(bytes.length);
         }
         Item shuffled = repo.repo().items().find(alice, trial.id(), "shuffled.bin").orElseThrow();
         assertThat(shuffled.primaryFile().sha256()).isEqualTo(sha256(bytes));
