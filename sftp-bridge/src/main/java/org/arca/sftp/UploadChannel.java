@@ -24,7 +24,7 @@ final class UploadChannel implements SeekableByteChannel {
         /**
          * The callee takes the partial: it adopts its file and then finishes it, adopted or refused, since
          * nothing of it may stay. {@code hashed} is the file's blob when its bytes were hashed on the way in, or
-         * null: then it is read.
+         * null: then it is read. If it throws, the partial is still the caller's.
          */
         void adopt(PartialUploads.Partial partial, BlobStore.Blob hashed) throws IOException;
     }
@@ -120,13 +120,12 @@ final class UploadChannel implements SeekableByteChannel {
             uploads.release(partial);
             return;
         }
-        BlobStore.Blob hashed;
         try {
-            hashed = hash.blob(Files.size(partial.file())).orElse(null);
+            adopter.adopt(partial, hash.blob(Files.size(partial.file())).orElse(null));
         } catch (IOException | RuntimeException e) {
+            // Not handed over (the file vanished, or the session was interrupted while its uploads queued).
             uploads.finish(partial);
             throw e;
         }
-        adopter.adopt(partial, hashed);
     }
 }
