@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +36,15 @@ final class Adoptions implements AutoCloseable {
         void run() throws IOException;
     }
 
-    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("arca-sftp-adopt-", 0).factory());
+    /** The server's: stopping the server waits for what runs there. */
+    private final Executor threads;
     private final Set<String> pending = new HashSet<>();
     private final List<IOException> failures = new ArrayList<>();
     private int running;
+
+    Adoptions(Executor threads) {
+        this.threads = threads;
+    }
 
     /**
      * Hands a closed upload over; returns at once unless {@link #MAX_WAITING} are waiting already. The caller
@@ -53,20 +57,28 @@ final class Adoptions implements AutoCloseable {
             }
             pending.add(key);
         }
-        threads.execute(() -> {
-            boolean started = false;
-            try {
-                startWhenAllowed();
-                started = true;
-                work.run();
-            } catch (IOException e) {
-                fail(e);
-            } catch (RuntimeException e) {
-                fail(new IOException("the upload could not be stored", e));
-            } finally {
-                done(key, started);
-            }
-        });
+        try {
+            threads.execute(() -> adopt(key, work));
+        } catch (RejectedExecutionException e) {
+            // The server is stopping: this upload is refused now, at its close, instead of waited for forever.
+            done(key, false);
+            throw new IOException("the server is stopping; the upload was not stored", e);
+        }
+    }
+
+    private void adopt(String key, Work work) {
+        boolean started = false;
+        try {
+            startWhenAllowed();
+            started = true;
+            work.run();
+        } catch (IOException e) {
+            fail(e);
+        } catch (RuntimeException e) {
+            fail(new IOException("the upload could not be stored", e));
+        } finally {
+            done(key, started);
+        }
     }
 
     /** Waits until every upload handed over so far is adopted; throws the first refusal not reported yet. */
@@ -114,7 +126,6 @@ final class Adoptions implements AutoCloseable {
             }
             failures.clear();
         }
-        threads.shutdown();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

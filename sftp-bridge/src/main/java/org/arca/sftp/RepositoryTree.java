@@ -50,11 +50,12 @@ final class RepositoryTree {
     /** Where uploads flush their bytes to disk while they arrive ({@link Writeback}). */
     private final Executor flushes;
     /** This session's closed uploads on their way to becoming items. */
-    private final Adoptions adoptions = new Adoptions();
+    private final Adoptions adoptions;
     /** Found by name once per session: every path under /home starts here, and the name lookup is a query each time. */
     private volatile String homeId;
 
-    RepositoryTree(Repository repo, Caller caller, PartialUploads uploads, Executor flushes) {
+    RepositoryTree(Repository repo, Caller caller, PartialUploads uploads, Executor flushes, Executor adoptionThreads) {
+        this.adoptions = new Adoptions(adoptionThreads);
         this.repo = repo;
         this.caller = caller;
         this.uploads = uploads;

@@ -32,9 +32,11 @@ public final class SftpServer implements AutoCloseable {
 
     private final SshServer sshd;
     private final ExecutorService flushes;
+    private final ExecutorService adoptions;
     private final String hostKeyFingerprint;
 
-    private SftpServer(SshServer sshd, ExecutorService flushes, String hostKeyFingerprint) {
+    private SftpServer(SshServer sshd, ExecutorService flushes, ExecutorService adoptions, String hostKeyFingerprint) {
+        this.adoptions = adoptions;
         this.sshd = sshd;
         this.flushes = flushes;
         this.hostKeyFingerprint = hostKeyFingerprint;
@@ -45,6 +47,9 @@ public final class SftpServer implements AutoCloseable {
         PartialUploads uploads = new PartialUploads(dir.resolve("partial"), settings.partialExpiry(), Clock.systemUTC());
         // A flush waits on the disk, not the CPU; a virtual thread per flush costs nothing while it waits.
         ExecutorService flushes = Executors.newVirtualThreadPerTaskExecutor();
+        // Server-wide, so stopping waits for every closed upload still being stored (Adoptions) before the
+        // repository behind it closes.
+        ExecutorService adoptions = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("arca-sftp-adopt-", 0).factory());
         ArcaFileSystemProvider provider = new ArcaFileSystemProvider(settings.dataDir());
 
         SshServer sshd = SshServer.setUpDefaultServer();
@@ -76,7 +81,8 @@ public final class SftpServer implements AutoCloseable {
                     throw new IOException("not signed in");
                 }
                 uploads.sweep();
-                return new ArcaFileSystem(provider, new RepositoryTree(repository, caller, uploads, flushes));
+                return new ArcaFileSystem(provider, new RepositoryTree(repository, caller, uploads, flushes,
+                        adoptions));
             }
         });
         SftpSubsystemFactory sftp = new StatVfsSubsystem.Factory();
@@ -91,11 +97,12 @@ public final class SftpServer implements AutoCloseable {
             sshd.start();
         } catch (IOException e) {
             flushes.close();
+            adoptions.close();
             throw new UncheckedIOException("cannot start the SFTP server on port " + settings.port(), e);
         }
         String fingerprint = fingerprint(hostKeys);
         LOG.info("SFTP on port {}, host key {}", sshd.getPort(), fingerprint);
-        return new SftpServer(sshd, flushes, fingerprint);
+        return new SftpServer(sshd, flushes, adoptions, fingerprint);
     }
 
     private static String fingerprint(SimpleGeneratorHostKeyProvider hostKeys) {
@@ -122,6 +129,9 @@ public final class SftpServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("SFTP server did not stop cleanly: {}", e.getMessage());
         }
+        // Waits for the uploads clients closed and were told were received: they become items before the
+        // repository closes.
+        adoptions.close();
         flushes.close();
     }
 }

@@ -14,12 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class AdoptionsTest {
+    private static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     @Test
     void settleReturnsOnlyOnceEveryHandedOverUploadIsStored() throws Exception {
         List<String> stored = new CopyOnWriteArrayList<>();
         CountDownLatch release = new CountDownLatch(1);
-        try (Adoptions adoptions = new Adoptions()) {
+        try (Adoptions adoptions = new Adoptions(THREADS)) {
             for (int i = 0; i < 10; i++) {
                 String name = "f" + i;
                 adoptions.submit(name, () -> {
@@ -45,7 +46,7 @@ class AdoptionsTest {
     void noMoreThanTheParallelLimitRunAtOnce() throws Exception {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        try (Adoptions adoptions = new Adoptions()) {
+        try (Adoptions adoptions = new Adoptions(THREADS)) {
             for (int i = 0; i < 40; i++) {
                 adoptions.submit("f" + i, () -> {
                     most.accumulateAndGet(running.incrementAndGet(), Math::max);
@@ -60,7 +61,7 @@ class AdoptionsTest {
 
     @Test
     void aRefusalIsReportedOnceToTheNextSettle() throws Exception {
-        try (Adoptions adoptions = new Adoptions()) {
+        try (Adoptions adoptions = new Adoptions(THREADS)) {
             adoptions.submit("good", () -> { });
             adoptions.submit("bad", () -> {
                 throw new FileSystemException("/home/bad.txt", null, "the upload was not stored: no WRITE");
@@ -75,7 +76,7 @@ class AdoptionsTest {
     void aNewUploadOfANameWaitsForThatNameOnly() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean stored = new AtomicBoolean();
-        try (Adoptions adoptions = new Adoptions()) {
+        try (Adoptions adoptions = new Adoptions(THREADS)) {
             adoptions.submit("same", () -> {
                 await(release);
                 stored.set(true);
@@ -100,7 +101,7 @@ class AdoptionsTest {
         CountDownLatch started = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();
         AtomicBoolean stored = new AtomicBoolean();
-        Adoptions adoptions = new Adoptions();
+        Adoptions adoptions = new Adoptions(THREADS);
         adoptions.submit("slow", () -> {
             started.countDown();
             sleep(300);
@@ -117,6 +118,18 @@ class AdoptionsTest {
         }
         assertThat(stored).as("close returned before the upload was stored").isTrue();
         assertThat(interrupted).as("the adoption itself was interrupted").isFalse();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void aStoppingServerRefusesTheCloseInsteadOfLeavingTheSessionWaiting() throws Exception {
+        java.util.concurrent.ExecutorService stopped = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        stopped.close();
+        try (Adoptions adoptions = new Adoptions(stopped)) {
+            assertThatThrownBy(() -> adoptions.submit("late", () -> { })).isInstanceOf(IOException.class)
+                    .hasMessageContaining("stopping");
+            adoptions.settle(); // nothing is left waiting
+        }
     }
 
     private static void await(CountDownLatch latch) throws IOException {
