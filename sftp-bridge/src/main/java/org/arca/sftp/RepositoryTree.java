@@ -36,6 +36,7 @@ import org.arca.sftp.Node.Top;
  * exactly when it is 404 on the web.
  */
 final class RepositoryTree {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RepositoryTree.class);
 
     static final String COLLECTIONS = "collections";
     static final String HOME = "home";
@@ -196,10 +197,15 @@ final class RepositoryTree {
             } else {
                 repo.items().adopt(caller, folderId, name, mediaType(name), partial.file(), true);
             }
-        } catch (RuntimeException e) {
+        } catch (ArcaException e) {
             // Told to the session's next request, which is about another path: a general failure whose text
             // says which upload and why (MINA sends a fixed text for a refusal of access).
             throw new FileSystemException(shown, null, "the upload was not stored: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // A fault, not a refusal: its text (SQL, a driver's message quoting values) is for no one; the class
+            // is enough to find it, and a file name may be PHI.
+            LOG.warn("an SFTP upload could not be stored: {}", e.getClass().getName());
+            throw new FileSystemException(shown, null, "the upload was not stored: the server could not store it");
         } finally {
             // Adopted, or refused at the last step (access revoked meanwhile): either way nothing of it may stay.
             uploads.finish(partial);

@@ -19,10 +19,11 @@ import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
- * MINA's SFTP subsystem, ending only once its session's uploads are stored, plus OpenSSH's {@code statvfs@openssh.com} extension, which {@code df} in OpenSSH's
- * {@code sftp} sends and MINA 2.20 answers "unsupported" (and does not announce). The figures are those of the
- * file system holding the data folder, where uploads land; a path the caller may not see is "no such file"
- * here as everywhere.
+ * MINA's SFTP subsystem with two additions. Its requests and its end wait for the session's uploads still
+ * being stored ({@link Adoptions}). And it answers OpenSSH's {@code statvfs@openssh.com} extension, which
+ * {@code df} in OpenSSH's {@code sftp} sends and MINA 2.20 answers "unsupported" (and does not announce). The
+ * figures are those of the file system holding the data folder, where uploads land; a path the caller may not
+ * see is "no such file" here as everywhere.
  */
 final class StatVfsSubsystem extends SftpSubsystem {
 
