@@ -29,7 +29,9 @@ import picocli.CommandLine.Option;
  * SFTP server and against OpenSSH's own {@code sftp-server} behind a second {@code sshd} on a loopback port,
  * in one run: one large file up and down (MB/s) and many small files up (files/s), plain and with {@code sftp -f}
  * (each file fsync'd, which Arca always does), with the cipher and MAC each negotiated, after the same warm-up
- * for both. Needs {@code openssh-client} and {@code openssh-server}. Prints, never asserts.
+ * for both. The small-file uploads alternate between the servers a few times and their medians are compared:
+ * on a shared 2-core machine one run of OpenSSH's alone varied twofold. Needs {@code openssh-client} and
+ * {@code openssh-server}. Prints, never asserts.
  */
 @Command(name = "sftp", description = "Benchmark Arca's SFTP server against OpenSSH's sftp-server.")
 final class SftpBench implements Callable<Integer> {
@@ -48,6 +50,9 @@ final class SftpBench implements Callable<Integer> {
     @Option(names = "--warmup-files", defaultValue = "3000", description = "Small files each server gets before the measured ones;"
             + " fewer leave Arca's JIT compiling (seconds of CPU on 2 cores) during the measured small-file uploads")
     int warmupFiles;
+    @Option(names = "--repeat", defaultValue = "3", description = "Small-file uploads per server, alternating between"
+            + " the servers; medians are compared")
+    int repeat;
     @Option(names = "--cipher", description = "Make the client use this cipher with both servers (sftp -c), for a like-for-like"
             + " comparison; by default each server gets the client's first choice it supports")
     String cipher;
@@ -62,28 +67,27 @@ final class SftpBench implements Callable<Integer> {
         try {
             Path key = scratch.resolve("client_key");
             run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()));
-            Workload workload = new Workload(randomFile("big.bin", fileMb, 1), smallFiles("small", files, 2),
-                    smallFiles("small-again", files, 5), randomFile("warm.bin", warmupMb, 3),
-                    smallFiles("warm-small", warmupFiles, 4));
-            System.out.printf(Locale.ROOT, "SFTP bench on %d cores: one %d MiB file, %d files of %d KiB, client %s%n",
-                    Runtime.getRuntime().availableProcessors(), fileMb, files, fileKb, opensshVersion());
-            Map<String, Map<String, Double>> results = new LinkedHashMap<>();
-            try (Peer peer = Peer.start(scratch.resolve("peer"), key)) {
-                results.put("openssh", measure("openssh", peer.port(), peer.login(), key, peer.target().toString(), workload));
+            List<Path> plain = new ArrayList<>();
+            List<Path> durable = new ArrayList<>();
+            for (int i = 0; i < repeat; i++) {
+                plain.add(smallFiles("small-" + i, files, 100 + i));
+                durable.add(smallFiles("small-f-" + i, files, 200 + i));
             }
-            try (Arca arca = Arca.builder().dataDir(scratch.resolve("arca")).httpHost("127.0.0.1").httpPort(0)
-                    .sftpPort(freePort()).adminPassword("bench admin password").start()) {
+            Workload workload = new Workload(randomFile("big.bin", fileMb, 1), plain, durable,
+                    randomFile("warm.bin", warmupMb, 3), smallFiles("warm-small", warmupFiles, 4));
+            System.out.printf(Locale.ROOT, "SFTP bench on %d cores: one %d MiB file, %d x %d files of %d KiB, client %s%n",
+                    Runtime.getRuntime().availableProcessors(), fileMb, repeat, files, fileKb, opensshVersion());
+            try (Peer peer = Peer.start(scratch.resolve("peer"), key);
+                 Arca arca = Arca.builder().dataDir(scratch.resolve("arca")).httpHost("127.0.0.1").httpPort(0)
+                         .sftpPort(freePort()).adminPassword("bench admin password").start()) {
                 Repository repo = arca.repository();
                 PublicKeyLine line = PublicKeyLine.parse(Files.readString(scratch.resolve("client_key.pub")));
                 Caller admin = repo.authentication().password(Arca.ADMIN_LOGIN, "bench admin password");
                 repo.publicKeys().add(admin, "bench", line.type(), line.data(), line.fingerprint());
-                results.put("arca", measure("arca", arca.sftp().orElseThrow().port(), Arca.ADMIN_LOGIN, key, "/home", workload));
-            }
-            System.out.println();
-            for (String metric : results.get("openssh").keySet()) {
-                double peer = results.get("openssh").get(metric);
-                double ours = results.get("arca").get(metric);
-                System.out.printf(Locale.ROOT, "ratio %-14s arca/openssh = %.2f%n", metric, ours / peer);
+                List<Server> servers = List.of(
+                        new Server("openssh", client(peer.port(), key), peer.login(), peer.target().toString()),
+                        new Server("arca", client(arca.sftp().orElseThrow().port(), key), Arca.ADMIN_LOGIN, "/home"));
+                measure(servers, workload);
             }
             return 0;
         } finally {
@@ -94,66 +98,108 @@ final class SftpBench implements Callable<Integer> {
     }
 
     /**
-     * What each server gets: the measured large file, two small-file trees (one plain, one with {@code sftp -f};
-     * different bytes, or Arca would store the second as duplicates of the first), and the warm-up pair sent
-     * before them.
+     * What each server gets: the measured large file; per repetition a plain small-file tree and one for
+     * {@code sftp -f}, each with bytes of its own (or Arca would store a later tree as duplicates of an earlier
+     * one and skip their fsyncs); and the warm-up pair sent before them.
      */
-    private record Workload(Path big, Path small, Path smallAgain, Path warmBig, Path warmSmall) {
+    private record Workload(Path big, List<Path> small, List<Path> smallDurable, Path warmBig, Path warmSmall) {
     }
 
-    private Map<String, Double> measure(String name, int port, String login, Path key, String target, Workload workload)
-            throws IOException, InterruptedException {
-        Path big = workload.big();
-        Path small = workload.small();
-        Map<String, Double> r = new LinkedHashMap<>();
-        List<String> sftp = List.of("sftp", "-P", Integer.toString(port), "-i", key.toString(), "-o", "BatchMode=yes",
-                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "Compression=no");
+    /** One server as the client reaches it: its {@code sftp} command line, login and upload folder. */
+    private record Server(String name, List<String> sftp, String login, String target) {
+    }
+
+    private List<String> client(int port, Path key) {
+        List<String> sftp = new ArrayList<>(List.of("sftp", "-P", Integer.toString(port), "-i", key.toString(),
+                "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "Compression=no"));
         if (cipher != null) {
-            sftp = new ArrayList<>(sftp);
             sftp.addAll(1, List.of("-c", cipher));
         }
-        String negotiated = negotiated(sftp, login);
-        System.out.printf(Locale.ROOT, "%n== %s (port %d): %s%n", name, port, negotiated);
-        // The same warm-up for both servers; different bytes from the measured files, so Arca's content
-        // addressing cannot skip storing any measured file as a duplicate.
-        batch(sftp, login, "put " + workload.warmBig() + " " + target + "/warm.bin");
-        batch(sftp, login, "get " + target + "/warm.bin " + scratch.resolve("warm-down.bin"));
-        Files.delete(scratch.resolve("warm-down.bin"));
-        batch(sftp, login, "put -R " + workload.warmSmall() + " " + target + "/warm-small");
-        // Dirty pages of earlier writes (the other server's run, the warm-up) would otherwise be flushed while
-        // this server is measured.
-        run(List.of("sync"));
-        double mb = Files.size(big) / 1e6;
-        long start = System.nanoTime();
-        batch(sftp, login, "put " + big + " " + target + "/big.bin");
-        double seconds = seconds(start);
-        r.put("upload MB/s", mb / seconds);
-        System.out.printf(Locale.ROOT, "upload   %8.1f MB/s  (%.1f s)%n", mb / seconds, seconds);
-        Path down = scratch.resolve("down.bin");
-        start = System.nanoTime();
-        batch(sftp, login, "get " + target + "/big.bin " + down);
-        seconds = seconds(start);
-        r.put("download MB/s", mb / seconds);
-        System.out.printf(Locale.ROOT, "download %8.1f MB/s  (%.1f s)%n", mb / seconds, seconds);
-        if (Files.size(down) != Files.size(big)) {
-            throw new IllegalStateException("the download has " + Files.size(down) + " bytes");
+        return sftp;
+    }
+
+    /**
+     * Both servers run side by side. Each gets the same warm-up; then the large file up and down on each; then
+     * the small-file uploads, alternating between the servers {@code --repeat} times, so that a slow stretch of a
+     * shared machine falls on both; the medians are compared.
+     */
+    private void measure(List<Server> servers, Workload workload) throws IOException, InterruptedException {
+        Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
+        for (Server server : servers) {
+            System.out.printf(Locale.ROOT, "%s: %s%n", server.name(), negotiated(server.sftp(), server.login()));
+            results.put(server.name(), new LinkedHashMap<>());
+            // Different bytes from the measured files, so Arca's content addressing skips no measured file.
+            batch(server, "put " + workload.warmBig() + " " + server.target() + "/warm.bin");
+            batch(server, "get " + server.target() + "/warm.bin " + scratch.resolve("warm-down.bin"));
+            Files.delete(scratch.resolve("warm-down.bin"));
+            batch(server, "put -R " + workload.warmSmall() + " " + server.target() + "/warm-small");
         }
-        Files.delete(down);
-        start = System.nanoTime();
-        batch(sftp, login, "put -R " + small + " " + target + "/small");
-        seconds = seconds(start);
-        r.put("small files/s", files / seconds);
-        System.out.printf(Locale.ROOT, "small    %8.1f files/s (%.1f s)%n", files / seconds, seconds);
-        // Arca makes every file durable before it becomes an item; sftp -f asks any server for the same
-        // (fsync@openssh.com after each file), which makes the comparison like for like.
+        double mb = Files.size(workload.big()) / 1e6;
+        for (Server server : servers) {
+            Path down = scratch.resolve("down.bin");
+            record(results, server, "upload MB/s", mb, () -> batch(server, "put " + workload.big() + " "
+                    + server.target() + "/big.bin"));
+            record(results, server, "download MB/s", mb, () -> batch(server, "get " + server.target() + "/big.bin " + down));
+            if (Files.size(down) != Files.size(workload.big())) {
+                throw new IllegalStateException(server.name() + "'s download has " + Files.size(down) + " bytes");
+            }
+            Files.delete(down);
+        }
+        for (int i = 0; i < repeat; i++) {
+            for (Server server : servers) {
+                Path tree = workload.small().get(i);
+                record(results, server, "small files/s", files, () -> batch(server, "put -R " + tree + " "
+                        + server.target() + "/small-" + tree.getFileName()));
+            }
+            // Arca makes every file durable before it becomes an item; sftp -f asks any server for the same
+            // (fsync@openssh.com after each file), which makes this comparison like for like.
+            for (Server server : servers) {
+                Path tree = workload.smallDurable().get(i);
+                Server durable = new Server(server.name(), withFsync(server.sftp()), server.login(), server.target());
+                record(results, server, "small+fsync/s", files, () -> batch(durable, "put -R " + tree + " "
+                        + server.target() + "/small-" + tree.getFileName()));
+            }
+        }
+        System.out.println();
+        Map<String, List<Double>> peer = results.get(servers.get(0).name());
+        Map<String, List<Double>> ours = results.get(servers.get(1).name());
+        for (String metric : peer.keySet()) {
+            System.out.printf(Locale.ROOT, "%-14s openssh %s, arca %s: median ratio arca/openssh = %.2f%n", metric,
+                    shown(peer.get(metric)), shown(ours.get(metric)), median(ours.get(metric)) / median(peer.get(metric)));
+        }
+    }
+
+    /** A measured transfer; {@code sync} first, so dirty pages of earlier ones are not flushed during it. */
+    private void record(Map<String, Map<String, List<Double>>> results, Server server, String metric, double amount,
+                        Transfer transfer) throws IOException, InterruptedException {
+        run(List.of("sync"));
+        long start = System.nanoTime();
+        transfer.run();
+        double seconds = seconds(start);
+        results.get(server.name()).computeIfAbsent(metric, m -> new ArrayList<>()).add(amount / seconds);
+        System.out.printf(Locale.ROOT, "%-8s %-14s %9.1f  (%.1f s)%n", server.name(), metric, amount / seconds, seconds);
+    }
+
+    @FunctionalInterface
+    private interface Transfer {
+        void run() throws IOException, InterruptedException;
+    }
+
+    private static List<String> withFsync(List<String> sftp) {
         List<String> durable = new ArrayList<>(sftp);
         durable.add(1, "-f");
-        start = System.nanoTime();
-        batch(durable, login, "put -R " + workload.smallAgain() + " " + target + "/small-fsync");
-        seconds = seconds(start);
-        r.put("small+fsync/s", files / seconds);
-        System.out.printf(Locale.ROOT, "small -f %8.1f files/s (%.1f s), each file fsync'd%n", files / seconds, seconds);
-        return r;
+        return durable;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String shown(List<Double> values) {
+        return String.join(" / ", values.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList());
     }
 
     private String negotiated(List<String> sftp, String login) throws IOException, InterruptedException {
@@ -166,10 +212,10 @@ final class SftpBench implements Callable<Integer> {
         return m.find() ? "cipher " + m.group(1) + ", MAC " + m.group(2) : "cipher unknown";
     }
 
-    private void batch(List<String> sftp, String login, String command) throws IOException, InterruptedException {
+    private void batch(Server server, String command) throws IOException, InterruptedException {
         Path batch = Files.writeString(scratch.resolve("cmd.batch"), command + "\n");
-        List<String> cmd = new ArrayList<>(sftp);
-        cmd.addAll(List.of("-q", "-b", batch.toString(), login + "@127.0.0.1"));
+        List<String> cmd = new ArrayList<>(server.sftp());
+        cmd.addAll(List.of("-q", "-b", batch.toString(), server.login() + "@127.0.0.1"));
         run(cmd);
     }
 
