@@ -31,7 +31,7 @@ final class Adoptions implements AutoCloseable {
     /** Closed uploads a session may have waiting before its next close waits too, bounding memory and lag. */
     static final int MAX_WAITING = 64;
 
-    /** A closed upload to adopt: {@code key} names the repository file it becomes. */
+    /** Storing one closed upload: adopting its file as an item, then finishing its partial. */
     interface Work {
         void run() throws IOException;
     }
