@@ -67,10 +67,7 @@ public final class ItemStore {
      * this first so a refused upload costs nothing; {@link #upload} checks again in its transaction.
      */
     public void checkUpload(Caller caller, String folderId, String name, boolean replace) {
-        String valid = Names.requireValidName(name);
-        DSLContext dsl = db.dsl();
-        access.require(dsl, caller, folderId, AccessLevel.WRITE);
-        requireUploadable(dsl, folderId, valid, replace);
+        checkUpload(db.dsl(), caller, folderId, name, replace);
     }
 
     /**
@@ -78,12 +75,18 @@ public final class ItemStore {
      * also returns the item an upload of that name would replace, so the surface needs no second lookup.
      */
     public java.util.Optional<Item> checkReplaceableUpload(Caller caller, String folderId, String name) {
-        String valid = Names.requireValidName(name);
         DSLContext dsl = db.dsl();
-        AccessLevel level = access.require(dsl, caller, folderId, AccessLevel.WRITE);
-        requireUploadable(dsl, folderId, valid, true);
+        AccessLevel level = checkUpload(dsl, caller, folderId, name, true);
         return java.util.Optional.ofNullable(dsl.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId))
-                .and(Items.NAME.eq(valid)).fetchOne(Items.ID)).map(id -> load(dsl, id, level));
+                .and(Items.NAME.eq(name)).fetchOne(Items.ID)).map(id -> load(dsl, id, level));
+    }
+
+    /** The checks of {@link #checkUpload}, returning the caller's level on the folder. */
+    private AccessLevel checkUpload(DSLContext dsl, Caller caller, String folderId, String name, boolean replace) {
+        String valid = Names.requireValidName(name);
+        AccessLevel level = access.require(dsl, caller, folderId, AccessLevel.WRITE);
+        requireUploadable(dsl, folderId, valid, replace);
+        return level;
     }
 
     /**
