@@ -12,12 +12,13 @@ import org.arca.dicomweb.DicomQueries;
 /**
  * The AI runtime over an open repository: the model registry, the jobs, and the runner that executes them in
  * worker processes. Migrates its own tables ({@code db/ai}, history in {@code flyway_history_ai}) when built.
- * Call {@link #start()} to begin running queued jobs and {@link #close()} at shutdown (kills running workers).
+ * Call {@link #start()} to begin running queued jobs and {@link #close()} at shutdown (kills running workers and the spare).
  */
 public final class AiRuntime implements AutoCloseable {
     private final ModelRegistry registry;
     private final JobService jobs;
     private final JobRunner runner;
+    private final SpareWorker workers;
     private final AiSettings settings;
 
     public AiRuntime(Repository repo, AiSettings settings) {
@@ -26,9 +27,10 @@ public final class AiRuntime implements AutoCloseable {
         this.registry = new ModelRegistry(repo, settings.workDir());
         JobStore store = new JobStore(repo.database());
         InputPreparer preparer = new InputPreparer(repo, new DicomQueries(repo));
-        JobExecution execution = new JobExecution(repo, registry, store, preparer, new WorkerLauncher(repo.sandbox(),
-                new OrtNativeLibraries(settings.workDir().resolve("onnxruntime-native")), settings.workDir().resolve("worker-classes")),
-                new ResultStore(repo),
+        WorkerLauncher launcher = new WorkerLauncher(repo.sandbox(),
+                new OrtNativeLibraries(settings.workDir().resolve("onnxruntime-native")), settings.workDir().resolve("worker-classes"));
+        this.workers = new SpareWorker(launcher, settings.workDir(), settings.spareWorker());
+        JobExecution execution = new JobExecution(repo, registry, store, preparer, launcher, workers, new ResultStore(repo),
                 settings);
         this.runner = new JobRunner(store, execution);
         this.jobs = new JobService(repo, registry, store, preparer, runner);
@@ -40,6 +42,24 @@ public final class AiRuntime implements AutoCloseable {
 
     public JobService jobs() {
         return jobs;
+    }
+
+    /**
+     * The JVM of a job's worker while the job runs here (under the sandbox's and prlimit's processes, when those
+     * wrap it): for diagnostics and the tests.
+     */
+    java.util.Optional<ProcessHandle> workerJvm(String jobId) {
+        return runner.worker(jobId).flatMap(AiRuntime::jvm);
+    }
+
+    /** The JVM of the spare worker waiting for the next job, if one waits. */
+    java.util.Optional<ProcessHandle> spareJvm() {
+        return workers.waiting().flatMap(AiRuntime::jvm);
+    }
+
+    private static java.util.Optional<ProcessHandle> jvm(Process p) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(p.toHandle()), p.descendants())
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
     }
 
     /** Clears what a stopped process left in the work folder, fails its interrupted jobs, and starts running. */
@@ -58,5 +78,6 @@ public final class AiRuntime implements AutoCloseable {
     @Override
     public void close() {
         runner.close();
+        workers.close();
     }
 }

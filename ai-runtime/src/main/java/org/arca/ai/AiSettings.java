@@ -5,8 +5,15 @@ import java.nio.file.Path;
 /**
  * The server's side of the limits: each model's requested heap, threads, wall time and memory are capped by these.
  * {@code workDir} holds one temporary folder per running job (inputs, graph, outputs), deleted after it.
+ * {@code spareWorker}: whether a worker is started ahead, in idle time, for the next job ({@link SpareWorker}).
  */
-public record AiSettings(Path workDir, int maxHeapMb, int maxThreads, int maxWallSeconds, int maxMemoryMb) {
+public record AiSettings(Path workDir, int maxHeapMb, int maxThreads, int maxWallSeconds, int maxMemoryMb,
+                         boolean spareWorker) {
+
+    /** With a spare worker ({@link SpareWorker}): started in idle time after a first job, for the next. */
+    public AiSettings(Path workDir, int maxHeapMb, int maxThreads, int maxWallSeconds, int maxMemoryMb) {
+        this(workDir, maxHeapMb, maxThreads, maxWallSeconds, maxMemoryMb, true);
+    }
 
     /** The server's default cap on a worker's private memory (heap and native), in MB. */
     public static final int DEFAULT_MAX_MEMORY_MB = 8192;
@@ -17,6 +24,6 @@ public record AiSettings(Path workDir, int maxHeapMb, int maxThreads, int maxWal
     }
 
     public AiSettings withMaxWallSeconds(int seconds) {
-        return new AiSettings(workDir, maxHeapMb, maxThreads, seconds, maxMemoryMb);
+        return new AiSettings(workDir, maxHeapMb, maxThreads, seconds, maxMemoryMb, spareWorker);
     }
 }

@@ -8,13 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.arca.ai.worker.FrameResult;
 import org.arca.core.AccessLevel;
 import org.arca.core.ArcaException;
@@ -32,16 +30,18 @@ final class JobExecution {
     private final JobStore store;
     private final InputPreparer preparer;
     private final WorkerLauncher launcher;
+    private final SpareWorker workers;
     private final ResultStore results;
     private final AiSettings settings;
 
     JobExecution(Repository repo, ModelRegistry registry, JobStore store, InputPreparer preparer, WorkerLauncher launcher,
-                 ResultStore results, AiSettings settings) {
+                 SpareWorker workers, ResultStore results, AiSettings settings) {
         this.repo = repo;
         this.registry = registry;
         this.store = store;
         this.preparer = preparer;
         this.launcher = launcher;
+        this.workers = workers;
         this.results = results;
         this.settings = settings;
     }
@@ -60,19 +60,22 @@ final class JobExecution {
                 throw ArcaException.conflict("model_changed", "The approved package changed after the job was submitted.");
             }
             requireWritable(caller, job.outputFolderId());
-            dir = Files.createDirectories(settings.workDir()).resolve("job-" + job.id());
-            Files.createDirectories(dir);
             WorkerLauncher.Limits limits = limits(model.manifest().resources());
-            writeRequest(dir, model.manifest(), job.parameters());
-            // The worker's JVM starts while the graph is extracted and checked, loads the graph while the series is read
-            // and decoded here, and infers each frame while the next are prepared and the results of the last are
-            // drawn: the job takes about as long as its longest chain, not the sum of its steps.
-            RunningWorker worker = launcher.start(dir, limits, started,
+            // The worker's JVM starts (or was started ahead, in idle time) while the graph is extracted and checked,
+            // loads the graph while the series is read and decoded here, and infers each frame while the next are
+            // prepared and the results of the last are drawn: the job takes about as long as its longest chain, not
+            // the sum of its steps.
+            RunningWorker worker = workers.take(limits, started,
                     (done, total) -> store.progress(job.id(), 0.95 * done / Math.max(1, total)));
             long workerBegin = System.nanoTime();
+            dir = worker.dir();
+            if (worker.spareAgeMillis() >= 0) {
+                timings.put("spareAge", worker.spareAgeMillis());
+            }
             List<Job.Result> stored;
             Feeder feeder = null;
             try {
+                writeRequest(dir, model.manifest(), job.parameters());
                 Path graph = dir.resolve("graph.part");
                 registry.extractGraph(model, graph);
                 // Again here, for versions approved before submission checked it: the worker must never see such a
@@ -160,21 +163,24 @@ final class JobExecution {
             store.finish(job.id(), JobStatus.FAILED, "Arca stopped while this job ran.", log.toString(), List.of(), timings);
             Thread.currentThread().interrupt();
         } finally {
-            deleteTree(dir);
+            WorkFolders.delete(dir);
         }
     }
 
     /**
      * While no job waits: makes the workers' class archive if there is none yet ({@link WorkerLauncher#warmUp}),
-     * with the same {@code started} and {@code preempted} as there, so a job that comes meanwhile can stop it.
+     * with the same {@code started} and {@code preempted} as there, so a job that comes meanwhile can stop it; then
+     * has a spare worker started for the next job ({@link SpareWorker#replenish}).
      */
     void whenIdle(Consumer<Process> started, java.util.function.BooleanSupplier preempted) throws InterruptedException {
         Path dir = settings.workDir().resolve("warm-up");
         try {
             launcher.warmUp(dir, started, preempted);
         } finally {
-            deleteTree(dir);
+            WorkFolders.delete(dir);
         }
+        // After the archive, so the spare starts with it.
+        workers.replenish();
     }
 
     private void requireWritable(Caller caller, String folderId) {
@@ -306,16 +312,5 @@ final class JobExecution {
 
     private static long millisSince(long nanos) {
         return (System.nanoTime() - nanos) / 1_000_000;
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // Left for the next start's cleanup of the work folder.
-        }
     }
 }

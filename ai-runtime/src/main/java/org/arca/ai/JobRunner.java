@@ -60,6 +60,11 @@ final class JobRunner implements AutoCloseable {
         }
     }
 
+    /** The worker process of a job that is running here, if it has one yet. */
+    Optional<Process> worker(String jobId) {
+        return Optional.ofNullable(running.get(jobId));
+    }
+
     /** Kills the worker of a job that is running here, if any. */
     void kill(String jobId) {
         Process p = running.get(jobId);

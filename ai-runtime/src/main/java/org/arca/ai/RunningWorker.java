@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
@@ -15,7 +16,7 @@ import java.util.function.BiConsumer;
 /**
  * One job's worker process from its start to its end, as {@link WorkerLauncher} started it: its standard input,
  * where the frames go; the frames it reports done ({@code progress} lines), whose results are then complete in
- * its {@code output.bin}; its log; and how it ended. Its wall time counts from its start; past it the process is
+ * its {@code output.bin}; its log; and how it ended. Its wall time counts from when the job took it; past it the process is
  * killed. {@link #next} and {@link #finish} are for the job's thread; {@link #input} for the one feeding it,
  * {@link #kill} for any.
  */
@@ -24,7 +25,9 @@ final class RunningWorker {
     private static final int ENDED = -1;
 
     private final Process process;
+    private final Path dir;
     private final long begin;
+    private final long spareAgeMillis;
     private final long deadline;
     private final StringBuilder log = new StringBuilder();
     /** Worker start, graph load, inference, tensors in, results out (ms), as the worker reports them. */
@@ -34,12 +37,29 @@ final class RunningWorker {
     private final Thread stderr;
     private volatile boolean ended;
 
-    RunningWorker(Process process, long beginNanos, Duration wall, BiConsumer<Integer, Integer> progress) {
+    /**
+     * {@code startedNanos}: when the process was started; {@code beginNanos}: when its job took it, the same unless it
+     * was a spare started ahead.
+     */
+    RunningWorker(Process process, Path dir, long startedNanos, long beginNanos, Duration wall,
+                  BiConsumer<Integer, Integer> progress) {
         this.process = process;
+        this.dir = dir;
+        this.spareAgeMillis = beginNanos > startedNanos ? (beginNanos - startedNanos) / 1_000_000 : -1;
         this.begin = beginNanos;
         this.deadline = beginNanos + wall.toNanos();
         this.stdout = Thread.ofVirtual().start(() -> readStdout(progress));
         this.stderr = Thread.ofVirtual().start(this::readStderr);
+    }
+
+    /** The worker's folder, the only one it sees: the job's request, graph and results go there. */
+    Path dir() {
+        return dir;
+    }
+
+    /** How long the process had been started when its job took it, if it was a spare started ahead; else -1. */
+    long spareAgeMillis() {
+        return spareAgeMillis;
     }
 
     /**

@@ -45,6 +45,11 @@ final class WorkerLauncher {
         long dataLimitBytes() {
             return Math.max(memoryMb, heapMb + 256L) << 20;
         }
+
+        /** Whether a process started with these limits suits a run with {@code other}: all but the wall time are fixed at its start. */
+        boolean startedAlike(Limits other) {
+            return heapMb == other.heapMb && threads == other.threads && memoryMb == other.memoryMb;
+        }
     }
 
     private static final Path PRLIMIT = Path.of("/usr/bin/prlimit");
@@ -72,8 +77,9 @@ final class WorkerLauncher {
     }
 
     /**
-     * Starts the worker on {@code dir}, which must hold the graph and the request; the frames follow on its
-     * standard input ({@link RunningWorker#input}). {@code started} receives the process (so a cancel can kill
+     * Starts a job's worker on {@code dir}, a folder of its own; the request and the graph go there and the worker
+     * is told with {@link RunningWorker#graphReady}; the frames follow on its standard input
+     * ({@link RunningWorker#input}). {@code started} receives the process (so a cancel can kill
      * it), {@code progress} each "done of total" report.
      */
     RunningWorker start(Path dir, Limits limits, Consumer<Process> started,
@@ -134,6 +140,37 @@ final class WorkerLauncher {
 
     private RunningWorker start(Path dir, Limits limits, List<String> archive, Consumer<Process> started,
                                 java.util.function.BiConsumer<Integer, Integer> progress) throws IOException {
+        Started worker = launch(dir, limits, archive);
+        started.accept(worker.process());
+        return new RunningWorker(worker.process(), dir, worker.beginNanos(), worker.beginNanos(), limits.wall(), progress);
+    }
+
+    /**
+     * A worker process started on {@code dir} and given no job yet: it boots and loads ONNX Runtime, then waits for
+     * {@link RunningWorker#graphReady}. {@code beginNanos}: when it was started.
+     */
+    record Started(Process process, Path dir, Limits limits, long beginNanos) {
+    }
+
+    /**
+     * Starts a worker on an empty folder of its own ({@code dir}, which must exist) for a job that is not known yet:
+     * {@link SpareWorker}'s spare. Its wall time begins when a job takes it ({@link #attach}).
+     */
+    Started launch(Path dir, Limits limits) throws IOException {
+        return launch(dir, limits, classes.copyInto(dir));
+    }
+
+    /**
+     * Makes {@code worker}, a spare from {@link #launch}, the job's: its wall time ({@code wall}, the job's) counts from now, {@code started} receives the process (so a cancel
+     * can kill it), {@code progress} each "done of total" report.
+     */
+    RunningWorker attach(Started worker, Duration wall, Consumer<Process> started,
+                         java.util.function.BiConsumer<Integer, Integer> progress) {
+        started.accept(worker.process());
+        return new RunningWorker(worker.process(), worker.dir(), worker.beginNanos(), System.nanoTime(), wall, progress);
+    }
+
+    private Started launch(Path dir, Limits limits, List<String> archive) throws IOException {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(PRLIMIT)) {
@@ -158,9 +195,7 @@ final class WorkerLauncher {
         ProcessBuilder builder = sandbox.command(dir, java.util.Map.of(), command);
         builder.environment().put("DJL_OFFLINE", "true");
         long begin = System.nanoTime();
-        Process process = builder.start();
-        started.accept(process);
-        return new RunningWorker(process, begin, limits.wall(), progress);
+        return new Started(builder.start(), dir, limits, begin);
     }
 
     /** Whether a failed worker's log says an allocation failed: the Java heap, or native memory under the cap. */

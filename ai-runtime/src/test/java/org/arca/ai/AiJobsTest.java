@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,6 +133,42 @@ class AiJobsTest {
         assertThat(provenance.get("ai.seriesInstanceUid").jsonValue()).isEqualTo(series.seriesUid);
         assertThat(provenance.get("ai.user").jsonValue()).isEqualTo("owner");
         assertThat(test.repo().audit().query(Caller.SYSTEM, "owner", job.id(), "ai.job.run", 10, 0).total()).isEqualTo(1);
+    }
+
+    @Test
+    void theNextJobRunsOnTheSpareWorkerStartedInIdleTimeAndAJobWithOtherLimitsStartsItsOwn() throws Exception {
+        Job first = finished(owner, ai.jobs().submit(owner, run("bright", "1.0")).id());
+        assertThat(first.status()).as(first.error() + "\n" + first.log()).isEqualTo(JobStatus.SUCCEEDED);
+        ProcessHandle spare = JobWait.spare(ai);
+        // It holds nothing of a job while it waits: no graph, no request, no frames.
+        Path folder = JobWait.folderOf(spare);
+        assertThat(folder.resolve("model.onnx")).doesNotExist();
+        assertThat(folder.resolve("request.properties")).doesNotExist();
+
+        Job second = finished(owner, ai.jobs().submit(owner, run("bright", "1.0")).id());
+        assertThat(second.status()).as(second.error() + "\n" + second.log()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(second.timings()).containsKey("spareAge");
+        // The spare ran that job and ended with it, its folder gone; what it stored is what a fresh worker stored.
+        assertThat(spare.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(folder).doesNotExist();
+        assertThat(segPixels(second)).isEqualTo(segPixels(first));
+
+        // A model asking for another heap needs a JVM started so: the spare (started for "bright") is not taken.
+        ProcessHandle next = JobWait.spare(ai);
+        Path nextFolder = JobWait.folderOf(next);
+        approve(ModelZips.boxFilterManifest("bright", "1.0", "CT", 60).replace("\"heapMb\": 256", "\"heapMb\": 384")
+                .replace("\"name\": \"bright\"", "\"name\": \"bright-roomy\""), OnnxGraphs.boxFilter());
+        Job other = finished(owner, ai.jobs().submit(owner, run("bright-roomy", "1.0")).id());
+        assertThat(other.status()).as(other.error() + "\n" + other.log()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(other.timings()).doesNotContainKey("spareAge");
+        assertThat(next.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(nextFolder).doesNotExist();
+        assertThat(segPixels(other)).isEqualTo(segPixels(first));
+    }
+
+    private static byte[] segPixels(Job job) throws IOException {
+        Item seg = test.repo().items().get(owner, job.results().get(0).itemId());
+        return DicomReader.read(test.repo().blobs().path(seg.primaryFile().sha256())).dataset().bytes(Tag.PixelData).orElseThrow();
     }
 
     @Test
@@ -422,15 +459,7 @@ class AiJobsTest {
         approve(ModelZips.boxFilterManifest("endless-offline", "1.0", "CT", 600), OnnxGraphs.endlessLoop());
         String id = ai.jobs().submit(owner, run("endless-offline", "1.0")).id();
         try {
-            ProcessHandle worker = null;
-            for (int i = 0; i < 600 && worker == null; i++) {
-                worker = ProcessHandle.allProcesses()
-                        .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                        .filter(p -> p.info().commandLine().map(c -> c.contains("WorkerMain") && c.contains("job-" + id)).orElse(false))
-                        .findFirst().orElse(null);
-                Thread.sleep(50);
-            }
-            assertThat(worker).as("the job's worker process").isNotNull();
+            ProcessHandle worker = JobWait.worker(ai, owner, id).orElseThrow(() -> new AssertionError("the job's worker process"));
             Path own = Path.of("/proc/self/ns/net");
             Path theirs = Path.of("/proc/" + worker.pid() + "/ns/net");
             assertThat(Files.readSymbolicLink(theirs)).isNotEqualTo(Files.readSymbolicLink(own));
@@ -441,7 +470,8 @@ class AiJobsTest {
             if (repoSandboxIsFull()) {
                 // The files as the worker sees them: its own job folder, and nothing else of the data folder.
                 Path itsRoot = Path.of("/proc/" + worker.pid() + "/root");
-                Path jobDir = test.dataDir().resolve("ai-work").resolve("job-" + id).toAbsolutePath();
+                Path jobDir = JobWait.folderOf(worker);
+                assertThat(jobDir.getParent()).isEqualTo(test.dataDir().resolve("ai-work").toAbsolutePath());
                 assertThat(itsRoot.resolve(jobDir.toString().substring(1)).resolve("model.onnx")).isRegularFile();
                 assertThat(itsRoot.resolve(secret.toAbsolutePath().toString().substring(1))).doesNotExist();
                 assertThat(secret).exists();

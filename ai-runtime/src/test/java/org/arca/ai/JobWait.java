@@ -1,5 +1,8 @@
 package org.arca.ai;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.arca.core.Caller;
 
 /** Waiting for a job that the runner works on in the background. */
@@ -17,5 +20,35 @@ final class JobWait {
             Thread.sleep(100);
         }
         throw new AssertionError("job " + id + " did not finish");
+    }
+
+    /** Waits for the job's worker JVM to run (two minutes at most); empty if the job ended first. */
+    static Optional<ProcessHandle> worker(AiRuntime ai, Caller caller, String id) throws InterruptedException {
+        for (int i = 0; i < 1200; i++) {
+            Optional<ProcessHandle> jvm = ai.workerJvm(id);
+            if (jvm.isPresent() || ai.jobs().get(caller, id).status().finished()) {
+                return jvm;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("job " + id + " got no worker");
+    }
+
+    /** The folder a worker JVM was started on: the last argument of its command line. */
+    static Path folderOf(ProcessHandle worker) {
+        List<String> args = List.of(worker.info().arguments().orElseThrow());
+        return Path.of(args.get(args.size() - 1));
+    }
+
+    /** Waits until a spare worker's JVM waits for the next job (two minutes at most), and returns it. */
+    static ProcessHandle spare(AiRuntime ai) throws InterruptedException {
+        for (int i = 0; i < 1200; i++) {
+            Optional<ProcessHandle> jvm = ai.spareJvm();
+            if (jvm.isPresent()) {
+                return jvm.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no spare worker was started");
     }
 }

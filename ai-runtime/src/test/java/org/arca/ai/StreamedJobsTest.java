@@ -115,10 +115,7 @@ class StreamedJobsTest {
             Thread.sleep(100);
         }
         assertThat(ai.jobs().get(owner, id).progress()).as("frames done before the stuck one").isGreaterThan(0);
-        ProcessHandle worker = ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                .filter(p -> p.info().commandLine().map(c -> c.contains("WorkerMain") && c.contains("job-" + id)).orElse(false))
-                .findFirst().orElseThrow();
+        ProcessHandle worker = JobWait.worker(ai, owner, id).orElseThrow();
         // As a crash would: no word from the worker, just its end.
         worker.destroyForcibly();
 

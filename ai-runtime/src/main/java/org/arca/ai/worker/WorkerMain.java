@@ -22,10 +22,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The entry point of a worker JVM: runs one job's inference and exits. The server starts it in a fresh
- * process with a folder holding {@code request.properties}, and nothing else; puts the graph ({@code model.onnx})
- * there once it checked it and says so with {@link #GRAPH_READY} on the worker's standard input; then writes the
- * prepared frames there (a {@link TensorFile} stream) as it prepares them. So the worker's JVM starts while the
+ * The entry point of a worker JVM: runs one job's inference and exits. The server starts it in a fresh process
+ * with a folder of its own, which holds nothing of a job yet (it may be a spare started ahead); puts the request
+ * ({@code request.properties}) and the graph ({@code model.onnx}) there once it checked the graph, and says so with
+ * {@link #GRAPH_READY} on the worker's standard input; then writes the prepared frames there (a {@link TensorFile}
+ * stream) as it prepares them. So the worker's JVM starts while the
  * server extracts the graph, loads the graph while the server still decodes the series, and starts on the first
  * frame while the server prepares the next. The worker never sees the database, the blob store or the network, so a crash, an
  * out-of-memory or a hang here cannot hurt the server, which kills it on time-out.
@@ -56,6 +57,9 @@ public final class WorkerMain {
     public static void main(String[] args) {
         PrintStream out = System.out;
         try {
+            // ONNX Runtime's native library loads before the graph is there: while the server extracts and checks
+            // it, or while a spare worker waits for its job. Nothing of a job shapes this step.
+            ai.djl.engine.Engine.getEngine("OnnxRuntime");
             if (System.in.read() != GRAPH_READY) {
                 throw new IOException("the server gave no graph");
             }
