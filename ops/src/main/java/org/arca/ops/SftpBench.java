@@ -50,8 +50,8 @@ final class SftpBench implements Callable<Integer> {
     @Option(names = "--warmup-files", defaultValue = "3000", description = "Small files each server gets before the measured ones;"
             + " fewer leave Arca's JIT compiling (seconds of CPU on 2 cores) during the measured small-file uploads")
     int warmupFiles;
-    @Option(names = "--repeat", defaultValue = "3", description = "Small-file uploads per server, alternating between"
-            + " the servers; medians are compared")
+    @Option(names = "--repeat", defaultValue = "3", description = "Large-file transfers and small-file uploads per"
+            + " server, alternating between the servers; medians are compared")
     int repeat;
     @Option(names = "--cipher", description = "Make the client use this cipher with both servers (sftp -c), for a like-for-like"
             + " comparison; by default each server gets the client's first choice it supports")
@@ -69,14 +69,16 @@ final class SftpBench implements Callable<Integer> {
             run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()));
             List<Path> plain = new ArrayList<>();
             List<Path> durable = new ArrayList<>();
+            List<Path> big = new ArrayList<>();
             for (int i = 0; i < repeat; i++) {
                 plain.add(smallFiles("small-" + i, files, 100 + i));
                 durable.add(smallFiles("small-f-" + i, files, 200 + i));
+                big.add(randomFile("big-" + i + ".bin", fileMb, 300 + i));
             }
-            Workload workload = new Workload(randomFile("big.bin", fileMb, 1), plain, durable,
+            Workload workload = new Workload(big, plain, durable,
                     randomFile("warm.bin", warmupMb, 3), smallFiles("warm-small", warmupFiles, 4));
-            System.out.printf(Locale.ROOT, "SFTP bench on %d cores: one %d MiB file, %d x %d files of %d KiB, client %s%n",
-                    Runtime.getRuntime().availableProcessors(), fileMb, repeat, files, fileKb, opensshVersion());
+            System.out.printf(Locale.ROOT, "SFTP bench on %d cores: %d x one %d MiB file, %d x %d files of %d KiB, client %s%n",
+                    Runtime.getRuntime().availableProcessors(), repeat, fileMb, repeat, files, fileKb, opensshVersion());
             try (Peer peer = Peer.start(scratch.resolve("peer"), key);
                  Arca arca = Arca.builder().dataDir(scratch.resolve("arca")).httpHost("127.0.0.1").httpPort(0)
                          .sftpPort(freePort()).adminPassword("bench admin password").start()) {
@@ -98,11 +100,11 @@ final class SftpBench implements Callable<Integer> {
     }
 
     /**
-     * What each server gets: the measured large file; per repetition a plain small-file tree and one for
-     * {@code sftp -f}, each with bytes of its own (or Arca would store a later tree as duplicates of an earlier
-     * one and skip their fsyncs); and the warm-up pair sent before them.
+     * What each server gets: per repetition a large file, a plain small-file tree and one for {@code sftp -f},
+     * each with bytes of its own (or Arca would store a later one as a duplicate of an earlier one and skip its
+     * fsyncs); and the warm-up pair sent before them.
      */
-    private record Workload(Path big, List<Path> small, List<Path> smallDurable, Path warmBig, Path warmSmall) {
+    private record Workload(List<Path> big, List<Path> small, List<Path> smallDurable, Path warmBig, Path warmSmall) {
     }
 
     /** One server as the client reaches it: its {@code sftp} command line, login and upload folder. */
@@ -120,8 +122,8 @@ final class SftpBench implements Callable<Integer> {
     }
 
     /**
-     * Both servers run side by side. Each gets the same warm-up; then the large file up and down on each; then
-     * the small-file uploads, alternating between the servers {@code --repeat} times, so that a slow stretch of a
+     * Both servers run side by side. Each gets the same warm-up; then a large file up and down, and then the
+     * small-file uploads, each alternating between the servers {@code --repeat} times, so that a slow stretch of a
      * shared machine falls on both; the medians are compared.
      */
     private void measure(List<Server> servers, Workload workload) throws IOException, InterruptedException {
@@ -135,16 +137,21 @@ final class SftpBench implements Callable<Integer> {
             Files.delete(scratch.resolve("warm-down.bin"));
             batch(server, "put -R " + workload.warmSmall() + " " + server.target() + "/warm-small");
         }
-        double mb = Files.size(workload.big()) / 1e6;
-        for (Server server : servers) {
-            Path down = scratch.resolve("down.bin");
-            record(results, server, "upload MB/s", mb, () -> batch(server, "put " + workload.big() + " "
-                    + server.target() + "/big.bin"));
-            record(results, server, "download MB/s", mb, () -> batch(server, "get " + server.target() + "/big.bin " + down));
-            if (Files.size(down) != Files.size(workload.big())) {
-                throw new IllegalStateException(server.name() + "'s download has " + Files.size(down) + " bytes");
+        // The large file up and down, alternating between the servers too: one pair's ratio swung from 0.64 to 1.03
+        // between runs on this shared machine.
+        for (int i = 0; i < repeat; i++) {
+            Path big = workload.big().get(i);
+            double mb = Files.size(big) / 1e6;
+            for (Server server : servers) {
+                Path down = scratch.resolve("down.bin");
+                String remote = server.target() + "/" + big.getFileName();
+                record(results, server, "upload MB/s", mb, () -> batch(server, "put " + big + " " + remote));
+                record(results, server, "download MB/s", mb, () -> batch(server, "get " + remote + " " + down));
+                if (Files.size(down) != Files.size(big)) {
+                    throw new IllegalStateException(server.name() + "'s download has " + Files.size(down) + " bytes");
+                }
+                Files.delete(down);
             }
-            Files.delete(down);
         }
         for (int i = 0; i < repeat; i++) {
             for (Server server : servers) {
