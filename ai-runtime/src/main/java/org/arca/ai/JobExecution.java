@@ -183,6 +183,18 @@ final class JobExecution {
         workers.replenish();
     }
 
+    /**
+     * At the server's start, when an earlier run ran {@code last}: the spare worker will be started like that job's
+     * worker, at the first idle moment. A model no longer known changes nothing.
+     */
+    void expectLike(Job last) {
+        try {
+            workers.expect(limits(registry.get(Caller.SYSTEM, last.modelName(), last.modelVersion()).manifest().resources()));
+        } catch (ArcaException e) {
+            // Gone: the next job's limits decide.
+        }
+    }
+
     private void requireWritable(Caller caller, String folderId) {
         AccessLevel level = repo.access().levelOn(caller, folderId);
         if (level == AccessLevel.NONE) {

@@ -42,6 +42,11 @@ final class JobRunner implements AutoCloseable {
         if (failed > 0) {
             LOG.warn("{} AI job(s) were running when Arca stopped; marked failed", failed);
         }
+        // A server that ran jobs before it stopped runs its idle work (class archive, spare worker) from the start.
+        store.list(null, 1).stream().findFirst().ifPresent(last -> {
+            ranAJob = true;
+            execution.expectLike(last);
+        });
         thread = Thread.ofPlatform().daemon().name("arca-ai-jobs").start(this::loop);
     }
 
@@ -87,8 +92,9 @@ final class JobRunner implements AutoCloseable {
                 Optional<Job> next = store.claimNext();
                 if (next.isEmpty()) {
                     if (ranAJob) {
-                        // Idle time, after a first job (a server that runs no model never pays for it): the workers'
-                        // class archive is made now, not while a job waits.
+                        // Idle time, after a first job here or in an earlier run (a server that runs no model never
+                        // pays for it): the workers' class archive is made now, not while a job waits, and a spare
+                        // worker started.
                         preempted = false;
                         try {
                             execution.whenIdle(p -> {

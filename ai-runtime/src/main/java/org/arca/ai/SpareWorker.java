@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * is started with the limits of the last job and only a job with the same ones takes it (most often the same
  * model again); any other job gets a worker of its own, as without a spare, and the mismatched spare is stopped.
  *
- * <p>A server that never runs a model never holds one ({@link #replenish} does nothing before a first job). A
+ * <p>A server that never ran a model never holds one ({@link #replenish} does nothing before a first job, here
+ * or, {@link #expect told} at start, in an earlier run on the same database). A
  * spare that dies while it waits is started again at most {@link #DEATHS_TOLERATED} times in a run: a machine
  * where workers cannot start must not start one every poll. Thread-safe.
  */
@@ -70,7 +71,17 @@ final class SpareWorker implements AutoCloseable {
     }
 
     /**
-     * In idle time, after a first job: starts a spare with the last job's limits unless one is waiting already.
+     * Says what the next job will likely need before any job ran in this process: the limits of the last job a
+     * previous run of the server ran, so a restarted server keeps a spare too. A job that ran here wins.
+     */
+    synchronized void expect(WorkerLauncher.Limits limits) {
+        if (lastLimits == null) {
+            lastLimits = limits;
+        }
+    }
+
+    /**
+     * In idle time, after a first job (or {@link #expect}): starts a spare with the last job's limits unless one is waiting already.
      * Returns at once; the spare boots in the background.
      */
     void replenish() {

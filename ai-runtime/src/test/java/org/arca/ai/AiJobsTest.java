@@ -166,6 +166,22 @@ class AiJobsTest {
         assertThat(segPixels(other)).isEqualTo(segPixels(first));
     }
 
+    @Test
+    void aRestartedServerThatRanJobsBeforeStartsASpareWithoutWaitingForAJobAndStopsItWhenClosed() throws Exception {
+        Job ran = finished(owner, ai.jobs().submit(owner, run("bright", "1.0")).id());
+        assertThat(ran.status()).isEqualTo(JobStatus.SUCCEEDED);
+        ProcessHandle spare;
+        Path folder;
+        try (AiRuntime restarted = new AiRuntime(test.repo(), new AiSettings(test.dataDir().resolve("restarted-ai"), 512, 1,
+                60, 4096)).start()) {
+            spare = JobWait.spare(restarted);
+            folder = JobWait.folderOf(spare);
+            assertThat(folder.getParent()).isEqualTo(test.dataDir().resolve("restarted-ai").toAbsolutePath().normalize());
+        }
+        assertThat(spare.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(folder).doesNotExist();
+    }
+
     private static byte[] segPixels(Job job) throws IOException {
         Item seg = test.repo().items().get(owner, job.results().get(0).itemId());
         return DicomReader.read(test.repo().blobs().path(seg.primaryFile().sha256())).dataset().bytes(Tag.PixelData).orElseThrow();
