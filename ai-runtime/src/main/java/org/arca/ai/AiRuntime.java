@@ -12,7 +12,8 @@ import org.arca.dicomweb.DicomQueries;
 /**
  * The AI runtime over an open repository: the model registry, the jobs, and the runner that executes them in
  * worker processes. Migrates its own tables ({@code db/ai}, history in {@code flyway_history_ai}) when built.
- * Call {@link #start()} to begin running queued jobs and {@link #close()} at shutdown (kills running workers and the spare).
+ * Call {@link #start()} to begin running queued jobs and {@link #close()} at shutdown (kills running workers and
+ * the spare one).
  */
 public final class AiRuntime implements AutoCloseable {
     private final ModelRegistry registry;

@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * One job's worker process from its start to its end, as {@link WorkerLauncher} started it: its standard input,
- * where the frames go; the frames it reports done ({@code progress} lines), whose results are then complete in
- * its {@code output.bin}; its log; and how it ended. Its wall time counts from when the job took it; past it the process is
- * killed. {@link #next} and {@link #finish} are for the job's thread; {@link #input} for the one feeding it,
- * {@link #kill} for any.
+ * One job's worker process from its start to its end, as {@link WorkerLauncher} started it: its folder; its
+ * standard input, where the frames go; the frames it reports done ({@code progress} lines), whose results are then
+ * complete in its {@code output.bin}; its log; and how it ended. Its wall time counts from when the job took it
+ * (its start, unless it was a spare started ahead); past it the process is killed. {@link #next} and
+ * {@link #finish} are for the job's thread; {@link #input} for the one feeding it, {@link #kill} for any.
  */
 final class RunningWorker {
     private static final int LOG_LIMIT = 8000;
