@@ -58,7 +58,8 @@ public final class AiRuntime implements AutoCloseable {
         return workers.waiting().flatMap(AiRuntime::jvm);
     }
 
-    private static java.util.Optional<ProcessHandle> jvm(Process p) {
+    /** The worker's JVM itself: {@code p} or, when the sandbox or prlimit wraps it, a descendant; empty until it runs. */
+    static java.util.Optional<ProcessHandle> jvm(Process p) {
         return java.util.stream.Stream.concat(java.util.stream.Stream.of(p.toHandle()), p.descendants())
                 .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
     }

@@ -1,14 +1,11 @@
 package org.arca.ai;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.arca.ai.worker.WorkerMain;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
@@ -49,11 +46,7 @@ public final class InProcessInference {
             }
             return new Timing(frames.size(), prepare, reported.getOrDefault("loaded", -1L), reported.getOrDefault("inference", -1L));
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // A scratch folder of the benchmark; the caller removes it too.
-            }
+            WorkFolders.delete(dir);
         }
     }
 }

@@ -46,7 +46,10 @@ final class WorkerLauncher {
             return Math.max(memoryMb, heapMb + 256L) << 20;
         }
 
-        /** Whether a process started with these limits suits a run with {@code other}: all but the wall time are fixed at its start. */
+        /**
+         * Whether a process started with these limits suits a run with {@code other}: all but the wall time are
+         * fixed when its JVM starts.
+         */
         boolean startedAlike(Limits other) {
             return heapMb == other.heapMb && threads == other.threads && memoryMb == other.memoryMb;
         }
@@ -141,8 +144,7 @@ final class WorkerLauncher {
     private RunningWorker start(Path dir, Limits limits, List<String> archive, Consumer<Process> started,
                                 java.util.function.BiConsumer<Integer, Integer> progress) throws IOException {
         Started worker = launch(dir, limits, archive);
-        started.accept(worker.process());
-        return new RunningWorker(worker.process(), dir, worker.beginNanos(), worker.beginNanos(), limits.wall(), progress);
+        return handOver(worker, worker.beginNanos(), limits.wall(), started, progress);
     }
 
     /**
@@ -161,13 +163,20 @@ final class WorkerLauncher {
     }
 
     /**
-     * Makes {@code worker}, a spare from {@link #launch}, the job's: its wall time ({@code wall}, the job's) counts from now, {@code started} receives the process (so a cancel
-     * can kill it), {@code progress} each "done of total" report.
+     * Makes {@code worker}, a spare from {@link #launch}, the job's: its wall time ({@code wall}, the job's) counts
+     * from now, {@code started} receives the process (so a cancel can kill it), {@code progress} each "done of
+     * total" report.
      */
     RunningWorker attach(Started worker, Duration wall, Consumer<Process> started,
                          java.util.function.BiConsumer<Integer, Integer> progress) {
+        return handOver(worker, System.nanoTime(), wall, started, progress);
+    }
+
+    /** The job's worker from {@code beginNanos} on: the same as its start, unless it was a spare started ahead. */
+    private static RunningWorker handOver(Started worker, long beginNanos, Duration wall, Consumer<Process> started,
+                                          java.util.function.BiConsumer<Integer, Integer> progress) {
         started.accept(worker.process());
-        return new RunningWorker(worker.process(), worker.dir(), worker.beginNanos(), System.nanoTime(), wall, progress);
+        return new RunningWorker(worker.process(), worker.dir(), worker.beginNanos(), beginNanos, wall, progress);
     }
 
     private Started launch(Path dir, Limits limits, List<String> archive) throws IOException {

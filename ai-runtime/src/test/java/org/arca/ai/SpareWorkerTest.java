@@ -130,8 +130,7 @@ class SpareWorkerTest {
     /** The folder a worker was started on (the last argument of the JVM under the sandbox's processes). */
     private static Path folderOf(Process spare) throws Exception {
         for (int i = 0; i < 300; i++) {
-            var jvm = java.util.stream.Stream.concat(java.util.stream.Stream.of(spare.toHandle()), spare.descendants())
-                    .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
+            var jvm = AiRuntime.jvm(spare);
             if (jvm.isPresent()) {
                 return JobWait.folderOf(jvm.get());
             }
