@@ -134,9 +134,11 @@ final class JobExecution {
                 worker.kill();
                 if (feeder != null) {
                     feeder.await();
-                } else {
-                    worker.finish();
                 }
+                // The process has ended then, so nothing writes to its folder any more; removed before the job's
+                // outcome is written, so a finished job has left nothing in the work folder.
+                worker.finish();
+                WorkFolders.delete(dir);
             }
             timings.put("total", timings.get("queued") + millisSince(begin));
             boolean finished = false;
