@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,6 +79,10 @@ public final class SearchIndex implements AutoCloseable {
     private final SearcherManager searchers;
     private final SearchRunner runner;
     private volatile boolean rebuilding;
+    /** Items changed and not yet indexed, in the order they changed ({@link #itemsChanged}). */
+    private final Set<String> changedItems = new LinkedHashSet<>();
+    /** Whether an update of {@link #changedItems} is queued; guarded by {@code changedItems}. */
+    private boolean itemUpdateQueued;
     private final int itemPage;
 
     SearchIndex(Database db, Path dir) {
@@ -190,32 +197,51 @@ public final class SearchIndex implements AutoCloseable {
     // Changes, told by the core's services after their transaction committed.
 
     void itemChanged(String itemId) {
-        updates.execute(() -> write(w -> {
-            List<Document> docs = documents.items(db.dsl(), List.of(itemId));
-            if (docs.isEmpty()) {
-                w.deleteDocuments(new Term(SearchDocuments.ID, SearchDocuments.itemKey(itemId)));
-            }
-            for (Document doc : docs) {
-                w.updateDocument(new Term(SearchDocuments.ID, SearchDocuments.itemKey(itemId)), doc);
-            }
-        }));
+        itemsChanged(List.of(itemId));
     }
 
-    /** Several items changed at once: their documents are built with one query and written as one update. */
+    /**
+     * Items changed: their documents are rebuilt from the database. Changes that arrive while earlier ones wait
+     * are gathered into one update (one query for their documents): a surface storing many small files, one
+     * item each, would otherwise spend a query and an update per item. A document is always built from the
+     * database as it is when the update runs, after every change that queued it, so gathering loses none.
+     */
     void itemsChanged(List<String> itemIds) {
-        updates.execute(() -> write(w -> {
-            List<Document> docs = documents.items(db.dsl(), itemIds);
-            java.util.Set<String> found = new java.util.HashSet<>();
-            for (Document doc : docs) {
-                found.add(doc.get(SearchDocuments.ID));
-                w.updateDocument(new Term(SearchDocuments.ID, doc.get(SearchDocuments.ID)), doc);
+        synchronized (changedItems) {
+            changedItems.addAll(itemIds);
+            if (itemUpdateQueued) {
+                return;
             }
-            for (String itemId : itemIds) {
-                if (!found.contains(SearchDocuments.itemKey(itemId))) {
-                    w.deleteDocuments(new Term(SearchDocuments.ID, SearchDocuments.itemKey(itemId)));
+            itemUpdateQueued = true;
+        }
+        updates.execute(this::indexChangedItems);
+    }
+
+    private void indexChangedItems() {
+        List<String> changed;
+        synchronized (changedItems) {
+            // All of them, even past a batch: whatever was queued after this task (a commit that waits for
+            // every change told so far) must find them indexed.
+            changed = List.copyOf(changedItems);
+            changedItems.clear();
+            itemUpdateQueued = false;
+        }
+        for (int start = 0; start < changed.size(); start += BATCH) {
+            List<String> batch = changed.subList(start, Math.min(changed.size(), start + BATCH));
+            write(w -> {
+                List<Document> docs = documents.items(db.dsl(), batch);
+                Set<String> found = new HashSet<>();
+                for (Document doc : docs) {
+                    found.add(doc.get(SearchDocuments.ID));
+                    w.updateDocument(new Term(SearchDocuments.ID, doc.get(SearchDocuments.ID)), doc);
                 }
-            }
-        }));
+                for (String itemId : batch) {
+                    if (!found.contains(SearchDocuments.itemKey(itemId))) {
+                        w.deleteDocuments(new Term(SearchDocuments.ID, SearchDocuments.itemKey(itemId)));
+                    }
+                }
+            });
+        }
     }
 
     void itemDeleted(String itemId) {

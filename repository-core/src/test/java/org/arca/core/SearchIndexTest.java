@@ -212,4 +212,28 @@ class SearchIndexTest {
             repo.searchIndex().awaitQueued();
         }
     }
+
+    @Test
+    void manyItemsChangedFromSeveralThreadsAreAllIndexedBeforeAWaitReturns() throws Exception {
+        int threads = 3;
+        int each = 120;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        test.upload(owner, secret.id(), "quokka-" + thread + "-" + i + ".txt", "x");
+                    }
+                }));
+            }
+            for (var future : done) {
+                future.get();
+            }
+        }
+        repo.searchIndex().awaitQueued();
+
+        SearchQuery query = new SearchQuery("quokka", List.of(), List.of(), List.of(), null, null, Map.of(), 1, 0);
+        assertThat(repo.search(owner, query).total()).isEqualTo(threads * each);
+    }
 }
