@@ -42,22 +42,41 @@ public final class AuditLog {
         this.db = db;
     }
 
+    /** One entry of {@link #appendAll}: what was done to which resource, and how. */
+    record Entry(String action, String resourceType, String resourceId, String detail) {
+    }
+
     /** Appends within the caller's transaction; the head row lock orders concurrent appends. */
     void append(DSLContext tx, Caller actor, String action, String resourceType, String resourceId, String detail) {
+        appendAll(tx, actor, List.of(new Entry(action, resourceType, resourceId, detail)));
+    }
+
+    /**
+     * Appends several entries by one actor within the caller's transaction, chained in their order: the head is
+     * read and moved once and the rows go in one statement, for a write of many items at once.
+     */
+    void appendAll(DSLContext tx, Caller actor, List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
         Record head = tx.select(AuditHead.SEQ, AuditHead.HASH).from(AuditHead.T)
                 .where(AuditHead.ID.eq(1)).forUpdate().fetchSingle();
-        long seq = head.get(AuditHead.SEQ) + 1;
+        long seq = head.get(AuditHead.SEQ);
         String prev = head.get(AuditHead.HASH);
         Instant at = stamp(Instant.now()).toInstant();
         String who = actor.login();
-        String text = detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
-        String hash = hash(seq, at, who, action, resourceType, resourceId, text, prev);
-        tx.insertInto(Audit.T)
-                .set(Audit.SEQ, seq).set(Audit.CREATED_AT, stamp(at)).set(Audit.ACTOR, who)
-                .set(Audit.ACTION, action).set(Audit.RESOURCE_TYPE, resourceType).set(Audit.RESOURCE_ID, resourceId)
-                .set(Audit.DETAIL, text).set(Audit.PREV_HASH, prev).set(Audit.HASH, hash)
-                .execute();
-        tx.update(AuditHead.T).set(AuditHead.SEQ, seq).set(AuditHead.HASH, hash).where(AuditHead.ID.eq(1)).execute();
+        var insert = tx.insertInto(Audit.T, Audit.SEQ, Audit.CREATED_AT, Audit.ACTOR, Audit.ACTION, Audit.RESOURCE_TYPE,
+                Audit.RESOURCE_ID, Audit.DETAIL, Audit.PREV_HASH, Audit.HASH);
+        for (Entry entry : entries) {
+            seq++;
+            String text = entry.detail().length() > MAX_DETAIL ? entry.detail().substring(0, MAX_DETAIL) : entry.detail();
+            String hash = hash(seq, at, who, entry.action(), entry.resourceType(), entry.resourceId(), text, prev);
+            insert = insert.values(seq, stamp(at), who, entry.action(), entry.resourceType(), entry.resourceId(), text,
+                    prev, hash);
+            prev = hash;
+        }
+        insert.execute();
+        tx.update(AuditHead.T).set(AuditHead.SEQ, seq).set(AuditHead.HASH, prev).where(AuditHead.ID.eq(1)).execute();
     }
 
     /** Appends in a transaction of its own, for events that change nothing else (downloads, sign-ins). */

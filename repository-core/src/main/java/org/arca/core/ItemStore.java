@@ -113,17 +113,6 @@ public final class ItemStore {
     }
 
     /**
-     * As {@link #adopt(Caller, String, String, String, Path, boolean)} for a file the surface hashed while
-     * receiving it ({@link BlobStore#adopt(Path, BlobStore.Blob)}), so its bytes are not read again.
-     */
-    public Item adopt(Caller caller, String folderId, String name, String mediaType, Path file, BlobStore.Blob hashed,
-                      boolean replace) {
-        Names.requireValidName(name);
-        BlobStore.Blob blob = blobs.adopt(file, hashed);
-        return commit(caller, folderId, name, mediaType, blob, replace);
-    }
-
-    /**
      * Makes an item of bytes already in the blob store (a surface that must look at the bytes before naming
      * them, as STOW-RS does). A blob that never becomes an item is collected by {@code gc}.
      */
@@ -185,46 +174,157 @@ public final class ItemStore {
     }
 
     private Item commit(Caller caller, String folderId, String name, String mediaType, BlobStore.Blob blob, boolean replace) {
-        String type = mediaType == null || mediaType.isBlank() ? "application/octet-stream" : mediaType;
         Instant now = Instant.now();
-        ItemListener.Change[] change = new ItemListener.Change[1];
         AccessLevel[] level = new AccessLevel[1];
-        String[] fileId = new String[1];
         recordBlob(blob, now);
-        String itemId = translate(name, () -> db.inTransaction(tx -> {
+        Written written = translate(name, () -> db.inTransaction(tx -> {
             level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
             requireUploadable(tx, folderId, name, replace);
-            String existing = tx.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId)).and(Items.NAME.eq(name))
-                    .fetchOne(Items.ID);
-            String id;
-            if (existing != null) {
-                id = existing;
-                tx.deleteFrom(Files.T).where(Files.ITEM_ID.eq(id)).execute();
-                tx.update(Items.T).set(Items.UPDATED_AT, stamp(now)).where(Items.ID.eq(id)).execute();
-                change[0] = ItemListener.Change.CONTENT_REPLACED;
-            } else {
-                id = Ids.newId();
-                tx.insertInto(Items.T).set(Items.ID, id).set(Items.FOLDER_ID, folderId).set(Items.NAME, name)
-                        .set(Items.DESCRIPTION, "").set(Items.CREATED_BY, caller.userId())
-                        .set(Items.CREATED_AT, stamp(now)).set(Items.UPDATED_AT, stamp(now)).execute();
-                change[0] = ItemListener.Change.CREATED;
-            }
-            fileId[0] = insertFile(tx, id, name, blob.size(), type, blob.sha256(), now);
-            audit.append(tx, caller, existing != null ? "item.replace" : "item.create", "item", id,
-                    "folder=" + folderId + " name=" + name + " size=" + blob.size() + " sha256=" + blob.sha256());
-            return id;
+            Written w = write(tx, caller, folderId, name, mediaType, blob, now);
+            audit.append(tx, caller, w.auditAction(), "item", w.itemId(), w.auditDetail());
+            return w;
         }));
-        Item item;
-        if (change[0] == ItemListener.Change.CREATED) {
+        Item item = committed(written, caller, level[0], now);
+        notify(new ItemListener.ItemEvent(written.change(), item, caller));
+        return item;
+    }
+
+    /** One upload of {@link #putAll}: bytes already in the blob store, to be stored under a name in a folder. */
+    public record Put(String folderId, String name, String mediaType, BlobStore.Blob blob) {
+    }
+
+    /** What became of one {@link Put}: the item stored, or the reason it was refused (then {@code item} is null). */
+    public record PutResult(Item item, ArcaException refusal) {
+    }
+
+    /**
+     * Stores several uploads by one caller, each as {@link #create} with {@code replace} would (a new item, or new
+     * content for the item of that name, with its access check and audit entry), in one transaction, and tells
+     * listeners and the search index of each after the commit. Each put is decided on its own: one refused (its
+     * folder no longer writable, a folder of that name) leaves the others stored. For a surface that receives
+     * many small files at once (an SFTP session), where a transaction, an access check and an audit-head update
+     * per file cost more than the files. Results are in the order of {@code puts}.
+     */
+    public List<PutResult> putAll(Caller caller, List<Put> puts) {
+        PutResult[] results = new PutResult[puts.size()];
+        List<Integer> valid = new ArrayList<>();
+        for (int i = 0; i < puts.size(); i++) {
+            try {
+                Names.requireValidName(puts.get(i).name());
+                valid.add(i);
+            } catch (ArcaException e) {
+                results[i] = new PutResult(null, e);
+            }
+        }
+        Instant now = Instant.now();
+        recordBlobs(valid.stream().map(i -> puts.get(i).blob()).distinct().toList(), now);
+        Map<String, AccessLevel> levels = new java.util.HashMap<>();
+        Map<Integer, Written> written;
+        try {
+            written = db.inTransaction(tx -> {
+                Map<String, Object> folders = new java.util.HashMap<>();
+                Map<Integer, Written> made = new LinkedHashMap<>();
+                List<AuditLog.Entry> entries = new ArrayList<>();
+                for (int i : valid) {
+                    Put put = puts.get(i);
+                    // Each folder's check once per batch: a level, or the refusal every put into it gets.
+                    Object check = folders.computeIfAbsent(put.folderId(), folderId -> {
+                        try {
+                            return access.require(tx, caller, folderId, AccessLevel.WRITE);
+                        } catch (ArcaException e) {
+                            return e;
+                        }
+                    });
+                    try {
+                        if (check instanceof ArcaException refused) {
+                            throw refused;
+                        }
+                        requireUploadable(tx, put.folderId(), put.name(), true);
+                    } catch (ArcaException e) {
+                        results[i] = new PutResult(null, e);
+                        continue;
+                    }
+                    levels.put(put.folderId(), (AccessLevel) check);
+                    Written w = write(tx, caller, put.folderId(), put.name(), put.mediaType(), put.blob(), now);
+                    entries.add(new AuditLog.Entry(w.auditAction(), "item", w.itemId(), w.auditDetail()));
+                    made.put(i, w);
+                }
+                audit.appendAll(tx, caller, entries);
+                return made;
+            });
+        } catch (RuntimeException e) {
+            // A conflict with another writer (a name taken between check and insert): nothing of the batch was
+            // written, so each goes on its own, as a single upload would, and only a conflicting one fails.
+            for (int i : valid) {
+                Put put = puts.get(i);
+                try {
+                    results[i] = new PutResult(commit(caller, put.folderId(), put.name(), put.mediaType(), put.blob(), true),
+                            null);
+                } catch (ArcaException refused) {
+                    results[i] = new PutResult(null, refused);
+                }
+            }
+            return List.of(results);
+        }
+        for (Map.Entry<Integer, Written> made : written.entrySet()) {
+            Written w = made.getValue();
+            Item item = committed(w, caller, levels.get(w.folderId()), now);
+            results[made.getKey()] = new PutResult(item, null);
+            notify(new ItemListener.ItemEvent(w.change(), item, caller));
+        }
+        return List.of(results);
+    }
+
+    /** An item's row and file as {@link #write} left them in the transaction, for its audit entry and event. */
+    private record Written(String itemId, String folderId, String name, String mediaType, BlobStore.Blob blob,
+                           String fileId, ItemListener.Change change) {
+
+        String auditAction() {
+            return change == ItemListener.Change.CREATED ? "item.create" : "item.replace";
+        }
+
+        String auditDetail() {
+            return "folder=" + folderId + " name=" + name + " size=" + blob.size() + " sha256=" + blob.sha256();
+        }
+    }
+
+    /** The item after its commit: a new one as written, a replaced one read back (it keeps its other fields). */
+    private Item committed(Written w, Caller caller, AccessLevel level, Instant now) {
+        if (w.change() == ItemListener.Change.CREATED) {
             // Every field of a new item is known here; reading it back would cost two queries per upload.
             Instant at = instant(stamp(now));
-            item = new Item(itemId, folderId, name, "", caller.userId(), at, at,
-                    List.of(new StoredFile(fileId[0], itemId, name, blob.size(), type, blob.sha256(), at)), level[0]);
-        } else {
-            item = load(db.dsl(), itemId, level[0]);
+            return new Item(w.itemId(), w.folderId(), w.name(), "", caller.userId(), at, at,
+                    List.of(new StoredFile(w.fileId(), w.itemId(), w.name(), w.blob().size(), w.mediaType(),
+                            w.blob().sha256(), at)), level);
         }
-        notify(new ItemListener.ItemEvent(change[0], item, caller));
-        return item;
+        return load(db.dsl(), w.itemId(), level);
+    }
+
+    /**
+     * Writes an item of that name in the folder with the blob as its one file, replacing the files of an
+     * existing item of that name; access and the name were checked by the caller in the same transaction.
+     */
+    private static Written write(DSLContext tx, Caller caller, String folderId, String name, String mediaType,
+                                 BlobStore.Blob blob, Instant now) {
+        String type = mediaType == null || mediaType.isBlank() ? "application/octet-stream" : mediaType;
+        String existing = tx.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId)).and(Items.NAME.eq(name))
+                .fetchOne(Items.ID);
+        String id;
+        ItemListener.Change change;
+        if (existing != null) {
+            id = existing;
+            tx.deleteFrom(Files.T).where(Files.ITEM_ID.eq(id)).execute();
+            tx.update(Items.T).set(Items.UPDATED_AT, stamp(now)).where(Items.ID.eq(id)).execute();
+            change = ItemListener.Change.CONTENT_REPLACED;
+        } else {
+            id = Ids.newId();
+            tx.insertInto(Items.T).set(Items.ID, id).set(Items.FOLDER_ID, folderId).set(Items.NAME, name)
+                    .set(Items.DESCRIPTION, "").set(Items.CREATED_BY, caller.userId())
+                    .set(Items.CREATED_AT, stamp(now)).set(Items.UPDATED_AT, stamp(now)).execute();
+            change = ItemListener.Change.CREATED;
+        }
+        String fileId = insertFile(tx, id, name, blob.size(), type, blob.sha256(), now);
+        return new Written(id, folderId, name, type, blob, fileId, change);
     }
 
     /**
@@ -243,6 +343,32 @@ public final class ItemStore {
                     .set(Blobs.CREATED_AT, stamp(now)).execute();
         } catch (org.jooq.exception.IntegrityConstraintViolationException e) {
             // Another upload of the same bytes recorded it first: the row is there, which is all this wants.
+        }
+    }
+
+    /**
+     * {@link #recordBlob} for several blobs: the rows missing are found with one query and inserted with one
+     * statement, or each on its own should another upload of the same bytes get there first.
+     */
+    private void recordBlobs(List<BlobStore.Blob> blobs, Instant now) {
+        if (blobs.isEmpty()) {
+            return;
+        }
+        DSLContext dsl = db.dsl();
+        java.util.Set<String> known = new java.util.HashSet<>(dsl.select(Blobs.SHA256).from(Blobs.T)
+                .where(Blobs.SHA256.in(blobs.stream().map(BlobStore.Blob::sha256).toList())).fetch(Blobs.SHA256));
+        List<BlobStore.Blob> missing = blobs.stream().filter(b -> !known.contains(b.sha256())).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        var insert = dsl.insertInto(Blobs.T, Blobs.SHA256, Blobs.SIZE, Blobs.CREATED_AT);
+        for (BlobStore.Blob blob : missing) {
+            insert = insert.values(blob.sha256(), blob.size(), stamp(now));
+        }
+        try {
+            insert.execute();
+        } catch (org.jooq.exception.IntegrityConstraintViolationException e) {
+            missing.forEach(blob -> recordBlob(blob, now));
         }
     }
 

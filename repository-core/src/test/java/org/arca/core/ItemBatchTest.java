@@ -112,4 +112,76 @@ class ItemBatchTest {
         assertThat(test.repo().items().find(owner, folder.id(), "taken-2.txt")).isPresent();
         assertThat(heard).isEmpty();
     }
+
+    private static ItemStore.Put put(String folderId, String name, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        BlobStore.Blob blob = test.repo().blobs().write(new ByteArrayInputStream(bytes), bytes.length, 1 << 20);
+        return new ItemStore.Put(folderId, name, "text/plain", blob);
+    }
+
+    private static String content(Caller caller, Item item) throws Exception {
+        try (var in = test.repo().items().open(test.repo().items().get(caller, item.id()).files().get(0))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void putAllStoresEachPutAsASingleUploadWouldAndRefusesEachOnItsOwn() throws Exception {
+        Folder writable = test.repo().folders().createCollection(owner, "Put writable " + kind, null);
+        Folder readable = test.repo().folders().createCollection(owner, "Put readable " + kind, null);
+        Folder hidden = test.repo().folders().createCollection(owner, "Put hidden " + kind, null);
+        test.repo().access().setAcl(owner, writable.id(), List.of(new AclEntry("user:owner", AccessLevel.ADMIN),
+                new AclEntry("user:reader", AccessLevel.WRITE)));
+        test.repo().access().setAcl(owner, readable.id(), List.of(new AclEntry("user:owner", AccessLevel.ADMIN),
+                new AclEntry("user:reader", AccessLevel.READ)));
+        Item before = test.upload(owner, writable.id(), "replaced.txt", "first content");
+        test.repo().folders().create(owner, writable.id(), "subfolder", "");
+        Caller writer = test.caller("reader");
+        heard.clear();
+
+        List<ItemStore.PutResult> results = test.repo().items().putAll(writer, List.of(
+                put(writable.id(), "sunflower-new.txt", "sunflower fresh"),
+                put(readable.id(), "sunflower-read.txt", "sunflower refused"),
+                put(writable.id(), "replaced.txt", "sunflower second content"),
+                put(hidden.id(), "sunflower-hidden.txt", "sunflower hidden"),
+                put(writable.id(), "subfolder", "a folder has this name"),
+                put(writable.id(), "bad/name.txt", "sunflower bad"),
+                put(readable.id(), "sunflower-read-2.txt", "sunflower refused too")));
+
+        assertThat(results).extracting(r -> r.refusal() == null ? "stored" : r.refusal().kind().name()).containsExactly(
+                "stored", "FORBIDDEN", "stored", "NOT_FOUND", "CONFLICT", "INVALID", "FORBIDDEN");
+        Item created = results.get(0).item();
+        Item replaced = results.get(2).item();
+        assertThat(created.name()).isEqualTo("sunflower-new.txt");
+        assertThat(content(owner, created)).isEqualTo("sunflower fresh");
+        assertThat(replaced.id()).isEqualTo(before.id());
+        assertThat(content(owner, replaced)).isEqualTo("sunflower second content");
+        for (String name : List.of("sunflower-read.txt", "sunflower-read-2.txt")) {
+            assertThat(test.repo().items().find(owner, readable.id(), name)).as(name).isEmpty();
+        }
+        assertThat(test.repo().items().find(owner, hidden.id(), "sunflower-hidden.txt")).isEmpty();
+
+        assertThat(test.repo().audit().query(Caller.SYSTEM, "reader", created.id(), "item.create", 10, 0).total())
+                .isEqualTo(1);
+        assertThat(test.repo().audit().query(Caller.SYSTEM, "reader", before.id(), "item.replace", 10, 0).total())
+                .isEqualTo(1);
+        assertThat(test.repo().audit().verify().intact()).isTrue();
+        assertThat(heard).extracting(e -> e.item().id() + " " + e.change())
+                .containsExactly(created.id() + " CREATED", before.id() + " CONTENT_REPLACED");
+        test.repo().searchIndex().awaitQueued();
+        assertThat(test.repo().search(owner, SearchQuery.of("sunflower")).hits()).extracting(SearchResult.Hit::name)
+                .containsExactlyInAnyOrder("sunflower-new.txt");
+    }
+
+    @Test
+    void aNamePutTwiceInOneBatchEndsWithTheLaterContent() throws Exception {
+        Folder folder = test.repo().folders().createCollection(owner, "Put twice " + kind, null);
+        List<ItemStore.PutResult> results = test.repo().items().putAll(owner, List.of(
+                put(folder.id(), "twice.txt", "earlier"), put(folder.id(), "twice.txt", "later")));
+
+        assertThat(results).allSatisfy(r -> assertThat(r.refusal()).isNull());
+        assertThat(results.get(1).item().id()).isEqualTo(results.get(0).item().id());
+        assertThat(content(owner, results.get(1).item())).isEqualTo("later");
+        assertThat(test.repo().folders().children(owner, folder.id(), 10, 0).items()).hasSize(1);
+    }
 }
