@@ -13,9 +13,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The uploads one SFTP session closed complete, made items in the background. A client sends its files one
  * after another and waits for each close; OpenSSH's {@code sftp-server} answers a close once the bytes are
- * written, and so does Arca now, while making the file durable and recording it (fsync, blob store, the
- * item's transaction, the listeners) overlaps the next file's transfer. That overlap is most of what an
- * upload of many small files costs.
+ * written, and so does Arca, while making the file durable and recording it overlaps the next file's transfer.
+ * That overlap is most of what an upload of many small files costs.
+ *
+ * <p>Storing an upload has two steps. Its bytes are made durable on their own (an fsync each, a few at once, so
+ * the disk's waits overlap); then the uploads made durable meanwhile are recorded together ({@link Recorder}:
+ * one transaction for many files), since a transaction, an access check and an audit-head update per file
+ * would cost more than a small file does.
  *
  * <p>What a user sees stays as it was: every other request of the session waits first for its uploads
  * ({@link #settle}), so a listing, a stat or a download right after a put finds the item; a new upload of a
@@ -23,34 +27,51 @@ import org.slf4j.LoggerFactory;
  * exist. An upload the repository refuses at that last step (its folder's access revoked or a folder of the
  * same name made meanwhile) fails the session's next request with that reason, or is logged if none comes.
  */
-final class Adoptions implements AutoCloseable {
+final class Adoptions<U extends Adoptions.Upload> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Adoptions.class);
 
-    /** Adoptions at once per session: enough to overlap fsyncs with the transactions of others. */
+    /** Uploads made durable at once per session: enough to overlap one's fsync with the others' work. */
     static final int PARALLEL = 4;
     /** Closed uploads a session may have waiting before its next close waits too, bounding memory and lag. */
     static final int MAX_WAITING = 64;
 
-    /** Storing one closed upload: adopting its file as an item, then finishing its partial. */
-    interface Work {
-        void run() throws IOException;
+    /** A closed upload's first step, run on its own: making its bytes durable. Throwing refuses the upload. */
+    @FunctionalInterface
+    interface Upload {
+        void prepare() throws IOException;
+    }
+
+    /** The second step, for all uploads prepared meanwhile at once: recording them. */
+    @FunctionalInterface
+    interface Recorder<U> {
+        /** Each upload's refusal, or null when it was stored, in the order given; throwing refuses them all. */
+        List<IOException> record(List<U> uploads) throws IOException;
+    }
+
+    private record Prepared<U>(String key, U upload) {
     }
 
     /** The server's: stopping the server waits for what runs there. */
     private final Executor threads;
+    private final Recorder<U> recorder;
     private final Set<String> pending = new HashSet<>();
     private final List<IOException> failures = new ArrayList<>();
-    private int running;
+    /** Prepared uploads no recording has taken yet. */
+    private final List<Prepared<U>> prepared = new ArrayList<>();
+    private int preparing;
+    /** Whether a thread is recording: one at a time, so what is prepared meanwhile gathers into its next batch. */
+    private boolean recording;
 
-    Adoptions(Executor threads) {
+    Adoptions(Executor threads, Recorder<U> recorder) {
         this.threads = threads;
+        this.recorder = recorder;
     }
 
     /**
      * Hands a closed upload over; returns at once unless {@link #MAX_WAITING} are waiting already. The caller
      * must not submit a key that is pending ({@link #awaitKey}).
      */
-    void submit(String key, Work work) throws IOException {
+    void submit(String key, U upload) throws IOException {
         synchronized (this) {
             while (pending.size() >= MAX_WAITING) {
                 waitForChange();
@@ -58,27 +79,77 @@ final class Adoptions implements AutoCloseable {
             pending.add(key);
         }
         try {
-            threads.execute(() -> adopt(key, work));
+            threads.execute(() -> adopt(key, upload));
         } catch (RejectedExecutionException e) {
             // The server is stopping: this upload is refused now, at its close, instead of waited for forever.
-            done(key, false);
+            synchronized (this) {
+                pending.remove(key);
+                notifyAll();
+            }
             throw new IOException("the server is stopping; the upload was not stored", e);
         }
     }
 
-    private void adopt(String key, Work work) {
+    private void adopt(String key, U upload) {
         boolean started = false;
         try {
             startWhenAllowed();
             started = true;
-            work.run();
+            upload.prepare();
         } catch (IOException e) {
-            fail(e);
+            refused(key, started, e);
+            return;
         } catch (RuntimeException e) {
-            fail(new IOException("the upload could not be stored", e));
-        } finally {
-            done(key, started);
+            refused(key, started, new IOException("the upload could not be stored", e));
+            return;
         }
+        synchronized (this) {
+            preparing--;
+            prepared.add(new Prepared<>(key, upload));
+            notifyAll();
+            if (recording) {
+                return; // the thread recording now takes it next
+            }
+            recording = true;
+        }
+        recordWhatIsPrepared();
+    }
+
+    /** Records batches until nothing prepared is left; only one thread of the session does this at a time. */
+    private void recordWhatIsPrepared() {
+        while (true) {
+            List<Prepared<U>> batch;
+            synchronized (this) {
+                if (prepared.isEmpty()) {
+                    recording = false;
+                    return;
+                }
+                batch = List.copyOf(prepared);
+                prepared.clear();
+            }
+            List<IOException> refusals;
+            try {
+                refusals = recorder.record(batch.stream().map(Prepared::upload).toList());
+            } catch (IOException e) {
+                refusals = java.util.Collections.nCopies(batch.size(), e);
+            } catch (RuntimeException e) {
+                refusals = java.util.Collections.nCopies(batch.size(), new IOException("the upload could not be stored", e));
+            }
+            synchronized (this) {
+                for (int i = 0; i < batch.size(); i++) {
+                    if (refusals.get(i) != null) {
+                        failures.add(refusals.get(i));
+                    }
+                    pending.remove(batch.get(i).key());
+                }
+                notifyAll();
+            }
+        }
+    }
+
+    /** Uploads prepared and waiting for the recording under way to end: for tests. */
+    synchronized int waitingToBeRecorded() {
+        return prepared.size();
     }
 
     /** Waits until every upload handed over so far is adopted; throws the first refusal not reported yet. */
@@ -132,20 +203,17 @@ final class Adoptions implements AutoCloseable {
     }
 
     private synchronized void startWhenAllowed() throws IOException {
-        while (running >= PARALLEL) {
+        while (preparing >= PARALLEL) {
             waitForChange();
         }
-        running++;
+        preparing++;
     }
 
-    private synchronized void fail(IOException e) {
+    private synchronized void refused(String key, boolean started, IOException e) {
         failures.add(e);
-    }
-
-    private synchronized void done(String key, boolean started) {
         pending.remove(key);
         if (started) {
-            running--;
+            preparing--;
         }
         notifyAll();
     }

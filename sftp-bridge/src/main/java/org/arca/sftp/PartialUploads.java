@@ -130,9 +130,13 @@ final class PartialUploads {
 
     /** Forgets a partial whose bytes became an item (the blob store moved the file) or were discarded. */
     void finish(Partial partial) throws IOException {
-        Files.deleteIfExists(partial.file());
-        Files.deleteIfExists(dir.resolve(partial.key() + ".meta"));
-        writing.remove(partial.key());
+        try {
+            Files.deleteIfExists(partial.file());
+            Files.deleteIfExists(dir.resolve(partial.key() + ".meta"));
+        } finally {
+            // Even so the name is free for a new upload; a file left behind goes with the sweep.
+            writing.remove(partial.key());
+        }
     }
 
     /** Removes partial uploads untouched for longer than the expiry. */
@@ -163,6 +167,10 @@ final class PartialUploads {
     private Optional<Partial> read(String key) {
         Path meta = dir.resolve(key + ".meta");
         Path part = dir.resolve(key + ".part");
+        if (!Files.exists(meta)) {
+            // Nearly every upload is of a name with no partial: a failed read would cost an exception each time.
+            return Optional.empty();
+        }
         try {
             String[] lines = Files.readString(meta, StandardCharsets.UTF_8).split("\n", 3);
             if (lines.length < 3) {

@@ -23,6 +23,7 @@ import org.arca.core.Caller;
 import org.arca.core.Children;
 import org.arca.core.Folder;
 import org.arca.core.Item;
+import org.arca.core.ItemStore;
 import org.arca.core.Repository;
 import org.arca.sftp.Node.FolderNode;
 import org.arca.sftp.Node.ItemNode;
@@ -51,12 +52,12 @@ final class RepositoryTree {
     /** Where uploads flush their bytes to disk while they arrive ({@link Writeback}). */
     private final Executor flushes;
     /** This session's closed uploads on their way to becoming items. */
-    private final Adoptions adoptions;
+    private final Adoptions<ClosedUpload> adoptions;
     /** Found by name once per session: every path under /home starts here, and the name lookup is a query each time. */
     private volatile String homeId;
 
     RepositoryTree(Repository repo, Caller caller, PartialUploads uploads, Executor flushes, Executor adoptionThreads) {
-        this.adoptions = new Adoptions(adoptionThreads);
+        this.adoptions = new Adoptions<>(adoptionThreads, this::record);
         this.repo = repo;
         this.caller = caller;
         this.uploads = uploads;
@@ -181,7 +182,7 @@ final class RepositoryTree {
                 }
             }
             return new UploadChannel(channel, started.partial(), uploads, repo.items().maxUploadBytes(), flushes,
-                    (done, hashed) -> adoptions.submit(key, () -> adopt(done, folderId, name, hashed, shown)));
+                    (done, hashed) -> adoptions.submit(key, new ClosedUpload(done, folderId, name, hashed, shown)));
         } catch (IOException | RuntimeException e) {
             channel.close();
             uploads.release(started.partial());
@@ -189,27 +190,82 @@ final class RepositoryTree {
         }
     }
 
-    private void adopt(PartialUploads.Partial partial, String folderId, String name, BlobStore.Blob hashed,
-                       String shown) throws IOException {
-        try {
-            if (hashed != null) {
-                repo.items().adopt(caller, folderId, name, mediaType(name), partial.file(), hashed, true);
-            } else {
-                repo.items().adopt(caller, folderId, name, mediaType(name), partial.file(), true);
-            }
-        } catch (ArcaException e) {
-            // Told to the session's next request, which is about another path: a general failure whose text
-            // says which upload and why (MINA sends a fixed text for a refusal of access).
-            throw new FileSystemException(shown, null, "the upload was not stored: " + e.getMessage());
-        } catch (RuntimeException e) {
-            // A fault, not a refusal: its text (SQL, a driver's message quoting values) is for no one; the class
-            // is enough to find it, and a file name may be PHI.
-            LOG.warn("an SFTP upload could not be stored: {}", e.getClass().getName());
-            throw new FileSystemException(shown, null, "the upload was not stored: the server could not store it");
-        } finally {
-            // Adopted, or refused at the last step (access revoked meanwhile): either way nothing of it may stay.
-            uploads.finish(partial);
+    /** An upload the client closed complete, on its way to becoming an item ({@link Adoptions}). */
+    private final class ClosedUpload implements Adoptions.Upload {
+        private final PartialUploads.Partial partial;
+        private final String folderId;
+        private final String name;
+        /** Its blob as hashed while the bytes arrived, or null: then they are read. */
+        private final BlobStore.Blob hashed;
+        private final String shown;
+        private BlobStore.Blob stored;
+
+        ClosedUpload(PartialUploads.Partial partial, String folderId, String name, BlobStore.Blob hashed, String shown) {
+            this.partial = partial;
+            this.folderId = folderId;
+            this.name = name;
+            this.hashed = hashed;
+            this.shown = shown;
         }
+
+        /** Moves the file into the blob store, durably; its item is recorded later, with others. */
+        @Override
+        public void prepare() throws IOException {
+            try {
+                stored = hashed != null ? repo.blobs().adopt(partial.file(), hashed) : repo.blobs().adopt(partial.file());
+            } catch (RuntimeException e) {
+                // Nothing of it may stay: the bytes are in the blob store (gc collects a blob no item names) or not.
+                forget(partial);
+                throw notStored(shown, e);
+            }
+        }
+    }
+
+    /**
+     * Records prepared uploads as items in one go ({@link org.arca.core.ItemStore#putAll}); each is refused on its
+     * own (access revoked meanwhile, a folder of that name), and either way nothing of its partial stays.
+     */
+    private List<IOException> record(List<ClosedUpload> closed) throws IOException {
+        try {
+            List<ItemStore.PutResult> results;
+            try {
+                results = repo.items().putAll(caller, closed.stream()
+                        .map(c -> new ItemStore.Put(c.folderId, c.name, mediaType(c.name), c.stored)).toList());
+            } catch (RuntimeException e) {
+                throw notStored("the uploads", e);
+            }
+            List<IOException> refusals = new java.util.ArrayList<>();
+            for (int i = 0; i < closed.size(); i++) {
+                ArcaException refusal = results.get(i).refusal();
+                refusals.add(refusal == null ? null : notStored(closed.get(i).shown, refusal));
+            }
+            return refusals;
+        } finally {
+            closed.forEach(c -> forget(c.partial));
+        }
+    }
+
+    /** Ends a partial whose bytes were stored or refused; what cannot be removed now, the sweep removes later. */
+    private void forget(PartialUploads.Partial partial) {
+        try {
+            uploads.finish(partial);
+        } catch (IOException e) {
+            LOG.warn("an SFTP upload's partial file could not be removed: {}", e.getClass().getName());
+        }
+    }
+
+    /**
+     * A refusal is told to the session's next request, which is about another path: a general failure whose
+     * text says which upload and why (MINA sends a fixed text for a refusal of access). A fault's text (SQL, a
+     * driver's message quoting values) is for no one; its class is logged to find it, not the name, which may
+     * be PHI.
+     */
+    private static FileSystemException notStored(String shown, RuntimeException e) {
+        if (e instanceof ArcaException refusal) {
+            return new FileSystemException(shown, null, "the upload was not stored: " + refusal.getMessage());
+        }
+        LOG.warn("an SFTP upload could not be stored: {}", e.getClass().getName());
+        return new FileSystemException(shown, null, "the upload was not stored: the server could not store it");
     }
 
     void createDirectory(List<String> path) throws IOException {

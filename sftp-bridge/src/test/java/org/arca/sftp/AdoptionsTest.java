@@ -5,28 +5,51 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class AdoptionsTest {
-    private static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private static final ExecutorService THREADS = Executors.newVirtualThreadPerTaskExecutor();
+
+    /** An upload by name whose first step does what the test says. */
+    private record Named(String name, Adoptions.Upload step) implements Adoptions.Upload {
+        @Override
+        public void prepare() throws IOException {
+            step.prepare();
+        }
+    }
+
+    /** Records what it is given, batch by batch, and refuses nothing. */
+    private static final class Recording implements Adoptions.Recorder<Named> {
+        final List<List<String>> batches = new CopyOnWriteArrayList<>();
+
+        @Override
+        public List<IOException> record(List<Named> uploads) throws IOException {
+            batches.add(uploads.stream().map(Named::name).toList());
+            return Collections.nCopies(uploads.size(), null);
+        }
+
+        List<String> stored() {
+            return batches.stream().flatMap(List::stream).toList();
+        }
+    }
 
     @Test
     void settleReturnsOnlyOnceEveryHandedOverUploadIsStored() throws Exception {
-        List<String> stored = new CopyOnWriteArrayList<>();
+        Recording recorder = new Recording();
         CountDownLatch release = new CountDownLatch(1);
-        try (Adoptions adoptions = new Adoptions(THREADS)) {
+        try (Adoptions<Named> adoptions = new Adoptions<>(THREADS, recorder)) {
             for (int i = 0; i < 10; i++) {
-                String name = "f" + i;
-                adoptions.submit(name, () -> {
-                    await(release);
-                    stored.add(name);
-                });
+                adoptions.submit("f" + i, new Named("f" + i, () -> await(release)));
             }
             Thread settling = Thread.ofVirtual().start(() -> {
                 try {
@@ -38,21 +61,21 @@ class AdoptionsTest {
             assertThat(settling.join(java.time.Duration.ofMillis(200))).as("settled while uploads were held").isFalse();
             release.countDown();
             assertThat(settling.join(java.time.Duration.ofSeconds(10))).isTrue();
-            assertThat(stored).hasSize(10);
+            assertThat(recorder.stored()).containsExactlyInAnyOrder("f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9");
         }
     }
 
     @Test
-    void noMoreThanTheParallelLimitRunAtOnce() throws Exception {
+    void noMoreThanTheParallelLimitArePreparedAtOnce() throws Exception {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        try (Adoptions adoptions = new Adoptions(THREADS)) {
+        try (Adoptions<Named> adoptions = new Adoptions<>(THREADS, new Recording())) {
             for (int i = 0; i < 40; i++) {
-                adoptions.submit("f" + i, () -> {
+                adoptions.submit("f" + i, new Named("f" + i, () -> {
                     most.accumulateAndGet(running.incrementAndGet(), Math::max);
                     sleep(5);
                     running.decrementAndGet();
-                });
+                }));
             }
             adoptions.settle();
         }
@@ -60,12 +83,43 @@ class AdoptionsTest {
     }
 
     @Test
+    void uploadsPreparedWhileABatchIsRecordedAreRecordedTogetherNext() throws Exception {
+        CountDownLatch firstRecording = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        Recording recorder = new Recording();
+        Adoptions.Recorder<Named> held = uploads -> {
+            if (recorder.batches.isEmpty()) {
+                firstRecording.countDown();
+                await(releaseFirst);
+            }
+            return recorder.record(uploads);
+        };
+        try (Adoptions<Named> adoptions = new Adoptions<>(THREADS, held)) {
+            adoptions.submit("first", new Named("first", () -> { }));
+            assertThat(firstRecording.await(10, TimeUnit.SECONDS)).isTrue();
+            List<String> later = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                later.add("f" + i);
+                adoptions.submit("f" + i, new Named("f" + i, () -> { }));
+            }
+            for (int i = 0; i < 1000 && adoptions.waitingToBeRecorded() < 9; i++) {
+                Thread.sleep(10);
+            }
+            releaseFirst.countDown();
+            adoptions.settle();
+            assertThat(recorder.batches).hasSize(2);
+            assertThat(recorder.batches.get(0)).containsExactly("first");
+            assertThat(recorder.batches.get(1)).containsExactlyInAnyOrderElementsOf(later);
+        }
+    }
+
+    @Test
     void aRefusalIsReportedOnceToTheNextSettle() throws Exception {
-        try (Adoptions adoptions = new Adoptions(THREADS)) {
-            adoptions.submit("good", () -> { });
-            adoptions.submit("bad", () -> {
+        try (Adoptions<Named> adoptions = new Adoptions<>(THREADS, new Recording())) {
+            adoptions.submit("good", new Named("good", () -> { }));
+            adoptions.submit("bad", new Named("bad", () -> {
                 throw new FileSystemException("/home/bad.txt", null, "the upload was not stored: no WRITE");
-            });
+            }));
             assertThatThrownBy(adoptions::settle).isInstanceOf(FileSystemException.class)
                     .hasMessageContaining("/home/bad.txt").hasMessageContaining("not stored");
             adoptions.settle(); // told once
@@ -73,14 +127,51 @@ class AdoptionsTest {
     }
 
     @Test
+    void oneUploadRefusedWhenRecordedLeavesTheOthersOfItsBatchStored() throws Exception {
+        Recording recorder = new Recording();
+        Adoptions.Recorder<Named> refusingOne = uploads -> {
+            recorder.record(uploads);
+            return uploads.stream().map(u -> u.name().equals("refused") ? (IOException) new FileSystemException(
+                    "/home/refused.txt", null, "the upload was not stored: a folder has that name") : null).toList();
+        };
+        try (Adoptions<Named> adoptions = new Adoptions<>(THREADS, refusingOne)) {
+            adoptions.submit("a", new Named("a", () -> { }));
+            adoptions.submit("refused", new Named("refused", () -> { }));
+            adoptions.submit("b", new Named("b", () -> { }));
+            assertThatThrownBy(adoptions::settle).isInstanceOf(FileSystemException.class)
+                    .hasMessageContaining("/home/refused.txt").hasMessageContaining("a folder has that name")
+                    .satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+            adoptions.settle();
+        }
+        assertThat(recorder.stored()).containsExactlyInAnyOrder("a", "refused", "b");
+    }
+
+    @Test
+    void aRecorderThatFailsRefusesItsWholeBatchAndTheSessionGoesOn() throws Exception {
+        AtomicBoolean fail = new AtomicBoolean(true);
+        Recording recorder = new Recording();
+        Adoptions.Recorder<Named> failingOnce = uploads -> {
+            if (fail.getAndSet(false)) {
+                throw new IllegalStateException("database gone");
+            }
+            return recorder.record(uploads);
+        };
+        try (Adoptions<Named> adoptions = new Adoptions<>(THREADS, failingOnce)) {
+            adoptions.submit("lost", new Named("lost", () -> { }));
+            assertThatThrownBy(adoptions::settle).isInstanceOf(IOException.class)
+                    .hasMessageContaining("could not be stored");
+            adoptions.submit("next", new Named("next", () -> { }));
+            adoptions.settle();
+        }
+        assertThat(recorder.stored()).containsExactly("next");
+    }
+
+    @Test
     void aNewUploadOfANameWaitsForThatNameOnly() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean stored = new AtomicBoolean();
-        try (Adoptions adoptions = new Adoptions(THREADS)) {
-            adoptions.submit("same", () -> {
-                await(release);
-                stored.set(true);
-            });
+        Recording recorder = new Recording();
+        try (Adoptions<Named> adoptions = new Adoptions<>(THREADS, recorder)) {
+            adoptions.submit("same", new Named("same", () -> await(release)));
             adoptions.awaitKey("other"); // returns at once
             Thread waiting = Thread.ofVirtual().start(() -> {
                 try {
@@ -92,7 +183,7 @@ class AdoptionsTest {
             assertThat(waiting.join(java.time.Duration.ofMillis(200))).isFalse();
             release.countDown();
             assertThat(waiting.join(java.time.Duration.ofSeconds(10))).isTrue();
-            assertThat(stored).isTrue();
+            assertThat(recorder.stored()).containsExactly("same");
         }
     }
 
@@ -100,14 +191,13 @@ class AdoptionsTest {
     void theSessionsEndWaitsForItsUploadsEvenWhenInterrupted() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();
-        AtomicBoolean stored = new AtomicBoolean();
-        Adoptions adoptions = new Adoptions(THREADS);
-        adoptions.submit("slow", () -> {
+        Recording recorder = new Recording();
+        Adoptions<Named> adoptions = new Adoptions<>(THREADS, recorder);
+        adoptions.submit("slow", new Named("slow", () -> {
             started.countDown();
             sleep(300);
             interrupted.set(Thread.currentThread().isInterrupted());
-            stored.set(true);
-        });
+        }));
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         Thread.currentThread().interrupt(); // as MINA interrupts a closing session's thread
         try {
@@ -116,17 +206,17 @@ class AdoptionsTest {
         } finally {
             Thread.interrupted();
         }
-        assertThat(stored).as("close returned before the upload was stored").isTrue();
+        assertThat(recorder.stored()).as("close returned before the upload was stored").containsExactly("slow");
         assertThat(interrupted).as("the adoption itself was interrupted").isFalse();
     }
 
     @Test
     @org.junit.jupiter.api.Timeout(10)
     void aStoppingServerRefusesTheCloseInsteadOfLeavingTheSessionWaiting() throws Exception {
-        java.util.concurrent.ExecutorService stopped = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        ExecutorService stopped = Executors.newVirtualThreadPerTaskExecutor();
         stopped.close();
-        try (Adoptions adoptions = new Adoptions(stopped)) {
-            assertThatThrownBy(() -> adoptions.submit("late", () -> { })).isInstanceOf(IOException.class)
+        try (Adoptions<Named> adoptions = new Adoptions<>(stopped, new Recording())) {
+            assertThatThrownBy(() -> adoptions.submit("late", new Named("late", () -> { }))).isInstanceOf(IOException.class)
                     .hasMessageContaining("stopping");
             adoptions.settle(); // nothing is left waiting
         }
