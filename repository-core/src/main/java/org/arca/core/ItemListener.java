@@ -16,4 +16,12 @@ public interface ItemListener {
     }
 
     void itemChanged(ItemEvent event);
+
+    /**
+     * Several items changed at once (many uploads recorded together), in order. A listener that stores
+     * something per item overrides this to do it in one statement rather than one per item.
+     */
+    default void itemsChanged(java.util.List<ItemEvent> events) {
+        events.forEach(this::itemChanged);
+    }
 }

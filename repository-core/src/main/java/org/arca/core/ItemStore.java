@@ -22,6 +22,7 @@ import org.arca.core.Tables.Meta;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.Select;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,9 +167,8 @@ public final class ItemStore {
             return made;
         }));
         List<Item> created = loadAll(db.dsl(), ids, level[0]);
-        for (Item item : created) {
-            tellListeners(new ItemListener.ItemEvent(ItemListener.Change.CREATED, item, caller));
-        }
+        tellListeners(created.stream()
+                .map(item -> new ItemListener.ItemEvent(ItemListener.Change.CREATED, item, caller)).toList());
         search.itemsChanged(ids);
         return created;
     }
@@ -223,8 +223,7 @@ public final class ItemStore {
         try {
             written = db.inTransaction(tx -> {
                 Map<String, Object> folders = new java.util.HashMap<>();
-                Map<Integer, Written> made = new LinkedHashMap<>();
-                List<AuditLog.Entry> entries = new ArrayList<>();
+                List<Integer> allowed = new ArrayList<>();
                 for (int i : valid) {
                     Put put = puts.get(i);
                     // Each folder's check once per batch: a level, or the refusal every put into it gets.
@@ -235,21 +234,19 @@ public final class ItemStore {
                             return e;
                         }
                     });
-                    try {
-                        if (check instanceof ArcaException refused) {
-                            throw refused;
-                        }
-                        requireUploadable(tx, put.folderId(), put.name(), true);
-                    } catch (ArcaException e) {
-                        results[i] = new PutResult(null, e);
-                        continue;
+                    if (check instanceof ArcaException refused) {
+                        results[i] = new PutResult(null, refused);
+                    } else {
+                        levels.put(put.folderId(), (AccessLevel) check);
+                        allowed.add(i);
                     }
-                    levels.put(put.folderId(), (AccessLevel) check);
-                    Written w = write(tx, caller, put.folderId(), put.name(), put.mediaType(), put.blob(), now);
-                    entries.add(new AuditLog.Entry(w.auditAction(), "item", w.itemId(), w.auditDetail()));
-                    made.put(i, w);
                 }
-                audit.appendAll(tx, caller, entries);
+                Map<Integer, Written> made = new LinkedHashMap<>();
+                for (List<Integer> round : rounds(puts, allowed)) {
+                    made.putAll(writeRound(tx, caller, puts, round, now, results));
+                }
+                audit.appendAll(tx, caller, made.values().stream()
+                        .map(w -> new AuditLog.Entry(w.auditAction(), "item", w.itemId(), w.auditDetail())).toList());
                 return made;
             });
         } catch (RuntimeException e) {
@@ -266,13 +263,101 @@ public final class ItemStore {
             }
             return List.of(results);
         }
+        List<ItemListener.ItemEvent> events = new ArrayList<>();
         for (Map.Entry<Integer, Written> made : written.entrySet()) {
             Written w = made.getValue();
             Item item = committed(w, caller, levels.get(w.folderId()), now);
             results[made.getKey()] = new PutResult(item, null);
-            notify(new ItemListener.ItemEvent(w.change(), item, caller));
+            events.add(new ItemListener.ItemEvent(w.change(), item, caller));
         }
+        tellListeners(events);
+        // Last, so what the listeners stored (the DICOM index rows) is there when the documents are built.
+        search.itemsChanged(events.stream().map(e -> e.item().id()).distinct().toList());
         return List.of(results);
+    }
+
+    /**
+     * The puts cut, in their order, into runs in which no folder and name repeats: within a run every put is
+     * decided against the rows as they were before it, so a name put twice goes into two runs.
+     */
+    private static List<List<Integer>> rounds(List<Put> puts, List<Integer> indexes) {
+        List<List<Integer>> rounds = new ArrayList<>();
+        List<Integer> round = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (int i : indexes) {
+            String key = puts.get(i).folderId() + "/" + puts.get(i).name();
+            if (!keys.add(key)) {
+                rounds.add(round);
+                round = new ArrayList<>();
+                keys.clear();
+                keys.add(key);
+            }
+            round.add(i);
+        }
+        if (!round.isEmpty()) {
+            rounds.add(round);
+        }
+        return rounds;
+    }
+
+    /**
+     * {@link #write} for puts whose folders the caller may write, with two queries and up to four statements
+     * for all of them instead of four or five for each: the names already taken by folders (refused) and by
+     * items (replaced), then the rows.
+     */
+    private static Map<Integer, Written> writeRound(DSLContext tx, Caller caller, List<Put> puts, List<Integer> round,
+                                                    Instant now, PutResult[] results) {
+        List<org.jooq.Row2<String, String>> pairs = round.stream()
+                .map(i -> DSL.row(puts.get(i).folderId(), puts.get(i).name())).distinct().toList();
+        // Row values, so both look up the (parent, name) unique index; "folder IN (..) AND name IN (..)" would
+        // scan every sibling in the folder, and an SFTP upload of many files into one folder grows it.
+        java.util.Set<String> folderNamed = new java.util.HashSet<>();
+        tx.select(Folders.PARENT_KEY, Folders.NAME).from(Folders.T).where(DSL.row(Folders.PARENT_KEY, Folders.NAME).in(pairs))
+                .fetch().forEach(r -> folderNamed.add(r.value1() + "/" + r.value2()));
+        Map<String, String> existing = new java.util.HashMap<>();
+        tx.select(Items.ID, Items.FOLDER_ID, Items.NAME).from(Items.T).where(DSL.row(Items.FOLDER_ID, Items.NAME).in(pairs))
+                .fetch().forEach(r -> existing.put(r.value2() + "/" + r.value3(), r.value1()));
+        var newItems = tx.insertInto(Items.T, Items.ID, Items.FOLDER_ID, Items.NAME, Items.DESCRIPTION, Items.CREATED_BY,
+                Items.CREATED_AT, Items.UPDATED_AT);
+        var newFiles = tx.insertInto(Files.T, Files.ID, Files.ITEM_ID, Files.NAME, Files.SIZE, Files.MEDIA_TYPE,
+                Files.SHA256, Files.CREATED_AT);
+        List<String> replaced = new ArrayList<>();
+        Map<Integer, Written> made = new LinkedHashMap<>();
+        boolean anyCreated = false;
+        for (int i : round) {
+            Put put = puts.get(i);
+            String key = put.folderId() + "/" + put.name();
+            if (folderNamed.contains(key)) {
+                results[i] = new PutResult(null, FolderTree.nameTaken(put.name()));
+                continue;
+            }
+            String type = put.mediaType() == null || put.mediaType().isBlank() ? "application/octet-stream" : put.mediaType();
+            String id = existing.get(key);
+            ItemListener.Change change;
+            if (id != null) {
+                replaced.add(id);
+                change = ItemListener.Change.CONTENT_REPLACED;
+            } else {
+                id = Ids.newId();
+                newItems = newItems.values(id, put.folderId(), put.name(), "", caller.userId(), stamp(now), stamp(now));
+                anyCreated = true;
+                change = ItemListener.Change.CREATED;
+            }
+            String fileId = Ids.newId();
+            newFiles = newFiles.values(fileId, id, put.name(), put.blob().size(), type, put.blob().sha256(), stamp(now));
+            made.put(i, new Written(id, put.folderId(), put.name(), type, put.blob(), fileId, change));
+        }
+        if (!replaced.isEmpty()) {
+            tx.deleteFrom(Files.T).where(Files.ITEM_ID.in(replaced)).execute();
+            tx.update(Items.T).set(Items.UPDATED_AT, stamp(now)).where(Items.ID.in(replaced)).execute();
+        }
+        if (anyCreated) {
+            newItems.execute();
+        }
+        if (!made.isEmpty()) {
+            newFiles.execute();
+        }
+        return made;
     }
 
     /** An item's row and file as {@link #write} left them in the transaction, for its audit entry and event. */
@@ -546,7 +631,7 @@ public final class ItemStore {
     }
 
     private void notify(ItemListener.ItemEvent event) {
-        tellListeners(event);
+        tellListeners(List.of(event));
         // Last, so what other listeners stored (the DICOM index rows) is there when the document is built.
         if (event.change() == ItemListener.Change.DELETED) {
             search.itemDeleted(event.item().id());
@@ -555,12 +640,16 @@ public final class ItemStore {
         }
     }
 
-    private void tellListeners(ItemListener.ItemEvent event) {
+    private void tellListeners(List<ItemListener.ItemEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
         for (ItemListener listener : listeners) {
             try {
-                listener.itemChanged(event);
+                listener.itemsChanged(events);
             } catch (RuntimeException e) {
-                LOG.warn("item listener {} failed for item {}", listener.getClass().getName(), event.item().id(), e);
+                LOG.warn("item listener {} failed for {} item(s) from item {}", listener.getClass().getName(),
+                        events.size(), events.get(0).item().id(), e);
             }
         }
     }
