@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,34 +72,83 @@ public final class TextExtractor implements ItemListener, SearchContributor, Aut
 
     @Override
     public void itemChanged(ItemEvent event) {
-        if (event.change() == Change.DELETED) {
-            return; // the text stays with the blob; another item may hold the same bytes
-        }
-        for (StoredFile file : event.item().files()) {
-            request(file);
-        }
+        itemsChanged(List.of(event));
+    }
+
+    @Override
+    public void itemsChanged(List<ItemEvent> events) {
+        // A deleted item's text stays with the blob; another item may hold the same bytes.
+        requestAll(events.stream().filter(e -> e.change() != Change.DELETED).flatMap(e -> e.item().files().stream())
+                .toList());
     }
 
     /** Queues a file's bytes for extraction unless they were seen before. */
     void request(StoredFile file) {
-        if (db.dsl().fetchExists(TextTable.T, TextTable.SHA256.eq(file.sha256()))) {
+        requestAll(List.of(file));
+    }
+
+    /**
+     * Queues each file's bytes for extraction unless they were seen before, or records why there is nothing to
+     * extract: one query for the bytes seen and one statement for the new rows, however many files.
+     */
+    private void requestAll(List<StoredFile> files) {
+        if (files.isEmpty()) {
             return;
         }
+        Set<String> seen = new HashSet<>(db.dsl().select(TextTable.SHA256).from(TextTable.T)
+                .where(TextTable.SHA256.in(files.stream().map(StoredFile::sha256).distinct().toList()))
+                .fetch(TextTable.SHA256));
+        List<Request> requests = new ArrayList<>();
+        for (StoredFile file : files) {
+            if (seen.add(file.sha256())) {
+                requests.add(decide(file));
+            }
+        }
+        if (requests.isEmpty()) {
+            return;
+        }
+        List<Request> inserted = insertAll(requests);
+        for (Request request : inserted) {
+            if (request.state().equals(Extraction.PENDING)) {
+                enqueue(request.sha256());
+            }
+        }
+    }
+
+    /** A row of the text table to be: the bytes, and whether they wait for extraction or why they do not. */
+    private record Request(String sha256, String state, String reason) {
+    }
+
+    private Request decide(StoredFile file) {
         FileKind kind = FileKind.of(file.name(), file.mediaType());
         if (WORDLESS.contains(kind) && !isPdf(file)) {
-            insert(file.sha256(), Extraction.SKIPPED, "no text to extract from " + kind.wireName() + " files");
-            return;
+            return new Request(file.sha256(), Extraction.SKIPPED, "no text to extract from " + kind.wireName() + " files");
         }
         if (file.size() > limits.maxFileBytes()) {
-            insert(file.sha256(), Extraction.SKIPPED, "too large (over " + (limits.maxFileBytes() >> 20) + " MB)");
-            return;
+            return new Request(file.sha256(), Extraction.SKIPPED,
+                    "too large (over " + (limits.maxFileBytes() >> 20) + " MB)");
         }
         if (kind == FileKind.OTHER && textlessBinary(file)) {
-            insert(file.sha256(), Extraction.SKIPPED, "binary data in no format with text");
-            return;
+            return new Request(file.sha256(), Extraction.SKIPPED, "binary data in no format with text");
         }
-        if (insert(file.sha256(), Extraction.PENDING, null)) {
-            enqueue(file.sha256());
+        return new Request(file.sha256(), Extraction.PENDING, null);
+    }
+
+    /**
+     * Inserts the rows in one statement; should another upload of the same bytes get there first, each goes
+     * on its own and that one is left out. Returns the requests whose row this call inserted.
+     */
+    private List<Request> insertAll(List<Request> requests) {
+        var rows = db.dsl().insertInto(TextTable.T, TextTable.SHA256, TextTable.STATE, TextTable.REASON, TextTable.UPDATED_AT);
+        OffsetDateTime at = now();
+        for (Request request : requests) {
+            rows = rows.values(request.sha256(), request.state(), request.reason(), at);
+        }
+        try {
+            rows.execute();
+            return requests;
+        } catch (DataAccessException e) {
+            return requests.stream().filter(r -> insert(r.sha256(), r.state(), r.reason())).toList();
         }
     }
 
