@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>Storing an upload has two steps. Its bytes are made durable on their own (an fsync each, a few at once, so
  * the disk's waits overlap); then the uploads made durable meanwhile are recorded together ({@link Recorder}:
  * one transaction for many files), since a transaction, an access check and an audit-head update per file
- * would cost more than a small file does.
+ * would cost more than a small file does. A recording waits briefly for more to gather ({@link #LINGER_NANOS}),
+ * unless the session waits for it.
  *
  * <p>What a user sees stays as it was: every other request of the session waits first for its uploads
  * ({@link #settle}), so a listing, a stat or a download right after a put finds the item; a new upload of a
@@ -34,6 +35,14 @@ final class Adoptions<U extends Adoptions.Upload> implements AutoCloseable {
     static final int PARALLEL = 4;
     /** Closed uploads a session may have waiting before its next close waits too, bounding memory and lag. */
     static final int MAX_WAITING = 64;
+    /** Prepared uploads that are recorded at once without waiting for more. */
+    static final int BATCH = 32;
+    /**
+     * How long a recording waits for more uploads to gather when nobody waits for it. A client goes on with its
+     * next file as soon as a close is answered, so this delays no one; it turns a transaction per file into
+     * one per batch, where most of a small file's cost is.
+     */
+    static final long LINGER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
 
     /** A closed upload's first step, run on its own: making its bytes durable. Throwing refuses the upload. */
     @FunctionalInterface
@@ -61,6 +70,8 @@ final class Adoptions<U extends Adoptions.Upload> implements AutoCloseable {
     private int preparing;
     /** Whether a thread is recording: one at a time, so what is prepared meanwhile gathers into its next batch. */
     private boolean recording;
+    /** Threads of the session waiting for its uploads to be stored: then a recording lingers no more. */
+    private int waiters;
 
     Adoptions(Executor threads, Recorder<U> recorder) {
         this.threads = threads;
@@ -74,7 +85,7 @@ final class Adoptions<U extends Adoptions.Upload> implements AutoCloseable {
     void submit(String key, U upload) throws IOException {
         synchronized (this) {
             while (pending.size() >= MAX_WAITING) {
-                waitForChange();
+                waitAsSession();
             }
             pending.add(key);
         }
@@ -120,6 +131,7 @@ final class Adoptions<U extends Adoptions.Upload> implements AutoCloseable {
         while (true) {
             List<Prepared<U>> batch;
             synchronized (this) {
+                lingerForMore();
                 if (prepared.isEmpty()) {
                     recording = false;
                     return;
@@ -147,6 +159,30 @@ final class Adoptions<U extends Adoptions.Upload> implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits, for at most {@link #LINGER_NANOS}, while fewer than a {@link #BATCH} are prepared and no thread of
+     * the session waits for them (the client's next file may be on its way). Never cut short by an interrupt:
+     * it is short, and a recording owes its uploads an answer.
+     */
+    private void lingerForMore() {
+        long deadline = System.nanoTime() + LINGER_NANOS;
+        boolean interrupted = false;
+        while (prepared.size() < BATCH && waiters == 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Uploads prepared and waiting for the recording under way to end: for tests. */
     synchronized int waitingToBeRecorded() {
         return prepared.size();
@@ -156,7 +192,7 @@ final class Adoptions<U extends Adoptions.Upload> implements AutoCloseable {
     void settle() throws IOException {
         synchronized (this) {
             while (!pending.isEmpty()) {
-                waitForChange();
+                waitAsSession();
             }
             if (!failures.isEmpty()) {
                 IOException first = failures.remove(0);
@@ -171,7 +207,7 @@ final class Adoptions<U extends Adoptions.Upload> implements AutoCloseable {
     void awaitKey(String key) throws IOException {
         synchronized (this) {
             while (pending.contains(key)) {
-                waitForChange();
+                waitAsSession();
             }
         }
     }
@@ -185,6 +221,8 @@ final class Adoptions<U extends Adoptions.Upload> implements AutoCloseable {
     public void close() {
         boolean interrupted = false;
         synchronized (this) {
+            waiters++;
+            notifyAll();
             while (!pending.isEmpty()) {
                 try {
                     wait();
@@ -192,6 +230,7 @@ final class Adoptions<U extends Adoptions.Upload> implements AutoCloseable {
                     interrupted = true;
                 }
             }
+            waiters--;
             for (IOException e : failures) {
                 LOG.warn("an upload closed at the end of an SFTP session was not stored: {}", e.getClass().getSimpleName());
             }
@@ -216,6 +255,17 @@ final class Adoptions<U extends Adoptions.Upload> implements AutoCloseable {
             preparing--;
         }
         notifyAll();
+    }
+
+    /** Waits as a thread of the session, for which a recording does not linger. */
+    private void waitAsSession() throws IOException {
+        waiters++;
+        notifyAll();
+        try {
+            waitForChange();
+        } finally {
+            waiters--;
+        }
     }
 
     private void waitForChange() throws IOException {

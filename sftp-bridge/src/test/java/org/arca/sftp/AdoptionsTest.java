@@ -114,6 +114,23 @@ class AdoptionsTest {
     }
 
     @Test
+    void uploadsClosedOneAfterAnotherWithNobodyWaitingGatherIntoFewBatches() throws Exception {
+        Recording recorder = new Recording();
+        try (Adoptions<Named> adoptions = new Adoptions<>(THREADS, recorder)) {
+            for (int i = 0; i < 10; i++) {
+                adoptions.submit("g" + i, new Named("g" + i, () -> { }));
+                Thread.sleep(1);
+            }
+            for (int i = 0; i < 1000 && recorder.stored().size() < 10; i++) {
+                Thread.sleep(10);
+            }
+            assertThat(recorder.stored()).hasSize(10);
+            // One per upload without lingering; a loaded machine may split them, never into ten.
+            assertThat(recorder.batches.size()).isLessThan(5);
+        }
+    }
+
+    @Test
     void aRefusalIsReportedOnceToTheNextSettle() throws Exception {
         try (Adoptions<Named> adoptions = new Adoptions<>(THREADS, new Recording())) {
             adoptions.submit("good", new Named("good", () -> { }));
