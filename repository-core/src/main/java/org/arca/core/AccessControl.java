@@ -28,10 +28,31 @@ public final class AccessControl {
     private final Accounts accounts;
     private final AuditLog audit;
 
+    /** Advanced after every change that can alter a folder's path or who may see it ({@link #version}). */
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+
     AccessControl(Database db, Accounts accounts, AuditLog audit) {
         this.db = db;
         this.accounts = accounts;
         this.audit = audit;
+    }
+
+    /**
+     * A number that changes after every change to a folder's name, place or existence and to any grant, so a
+     * surface may keep what it resolved from a path (an SFTP session, the folder of each directory it writes
+     * into) while this stays the same, and ask again when it moves. It lives in this process, as Arca does:
+     * one process per database.
+     */
+    public long version() {
+        return version.get();
+    }
+
+    /**
+     * Told after such a change ended, committed or not (an extra advance costs only a lookup); never before
+     * its commit, or a surface could keep what it resolved from the rows as they were under the new number.
+     */
+    void changed() {
+        version.incrementAndGet();
     }
 
     /** The ACL rows that speak for this caller. Anonymous callers are only "public". */
@@ -215,6 +236,15 @@ public final class AccessControl {
             }
             resolved.merge(resolve(entry.principal()), entry.level(), AccessLevel::max);
         }
+        try {
+            setGrants(caller, folderId, entries, resolved);
+        } finally {
+            changed();
+        }
+        return acl(caller, folderId);
+    }
+
+    private void setGrants(Caller caller, String folderId, List<AclEntry> entries, Map<Principal, AccessLevel> resolved) {
         db.inTransaction(tx -> {
             require(tx, caller, folderId, AccessLevel.ADMIN);
             tx.deleteFrom(Acl.T).where(Acl.FOLDER_ID.eq(folderId)).execute();
@@ -229,7 +259,6 @@ public final class AccessControl {
             audit.append(tx, caller, "acl.set", "folder", folderId, describe(entries));
             return null;
         });
-        return acl(caller, folderId);
     }
 
     /** Grants inside a transaction that creates the folder (the creator of a collection gets ADMIN). */

@@ -226,6 +226,16 @@ public final class FolderTree {
     }
 
     public Folder update(Caller caller, String id, String newName, String newDescription) {
+        try {
+            rename(caller, id, newName, newDescription);
+        } finally {
+            access.changed();
+        }
+        search.subtreeChanged(id);
+        return get(caller, id);
+    }
+
+    private void rename(Caller caller, String id, String newName, String newDescription) {
         translateConflicts(newName, () -> db.inTransaction(tx -> {
             Record row = row(tx, id);
             boolean collection = row.get(Folders.PARENT_ID) == null;
@@ -246,8 +256,6 @@ public final class FolderTree {
             audit.append(tx, caller, "folder.update", "folder", id, detail.toString().strip());
             return null;
         }));
-        search.subtreeChanged(id);
-        return get(caller, id);
     }
 
     /**
@@ -255,6 +263,16 @@ public final class FolderTree {
      * (its inherited grants change) and WRITE on the new parent; a folder cannot go into its own subtree.
      */
     public Folder move(Caller caller, String id, String newParentId) {
+        try {
+            relink(caller, id, newParentId);
+        } finally {
+            access.changed();
+        }
+        search.subtreeChanged(id);
+        return get(caller, id);
+    }
+
+    private void relink(Caller caller, String id, String newParentId) {
         translateConflicts(null, () -> db.inTransaction(tx -> {
             Record row = row(tx, id);
             if (row.get(Folders.PARENT_ID) == null) {
@@ -299,8 +317,6 @@ public final class FolderTree {
             audit.append(tx, caller, "folder.move", "folder", id, "from=" + row.get(Folders.PARENT_ID) + " to=" + newParentId);
             return null;
         }));
-        search.subtreeChanged(id);
-        return get(caller, id);
     }
 
     /**
@@ -346,7 +362,18 @@ public final class FolderTree {
      * and has no grants of its own needs WRITE; anything else ADMIN. Blobs stay until {@code gc}.
      */
     public void delete(Caller caller, String id, boolean recursive) {
-        List<Item> removed = db.inTransaction(tx -> {
+        List<Item> removed;
+        try {
+            removed = deleteRows(caller, id, recursive);
+        } finally {
+            access.changed();
+        }
+        items.notifyDeleted(caller, removed);
+        search.subtreeDeleted(id);
+    }
+
+    private List<Item> deleteRows(Caller caller, String id, boolean recursive) {
+        return db.inTransaction(tx -> {
             access.require(tx, caller, id, AccessLevel.WRITE);
             boolean empty = !tx.fetchExists(Folders.T, Folders.PARENT_ID.eq(id)) && !tx.fetchExists(Items.T, Items.FOLDER_ID.eq(id));
             if (!empty && !recursive) {
@@ -379,8 +406,6 @@ public final class FolderTree {
             audit.append(tx, caller, "folder.delete", "folder", id, "recursive=" + recursive + " items=" + gone.size());
             return gone;
         });
-        items.notifyDeleted(caller, removed);
-        search.subtreeDeleted(id);
     }
 
     /** Every folder of a readable subtree with its path relative to the root, for archives. Parents come first. */

@@ -55,6 +55,13 @@ final class RepositoryTree {
     private final Adoptions<ClosedUpload> adoptions;
     /** Found by name once per session: every path under /home starts here, and the name lookup is a query each time. */
     private volatile String homeId;
+    /**
+     * The folders of the directories this session wrote into, by path: a client uploading a tree opens every
+     * file by its full path, and finding its folder again costs a query per segment. Kept while no folder was
+     * renamed, moved or deleted and no grant changed ({@link org.arca.core.AccessControl#version}); the
+     * folder's own access is still checked at each open.
+     */
+    private final ResolvedFolders folderIds = new ResolvedFolders();
 
     RepositoryTree(Repository repo, Caller caller, PartialUploads uploads, Executor flushes, Executor adoptionThreads) {
         this.adoptions = new Adoptions<>(adoptionThreads, this::record);
@@ -397,9 +404,18 @@ final class RepositoryTree {
         if (path.isEmpty()) {
             throw new FileSystemException(shown, null, "not a file");
         }
+        List<String> parent = List.copyOf(path.subList(0, path.size() - 1));
+        // Read before resolving: a change committed meanwhile moves it on, and what this finds is not kept.
+        long version = repo.access().version();
+        String known = folderIds.get(parent, version);
+        if (known != null) {
+            return known;
+        }
         // Not resolve(): a folder is never what an upload still being stored changes, and waiting for those
         // here would make every file of a batch wait for the one before it.
-        return folderOf(find(path.subList(0, path.size() - 1)), shown);
+        String folderId = folderOf(find(parent), shown);
+        folderIds.put(parent, folderId, version);
+        return folderId;
     }
 
     private static String folderOf(Node node, String shown) throws IOException {

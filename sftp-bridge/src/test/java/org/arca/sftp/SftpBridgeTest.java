@@ -172,6 +172,32 @@ class SftpBridgeTest {
     }
 
     @Test
+    void uploadsFollowAFolderRenamedMovedOrDeletedBetweenThem() throws Exception {
+        Folder site = repo.repo().folders().create(Caller.SYSTEM, trial.id(), "path-site", null);
+        Folder other = repo.repo().folders().create(Caller.SYSTEM, trial.id(), "path-other", null);
+        try (ClientSession session = mina.session(server.port(), "alice", TestRepository.PASSWORD);
+             SftpClient sftp = mina.sftp(session)) {
+            write(sftp, "/collections/Trial/path-site/one.txt", "1");
+            repo.repo().folders().update(Caller.SYSTEM, site.id(), "path-renamed", null);
+            assertThatThrownBy(() -> write(sftp, "/collections/Trial/path-site/two.txt", "2"))
+                    .isInstanceOf(SftpException.class).hasMessageContaining("No such file");
+            write(sftp, "/collections/Trial/path-renamed/two.txt", "2");
+            repo.repo().folders().move(Caller.SYSTEM, site.id(), other.id());
+            assertThatThrownBy(() -> write(sftp, "/collections/Trial/path-renamed/three.txt", "3"))
+                    .isInstanceOf(SftpException.class).hasMessageContaining("No such file");
+            write(sftp, "/collections/Trial/path-other/path-renamed/three.txt", "3");
+            // A request of the session after the close: by then the repository holds the upload.
+            assertThat(sftp.stat("/collections/Trial/path-other/path-renamed/three.txt").getSize()).isEqualTo(1);
+            assertThat(repo.repo().folders().children(Caller.SYSTEM, site.id(), 10, 0).items())
+                    .extracting(Item::name).containsExactly("one.txt", "three.txt", "two.txt");
+            repo.repo().folders().delete(Caller.SYSTEM, site.id(), true);
+            assertThatThrownBy(() -> write(sftp, "/collections/Trial/path-other/path-renamed/four.txt", "4"))
+                    .isInstanceOf(SftpException.class).hasMessageContaining("No such file");
+        }
+        assertThat(repo.repo().folders().children(Caller.SYSTEM, other.id(), 10, 0).total()).isZero();
+    }
+
+    @Test
     void anUploadRefusedAfterItsCloseFailsTheSessionsNextRequestAndLeavesNothing() throws Exception {
         Folder closing = repo.repo().folders().create(Caller.SYSTEM, trial.id(), "closing", null);
         repo.repo().access().setAcl(Caller.SYSTEM, closing.id(), List.of(new AclEntry("user:carol", AccessLevel.WRITE)));
