@@ -33,6 +33,11 @@ public final class FileBlobStore implements BlobStore {
     private final Path root;
     private final Path tmp;
     private final AtomicLong storedBytes = new AtomicLong();
+    /**
+     * Shard folders (the first four hex digits) known to exist. Asking to create one that exists costs a failed
+     * mkdir and an exception, per blob; nothing here removes them, and a move that finds one gone makes it again.
+     */
+    private final java.util.Set<String> shards = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public FileBlobStore(Path root) {
         this.root = root;
@@ -234,9 +239,19 @@ public final class FileBlobStore implements BlobStore {
             Files.deleteIfExists(temp);
             return new Blob(sha, size);
         }
-        Files.createDirectories(target.getParent());
+        String shard = sha.substring(0, 4);
+        if (!shards.contains(shard)) {
+            Files.createDirectories(target.getParent());
+            shards.add(shard);
+        }
         try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException e) {
+                // The shard folder was removed from outside: made again once.
+                Files.createDirectories(target.getParent());
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            }
         } catch (FileAlreadyExistsException e) {
             Files.deleteIfExists(temp);
             return new Blob(sha, size);

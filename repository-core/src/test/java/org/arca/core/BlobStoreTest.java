@@ -38,6 +38,22 @@ class BlobStoreTest {
     }
 
     @Test
+    void aShardFolderRemovedFromOutsideIsMadeAgain() throws Exception {
+        byte[] bytes = "shard removed by an operator".getBytes(StandardCharsets.UTF_8);
+        BlobStore.Blob first = test.repo().blobs().write(new ByteArrayInputStream(bytes), bytes.length, 1000);
+        Path shard = test.repo().blobs().path(first.sha256()).getParent();
+        try (Stream<Path> files = Files.walk(shard)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        assertThat(shard).doesNotExist();
+
+        BlobStore.Blob again = test.repo().blobs().write(new ByteArrayInputStream(bytes), bytes.length, 1000);
+
+        assertThat(again.sha256()).isEqualTo(first.sha256());
+        assertThat(Files.readAllBytes(test.repo().blobs().path(again.sha256()))).isEqualTo(bytes);
+    }
+
+    @Test
     void identicalBytesAreStoredOnceUnderTheirSha256() throws Exception {
         Item one = test.upload(alice, project.id(), "one.txt", "identical");
         Item two = test.upload(alice, project.id(), "two.txt", "identical");
