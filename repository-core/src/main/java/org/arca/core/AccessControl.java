@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.arca.core.Tables.Acl;
 import org.arca.core.Tables.Ancestors;
 import org.arca.core.Tables.Folders;
@@ -29,7 +32,7 @@ public final class AccessControl {
     private final AuditLog audit;
 
     /** Advanced after every change that can alter a folder's path or who may see it ({@link #version}). */
-    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong version = new AtomicLong();
 
     AccessControl(Database db, Accounts accounts, AuditLog audit) {
         this.db = db;
@@ -172,7 +175,7 @@ public final class AccessControl {
      * read everything. A search index that stores each document's ancestor folders filters on these inside
      * its query, which is the same rule as {@link #levelOn}: readable means a grant on the folder or above.
      */
-    public java.util.Optional<java.util.Set<String>> readableRoots(Caller caller) {
+    public Optional<Set<String>> readableRoots(Caller caller) {
         if (caller.isAdmin()) {
             return java.util.Optional.empty();
         }

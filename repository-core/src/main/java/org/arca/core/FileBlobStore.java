@@ -17,6 +17,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,7 +39,7 @@ public final class FileBlobStore implements BlobStore {
      * Shard folders (the first four hex digits) known to exist. Asking to create one that exists costs a failed
      * mkdir and an exception, per blob; nothing here removes them, and a move that finds one gone makes it again.
      */
-    private final java.util.Set<String> shards = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> shards = ConcurrentHashMap.newKeySet();
 
     public FileBlobStore(Path root) {
         this.root = root;

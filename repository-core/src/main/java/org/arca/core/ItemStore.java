@@ -9,9 +9,13 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.arca.core.Tables.Blobs;
@@ -21,6 +25,7 @@ import org.arca.core.Tables.Items;
 import org.arca.core.Tables.Meta;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.Row2;
 import org.jooq.Select;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
@@ -75,7 +80,7 @@ public final class ItemStore {
      * As {@link #checkUpload} with {@code replace}, for a surface that opens a file by name for writing (SFTP):
      * also returns the item an upload of that name would replace, so the surface needs no second lookup.
      */
-    public java.util.Optional<Item> checkReplaceableUpload(Caller caller, String folderId, String name) {
+    public Optional<Item> checkReplaceableUpload(Caller caller, String folderId, String name) {
         DSLContext dsl = db.dsl();
         AccessLevel level = checkUpload(dsl, caller, folderId, name, true);
         return java.util.Optional.ofNullable(dsl.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId))
@@ -135,7 +140,7 @@ public final class ItemStore {
      * AI job's overlays), where a transaction and an index update per item cost more than the items.
      */
     public List<Item> createAll(Caller caller, String folderId, List<NewItem> items) {
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (NewItem item : items) {
             if (!names.add(Names.requireValidName(item.name()))) {
                 throw FolderTree.nameTaken(item.name());
@@ -218,11 +223,11 @@ public final class ItemStore {
         }
         Instant now = Instant.now();
         recordBlobs(valid.stream().map(i -> puts.get(i).blob()).distinct().toList(), now);
-        Map<String, AccessLevel> levels = new java.util.HashMap<>();
+        Map<String, AccessLevel> levels = new HashMap<>();
         Map<Integer, Written> written;
         try {
             written = db.inTransaction(tx -> {
-                Map<String, Object> folders = new java.util.HashMap<>();
+                Map<String, Object> folders = new HashMap<>();
                 List<Integer> allowed = new ArrayList<>();
                 for (int i : valid) {
                     Put put = puts.get(i);
@@ -283,7 +288,7 @@ public final class ItemStore {
     private static List<List<Integer>> rounds(List<Put> puts, List<Integer> indexes) {
         List<List<Integer>> rounds = new ArrayList<>();
         List<Integer> round = new ArrayList<>();
-        java.util.Set<String> keys = new java.util.HashSet<>();
+        Set<String> keys = new HashSet<>();
         for (int i : indexes) {
             String key = puts.get(i).folderId() + "/" + puts.get(i).name();
             if (!keys.add(key)) {
@@ -307,14 +312,14 @@ public final class ItemStore {
      */
     private static Map<Integer, Written> writeRound(DSLContext tx, Caller caller, List<Put> puts, List<Integer> round,
                                                     Instant now, PutResult[] results) {
-        List<org.jooq.Row2<String, String>> pairs = round.stream()
+        List<Row2<String, String>> pairs = round.stream()
                 .map(i -> DSL.row(puts.get(i).folderId(), puts.get(i).name())).distinct().toList();
         // Row values, so both look up the (parent, name) unique index; "folder IN (..) AND name IN (..)" would
         // scan every sibling in the folder, and an SFTP upload of many files into one folder grows it.
-        java.util.Set<String> folderNamed = new java.util.HashSet<>();
+        Set<String> folderNamed = new HashSet<>();
         tx.select(Folders.PARENT_KEY, Folders.NAME).from(Folders.T).where(DSL.row(Folders.PARENT_KEY, Folders.NAME).in(pairs))
                 .fetch().forEach(r -> folderNamed.add(r.value1() + "/" + r.value2()));
-        Map<String, String> existing = new java.util.HashMap<>();
+        Map<String, String> existing = new HashMap<>();
         tx.select(Items.ID, Items.FOLDER_ID, Items.NAME).from(Items.T).where(DSL.row(Items.FOLDER_ID, Items.NAME).in(pairs))
                 .fetch().forEach(r -> existing.put(r.value2() + "/" + r.value3(), r.value1()));
         var newItems = tx.insertInto(Items.T, Items.ID, Items.FOLDER_ID, Items.NAME, Items.DESCRIPTION, Items.CREATED_BY,
@@ -440,7 +445,7 @@ public final class ItemStore {
             return;
         }
         DSLContext dsl = db.dsl();
-        java.util.Set<String> known = new java.util.HashSet<>(dsl.select(Blobs.SHA256).from(Blobs.T)
+        Set<String> known = new HashSet<>(dsl.select(Blobs.SHA256).from(Blobs.T)
                 .where(Blobs.SHA256.in(blobs.stream().map(BlobStore.Blob::sha256).toList())).fetch(Blobs.SHA256));
         List<BlobStore.Blob> missing = blobs.stream().filter(b -> !known.contains(b.sha256())).toList();
         if (missing.isEmpty()) {
@@ -458,7 +463,7 @@ public final class ItemStore {
     }
 
     /** The item of that name in a folder the caller may read, if there is one. */
-    public java.util.Optional<Item> find(Caller caller, String folderId, String name) {
+    public Optional<Item> find(Caller caller, String folderId, String name) {
         DSLContext dsl = db.dsl();
         AccessLevel level = access.require(dsl, caller, folderId, AccessLevel.READ);
         return java.util.Optional.ofNullable(dsl.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId))
@@ -688,7 +693,7 @@ public final class ItemStore {
         for (Record f : dsl.select(Files.ALL).from(Files.T).where(Files.ITEM_ID.in(itemIds)).orderBy(Files.NAME).fetch()) {
             files.computeIfAbsent(f.get(Files.ITEM_ID), k -> new ArrayList<>()).add(file(f));
         }
-        Map<String, Item> byId = new java.util.HashMap<>();
+        Map<String, Item> byId = new HashMap<>();
         for (Record r : dsl.select(Items.ALL).from(Items.T).where(Items.ID.in(itemIds)).fetch()) {
             byId.put(r.get(Items.ID), item(r, files.getOrDefault(r.get(Items.ID), List.of()), level));
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,7 @@ final class Adoptions<U extends Adoptions.Upload> implements AutoCloseable {
      * next file as soon as a close is answered, so this delays no one; it turns a transaction per file into
      * one per batch, where most of a small file's cost is.
      */
-    static final long LINGER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     /** A closed upload's first step, run on its own: making its bytes durable. Throwing refuses the upload. */
     @FunctionalInterface
@@ -173,7 +174,7 @@ final class Adoptions<U extends Adoptions.Upload> implements AutoCloseable {
                 break;
             }
             try {
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             } catch (InterruptedException e) {
                 interrupted = true;
             }

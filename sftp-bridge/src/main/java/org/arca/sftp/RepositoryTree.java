@@ -11,6 +11,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -241,7 +242,7 @@ final class RepositoryTree {
             } catch (RuntimeException e) {
                 throw notStored("the uploads", e);
             }
-            List<IOException> refusals = new java.util.ArrayList<>();
+            List<IOException> refusals = new ArrayList<>();
             for (int i = 0; i < closed.size(); i++) {
                 ArcaException refusal = results.get(i).refusal();
                 refusals.add(refusal == null ? null : notStored(closed.get(i).shown, refusal));
