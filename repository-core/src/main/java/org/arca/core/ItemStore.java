@@ -150,7 +150,7 @@ public final class ItemStore {
             return List.of();
         }
         Instant now = Instant.now();
-        items.stream().map(NewItem::blob).distinct().forEach(blob -> recordBlob(blob, now));
+        recordBlobs(items.stream().map(NewItem::blob).distinct().toList(), now);
         AccessLevel[] level = new AccessLevel[1];
         List<String> ids = translate(null, () -> db.inTransaction(tx -> {
             level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
@@ -162,8 +162,7 @@ public final class ItemStore {
                 tx.insertInto(Items.T).set(Items.ID, id).set(Items.FOLDER_ID, folderId).set(Items.NAME, item.name())
                         .set(Items.DESCRIPTION, "").set(Items.CREATED_BY, caller.userId())
                         .set(Items.CREATED_AT, stamp(now)).set(Items.UPDATED_AT, stamp(now)).execute();
-                String type = item.mediaType() == null || item.mediaType().isBlank() ? "application/octet-stream"
-                        : item.mediaType();
+                String type = storedType(item.mediaType());
                 insertFile(tx, id, item.name(), blob.size(), type, blob.sha256(), now);
                 audit.append(tx, caller, "item.create", "item", id, "folder=" + folderId + " name=" + item.name()
                         + " size=" + blob.size() + " sha256=" + blob.sha256());
@@ -336,7 +335,7 @@ public final class ItemStore {
                 results[i] = new PutResult(null, FolderTree.nameTaken(put.name()));
                 continue;
             }
-            String type = put.mediaType() == null || put.mediaType().isBlank() ? "application/octet-stream" : put.mediaType();
+            String type = storedType(put.mediaType());
             String id = existing.get(key);
             ItemListener.Change change;
             if (id != null) {
@@ -396,7 +395,7 @@ public final class ItemStore {
      */
     private static Written write(DSLContext tx, Caller caller, String folderId, String name, String mediaType,
                                  BlobStore.Blob blob, Instant now) {
-        String type = mediaType == null || mediaType.isBlank() ? "application/octet-stream" : mediaType;
+        String type = storedType(mediaType);
         String existing = tx.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId)).and(Items.NAME.eq(name))
                 .fetchOne(Items.ID);
         String id;
@@ -434,6 +433,11 @@ public final class ItemStore {
         } catch (org.jooq.exception.IntegrityConstraintViolationException e) {
             // Another upload of the same bytes recorded it first: the row is there, which is all this wants.
         }
+    }
+
+    /** The media type a file is stored with: the one given, or the generic binary type when none was. */
+    private static String storedType(String mediaType) {
+        return mediaType == null || mediaType.isBlank() ? "application/octet-stream" : mediaType;
     }
 
     /**
