@@ -16,6 +16,7 @@ import org.arca.core.Tables.Groups;
 import org.arca.core.Tables.Users;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 
@@ -76,10 +77,29 @@ public final class AccessControl {
         if (caller.isAdmin()) {
             return AccessLevel.ADMIN;
         }
-        Integer rank = dsl.select(max(Acl.LEVEL)).from(Ancestors.T)
+        return level(dsl.select(grantedRank(caller, folderId)).fetchOne(0, Integer.class));
+    }
+
+    /**
+     * The two lookups of {@link #require} as fields, for a caller that runs them in one query with lookups of its
+     * own ({@link ItemStore#checkReplaceableUpload}) and hands the values to {@link #decide}: whether the folder
+     * exists, and the highest rank granted to the caller on it or above (null if none).
+     */
+    Field<Boolean> folderExists(String folderId) {
+        return DSL.field(DSL.exists(DSL.selectOne().from(Folders.T).where(Folders.ID.eq(folderId))));
+    }
+
+    /** See {@link #folderExists}. Admins need no lookup: they hold ADMIN everywhere. */
+    Field<Integer> grantedRank(Caller caller, String folderId) {
+        if (caller.isAdmin()) {
+            return DSL.inline(AccessLevel.ADMIN.rank());
+        }
+        return DSL.field(DSL.select(max(Acl.LEVEL)).from(Ancestors.T)
                 .join(Acl.T).on(Acl.FOLDER_ID.eq(Ancestors.ANCESTOR_ID))
-                .where(Ancestors.FOLDER_ID.eq(folderId)).and(grantedTo(caller))
-                .fetchOne(0, Integer.class);
+                .where(Ancestors.FOLDER_ID.eq(folderId)).and(grantedTo(caller)));
+    }
+
+    private static AccessLevel level(Integer rank) {
         return rank == null ? AccessLevel.NONE : AccessLevel.ofRank(rank);
     }
 
@@ -136,8 +156,19 @@ public final class AccessControl {
         if (folderId == null || !dsl.fetchExists(Folders.T, Folders.ID.eq(folderId))) {
             throw ArcaException.notFound("The folder");
         }
-        AccessLevel level = levelOn(dsl, caller, folderId);
-        if (level == AccessLevel.NONE) {
+        return requireLevel(caller, true, levelOn(dsl, caller, folderId), needed);
+    }
+
+    /**
+     * {@link #require} on the values of {@link #folderExists} and {@link #grantedRank}, fetched by the caller in a
+     * query of its own.
+     */
+    AccessLevel decide(Caller caller, boolean exists, Integer grantedRank, AccessLevel needed) {
+        return requireLevel(caller, exists, level(grantedRank), needed);
+    }
+
+    private static AccessLevel requireLevel(Caller caller, boolean exists, AccessLevel level, AccessLevel needed) {
+        if (!exists || level == AccessLevel.NONE) {
             throw ArcaException.notFound("The folder");
         }
         if (!level.atLeast(needed)) {

@@ -18,12 +18,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.arca.core.Tables.Blobs;
 import org.arca.core.Tables.Files;
 import org.arca.core.Tables.Folders;
 import org.arca.core.Tables.Items;
 import org.arca.core.Tables.Meta;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Row2;
 import org.jooq.Select;
@@ -81,10 +83,25 @@ public final class ItemStore {
      * also returns the item an upload of that name would replace, so the surface needs no second lookup.
      */
     public Optional<Item> checkReplaceableUpload(Caller caller, String folderId, String name) {
+        String valid = Names.requireValidName(name);
+        if (folderId == null) {
+            throw ArcaException.notFound("The folder");
+        }
         DSLContext dsl = db.dsl();
-        AccessLevel level = checkUpload(dsl, caller, folderId, name, true);
-        return java.util.Optional.ofNullable(dsl.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId))
-                .and(Items.NAME.eq(name)).fetchOne(Items.ID)).map(id -> load(dsl, id, level));
+        // One query for the access check's lookups and both name lookups: a client uploading a tree opens a
+        // file for each of thousands of small files, and this runs before its answer.
+        Field<Boolean> exists = access.folderExists(folderId);
+        Field<Integer> rank = access.grantedRank(caller, folderId);
+        Field<Boolean> folderNamed = DSL.field(DSL.exists(DSL.selectOne().from(Folders.T)
+                .where(Folders.PARENT_KEY.eq(folderId)).and(Folders.NAME.eq(valid))));
+        Field<String> itemId = DSL.field(select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId))
+                .and(Items.NAME.eq(valid)));
+        Record found = dsl.select(exists, rank, folderNamed, itemId).fetchSingle();
+        AccessLevel level = access.decide(caller, found.get(exists), found.get(rank), AccessLevel.WRITE);
+        if (found.get(folderNamed)) {
+            throw FolderTree.nameTaken(valid);
+        }
+        return Optional.ofNullable(found.get(itemId)).map(id -> load(dsl, id, level));
     }
 
     /** The checks of {@link #checkUpload}, returning the caller's level on the folder. */
@@ -152,23 +169,20 @@ public final class ItemStore {
         Instant now = Instant.now();
         recordBlobs(items.stream().map(NewItem::blob).distinct().toList(), now);
         AccessLevel[] level = new AccessLevel[1];
+        List<Put> puts = items.stream().map(item -> new Put(folderId, item.name(), item.mediaType(), item.blob())).toList();
+        List<Integer> all = IntStream.range(0, puts.size()).boxed().toList();
         List<String> ids = translate(null, () -> db.inTransaction(tx -> {
             level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
-            List<String> made = new ArrayList<>();
-            for (NewItem item : items) {
-                requireUploadable(tx, folderId, item.name(), false);
-                BlobStore.Blob blob = item.blob();
-                String id = Ids.newId();
-                tx.insertInto(Items.T).set(Items.ID, id).set(Items.FOLDER_ID, folderId).set(Items.NAME, item.name())
-                        .set(Items.DESCRIPTION, "").set(Items.CREATED_BY, caller.userId())
-                        .set(Items.CREATED_AT, stamp(now)).set(Items.UPDATED_AT, stamp(now)).execute();
-                String type = storedType(item.mediaType());
-                insertFile(tx, id, item.name(), blob.size(), type, blob.sha256(), now);
-                audit.append(tx, caller, "item.create", "item", id, "folder=" + folderId + " name=" + item.name()
-                        + " size=" + blob.size() + " sha256=" + blob.sha256());
-                made.add(id);
+            PutResult[] refused = new PutResult[puts.size()];
+            Map<Integer, Written> made = writeRound(tx, caller, puts, all, false, now, refused);
+            for (PutResult refusal : refused) {
+                if (refusal != null) {
+                    throw refusal.refusal();
+                }
             }
-            return made;
+            audit.appendAll(tx, caller, made.values().stream()
+                    .map(w -> new AuditLog.Entry(w.auditAction(), "item", w.itemId(), w.auditDetail())).toList());
+            return made.values().stream().map(Written::itemId).toList();
         }));
         List<Item> created = loadAll(db.dsl(), ids, level[0]);
         tellListeners(created.stream()
@@ -181,10 +195,14 @@ public final class ItemStore {
         Instant now = Instant.now();
         AccessLevel[] level = new AccessLevel[1];
         recordBlob(blob, now);
+        List<Put> put = List.of(new Put(folderId, name, mediaType, blob));
         Written written = translate(name, () -> db.inTransaction(tx -> {
             level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
-            requireUploadable(tx, folderId, name, replace);
-            Written w = write(tx, caller, folderId, name, mediaType, blob, now);
+            PutResult[] refused = new PutResult[1];
+            Written w = writeRound(tx, caller, put, List.of(0), replace, now, refused).get(0);
+            if (w == null) {
+                throw refused[0].refusal();
+            }
             audit.append(tx, caller, w.auditAction(), "item", w.itemId(), w.auditDetail());
             return w;
         }));
@@ -247,7 +265,7 @@ public final class ItemStore {
                 }
                 Map<Integer, Written> made = new LinkedHashMap<>();
                 for (List<Integer> round : rounds(puts, allowed)) {
-                    made.putAll(writeRound(tx, caller, puts, round, now, results));
+                    made.putAll(writeRound(tx, caller, puts, round, true, now, results));
                 }
                 audit.appendAll(tx, caller, made.values().stream()
                         .map(w -> new AuditLog.Entry(w.auditAction(), "item", w.itemId(), w.auditDetail())).toList());
@@ -305,12 +323,14 @@ public final class ItemStore {
     }
 
     /**
-     * {@link #write} for puts whose folders the caller may write, with two queries and up to four statements
-     * for all of them instead of four or five for each: the names already taken by folders (refused) and by
-     * items (replaced), then the rows.
+     * Writes each put of a round as an item of its name in its folder with the blob as its one file, replacing
+     * the files of an existing item of that name when {@code replace} allows it. The caller checked WRITE on the
+     * folders in the same transaction. Two queries and up to four statements however many puts there are: the
+     * names already taken by folders and by items, then the rows. A put whose name is taken gets its refusal in
+     * {@code results} and no entry in what is returned.
      */
     private static Map<Integer, Written> writeRound(DSLContext tx, Caller caller, List<Put> puts, List<Integer> round,
-                                                    Instant now, PutResult[] results) {
+                                                    boolean replace, Instant now, PutResult[] results) {
         List<Row2<String, String>> pairs = round.stream()
                 .map(i -> DSL.row(puts.get(i).folderId(), puts.get(i).name())).distinct().toList();
         // Row values, so both look up the (parent, name) unique index; "folder IN (..) AND name IN (..)" would
@@ -335,8 +355,12 @@ public final class ItemStore {
                 results[i] = new PutResult(null, FolderTree.nameTaken(put.name()));
                 continue;
             }
-            String type = storedType(put.mediaType());
             String id = existing.get(key);
+            if (id != null && !replace) {
+                results[i] = new PutResult(null, FolderTree.nameTaken(put.name()));
+                continue;
+            }
+            String type = storedType(put.mediaType());
             ItemListener.Change change;
             if (id != null) {
                 replaced.add(id);
@@ -364,7 +388,7 @@ public final class ItemStore {
         return made;
     }
 
-    /** An item's row and file as {@link #write} left them in the transaction, for its audit entry and event. */
+    /** An item's row and file as {@link #writeRound} left them in the transaction, for its audit entry and event. */
     private record Written(String itemId, String folderId, String name, String mediaType, BlobStore.Blob blob,
                            String fileId, ItemListener.Change change) {
 
@@ -387,33 +411,6 @@ public final class ItemStore {
                             w.blob().sha256(), at)), level);
         }
         return load(db.dsl(), w.itemId(), level);
-    }
-
-    /**
-     * Writes an item of that name in the folder with the blob as its one file, replacing the files of an
-     * existing item of that name; access and the name were checked by the caller in the same transaction.
-     */
-    private static Written write(DSLContext tx, Caller caller, String folderId, String name, String mediaType,
-                                 BlobStore.Blob blob, Instant now) {
-        String type = storedType(mediaType);
-        String existing = tx.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId)).and(Items.NAME.eq(name))
-                .fetchOne(Items.ID);
-        String id;
-        ItemListener.Change change;
-        if (existing != null) {
-            id = existing;
-            tx.deleteFrom(Files.T).where(Files.ITEM_ID.eq(id)).execute();
-            tx.update(Items.T).set(Items.UPDATED_AT, stamp(now)).where(Items.ID.eq(id)).execute();
-            change = ItemListener.Change.CONTENT_REPLACED;
-        } else {
-            id = Ids.newId();
-            tx.insertInto(Items.T).set(Items.ID, id).set(Items.FOLDER_ID, folderId).set(Items.NAME, name)
-                    .set(Items.DESCRIPTION, "").set(Items.CREATED_BY, caller.userId())
-                    .set(Items.CREATED_AT, stamp(now)).set(Items.UPDATED_AT, stamp(now)).execute();
-            change = ItemListener.Change.CREATED;
-        }
-        String fileId = insertFile(tx, id, name, blob.size(), type, blob.sha256(), now);
-        return new Written(id, folderId, name, type, blob, fileId, change);
     }
 
     /**
@@ -470,7 +467,7 @@ public final class ItemStore {
     public Optional<Item> find(Caller caller, String folderId, String name) {
         DSLContext dsl = db.dsl();
         AccessLevel level = access.require(dsl, caller, folderId, AccessLevel.READ);
-        return java.util.Optional.ofNullable(dsl.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId))
+        return Optional.ofNullable(dsl.select(Items.ID).from(Items.T).where(Items.FOLDER_ID.eq(folderId))
                 .and(Items.NAME.eq(name)).fetchOne(Items.ID)).map(id -> load(dsl, id, level));
     }
 

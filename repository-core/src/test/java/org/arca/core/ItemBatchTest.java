@@ -184,4 +184,51 @@ class ItemBatchTest {
         assertThat(content(owner, results.get(1).item())).isEqualTo("later");
         assertThat(test.repo().folders().children(owner, folder.id(), 10, 0).items()).hasSize(1);
     }
+
+    private static ArcaException.Kind refusal(Runnable attempt) {
+        try {
+            attempt.run();
+            return null;
+        } catch (ArcaException e) {
+            return e.kind();
+        }
+    }
+
+    @Test
+    void anUploadAndTheCheckBeforeOneAgreeOnWhatIsRefusedAndWhatIsReplaced() throws Exception {
+        Folder folder = test.repo().folders().createCollection(owner, "Single " + kind, null);
+        Caller writer = test.user("single-writer-" + kind.name().toLowerCase());
+        test.repo().access().setAcl(owner, folder.id(), List.of(new AclEntry("user:owner", AccessLevel.ADMIN),
+                new AclEntry("user:reader", AccessLevel.READ), new AclEntry("user:" + writer.login(), AccessLevel.WRITE)));
+        writer = test.caller(writer.login());
+        Item present = test.upload(owner, folder.id(), "present.txt", "first");
+        test.repo().folders().create(owner, folder.id(), "sub", "");
+        ItemStore items = test.repo().items();
+        Caller w = writer;
+
+        assertThat(items.checkReplaceableUpload(w, folder.id(), "new.txt")).isEmpty();
+        assertThat(items.checkReplaceableUpload(w, folder.id(), "present.txt")).map(Item::id).contains(present.id());
+        assertThat(refusal(() -> items.checkReplaceableUpload(w, folder.id(), "sub"))).isEqualTo(ArcaException.Kind.CONFLICT);
+        assertThat(refusal(() -> items.checkReplaceableUpload(reader, folder.id(), "new.txt")))
+                .isEqualTo(ArcaException.Kind.FORBIDDEN);
+        assertThat(refusal(() -> items.checkReplaceableUpload(stranger, folder.id(), "new.txt")))
+                .isEqualTo(ArcaException.Kind.NOT_FOUND);
+        assertThat(refusal(() -> items.checkReplaceableUpload(w, "no-such-folder", "new.txt")))
+                .isEqualTo(ArcaException.Kind.NOT_FOUND);
+        assertThat(refusal(() -> items.checkReplaceableUpload(w, folder.id(), "a/b.txt"))).isEqualTo(ArcaException.Kind.INVALID);
+
+        assertThat(refusal(() -> test.upload(w, folder.id(), "present.txt", "second"))).isEqualTo(ArcaException.Kind.CONFLICT);
+        assertThat(refusal(() -> test.upload(w, folder.id(), "sub", "a folder has this name")))
+                .isEqualTo(ArcaException.Kind.CONFLICT);
+        byte[] bytes = "replaced content".getBytes(StandardCharsets.UTF_8);
+        Item replaced = items.upload(w, folder.id(), "present.txt", "text/plain", new ByteArrayInputStream(bytes),
+                bytes.length, true);
+        assertThat(replaced.id()).isEqualTo(present.id());
+        assertThat(content(owner, replaced)).isEqualTo("replaced content");
+        Item created = test.upload(w, folder.id(), "new.txt", "new content");
+        assertThat(content(owner, created)).isEqualTo("new content");
+        assertThat(test.repo().folders().children(owner, folder.id(), 10, 0).items()).extracting(Item::name)
+                .containsExactly("new.txt", "present.txt");
+        assertThat(test.repo().audit().verify().intact()).isTrue();
+    }
 }
