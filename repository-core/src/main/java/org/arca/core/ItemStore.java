@@ -75,7 +75,10 @@ public final class ItemStore {
      * this first so a refused upload costs nothing; {@link #upload} checks again in its transaction.
      */
     public void checkUpload(Caller caller, String folderId, String name, boolean replace) {
-        checkUpload(db.dsl(), caller, folderId, name, replace);
+        String valid = Names.requireValidName(name);
+        DSLContext dsl = db.dsl();
+        access.require(dsl, caller, folderId, AccessLevel.WRITE);
+        requireUploadable(dsl, folderId, valid, replace);
     }
 
     /**
@@ -102,14 +105,6 @@ public final class ItemStore {
             throw FolderTree.nameTaken(valid);
         }
         return Optional.ofNullable(found.get(itemId)).map(id -> load(dsl, id, level));
-    }
-
-    /** The checks of {@link #checkUpload}, returning the caller's level on the folder. */
-    private AccessLevel checkUpload(DSLContext dsl, Caller caller, String folderId, String name, boolean replace) {
-        String valid = Names.requireValidName(name);
-        AccessLevel level = access.require(dsl, caller, folderId, AccessLevel.WRITE);
-        requireUploadable(dsl, folderId, valid, replace);
-        return level;
     }
 
     /**
