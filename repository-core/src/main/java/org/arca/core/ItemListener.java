@@ -1,5 +1,7 @@
 package org.arca.core;
 
+import java.util.List;
+
 /**
  * Told after an item's transaction commits, whatever surface made the change (REST, portal, DICOMweb,
  * SFTP). DICOM indexing and text extraction hang here. Called on the writer's thread: long work belongs
@@ -21,7 +23,7 @@ public interface ItemListener {
      * Several items changed at once (many uploads recorded together), in order. A listener that stores
      * something per item overrides this to do it in one statement rather than one per item.
      */
-    default void itemsChanged(java.util.List<ItemEvent> events) {
+    default void itemsChanged(List<ItemEvent> events) {
         events.forEach(this::itemChanged);
     }
 }

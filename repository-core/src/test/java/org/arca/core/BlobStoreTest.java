@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +44,7 @@ class BlobStoreTest {
         BlobStore.Blob first = test.repo().blobs().write(new ByteArrayInputStream(bytes), bytes.length, 1000);
         Path shard = test.repo().blobs().path(first.sha256()).getParent();
         try (Stream<Path> files = Files.walk(shard)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
         assertThat(shard).doesNotExist();
 
