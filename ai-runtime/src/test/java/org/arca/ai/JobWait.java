@@ -34,10 +34,25 @@ final class JobWait {
         throw new AssertionError("job " + id + " got no worker");
     }
 
-    /** The folder a worker JVM was started on: the last argument of its command line. */
-    static Path folderOf(ProcessHandle worker) {
-        List<String> args = List.of(worker.info().arguments().orElseThrow());
-        return Path.of(args.get(args.size() - 1));
+    /**
+     * The folder a worker JVM was started on: the last argument of its command line. Read from /proc, which
+     * gave no arguments once for a JVM found a moment before (its executable already java), so it is read again
+     * for up to ten seconds; a worker that ended meanwhile fails here.
+     */
+    static Path folderOf(ProcessHandle worker) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            Optional<String[]> args = worker.info().arguments();
+            if (args.isPresent() && args.get().length > 0) {
+                List<String> list = List.of(args.get());
+                return Path.of(list.get(list.size() - 1));
+            }
+            if (!worker.isAlive()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the command line of worker " + worker.pid() + " could not be read (alive: "
+                + worker.isAlive() + ")");
     }
 
     /** Waits until a spare worker's JVM waits for the next job (two minutes at most), and returns it. */
