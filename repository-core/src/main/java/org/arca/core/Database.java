@@ -3,6 +3,10 @@ package org.arca.core;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jooq.ExecuteContext;
 import org.jooq.ExecuteListener;
+import org.jooq.ExecuteType;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -18,21 +23,42 @@ import org.jooq.conf.RenderNameCase;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The metadata store: a pooled connection to H2 (embedded default) or PostgreSQL, migrated by Flyway
  * on open, queried through jOOQ. Thread-safe; close it once, at shutdown.
+ *
+ * <p>Every write is durable when the call that made it returns: {@link #inTransaction} after its commit, and a
+ * write outside a transaction after its statement, so whatever a surface acknowledges next survives a crash.
+ * PostgreSQL does this itself when {@code synchronous_commit} is on (and groups concurrent commits' WAL
+ * flushes); Arca turns it on for its own sessions if the server's default is off. Embedded H2 keeps commits
+ * in memory for up to its write delay and never forces its file, so on H2 each writing call waits for a
+ * {@link GroupSync} that writes and forces the file once for all commits that arrived meanwhile.
  */
 public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource dataSource;
     private final DSLContext dsl;
     private final SQLDialect dialect;
     private final AtomicLong statements = new AtomicLong();
+    /** Makes H2's commits durable; null where the database does that itself (PostgreSQL, in-memory H2). */
+    private final GroupSync groupSync;
+    private final Connection syncConnection;
+    /** Writes of the current thread's open {@link #inTransaction} call, which waits for durability once at its end. */
+    private final ThreadLocal<TransactionWrites> transaction = new ThreadLocal<>();
 
-    private Database(HikariDataSource dataSource, SQLDialect dialect) {
+    private static final class TransactionWrites {
+        boolean wrote;
+    }
+
+    private Database(HikariDataSource dataSource, SQLDialect dialect, Connection syncConnection) {
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.syncConnection = syncConnection;
+        this.groupSync = syncConnection == null ? null : new GroupSync(this::syncH2);
         Settings settings = new Settings()
                 .withRenderQuotedNames(RenderQuotedNames.NEVER)
                 .withRenderNameCase(RenderNameCase.AS_IS)
@@ -42,6 +68,13 @@ public final class Database implements AutoCloseable {
             @Override
             public void executeStart(ExecuteContext ctx) {
                 statements.incrementAndGet();
+            }
+
+            @Override
+            public void executeEnd(ExecuteContext ctx) {
+                if (groupSync != null && ctx.type() != ExecuteType.READ) {
+                    wrote();
+                }
             }
         };
         this.dsl.configuration().set(counter);
@@ -76,18 +109,60 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(dialect == SQLDialect.H2 ? 8 : 16);
         config.setMinimumIdle(1);
         config.setPoolName("arca-db");
+        if (dialect == SQLDialect.POSTGRES && !synchronousCommitOn(jdbcUrl, user, password)) {
+            LOG.warn("The PostgreSQL server's synchronous_commit is off; Arca turns it on for its own sessions, "
+                    + "since it acknowledges only what is committed durably");
+            config.setConnectionInitSql("SET synchronous_commit TO on");
+        }
         HikariDataSource dataSource = new HikariDataSource(config);
+        Connection syncConnection = null;
         try {
             Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
                     .load()
                     .migrate();
-        } catch (RuntimeException e) {
+            if (dialect == SQLDialect.H2 && !jdbcUrl.startsWith("jdbc:h2:mem:")) {
+                // Its own connection, not the pool's: callers wait for a sync while holding pooled connections.
+                syncConnection = DriverManager.getConnection(jdbcUrl, user, password);
+            }
+        } catch (RuntimeException | SQLException e) {
             dataSource.close();
-            throw e;
+            throw e instanceof RuntimeException r ? r : new IllegalStateException("cannot open the database", e);
         }
-        return new Database(dataSource, dialect);
+        return new Database(dataSource, dialect, syncConnection);
+    }
+
+    private static boolean synchronousCommitOn(String jdbcUrl, String user, String password) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
+             Statement statement = connection.createStatement();
+             var result = statement.executeQuery("SHOW synchronous_commit")) {
+            return !result.next() || !"off".equalsIgnoreCase(result.getString(1));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to the database: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes H2's committed changes to its file and forces the file to disk. */
+    private void syncH2() throws SQLException {
+        try (Statement statement = syncConnection.createStatement()) {
+            statement.execute("CHECKPOINT SYNC");
+        }
+    }
+
+    /** A statement that may have changed data has run on this thread: make it durable now, or at its commit. */
+    private void wrote() {
+        TransactionWrites open = transaction.get();
+        if (open != null) {
+            open.wrote = true;
+        } else {
+            groupSync.awaitDurable();
+        }
+    }
+
+    /** Commits made durable so far and the syncs that did it (H2 only; zero elsewhere): the grouping achieved. */
+    public long[] durableCommitsAndSyncs() {
+        return groupSync == null ? new long[] {0, 0} : new long[] {groupSync.commits(), groupSync.flushes()};
     }
 
     private static SQLDialect dialectOf(String jdbcUrl) {
@@ -117,9 +192,32 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
-    /** Runs {@code work} in one transaction: all of it commits, or none of it does. */
+    /**
+     * Runs {@code work} in one transaction: all of it commits, or none of it does. When it returns, what it
+     * wrote is durable.
+     */
     public <T> T inTransaction(Function<DSLContext, T> work) {
-        return dsl.transactionResult(configuration -> work.apply(DSL.using(configuration)));
+        if (groupSync == null) {
+            return dsl.transactionResult(configuration -> work.apply(DSL.using(configuration)));
+        }
+        TransactionWrites open = transaction.get();
+        boolean outermost = open == null;
+        if (outermost) {
+            open = new TransactionWrites();
+            transaction.set(open);
+        }
+        T result;
+        try {
+            result = dsl.transactionResult(configuration -> work.apply(DSL.using(configuration)));
+        } finally {
+            if (outermost) {
+                transaction.remove();
+            }
+        }
+        if (outermost && open.wrote) {
+            groupSync.awaitDurable();
+        }
+        return result;
     }
 
     /** True when a trivial query answers: what health checks ask. */
@@ -142,6 +240,13 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (syncConnection != null) {
+            try {
+                syncConnection.close();
+            } catch (SQLException e) {
+                LOG.warn("closing the database's sync connection failed: {}", e.getClass().getSimpleName());
+            }
+        }
         dataSource.close();
     }
 }

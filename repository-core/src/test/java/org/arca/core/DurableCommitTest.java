@@ -1,0 +1,40 @@
+package org.arca.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A write that returned is in the embedded database's file at once: the file copied while the database is
+ * still open (what a crash or power cut leaves behind) holds it.
+ */
+class DurableCommitTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aReturnedTransactionAndAReturnedStatementAreInTheFileBeforeTheDatabaseCloses() throws Exception {
+        Path live = dir.resolve("live");
+        try (Database db = Database.open(Database.embeddedUrl(live), null, null)) {
+            db.dsl().execute("CREATE TABLE durable_probe (name VARCHAR(40) PRIMARY KEY)");
+            db.inTransaction(tx -> tx.execute("INSERT INTO durable_probe VALUES ('in a transaction')"));
+            db.dsl().execute("INSERT INTO durable_probe VALUES ('on its own')");
+
+            Path crashed = Files.createDirectories(dir.resolve("crashed/db"));
+            try (var files = Files.list(live.resolve("db"))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, crashed.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            try (Database copy = Database.open(Database.embeddedUrl(dir.resolve("crashed")), null, null)) {
+                assertThat(copy.dsl().fetch("SELECT name FROM durable_probe ORDER BY name").getValues(0, String.class))
+                        .containsExactly("in a transaction", "on its own");
+            }
+        }
+    }
+}
