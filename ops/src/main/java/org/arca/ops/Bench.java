@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
  * time and resident memory of {@code java -jar arca.jar serve}. Results are printed, never asserted.
  */
 @Command(name = "bench", description = "Measure upload/download against cp, folder listing, and start-up.",
-        subcommands = {DicomWebBench.class, SftpBench.class, SearchBench.class, PreviewBench.class, AiBench.class})
+        subcommands = {DicomWebBench.class, SftpBench.class, SearchBench.class, PreviewBench.class, AiBench.class,
+                CrashBench.class, UploadRateBench.class})
 final class Bench implements Callable<Integer> {
 
     @Option(names = "--dir", description = "Scratch folder on the disk to measure (default: a temporary folder)")
