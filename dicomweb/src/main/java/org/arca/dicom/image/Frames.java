@@ -84,10 +84,18 @@ public final class Frames {
         }
     }
 
+    /**
+     * The frames of an object's pixel data.
+     *
+     * @throws DicomFormatException if there is no pixel data, the Image Pixel attributes are invalid
+     *                              ({@link PixelDescription#check}), native pixel data is shorter than its
+     *                              frames, or there are fewer fragments than frames
+     */
     public static Frames of(DicomFile file) throws DicomFormatException {
         return new Frames(file.dataset(), file.transferSyntax());
     }
 
+    /** As {@link #of(DicomFile)}, for a dataset in hand. */
     public static Frames of(Attributes dataset, TransferSyntax ts) throws DicomFormatException {
         return new Frames(dataset, ts);
     }
