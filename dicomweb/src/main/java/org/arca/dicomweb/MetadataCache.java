@@ -75,6 +75,14 @@ public final class MetadataCache {
         return deleted;
     }
 
+    /**
+     * Parses the instance now unless its JSON is already made, so a caller answering for many instances can find
+     * an unreadable one ({@link org.arca.dicom.DicomFormatException}) before it starts its answer.
+     */
+    public void prepare(String sha256) throws IOException {
+        template(sha256);
+    }
+
     /** Writes the instance's DICOM JSON object, with bulk data URIs under {@code instanceUri}. */
     public void write(String sha256, String instanceUri, Writer out) throws IOException {
         out.write(template(sha256).replace(PLACEHOLDER, instanceUri));

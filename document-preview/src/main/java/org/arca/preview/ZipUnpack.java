@@ -21,8 +21,9 @@ import org.arca.core.Repository;
  * Unpacks a ZIP into a folder, keeping its hierarchy: every entry becomes an item through the repository's
  * normal upload path (so names are validated, access is checked and DICOM gets indexed). Before anything is
  * written the whole central directory is checked, and the archive refused with a clear message for zip slip
- * ({@code ../}, absolute paths), too many entries, encrypted entries, or a declared size or compression ratio
- * beyond the limits; while unpacking, the bytes actually read are counted too, because declared sizes can lie.
+ * (a {@code ..} that climbs out of the target, absolute paths), too many entries, encrypted entries, or a
+ * declared size or compression ratio beyond the limits; while unpacking, the bytes actually read are counted
+ * too, because declared sizes can lie.
  */
 public final class ZipUnpack {
 
@@ -68,6 +69,9 @@ public final class ZipUnpack {
             if (e.isDirectory()) {
                 continue;
             }
+            if (parts.isEmpty()) {
+                throw ArcaException.invalid("invalid_entry", "An entry of the archive has no name.");
+            }
             long size = e.getSize();
             long packed = Math.max(1, e.getCompressedSize());
             if (size < 0 || size / packed > limits.maxRatio()) {
@@ -84,7 +88,13 @@ public final class ZipUnpack {
         return files;
     }
 
-    /** Splits an entry name into folder names and refuses absolute paths and any climb out of the target. */
+    /**
+     * Splits an entry name into folder names, resolving {@code .} and {@code ..} segments lexically: an entry
+     * such as {@code a/./b/../c.txt} stays inside and is {@code a/c.txt}. Refuses absolute paths (a leading
+     * slash or backslash, a drive letter) and any {@code ..} that climbs above the target. Backslashes count as
+     * separators, as Windows tools write them. The result is empty for a name that is the target itself
+     * (such as {@code ./} or {@code a/..}).
+     */
     static List<String> safePath(String name) {
         String unified = name.replace('\\', '/');
         if (unified.startsWith("/") || unified.matches("^[A-Za-z]:.*")) {
@@ -93,14 +103,14 @@ public final class ZipUnpack {
         List<String> parts = new ArrayList<>();
         for (String part : unified.split("/")) {
             if (part.equals("..")) {
-                throw ArcaException.invalid("zip_slip", "The entry '" + name + "' points outside the archive ('..'); the archive is refused.");
-            }
-            if (!part.isEmpty() && !part.equals(".")) {
+                if (parts.isEmpty()) {
+                    throw ArcaException.invalid("zip_slip", "The entry '" + name
+                            + "' points outside the archive ('..'); the archive is refused.");
+                }
+                parts.removeLast();
+            } else if (!part.isEmpty() && !part.equals(".")) {
                 parts.add(part);
             }
-        }
-        if (parts.isEmpty()) {
-            throw ArcaException.invalid("invalid_entry", "An entry of the archive has no name.");
         }
         return parts;
     }

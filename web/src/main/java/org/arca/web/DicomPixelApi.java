@@ -8,14 +8,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.arca.core.ArcaException;
-import org.arca.core.Caller;
 import org.arca.core.Repository;
 import org.arca.dicom.DicomFile;
+import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.image.DecodedFrame;
 import org.arca.dicom.image.FrameRenderer;
@@ -30,6 +32,8 @@ import org.arca.dicomweb.DicomQueries;
 final class DicomPixelApi {
     private static final String EXPLICIT_LE = "1.2.840.10008.1.2.1";
     private static final long BULK_THRESHOLD = org.arca.dicomweb.MetadataCache.BULK_THRESHOLD;
+    /** Instances a series or study thumbnail reads at most while looking for one that is not damaged. */
+    private static final int THUMBNAIL_TRIES = 16;
 
     private final Repository repo;
     private final DicomQueries queries;
@@ -54,10 +58,12 @@ final class DicomPixelApi {
     }
 
     private DicomQueries.StoredInstance locate(Context ctx) {
-        Caller caller = Callers.of(ctx);
         List<DicomQueries.StoredInstance> found = DicomPaths.located(ctx, queries);
-        DicomQueries.StoredInstance chosen = found.get(found.size() / 2);
-        repo.audit().record(caller, "dicom.pixels", "study", chosen.studyUid(), "instance=" + chosen.sopInstanceUid());
+        return audited(ctx, found.get(found.size() / 2));
+    }
+
+    private DicomQueries.StoredInstance audited(Context ctx, DicomQueries.StoredInstance chosen) {
+        repo.audit().record(Callers.of(ctx), "dicom.pixels", "study", chosen.studyUid(), "instance=" + chosen.sopInstanceUid());
         return chosen;
     }
 
@@ -83,13 +89,17 @@ final class DicomPixelApi {
                     + "; ask for transfer-syntax=* or " + EXPLICIT_LE + ".");
             return;
         }
+        // Every frame is read before the answer starts, so a damaged one is an error answer, not a cut-off body.
+        List<byte[]> parts = new ArrayList<>();
+        for (int number : numbers) {
+            parts.add(sendStored ? frames.encodedFrame(number - 1) : uncompressed(frames.decode(number - 1),
+                    frames.description().bitsAllocated()));
+        }
+        String syntax = sendStored ? stored : EXPLICIT_LE;
         String boundary = UUID.randomUUID().toString();
         ctx.contentType("multipart/related; type=\"application/octet-stream\"; boundary=" + boundary);
         OutputStream out = ctx.res().getOutputStream();
-        for (int number : numbers) {
-            byte[] bytes = sendStored ? frames.encodedFrame(number - 1) : uncompressed(frames.decode(number - 1),
-                    frames.description().bitsAllocated());
-            String syntax = sendStored ? stored : EXPLICIT_LE;
+        for (byte[] bytes : parts) {
             out.write(("--" + boundary + "\r\nContent-Type: application/octet-stream; transfer-syntax=" + syntax
                     + "\r\nContent-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(bytes);
@@ -111,10 +121,31 @@ final class DicomPixelApi {
     }
 
     private void thumbnail(Context ctx) throws IOException {
-        DicomFile file = read(locate(ctx));
-        BufferedImage image = FrameRenderer.render(file, 0, Optional.empty());
         String viewport = ctx.queryParam("viewport");
-        write(ctx, FrameRenderer.thumbnail(image, viewport == null ? 128 : viewportSize(viewport)));
+        int size = viewport == null ? 128 : viewportSize(viewport);
+        write(ctx, FrameRenderer.thumbnail(firstRenderable(ctx), size));
+    }
+
+    /**
+     * The first frame of the middle instance of the path's instances, or, when that one's stored data is
+     * damaged, of the readable instance nearest to it; at most {@link #THUMBNAIL_TRIES} are tried, so a large
+     * series of damaged files costs a bounded number of reads. Throws the middle instance's failure when none
+     * renders.
+     */
+    private BufferedImage firstRenderable(Context ctx) throws IOException {
+        List<DicomQueries.StoredInstance> found = DicomPaths.located(ctx, queries);
+        int middle = found.size() / 2;
+        List<Integer> nearestFirst = IntStream.range(0, found.size()).boxed()
+                .sorted(Comparator.comparingInt(i -> Math.abs(i - middle))).limit(THUMBNAIL_TRIES).toList();
+        DicomFormatException first = null;
+        for (int at : nearestFirst) {
+            try {
+                return FrameRenderer.render(read(audited(ctx, found.get(at))), 0, Optional.empty());
+            } catch (DicomFormatException e) {
+                first = first == null ? e : first;
+            }
+        }
+        throw first;
     }
 
     /** PNG when the client prefers it, else JPEG (the PS3.18 default for rendered images). */

@@ -20,7 +20,6 @@ import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
 import org.arca.dicom.Attributes;
-import org.arca.dicom.BulkData;
 import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomJson;
 import org.arca.dicom.DicomReader;
@@ -199,6 +198,10 @@ final class DicomWebApi {
 
     private void metadata(Context ctx) throws IOException {
         List<DicomQueries.StoredInstance> instances = located(ctx);
+        // One damaged instance fails the request with 422 before any of the answer is sent, not halfway through it.
+        for (DicomQueries.StoredInstance instance : instances) {
+            metadataCache.prepare(instance.sha256());
+        }
         String base = ctx.scheme() + "://" + ctx.host() + ctx.path().substring(0, ctx.path().indexOf("/studies/"));
         ctx.contentType(DICOM_JSON);
         Writer out = new java.io.BufferedWriter(new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8), 1 << 16);
@@ -221,18 +224,20 @@ final class DicomWebApi {
         Path path = repo.blobs().path(instance.sha256());
         DicomFile file = DicomReader.read(path, DicomReader.Options.DEFAULT.withBulkThreshold(BULK_THRESHOLD));
         Element element = find(file.dataset(), ctx.pathParam("path"));
+        // Checked before the answer starts: a 404 after the first part header would be a broken body.
+        if (!(element.value() instanceof org.arca.dicom.Value.Bulk || element.value() instanceof org.arca.dicom.Value.Bytes)) {
+            throw ArcaException.notFound("The bulk value");
+        }
         String boundary = UUID.randomUUID().toString();
         ctx.contentType("multipart/related; type=\"application/octet-stream\"; boundary=" + boundary);
         OutputStream out = ctx.res().getOutputStream();
         out.write(("--" + boundary + "\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        if (element.value() instanceof org.arca.dicom.Value.Bulk bulk && bulk.data() instanceof BulkData data) {
-            try (InputStream in = data.open()) {
+        if (element.value() instanceof org.arca.dicom.Value.Bulk bulk) {
+            try (InputStream in = bulk.data().open()) {
                 in.transferTo(out);
             }
-        } else if (element.value() instanceof org.arca.dicom.Value.Bytes bytes) {
-            out.write(bytes.bytes());
         } else {
-            throw ArcaException.notFound("The bulk value");
+            out.write(((org.arca.dicom.Value.Bytes) element.value()).bytes());
         }
         out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
     }

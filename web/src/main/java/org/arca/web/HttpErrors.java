@@ -2,6 +2,7 @@ package org.arca.web;
 
 import io.javalin.http.Context;
 import org.arca.core.ArcaException;
+import org.arca.dicom.DicomFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +52,27 @@ final class HttpErrors {
 
     static void unexpected(Exception e, Context ctx) {
         String requestId = RequestLog.id(ctx);
+        if (e instanceof DicomFormatException bad) {
+            unreadableDicom(bad, ctx, requestId);
+            return;
+        }
         if (isClientAbort(e)) {
             LOG.info("request {} ended by the client", requestId);
             return;
         }
         LOG.error("request {} failed", requestId, e);
         write(ctx, 500, "internal_error", "Something went wrong on the server (request " + requestId + ").");
+    }
+
+    /**
+     * Stored data the DICOM codec refuses (truncated, lengths past the end, image attributes that do not fit the
+     * pixel data, a damaged compressed frame) is the data's fault, not the server's: 422 with the codec's reason.
+     * Its messages name offsets, tags, sizes and at most a coded term (a transfer syntax UID, a character set or
+     * photometric name), never a person's data, so they may go to the client and the log.
+     */
+    private static void unreadableDicom(DicomFormatException e, Context ctx, String requestId) {
+        LOG.info("request {}: unreadable DICOM: {}", requestId, e.getMessage());
+        write(ctx, 422, "unreadable_dicom", "The stored DICOM cannot be read: " + e.getMessage() + ".");
     }
 
     static void write(Context ctx, int status, String code, String message) {

@@ -199,7 +199,7 @@ class SearchPreviewApiTest {
         byte[] inner = SampleFiles.zip("deep.txt", "0".repeat(1000));
         Item archive = upload(trial, "upload.zip", "application/zip", zipOf(Map.of("study/a.txt", "alpha".getBytes(StandardCharsets.UTF_8),
                 "study/sub/b.txt", "beta".getBytes(StandardCharsets.UTF_8), "c.txt", "gamma".getBytes(StandardCharsets.UTF_8),
-                "nested.zip", inner), false));
+                "nested.zip", inner, "study/./x/../d.txt", "delta".getBytes(StandardCharsets.UTF_8)), false));
         String body = "{\"targetFolderId\":\"" + target.id() + "\"}";
         HttpTestClient.Response started = aliceHttp.post("/api/v1/items/" + archive.id() + "/extract", body);
         assertThat(started.status()).as(started.toString()).isEqualTo(202);
@@ -210,11 +210,14 @@ class SearchPreviewApiTest {
             job = aliceHttp.get(jobUrl).json();
         }
         assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("done");
-        assertThat(job.get("done").asInt()).isEqualTo(4);
+        assertThat(job.get("done").asInt()).isEqualTo(5);
         assertThat(bobHttp.get(jobUrl).status()).isEqualTo(404);
         Folder study = repo.folders().child(alice, target.id(), "study");
         Folder sub = repo.folders().child(alice, study.id(), "sub");
         assertThat(repo.items().find(alice, sub.id(), "b.txt")).isPresent();
+        // Dot segments that stay inside resolve: study/./x/../d.txt is study/d.txt, and no folder x is made.
+        assertThat(repo.items().find(alice, study.id(), "d.txt")).isPresent();
+        assertThat(repo.folders().children(alice, study.id(), 10, 0).folders()).extracting(Folder::name).containsExactly("sub");
         // The nested archive is stored as it is, never expanded.
         assertThat(repo.items().find(alice, target.id(), "nested.zip").orElseThrow().size()).isEqualTo(inner.length);
 
@@ -223,6 +226,8 @@ class SearchPreviewApiTest {
         Map<String, String> refusals = Map.of(
                 "zip_slip", upload(trial, "slip.zip", null, zipOf(Map.of("ok.txt", new byte[1], "../evil.txt", new byte[1]), false)).id(),
                 "zip_slip ", upload(trial, "abs.zip", null, zipOf(Map.of("/etc/evil", new byte[1]), false)).id(),
+                "zip_slip  ", upload(trial, "climb.zip", null, zipOf(Map.of("a/../../evil.txt", new byte[1]), false)).id(),
+                "zip_slip   ", upload(trial, "backslash.zip", null, zipOf(Map.of("a\\..\\..\\evil.txt", new byte[1]), false)).id(),
                 "zip_bomb", upload(trial, "bomb.zip", null, zipOf(Map.of("zeros.bin", new byte[5_000_000]), false)).id(),
                 "encrypted_entry", upload(trial, "locked.zip", null, zipOf(Map.of("secret.txt", new byte[10]), true)).id(),
                 "not_a_zip", upload(trial, "plain.txt", null, "not a zip".getBytes(StandardCharsets.UTF_8)).id());

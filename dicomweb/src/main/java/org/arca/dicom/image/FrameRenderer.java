@@ -53,8 +53,8 @@ public final class FrameRenderer {
         int[] s = frame.samples();
         String photometric = d.photometric();
         if (d.isMonochrome()) {
-            double slope = dataset.getDouble(Tag.RescaleSlope, 1);
-            double intercept = dataset.getDouble(Tag.RescaleIntercept, 0);
+            double slope = finite(dataset, Tag.RescaleSlope, 1);
+            double intercept = finite(dataset, Tag.RescaleIntercept, 0);
             Window win = window.orElseGet(() -> objectWindow(dataset).orElseGet(() -> rangeOf(s, slope, intercept)));
             boolean invert = photometric.equals("MONOCHROME1");
             BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
@@ -118,6 +118,15 @@ public final class FrameRenderer {
         return img;
     }
 
+    /** A DS value; Java parses "NaN", "Infinity" and hexadecimal floats, which are no decimal strings. */
+    private static double finite(Attributes dataset, int tag, double orElse) throws DicomFormatException {
+        double v = dataset.getDouble(tag, orElse);
+        if (!Double.isFinite(v)) {
+            throw new DicomFormatException(Tag.toString(tag) + " is not a finite number", -1, tag);
+        }
+        return v;
+    }
+
     private static int clamp(double v) {
         return (int) Math.max(0, Math.min(255, Math.round(v)));
     }
@@ -137,7 +146,9 @@ public final class FrameRenderer {
         }
         double lo = Math.min(min * slope, max * slope) + intercept;
         double hi = Math.max(min * slope, max * slope) + intercept;
-        return new Window((lo + hi + 1) / 2, Math.max(1, hi - lo + 1));
+        double width = hi - lo + 1;
+        // A slope near Double.MAX_VALUE overflows the range to infinity; such a window shows the frame as one level.
+        return Double.isFinite(width) ? new Window((lo + hi + 1) / 2, Math.max(1, width)) : new Window(0, 1);
     }
 
     /** One palette as 8-bit values (PS3.3 C.7.6.3.1.5); 16-bit entries keep their high byte. */

@@ -9,11 +9,13 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.arca.dicom.Attributes;
+import org.arca.dicom.BulkData;
 import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.Element;
@@ -36,6 +38,15 @@ import org.arca.dicom.Value;
  * <p>Not thread-safe; pixel data left in the file as bulk data is read on each call.
  */
 public final class Frames {
+    /**
+     * Most samples one decoded frame may have: 8192 x 8192 single-sample, or about 4730 x 4730 RGB. Samples are
+     * held as ints, so this is 256 MiB; Rows and Columns alone could ask for 48 GiB, and a compressed frame of
+     * a few bytes may claim them.
+     */
+    public static final long MAX_DECODED_SAMPLES = 1L << 26;
+    /** The largest array a JVM allocates. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private final Attributes dataset;
     private final TransferSyntax ts;
     private final PixelDescription description;
@@ -47,15 +58,44 @@ public final class Frames {
         this.description = PixelDescription.of(dataset);
         this.pixelData = dataset.get(Tag.PixelData)
                 .orElseThrow(() -> new DicomFormatException("no pixel data", -1, Tag.PixelData));
-        if (description.rows() <= 0 || description.columns() <= 0) {
-            throw new DicomFormatException("pixel data without Rows and Columns", -1, Tag.Rows);
+        description.check();
+        switch (pixelData.value()) {
+            case Value.Fragments f -> {
+                // Every frame takes at least one fragment (PS3.5 A.4); the first item is the offset table.
+                if (f.items().isEmpty() || count() > f.items().size() - 1) {
+                    throw new DicomFormatException(count() + " frames declared but " + Math.max(0, f.items().size() - 1)
+                            + " fragments stored", -1, Tag.NumberOfFrames);
+                }
+            }
+            case Value.Bytes b -> checkNativeLength(b.bytes().length);
+            case Value.Bulk b -> checkNativeLength(b.data().length());
+            default -> throw new DicomFormatException("pixel data is not a binary value", -1, Tag.PixelData);
         }
     }
 
+    /** Native pixel data must hold every declared frame, so no frame read runs past it. */
+    private void checkNativeLength(long length) throws DicomFormatException {
+        long frameBits = description.bitsAllocated() == 1 ? description.samplesPerFrame()
+                : description.frameLength() * 8;
+        if (count() > length * 8 / frameBits) {
+            throw new DicomFormatException("pixel data of " + length + " bytes is shorter than " + count() + " frame(s) of "
+                    + description.rows() + " x " + description.columns() + " x " + description.samplesPerPixel() + " at "
+                    + description.bitsAllocated() + " bits", -1, Tag.PixelData);
+        }
+    }
+
+    /**
+     * The frames of an object's pixel data.
+     *
+     * @throws DicomFormatException if there is no pixel data, the Image Pixel attributes are invalid
+     *                              ({@link PixelDescription#check}), native pixel data is shorter than its
+     *                              frames, or there are fewer fragments than frames
+     */
     public static Frames of(DicomFile file) throws DicomFormatException {
         return new Frames(file.dataset(), file.transferSyntax());
     }
 
+    /** As {@link #of(DicomFile)}, for a dataset in hand. */
     public static Frames of(Attributes dataset, TransferSyntax ts) throws DicomFormatException {
         return new Frames(dataset, ts);
     }
@@ -78,8 +118,10 @@ public final class Frames {
     }
 
     /**
-     * One frame in its stored encoding: native bytes (little endian) or the frame's fragments
-     * concatenated (a complete JPEG, JPEG 2000 or RLE bitstream).
+     * One frame in its stored encoding: native bytes (little endian; 1-bit frames shifted to start on a byte) or
+     * the frame's fragments concatenated (a complete JPEG, JPEG 2000 or RLE bitstream).
+     *
+     * @throws IndexOutOfBoundsException if there is no such frame (callers check against {@link #count()})
      */
     public byte[] encodedFrame(int index) throws IOException {
         if (index < 0 || index >= count()) {
@@ -92,39 +134,71 @@ public final class Frames {
             }
             return out.toByteArray();
         }
+        if (description.bitsAllocated() == 1) {
+            return bitFrame(index);
+        }
         long len = description.frameLength();
-        long offset = len * index;
-        if (description.bitsAllocated() == 1 && index > 0) {
-            throw new IOException("frames of 1-bit pixel data that do not start on a byte are not supported");
-        }
-        byte[] all = switch (pixelData.value()) {
-            case Value.Bytes b -> b.bytes();
-            case Value.Bulk b -> {
-                if (offset + len > b.data().length()) {
-                    throw new DicomFormatException("pixel data shorter than frame " + index, b.data().offset(), Tag.PixelData);
-                }
-                try (InputStream in = new org.arca.dicom.BulkData(b.data().uri(), b.data().offset() + offset, len,
-                        b.data().bigEndian()).open()) {
-                    byte[] frame = in.readNBytes((int) len);
-                    if (b.data().bigEndian() && pixelData.vr() == VR.OW) {
-                        swap16(frame);
-                    }
-                    yield frame; // already just this frame
-                }
-            }
-            default -> throw new IllegalStateException();
-        };
-        if (pixelData.value() instanceof Value.Bulk) {
-            return all;
-        }
-        if (offset + len > all.length) {
-            throw new DicomFormatException("pixel data shorter than frame " + index, -1, Tag.PixelData);
-        }
-        return java.util.Arrays.copyOfRange(all, (int) offset, (int) (offset + len));
+        return nativeBytes(len * index, len);
     }
 
-    /** Decodes one frame to samples. */
+    /** A 1-bit frame, whose first bit may sit anywhere in a byte (bit 0 is the first pixel, PS3.5 8.1.1). */
+    private byte[] bitFrame(int index) throws IOException {
+        long bits = description.samplesPerFrame();
+        long firstBit = bits * index;
+        int shift = (int) (firstBit % 8);
+        long len = (bits + 7) / 8;
+        long stored = nativeLength();
+        byte[] raw = nativeBytes(firstBit / 8, Math.min(len + (shift == 0 ? 0 : 1), stored - firstBit / 8));
+        if (shift == 0) {
+            return raw;
+        }
+        byte[] out = new byte[(int) len];
+        for (int i = 0; i < len; i++) {
+            int high = i + 1 < raw.length ? raw[i + 1] << (8 - shift) : 0;
+            out[i] = (byte) ((raw[i] & 0xFF) >>> shift | high);
+        }
+        return out;
+    }
+
+    private long nativeLength() {
+        return pixelData.value() instanceof Value.Bulk b ? b.data().length() : ((Value.Bytes) pixelData.value()).bytes().length;
+    }
+
+    /** {@code len} bytes of native pixel data from {@code offset}; the constructor checked that they are there. */
+    private byte[] nativeBytes(long offset, long len) throws IOException {
+        if (len > MAX_ARRAY) {
+            throw new DicomFormatException("a frame of " + len + " bytes is too large to load", -1, Tag.PixelData);
+        }
+        if (pixelData.value() instanceof Value.Bytes b) {
+            return Arrays.copyOfRange(b.bytes(), (int) offset, (int) (offset + len));
+        }
+        BulkData data = ((Value.Bulk) pixelData.value()).data();
+        try (InputStream in = new BulkData(data.uri(), data.offset() + offset, len, data.bigEndian()).open()) {
+            byte[] frame = in.readNBytes((int) len);
+            if (frame.length != len) {
+                throw new DicomFormatException("pixel data ends inside frame bytes " + offset + " to " + (offset + len),
+                        data.offset() + offset, Tag.PixelData);
+            }
+            if (data.bigEndian() && pixelData.vr() == VR.OW) {
+                swap16(frame);
+            }
+            return frame;
+        }
+    }
+
+    /**
+     * Decodes one frame to samples.
+     *
+     * @throws DicomFormatException if the frame is damaged, does not match the Image Pixel attributes, or has
+     *                              more than {@link #MAX_DECODED_SAMPLES} samples
+     * @throws NoDecoderException   if its transfer syntax has no Java decoder here
+     */
     public DecodedFrame decode(int index) throws IOException {
+        long samples = description.samplesPerFrame();
+        if (samples > MAX_DECODED_SAMPLES) {
+            throw new DicomFormatException("a frame of " + samples + " samples is more than the " + MAX_DECODED_SAMPLES
+                    + " Arca decodes", -1, Tag.PixelData);
+        }
         byte[] frame = encodedFrame(index);
         if (!encapsulated()) {
             return nativeSamples(frame, description);
@@ -145,34 +219,43 @@ public final class Frames {
     }
 
     private DecodedFrame imageIo(byte[] frame, String format) throws IOException {
+        var readers = ImageIO.getImageReadersByFormatName(format);
+        if (!readers.hasNext()) {
+            throw new NoDecoderException(ts.uid());
+        }
+        ImageReader reader = readers.next();
         try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(frame))) {
-            var readers = ImageIO.getImageReadersByFormatName(format);
-            if (!readers.hasNext()) {
-                throw new NoDecoderException(ts.uid());
+            reader.setInput(iis);
+            PixelDescription d = description;
+            // The bitstream's own size is checked before decoding: a few damaged bytes can claim 65535 x 65535.
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            if (width != d.columns() || height != d.rows()) {
+                throw new DicomFormatException(format + " frame is " + width + " x " + height + " but Columns and Rows are "
+                        + d.columns() + " x " + d.rows(), -1, Tag.PixelData);
             }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(iis);
-                BufferedImage img = reader.read(0);
-                Raster r = img.getRaster();
-                int bands = r.getNumBands();
-                int[] samples = r.getPixels(0, 0, r.getWidth(), r.getHeight(), (int[]) null);
-                PixelDescription d = description;
-                if (d.signed() && d.bitsStored() < 32) {
-                    int shift = 32 - d.bitsStored();
-                    for (int i = 0; i < samples.length; i++) {
-                        samples[i] = samples[i] << shift >> shift;
-                    }
+            BufferedImage img = reader.read(0);
+            Raster r = img.getRaster();
+            int bands = r.getNumBands();
+            int[] samples = r.getPixels(0, 0, r.getWidth(), r.getHeight(), (int[]) null);
+            if (d.signed() && d.bitsStored() < 32) {
+                int shift = 32 - d.bitsStored();
+                for (int i = 0; i < samples.length; i++) {
+                    samples[i] = samples[i] << shift >> shift;
                 }
-                // ImageIO converts YCbCr JPEG to RGB, so color output is RGB whatever the stored photometric.
-                String photometric = bands == 3 ? "RGB" : d.photometric();
-                return new DecodedFrame(new PixelDescription(r.getHeight(), r.getWidth(), bands, d.bitsAllocated(),
-                        d.bitsStored(), d.highBit(), d.signed(), 0, photometric, d.numberOfFrames()), samples);
-            } catch (RuntimeException e) {
-                throw new DicomFormatException("cannot decode " + format + " frame: " + e, -1, Tag.PixelData);
-            } finally {
-                reader.dispose();
             }
+            // ImageIO converts YCbCr JPEG to RGB, so color output is RGB whatever the stored photometric.
+            String photometric = bands == 3 ? "RGB" : d.photometric();
+            return new DecodedFrame(new PixelDescription(r.getHeight(), r.getWidth(), bands, d.bitsAllocated(),
+                    d.bitsStored(), d.highBit(), d.signed(), 0, photometric, d.numberOfFrames()), samples);
+        } catch (DicomFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // The decoders' own failures (IIOException, and runtime exceptions on bitstreams they do not expect)
+            // all mean a damaged frame: the input is bytes in memory, so there is no I/O to fail.
+            throw new DicomFormatException("cannot decode " + format + " frame: " + e.getMessage(), -1, Tag.PixelData);
+        } finally {
+            reader.dispose();
         }
     }
 
@@ -182,7 +265,7 @@ public final class Frames {
         int spp = d.samplesPerPixel();
         int n = pixels * spp;
         int[] s = new int[n];
-        boolean ybr422 = d.photometric().equals("YBR_FULL_422") || d.photometric().equals("YBR_PARTIAL_422");
+        boolean ybr422 = spp == 3 && (d.photometric().equals("YBR_FULL_422") || d.photometric().equals("YBR_PARTIAL_422"));
         if (ybr422 && d.bitsAllocated() == 8 && frame.length >= pixels * 2) {
             // Two pixels share one Cb and Cr: Y0 Y1 Cb Cr (PS3.3 C.7.6.3.1.2).
             for (int p = 0; p + 1 < pixels + 1 && p / 2 * 4 + 3 < frame.length; p += 2) {

@@ -23,6 +23,12 @@ final class RleDecoder {
         if (segments != expected || segments > 15) {
             throw new DicomFormatException("RLE frame has " + segments + " segments, expected " + expected, 0, Tag.PixelData);
         }
+        // A PackBits run turns 2 bytes into at most 128, so a frame too short for its pixels is damaged, and
+        // nothing is allocated for what a few bytes claim.
+        if (pixels > 64L * (frame.length - 64)) {
+            throw new DicomFormatException("RLE frame of " + frame.length + " bytes cannot hold " + pixels + " pixels", 0,
+                    Tag.PixelData);
+        }
         byte[] out = new byte[pixels * expected];
         for (int s = 0; s < segments; s++) {
             int start = u32(frame, 4 + 4 * s);

@@ -17,6 +17,11 @@ public record SyntheticInstance(String studyUid, String seriesUid, String sopUid
 
     /** Part 10 bytes: 16×16 16-bit monochrome pixels whose values depend on the instance number. */
     public byte[] bytes() {
+        return write(dataset(), TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+    }
+
+    /** The dataset {@link #bytes()} writes, for tests that change it first. */
+    public Attributes dataset() {
         Attributes ds = new Attributes();
         ds.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 192");
         ds.setString(Tag.SOPClassUID, VR.UI, CT_IMAGE_STORAGE);
@@ -49,9 +54,14 @@ public record SyntheticInstance(String studyUid, String seriesUid, String sopUid
             pixels[i + 1] = (byte) ((i >> 8) & 0x0f);
         }
         ds.setBytes(Tag.PixelData, VR.OW, pixels);
+        return ds;
+    }
+
+    /** A dataset as a Part 10 file. */
+    public static byte[] write(Attributes ds, TransferSyntax ts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            DicomWriter.write(out, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+            DicomWriter.write(out, ds, ts);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
