@@ -3,6 +3,7 @@ package org.arca.web;
 import io.javalin.http.Context;
 import org.arca.core.ArcaException;
 import org.arca.dicom.DicomFormatException;
+import org.arca.dicom.image.NoDecoderException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +53,16 @@ final class HttpErrors {
 
     static void unexpected(Exception e, Context ctx) {
         String requestId = RequestLog.id(ctx);
-        if (e instanceof DicomFormatException bad) {
+        if (causedBy(e, DicomFormatException.class) instanceof DicomFormatException bad) {
             unreadableDicom(bad, ctx, requestId);
+            return;
+        }
+        if (causedBy(e, NoDecoderException.class) instanceof NoDecoderException missing) {
+            // Valid data in a compression Arca cannot decode yet: what was asked for (pixels, a rendering) cannot
+            // be made, while the instance itself and its frames as stored can still be retrieved.
+            LOG.info("request {}: {}", requestId, missing.getMessage());
+            write(ctx, 406, "no_decoder", "This instance's pixel data cannot be decoded here (" + missing.getMessage()
+                    + "); retrieve the instance or its frames in their stored transfer syntax instead.");
             return;
         }
         if (isClientAbort(e)) {
@@ -80,6 +89,16 @@ final class HttpErrors {
             return;
         }
         ctx.status(status).json(new ErrorBody(code, message));
+    }
+
+    /** The exception or its first cause of that type (codec errors may arrive wrapped, e.g. unchecked), or null. */
+    private static Throwable causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static boolean isClientAbort(Throwable e) {

@@ -53,6 +53,8 @@ class UnreadableDicomTest {
     static String folder;
     /** Each kind of damage, in a series of its own. */
     static final Map<String, Stored> DAMAGED = new LinkedHashMap<>();
+    /** Valid data in a syntax Arca has no decoder for. */
+    static Stored UNDECODABLE;
 
     record Stored(String itemId, String seriesUid, String sopUid) {
         String series() {
@@ -80,7 +82,8 @@ class UnreadableDicomTest {
             ds.setInt(Tag.Columns, VR.US, 4096);
         }));
         DAMAGED.put("bits allocated 0", storeChanged(n++, ds -> ds.setInt(Tag.BitsAllocated, VR.US, 0)));
-        DAMAGED.put("corrupt JPEG frame", storeCorruptJpeg(n));
+        DAMAGED.put("corrupt JPEG frame", storeCorruptJpeg(n++));
+        UNDECODABLE = storeAs(n, TransferSyntax.JPEG_LS_LOSSLESS);
         for (int i = 1; i <= 5; i++) {
             SyntheticInstance instance = instance(MIXED_SERIES, i);
             byte[] bytes = instance.bytes();
@@ -115,6 +118,17 @@ class UnreadableDicomTest {
         change.accept(ds);
         byte[] bytes = SyntheticInstance.write(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         return new Stored(put("damaged" + n + ".dcm", bytes), instance.seriesUid(), instance.sopUid());
+    }
+
+    /** The corpus's colour JPEG declared as another encapsulated syntax: it reads, but nothing here decodes it. */
+    static Stored storeAs(int n, TransferSyntax syntax) throws IOException {
+        DicomFile jpeg = DicomReader.read(Path.of("../dicomweb/src/test/resources/corpus/rgb_jpeg_baseline.dcm"));
+        Attributes ds = jpeg.dataset();
+        SyntheticInstance ids = instance(STUDY + "." + n, 1);
+        ds.setString(Tag.StudyInstanceUID, VR.UI, STUDY);
+        ds.setString(Tag.SeriesInstanceUID, VR.UI, ids.seriesUid());
+        ds.setString(Tag.SOPInstanceUID, VR.UI, ids.sopUid());
+        return new Stored(put("undecodable" + n + ".dcm", SyntheticInstance.write(ds, syntax)), ids.seriesUid(), ids.sopUid());
     }
 
     /** The corpus's colour JPEG with its frame's entropy-coded data gone: a start-of-image marker and zeros. */
@@ -230,6 +244,19 @@ class UnreadableDicomTest {
         String anyFrames = "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*";
         assertThat(get(jpeg.instance() + "/frames/1", anyFrames).status()).isEqualTo(200);
         unreadable(get(jpeg.instance() + "/frames/1", null), "decoded JPEG frame");
+    }
+
+    @Test
+    void pixelsNoDecoderHereCanReadAre406WhileTheStoredFormsAreServed() {
+        String anyFrames = "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*";
+        for (String path : List.of(UNDECODABLE.instance() + "/rendered", UNDECODABLE.instance() + "/thumbnail",
+                UNDECODABLE.instance() + "/frames/1")) {
+            HttpTestClient.Response answer = get(path, null);
+            assertThat(answer.status()).as(path).isEqualTo(406);
+            assertThat(answer.json().path("error").asText()).as(path).isEqualTo("no_decoder");
+        }
+        assertThat(get(UNDECODABLE.instance() + "/frames/1", anyFrames).status()).isEqualTo(200);
+        assertThat(get(UNDECODABLE.instance() + "/metadata", null).status()).isEqualTo(200);
     }
 
     @Test
