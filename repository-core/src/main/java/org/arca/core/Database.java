@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jooq.ExecuteContext;
 import org.jooq.ExecuteListener;
 import org.jooq.ExecuteType;
@@ -47,7 +48,7 @@ public final class Database implements AutoCloseable {
     /** Makes H2's commits durable; null where the database does that itself (PostgreSQL, in-memory H2). */
     private final GroupSync groupSync;
     private final Connection syncConnection;
-    /** Writes of the current thread's open {@link #inTransaction} call, which waits for durability once at its end. */
+    /** Writes of the current thread's open {@link #durably} call, which waits for durability once at its end. */
     private final ThreadLocal<TransactionWrites> transaction = new ThreadLocal<>();
 
     private static final class TransactionWrites {
@@ -194,27 +195,31 @@ public final class Database implements AutoCloseable {
 
     /**
      * Runs {@code work} in one transaction: all of it commits, or none of it does. When it returns, what it
-     * wrote is durable.
+     * wrote is durable (at the end of the enclosing {@link #durably} call, if there is one).
      */
     public <T> T inTransaction(Function<DSLContext, T> work) {
-        if (groupSync == null) {
-            return dsl.transactionResult(configuration -> work.apply(DSL.using(configuration)));
+        return durably(() -> dsl.transactionResult(configuration -> work.apply(DSL.using(configuration))));
+    }
+
+    /**
+     * Runs {@code work}, which may write in several transactions and statements (an item, then what listeners
+     * derive from it), and returns once all of it is durable, at the cost of one sync instead of one per write.
+     * Calls nest: the outermost waits. Nothing is waited for when {@code work} throws, since nothing it did is
+     * acknowledged then.
+     */
+    public <T> T durably(Supplier<T> work) {
+        if (groupSync == null || transaction.get() != null) {
+            return work.get();
         }
-        TransactionWrites open = transaction.get();
-        boolean outermost = open == null;
-        if (outermost) {
-            open = new TransactionWrites();
-            transaction.set(open);
-        }
+        TransactionWrites open = new TransactionWrites();
+        transaction.set(open);
         T result;
         try {
-            result = dsl.transactionResult(configuration -> work.apply(DSL.using(configuration)));
+            result = work.get();
         } finally {
-            if (outermost) {
-                transaction.remove();
-            }
+            transaction.remove();
         }
-        if (outermost && open.wrote) {
+        if (open.wrote) {
             groupSync.awaitDurable();
         }
         return result;

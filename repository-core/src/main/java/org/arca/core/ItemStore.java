@@ -152,6 +152,10 @@ public final class ItemStore {
      * AI job's overlays), where a transaction and an index update per item cost more than the items.
      */
     public List<Item> createAll(Caller caller, String folderId, List<NewItem> items) {
+        return db.durably(() -> createAllNow(caller, folderId, items));
+    }
+
+    private List<Item> createAllNow(Caller caller, String folderId, List<NewItem> items) {
         Set<String> names = new HashSet<>();
         for (NewItem item : items) {
             if (!names.add(Names.requireValidName(item.name()))) {
@@ -186,7 +190,16 @@ public final class ItemStore {
         return created;
     }
 
+    /**
+     * One upload, made durable as a whole: its blob row, its item and what listeners derive from it (the DICOM
+     * index, the extraction queue) share one sync before the surface answers.
+     */
     private Item commit(Caller caller, String folderId, String name, String mediaType, BlobStore.Blob blob, boolean replace) {
+        return db.durably(() -> commitNow(caller, folderId, name, mediaType, blob, replace));
+    }
+
+    private Item commitNow(Caller caller, String folderId, String name, String mediaType, BlobStore.Blob blob,
+                           boolean replace) {
         Instant now = Instant.now();
         AccessLevel[] level = new AccessLevel[1];
         recordBlob(blob, now);
@@ -223,6 +236,10 @@ public final class ItemStore {
      * per file cost more than the files. Results are in the order of {@code puts}.
      */
     public List<PutResult> putAll(Caller caller, List<Put> puts) {
+        return db.durably(() -> putAllNow(caller, puts));
+    }
+
+    private List<PutResult> putAllNow(Caller caller, List<Put> puts) {
         PutResult[] results = new PutResult[puts.size()];
         List<Integer> valid = new ArrayList<>();
         for (int i = 0; i < puts.size(); i++) {

@@ -37,4 +37,22 @@ class DurableCommitTest {
             }
         }
     }
+
+    @Test
+    void writesInsideOneDurableCallShareOneSyncAtItsEnd() {
+        try (Database db = Database.open(Database.embeddedUrl(dir.resolve("scoped")), null, null)) {
+            db.dsl().execute("CREATE TABLE durable_probe (name VARCHAR(40) PRIMARY KEY)");
+            long before = db.durableCommitsAndSyncs()[0];
+            db.durably(() -> {
+                db.dsl().execute("INSERT INTO durable_probe VALUES ('a row')");
+                db.inTransaction(tx -> tx.execute("INSERT INTO durable_probe VALUES ('a transaction')"));
+                db.dsl().execute("INSERT INTO durable_probe VALUES ('what a listener adds')");
+                assertThat(db.durableCommitsAndSyncs()[0]).isEqualTo(before);
+                return null;
+            });
+            assertThat(db.durableCommitsAndSyncs()[0]).isEqualTo(before + 1);
+            db.durably(() -> db.dsl().fetchCount(db.dsl().selectOne()));
+            assertThat(db.durableCommitsAndSyncs()[0]).as("a call that only read waits for nothing").isEqualTo(before + 1);
+        }
+    }
 }
