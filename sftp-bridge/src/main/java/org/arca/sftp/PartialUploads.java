@@ -139,6 +139,15 @@ final class PartialUploads {
         }
     }
 
+    /** Removes an unfinished upload nobody writes to now; one being written stays, and is told so on its own. */
+    void discard(String userId, String folderId, String name) throws IOException {
+        String key = key(userId, folderId, name);
+        if (!writing.containsKey(key)) {
+            Files.deleteIfExists(dir.resolve(key + ".part"));
+            Files.deleteIfExists(dir.resolve(key + ".meta"));
+        }
+    }
+
     /**
      * Removes every user's unfinished uploads into a folder that was deleted; one being written now fails when
      * it closes, its folder gone, and goes then.

@@ -156,6 +156,11 @@ final class RepositoryTree {
         }
         String folderId = parentFolder(path, shown);
         String name = path.get(path.size() - 1);
+        if (node instanceof ItemNode) {
+            // The stored file is what the path shows, so it is what is resized: an unfinished upload of the same
+            // name, hidden behind it, would otherwise be resized and stored in its place.
+            uploads.discard(caller.userId(), folderId, name);
+        }
         SeekableByteChannel channel = SftpErrors.call(shown, () -> openForWrite(folderId, name,
                 Set.of(StandardOpenOption.WRITE), shown));
         if (node instanceof ItemNode && channel instanceof UploadChannel upload) {

@@ -241,6 +241,14 @@ class SftpBridgeTest {
     void settingASizeOnAStoredFileStoresTheResizedFileAndLeavesNoGhost() throws Exception {
         Folder sized = repo.repo().folders().create(Caller.SYSTEM, trial.id(), "sized", null);
         repo.upload(alice, sized.id(), "data.txt", "0123456789".repeat(10));
+        // A new upload of the same name, cut off: it waits hidden behind the stored file.
+        ClientSession cut = mina.session(server.port(), "alice", TestRepository.PASSWORD);
+        SftpClient cutSftp = mina.sftp(cut);
+        SftpClient.CloseableHandle cutHandle = cutSftp.open("/collections/Trial/sized/data.txt",
+                EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate));
+        cutSftp.write(cutHandle, 0, "zzzzzzzzzzzz".getBytes(StandardCharsets.UTF_8), 0, 12);
+        cut.close(true);
+        assertThat(partialsOnceThere(2)).hasSize(2);
         try (ClientSession session = mina.session(server.port(), "alice", TestRepository.PASSWORD);
              SftpClient sftp = mina.sftp(session)) {
             sftp.setStat("/collections/Trial/sized/data.txt", new SftpClient.Attributes().size(10));
