@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.arca.core.Tables.SessionsT;
 import org.arca.core.Tables.Tokens;
 import org.jooq.Record;
@@ -44,6 +45,8 @@ public final class Authentication {
      * that; it holds no password, and any change of credentials or status clears it.
      */
     private final ConcurrentHashMap<String, Instant> verifiedPasswords = new ConcurrentHashMap<>();
+    /** Moves on every change that may end a credential's validity ({@link #credentialsVersion}). */
+    private final AtomicLong credentialsVersion = new AtomicLong();
 
     Authentication(Database db, Accounts accounts, AuditLog audit, PasswordHasher hasher, LoginThrottle throttle,
                    Duration sessionLifetime, Clock clock) {
@@ -56,9 +59,33 @@ public final class Authentication {
         this.clock = clock;
     }
 
-    /** Clears remembered password checks; called when any password, status or membership changes. */
-    void forgetVerifiedPasswords() {
+    /**
+     * Clears remembered password checks and moves {@link #credentialsVersion}; called after any password,
+     * status, membership, token or key change commits.
+     */
+    void credentialsChanged() {
         verifiedPasswords.clear();
+        credentialsVersion.incrementAndGet();
+    }
+
+    /**
+     * A counter that moves whenever a credential may have stopped being valid through this repository: a
+     * password set, an account disabled, a membership changed, a token revoked, a public key removed. A surface
+     * that holds a sign-in open (an SFTP session) re-checks its credential when this moved, instead of asking
+     * the database on every request. Changes made by another process (a command-line tool on a shared
+     * PostgreSQL database) do not move it, so such a surface also re-checks now and then.
+     */
+    public long credentialsVersion() {
+        return credentialsVersion.get();
+    }
+
+    /**
+     * An opaque stamp of the user's password as stored now, empty for an unknown login: a new password gives
+     * a new stamp. A surface that signs someone in by password reads it first and keeps it, to tell later whether that
+     * password still holds.
+     */
+    public Optional<String> passwordStamp(String login) {
+        return accounts.byLogin(login).flatMap(u -> accounts.passwordHash(u.id())).map(Authentication::sha256Hex);
     }
 
     /**
@@ -161,6 +188,7 @@ public final class Authentication {
             audit.append(tx, caller, "token.revoke", "token", tokenId, "");
             return null;
         });
+        credentialsChanged();
     }
 
     /** True when the text looks like one of our tokens, so a surface can tell a token from a password. */

@@ -26,12 +26,15 @@ public final class PublicKeys {
     private final Accounts accounts;
     private final AuditLog audit;
     private final Clock clock;
+    /** Told when a key is removed: sessions signed in with it end ({@link Authentication#credentialsVersion}). */
+    private final Runnable credentialsChanged;
 
-    PublicKeys(Database db, Accounts accounts, AuditLog audit, Clock clock) {
+    PublicKeys(Database db, Accounts accounts, AuditLog audit, Clock clock, Runnable credentialsChanged) {
         this.db = db;
         this.accounts = accounts;
         this.audit = audit;
         this.clock = clock;
+        this.credentialsChanged = credentialsChanged;
     }
 
     /** Registers a key the surface already parsed; the same key twice for one user is a CONFLICT. */
@@ -80,6 +83,7 @@ public final class PublicKeys {
             audit.append(tx, caller, "key.delete", "key", keyId, "");
             return null;
         });
+        credentialsChanged.run();
     }
 
     /**

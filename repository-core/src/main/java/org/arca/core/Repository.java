@@ -36,7 +36,7 @@ public final class Repository implements AutoCloseable {
         LoginThrottle throttle = new LoginThrottle(config.maxLoginFailures(), config.loginLockout(), config.clock());
         this.audit = new AuditLog(database);
         Authentication[] auth = new Authentication[1];
-        this.accounts = new Accounts(database, audit, hasher, () -> auth[0].forgetVerifiedPasswords());
+        this.accounts = new Accounts(database, audit, hasher, () -> auth[0].credentialsChanged());
         this.authentication = new Authentication(database, accounts, audit, hasher, throttle, config.sessionLifetime(),
                 config.clock());
         auth[0] = authentication;
@@ -46,7 +46,7 @@ public final class Repository implements AutoCloseable {
         this.folders = new FolderTree(database, access, audit, items, search);
         this.metadata = new MetadataStore(database, access, audit, search);
         this.maintenance = new Maintenance(database, blobs);
-        this.publicKeys = new PublicKeys(database, accounts, audit, config.clock());
+        this.publicKeys = new PublicKeys(database, accounts, audit, config.clock(), authentication::credentialsChanged);
         this.notifications = new Notifications(database, config.clock());
         this.sandbox = Sandbox.hiding(java.util.List.of(config.dataDir()));
     }

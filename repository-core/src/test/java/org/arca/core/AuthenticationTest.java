@@ -56,6 +56,28 @@ class AuthenticationTest {
     }
 
     @Test
+    void everyRevocationMovesTheCredentialsVersionAndANewPasswordItsStamp() {
+        Caller owner = test.user("revoked");
+        String stamp = auth.passwordStamp("revoked").orElseThrow();
+        var token = auth.createToken(owner, "t", null);
+        var key = test.repo().publicKeys().add(owner, "k", "ssh-ed25519", "AAAAC3NzaC1lZDI1NTE5AAAAIrevoked", "SHA256:revoked");
+        long version = auth.credentialsVersion();
+        auth.revokeToken(owner, token.value().id());
+        assertThat(auth.credentialsVersion()).isGreaterThan(version);
+        version = auth.credentialsVersion();
+        test.repo().publicKeys().delete(owner, key.id());
+        assertThat(auth.credentialsVersion()).isGreaterThan(version);
+        version = auth.credentialsVersion();
+        accounts.setPassword(owner, "revoked", "another long password");
+        assertThat(auth.credentialsVersion()).isGreaterThan(version);
+        assertThat(auth.passwordStamp("revoked")).isPresent().get().isNotEqualTo(stamp);
+        version = auth.credentialsVersion();
+        accounts.setStatus(Caller.SYSTEM, "revoked", User.Status.DISABLED);
+        assertThat(auth.credentialsVersion()).isGreaterThan(version);
+        assertThat(auth.passwordStamp("nobody")).isEmpty();
+    }
+
+    @Test
     void tokensWorkUntilRevokedOrExpired() throws Exception {
         Caller owner = test.user("tokens");
         Authentication.Issued<ApiToken> token = auth.createToken(owner, "script", null);

@@ -139,6 +139,32 @@ final class PartialUploads {
         }
     }
 
+    /** Removes an unfinished upload nobody writes to now; one being written stays, and is told so on its own. */
+    void discard(String userId, String folderId, String name) throws IOException {
+        String key = key(userId, folderId, name);
+        if (!writing.containsKey(key)) {
+            Files.deleteIfExists(dir.resolve(key + ".part"));
+            Files.deleteIfExists(dir.resolve(key + ".meta"));
+        }
+    }
+
+    /**
+     * Removes every user's unfinished uploads into a folder that was deleted; one being written now fails when
+     * it closes, its folder gone, and goes then.
+     */
+    void discardIn(String folderId) throws IOException {
+        try (DirectoryStream<Path> metas = Files.newDirectoryStream(dir, "*.meta")) {
+            for (Path meta : metas) {
+                String key = meta.getFileName().toString().replace(".meta", "");
+                Optional<Partial> partial = writing.containsKey(key) ? Optional.empty() : read(key);
+                if (partial.isPresent() && partial.get().folderId().equals(folderId)) {
+                    Files.deleteIfExists(partial.get().file());
+                    Files.deleteIfExists(meta);
+                }
+            }
+        }
+    }
+
     /** Removes partial uploads untouched for longer than the expiry. */
     void sweep() throws IOException {
         Instant oldest = clock.instant().minus(expiry);

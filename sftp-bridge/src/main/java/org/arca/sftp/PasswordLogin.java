@@ -21,12 +21,17 @@ final class PasswordLogin implements PasswordAuthenticator {
     @Override
     public boolean authenticate(String login, String password, ServerSession session) {
         try {
-            Caller caller = Authentication.looksLikeToken(password) ? authentication.token(password)
-                    : authentication.password(login, password);
+            long version = authentication.credentialsVersion();
+            boolean token = Authentication.looksLikeToken(password);
+            // Read before the password is checked: a change meanwhile then ends the session at its first request.
+            String stamp = token ? "" : authentication.passwordStamp(login).orElse("");
+            Caller caller = token ? authentication.token(password) : authentication.password(login, password);
             if (!caller.login().equalsIgnoreCase(login)) {
                 return false; // someone else's token
             }
             session.setAttribute(SessionCaller.KEY, caller);
+            session.setAttribute(SessionCredential.KEY, token ? SessionCredential.token(authentication, version, password)
+                    : SessionCredential.password(authentication, version, login, caller.userId(), stamp));
             return true;
         } catch (ArcaException e) {
             return false;

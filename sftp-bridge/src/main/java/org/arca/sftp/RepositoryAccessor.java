@@ -25,9 +25,17 @@ import org.apache.sshd.sftp.server.SftpSubsystemProxy;
  */
 final class RepositoryAccessor implements SftpFileSystemAccessor {
 
+    /**
+     * Without a handle, MINA opens a file to set its size (SETSTAT with a size): that resizes the file as a whole
+     * ({@link RepositoryTree#openToResize}), so a stored file gets its new content and an unfinished upload stays
+     * one.
+     */
     @Override
     public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file, String handle,
                                         Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+        if (fileHandle == null && file instanceof ArcaPath path) {
+            return path.getFileSystem().tree().openToResize(path.segments());
+        }
         return Files.newByteChannel(file, options);
     }
 

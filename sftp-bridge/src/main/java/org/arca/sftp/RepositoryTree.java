@@ -11,7 +11,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +51,8 @@ final class RepositoryTree {
     private final PartialUploads uploads;
     /** Where uploads flush their bytes to disk while they arrive ({@link Writeback}). */
     private final Executor flushes;
-    /** This session's closed uploads on their way to becoming items. */
-    private final Adoptions<ClosedUpload> adoptions;
+    /** Where closed uploads become items, with those of the caller's other sessions closing at the same time. */
+    private final ItemRecorder recorder;
     /** Found by name once per session: every path under /home starts here, and the name lookup is a query each time. */
     private volatile String homeId;
     /**
@@ -64,8 +63,8 @@ final class RepositoryTree {
      */
     private final ResolvedFolders folderIds = new ResolvedFolders();
 
-    RepositoryTree(Repository repo, Caller caller, PartialUploads uploads, Executor flushes, Executor adoptionThreads) {
-        this.adoptions = new Adoptions<>(adoptionThreads, this::record);
+    RepositoryTree(Repository repo, Caller caller, PartialUploads uploads, Executor flushes, ItemRecorder recorder) {
+        this.recorder = recorder;
         this.repo = repo;
         this.caller = caller;
         this.uploads = uploads;
@@ -76,26 +75,8 @@ final class RepositoryTree {
         return caller;
     }
 
-    /** The node at a path, once the session's own uploads are items ({@link Adoptions#settle}). */
+    /** The node at a path. */
     Node resolve(List<String> path) throws IOException {
-        adoptions.settle();
-        return find(path);
-    }
-
-    /**
-     * Waits for the session's uploads still being stored, and throws the first refusal among them not reported
-     * yet ({@link Adoptions#settle}).
-     */
-    void settle() throws IOException {
-        adoptions.settle();
-    }
-
-    /** The session ends: its uploads still being stored are waited for. */
-    void close() {
-        adoptions.close();
-    }
-
-    private Node find(List<String> path) throws IOException {
         String shown = shown(path);
         if (path.size() > MAX_DEPTH || shown.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
             throw new FileSystemException(shown, null, "the path is too long");
@@ -161,10 +142,35 @@ final class RepositoryTree {
         return SftpErrors.call(shown, () -> openForWrite(folderId, name, options, shown));
     }
 
+    /**
+     * Opens a file to set its size (SETSTAT with a size, {@code truncate}): the user's unfinished upload of that
+     * name is resized and stays unfinished, for the client to go on writing it (resuming tools truncate a partial
+     * to what they trust); a stored file gets the resized content as a new upload, stored when the channel closes,
+     * so the item itself changes and no unfinished upload is left beside it.
+     */
+    SeekableByteChannel openToResize(List<String> path) throws IOException {
+        String shown = shown(path);
+        Node node = resolve(path);
+        if (!(node instanceof ItemNode || node instanceof PartialNode)) {
+            throw new FileSystemException(shown, null, "not a file");
+        }
+        String folderId = parentFolder(path, shown);
+        String name = path.get(path.size() - 1);
+        if (node instanceof ItemNode) {
+            // The stored file is what the path shows, so it is what is resized: an unfinished upload of the same
+            // name, hidden behind it, would otherwise be resized and stored in its place.
+            uploads.discard(caller.userId(), folderId, name);
+        }
+        SeekableByteChannel channel = SftpErrors.call(shown, () -> openForWrite(folderId, name,
+                Set.of(StandardOpenOption.WRITE), shown));
+        if (node instanceof ItemNode && channel instanceof UploadChannel upload) {
+            upload.markComplete();
+        }
+        return channel;
+    }
+
     private SeekableByteChannel openForWrite(String folderId, String name, Set<? extends OpenOption> options, String shown)
             throws IOException {
-        String key = folderId + "/" + name;
-        adoptions.awaitKey(key);
         Optional<PartialUploads.Partial> partial = uploads.find(caller.userId(), folderId, name);
         // Refused (hidden folder, no WRITE, a folder of that name) before anything is created.
         Optional<Item> item = repo.items().checkReplaceableUpload(caller, folderId, name);
@@ -190,7 +196,7 @@ final class RepositoryTree {
                 }
             }
             return new UploadChannel(channel, started.partial(), uploads, repo.items().maxUploadBytes(), flushes,
-                    (done, hashed) -> adoptions.submit(key, new ClosedUpload(done, folderId, name, hashed, shown)));
+                    (done, hashed) -> store(done, folderId, name, hashed, shown));
         } catch (IOException | RuntimeException e) {
             channel.close();
             uploads.release(started.partial());
@@ -198,58 +204,21 @@ final class RepositoryTree {
         }
     }
 
-    /** An upload the client closed complete, on its way to becoming an item ({@link Adoptions}). */
-    private final class ClosedUpload implements Adoptions.Upload {
-        private final PartialUploads.Partial partial;
-        private final String folderId;
-        private final String name;
-        /** Its blob as hashed while the bytes arrived, or null: then they are read. */
-        private final BlobStore.Blob hashed;
-        private final String shown;
-        private BlobStore.Blob stored;
-
-        ClosedUpload(PartialUploads.Partial partial, String folderId, String name, BlobStore.Blob hashed, String shown) {
-            this.partial = partial;
-            this.folderId = folderId;
-            this.name = name;
-            this.hashed = hashed;
-            this.shown = shown;
-        }
-
-        /** Moves the file into the blob store, durably; its item is recorded later, with others. */
-        @Override
-        public void prepare() throws IOException {
-            try {
-                stored = hashed != null ? repo.blobs().adopt(partial.file(), hashed) : repo.blobs().adopt(partial.file());
-            } catch (RuntimeException e) {
-                // Nothing of it may stay: the bytes are in the blob store (gc collects a blob no item names) or not.
-                forget(partial);
-                throw notStored(shown, e);
-            }
-        }
-    }
-
     /**
-     * Records prepared uploads as items in one go ({@link org.arca.core.ItemStore#putAll}); each is refused on its
-     * own (access revoked meanwhile, a folder of that name), and either way nothing of its partial stays.
+     * Makes an upload the client closed complete an item, and returns once it is one: its bytes moved into the
+     * blob store durably, then its item committed ({@link ItemRecorder}). Nothing of the partial stays, stored or
+     * refused; a refusal (access revoked or a folder of that name made during the upload) is thrown for the close.
      */
-    private List<IOException> record(List<ClosedUpload> closed) throws IOException {
+    private void store(PartialUploads.Partial partial, String folderId, String name, BlobStore.Blob hashed, String shown)
+            throws IOException {
         try {
-            List<ItemStore.PutResult> results;
-            try {
-                results = repo.items().putAll(caller, closed.stream()
-                        .map(c -> new ItemStore.Put(c.folderId, c.name, mediaType(c.name), c.stored)).toList());
-            } catch (RuntimeException e) {
-                throw notStored("the uploads", e);
-            }
-            List<IOException> refusals = new ArrayList<>();
-            for (int i = 0; i < closed.size(); i++) {
-                ArcaException refusal = results.get(i).refusal();
-                refusals.add(refusal == null ? null : notStored(closed.get(i).shown, refusal));
-            }
-            return refusals;
+            BlobStore.Blob blob = hashed != null ? repo.blobs().adopt(partial.file(), hashed) : repo.blobs().adopt(partial.file());
+            recorder.record(caller, new ItemStore.Put(folderId, name, mediaType(name), blob));
+        } catch (RuntimeException e) {
+            // A blob no item names is collected by gc.
+            throw notStored(shown, e);
         } finally {
-            closed.forEach(c -> forget(c.partial));
+            forget(partial);
         }
     }
 
@@ -263,17 +232,16 @@ final class RepositoryTree {
     }
 
     /**
-     * A refusal is told to the session's next request, which is about another path: a general failure whose
-     * text says which upload and why (MINA sends a fixed text for a refusal of access). A fault's text (SQL, a
-     * driver's message quoting values) is for no one; its class is logged to find it, not the name, which may
-     * be PHI.
+     * The close's answer when an upload is not stored: the repository's reason, which is written for users, or for
+     * a fault a sentence of our own, since its text (SQL, a driver's message quoting values) is for no one; its
+     * class is logged to find it, not the name, which may be PHI.
      */
-    private static FileSystemException notStored(String shown, RuntimeException e) {
+    private static UploadNotStored notStored(String shown, RuntimeException e) {
         if (e instanceof ArcaException refusal) {
-            return new FileSystemException(shown, null, "the upload was not stored: " + refusal.getMessage());
+            return new UploadNotStored(shown, refusal.getMessage());
         }
         LOG.warn("an SFTP upload could not be stored: {}", e.getClass().getName());
-        return new FileSystemException(shown, null, "the upload was not stored: the server could not store it");
+        return new UploadNotStored(shown, "the server could not store it");
     }
 
     void createDirectory(List<String> path) throws IOException {
@@ -296,7 +264,11 @@ final class RepositoryTree {
         SftpErrors.call(shown, () -> {
             switch (node) {
                 case ItemNode item -> repo.items().delete(caller, item.item().id());
-                case FolderNode folder when !isHome(path) -> repo.folders().delete(caller, folder.folder().id(), false);
+                case FolderNode folder when !isHome(path) -> {
+                    repo.folders().delete(caller, folder.folder().id(), false);
+                    // Unfinished uploads are not items, so the folder was empty without them; they go with it.
+                    uploads.discardIn(folder.folder().id());
+                }
                 case PartialNode partial -> uploads.finish(partial.partial());
                 default -> throw new AccessDeniedException(shown, null, "this cannot be removed");
             }
@@ -412,9 +384,7 @@ final class RepositoryTree {
         if (known != null) {
             return known;
         }
-        // Not resolve(): a folder is never what an upload still being stored changes, and waiting for those
-        // here would make every file of a batch wait for the one before it.
-        String folderId = folderOf(find(parent), shown);
+        String folderId = folderOf(resolve(parent), shown);
         folderIds.put(parent, folderId, version);
         return folderId;
     }

@@ -32,11 +32,9 @@ public final class SftpServer implements AutoCloseable {
 
     private final SshServer sshd;
     private final ExecutorService flushes;
-    private final ExecutorService adoptions;
     private final String hostKeyFingerprint;
 
-    private SftpServer(SshServer sshd, ExecutorService flushes, ExecutorService adoptions, String hostKeyFingerprint) {
-        this.adoptions = adoptions;
+    private SftpServer(SshServer sshd, ExecutorService flushes, String hostKeyFingerprint) {
         this.sshd = sshd;
         this.flushes = flushes;
         this.hostKeyFingerprint = hostKeyFingerprint;
@@ -47,9 +45,7 @@ public final class SftpServer implements AutoCloseable {
         PartialUploads uploads = new PartialUploads(dir.resolve("partial"), settings.partialExpiry(), Clock.systemUTC());
         // A flush waits on the disk, not the CPU; a virtual thread per flush costs nothing while it waits.
         ExecutorService flushes = Executors.newVirtualThreadPerTaskExecutor();
-        // Server-wide, so stopping waits for every closed upload still being stored (Adoptions) before the
-        // repository behind it closes.
-        ExecutorService adoptions = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("arca-sftp-adopt-", 0).factory());
+        ItemRecorder recorder = new ItemRecorder(repository.items());
         ArcaFileSystemProvider provider = new ArcaFileSystemProvider(settings.dataDir());
 
         SshServer sshd = SshServer.setUpDefaultServer();
@@ -63,7 +59,7 @@ public final class SftpServer implements AutoCloseable {
         hostKeys.setKeySize(256);
         sshd.setKeyPairProvider(hostKeys);
         sshd.setPasswordAuthenticator(new PasswordLogin(repository.authentication()));
-        sshd.setPublickeyAuthenticator(new KeyLogin(repository.publicKeys()));
+        sshd.setPublickeyAuthenticator(new KeyLogin(repository.authentication(), repository.publicKeys()));
         sshd.setKeyboardInteractiveAuthenticator(null);
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, settings.idleTimeout());
         CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(sshd, settings.maxSessionsPerUser());
@@ -81,11 +77,11 @@ public final class SftpServer implements AutoCloseable {
                     throw new IOException("not signed in");
                 }
                 uploads.sweep();
-                return new ArcaFileSystem(provider, new RepositoryTree(repository, caller, uploads, flushes,
-                        adoptions));
+                return new ArcaFileSystem(provider, new RepositoryTree(repository, caller, uploads, flushes, recorder));
             }
         });
-        SftpSubsystemFactory sftp = new StatVfsSubsystem.Factory();
+        SftpSubsystemFactory sftp = new ArcaSftpSubsystem.Factory();
+        sftp.setErrorStatusDataHandler(UploadNotStored.STATUS_TEXT);
         sftp.setFileSystemAccessor(new RepositoryAccessor());
         sftp.addSftpEventListener(new UploadCompletion());
         // Clients send permission bits with uploads; the ACL, not mode bits, decides access, so they are dropped quietly.
@@ -97,12 +93,11 @@ public final class SftpServer implements AutoCloseable {
             sshd.start();
         } catch (IOException e) {
             flushes.close();
-            adoptions.close();
             throw new UncheckedIOException("cannot start the SFTP server on port " + settings.port(), e);
         }
         String fingerprint = fingerprint(hostKeys);
         LOG.info("SFTP on port {}, host key {}", sshd.getPort(), fingerprint);
-        return new SftpServer(sshd, flushes, adoptions, fingerprint);
+        return new SftpServer(sshd, flushes, fingerprint);
     }
 
     private static String fingerprint(SimpleGeneratorHostKeyProvider hostKeys) {
@@ -129,9 +124,6 @@ public final class SftpServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("SFTP server did not stop cleanly: {}", e.getMessage());
         }
-        // Waits for the uploads clients closed and were told were received: they become items before the
-        // repository closes.
-        adoptions.close();
         flushes.close();
     }
 }

@@ -18,13 +18,13 @@ import org.arca.core.BlobStore;
  */
 final class UploadChannel implements SeekableByteChannel {
 
-    /** Makes the finished upload an item, now or in the background ({@link Adoptions}). */
+    /** Makes the finished upload an item. */
     @FunctionalInterface
     interface Adopter {
         /**
-         * The callee takes the partial: it adopts its file and then finishes it, adopted or refused, since
-         * nothing of it may stay. {@code hashed} is the file's blob when its bytes were hashed on the way in, or
-         * null: then it is read. If it throws, the partial is still the caller's.
+         * Stores the partial as an item and returns once it is one (durable and committed), or throws why not;
+         * either way the callee finishes the partial, since nothing of it may stay. {@code hashed} is the file's
+         * blob when its bytes were hashed on the way in, or null: then it is read.
          */
         void adopt(PartialUploads.Partial partial, BlobStore.Blob hashed) throws IOException;
     }
@@ -94,12 +94,25 @@ final class UploadChannel implements SeekableByteChannel {
         return file.size();
     }
 
+    /**
+     * Sets the size as {@code ftruncate(2)} does, which is what an SFTP client asks for with a size in SETSTAT:
+     * shorter drops the end, longer adds zeros (where {@link SeekableByteChannel#truncate} would keep the size).
+     */
     @Override
     public SeekableByteChannel truncate(long size) throws IOException {
-        if (size < file.size()) {
-            hash.giveUp();
+        long now = file.size();
+        if (size == now) {
+            return this;
         }
-        file.truncate(size);
+        if (size > maxBytes) {
+            throw new FileSystemException(partial.name(), null, "the file is larger than this repository accepts");
+        }
+        hash.giveUp();
+        if (size < now) {
+            file.truncate(size);
+        } else {
+            file.write(ByteBuffer.allocate(1), size - 1);
+        }
         return this;
     }
 
@@ -120,12 +133,14 @@ final class UploadChannel implements SeekableByteChannel {
             uploads.release(partial);
             return;
         }
+        BlobStore.Blob hashed;
         try {
-            adopter.adopt(partial, hash.blob(Files.size(partial.file())).orElse(null));
+            hashed = hash.blob(Files.size(partial.file())).orElse(null);
         } catch (IOException | RuntimeException e) {
-            // Not handed over (the file vanished, or the session was interrupted while its uploads queued).
             uploads.finish(partial);
             throw e;
         }
+        // The client's close is answered when this returns: the item exists then, or the close fails.
+        adopter.adopt(partial, hashed);
     }
 }

@@ -22,9 +22,18 @@ final class MinaClient implements AutoCloseable {
     }
 
     ClientSession session(int port, String login, String password) {
+        return session(port, login, s -> s.addPasswordIdentity(password));
+    }
+
+    /** Signs in with a key pair alone. */
+    ClientSession session(int port, String login, java.security.KeyPair key) {
+        return session(port, login, s -> s.addPublicKeyIdentity(key));
+    }
+
+    private ClientSession session(int port, String login, java.util.function.Consumer<ClientSession> identity) {
         try {
             ClientSession session = client.connect(login, "127.0.0.1", port).verify(WAIT).getSession();
-            session.addPasswordIdentity(password);
+            identity.accept(session);
             session.auth().verify(WAIT);
             return session;
         } catch (IOException e) {

@@ -198,7 +198,26 @@ class SftpBridgeTest {
     }
 
     @Test
-    void anUploadRefusedAfterItsCloseFailsTheSessionsNextRequestAndLeavesNothing() throws Exception {
+    void aCloseAnsweredOkMeansTheItemIsCommitted() throws Exception {
+        Folder acked = repo.repo().folders().create(Caller.SYSTEM, trial.id(), "acked", null);
+        try (ClientSession session = mina.session(server.port(), "alice", TestRepository.PASSWORD);
+             SftpClient sftp = mina.sftp(session)) {
+            for (int i = 0; i < 20; i++) {
+                String name = "ack-" + i + ".txt";
+                SftpClient.CloseableHandle handle = sftp.open("/collections/Trial/acked/" + name,
+                        EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate));
+                sftp.write(handle, 0, name.getBytes(StandardCharsets.UTF_8), 0, name.length());
+                sftp.close(handle);
+                // Asked of the repository, not the session: nothing of the session runs in between.
+                assertThat(repo.repo().items().find(Caller.SYSTEM, acked.id(), name)).as(name).isPresent()
+                        .get().extracting(Item::size).isEqualTo((long) name.length());
+            }
+        }
+        assertThat(partials()).isEmpty();
+    }
+
+    @Test
+    void anUploadRefusedAtItsCloseFailsThatCloseWithTheReasonAndLeavesNothing() throws Exception {
         Folder closing = repo.repo().folders().create(Caller.SYSTEM, trial.id(), "closing", null);
         repo.repo().access().setAcl(Caller.SYSTEM, closing.id(), List.of(new AclEntry("user:carol", AccessLevel.WRITE)));
         try (ClientSession session = mina.session(server.port(), "carol", TestRepository.PASSWORD);
@@ -208,14 +227,69 @@ class SftpBridgeTest {
             sftp.write(handle, 0, "late".getBytes(StandardCharsets.UTF_8), 0, 4);
             // Carol's write access ends while her file is open; her READ on the collection stays.
             repo.repo().access().setAcl(Caller.SYSTEM, closing.id(), List.of());
-            sftp.close(handle);
-            assertThatThrownBy(() -> sftp.stat("/collections/Trial"))
-                    .isInstanceOf(SftpException.class).hasMessageContaining("not stored")
-                    .hasMessageContaining("late.txt");
-            // Told once: the session goes on.
+            assertThatThrownBy(() -> sftp.close(handle))
+                    .isInstanceOf(SftpException.class).hasMessageContaining("the upload was not stored")
+                    .hasMessageContaining("late.txt").hasMessageNotContaining("SQL");
+            // The session goes on.
             assertThat(sftp.stat("/collections/Trial").isDirectory()).isTrue();
         }
         assertThat(repo.repo().items().find(Caller.SYSTEM, closing.id(), "late.txt")).isEmpty();
+        assertThat(partials()).isEmpty();
+    }
+
+    @Test
+    void settingASizeOnAStoredFileStoresTheResizedFileAndLeavesNoGhost() throws Exception {
+        Folder sized = repo.repo().folders().create(Caller.SYSTEM, trial.id(), "sized", null);
+        repo.upload(alice, sized.id(), "data.txt", "0123456789".repeat(10));
+        // A new upload of the same name, cut off: it waits hidden behind the stored file.
+        ClientSession cut = mina.session(server.port(), "alice", TestRepository.PASSWORD);
+        SftpClient cutSftp = mina.sftp(cut);
+        SftpClient.CloseableHandle cutHandle = cutSftp.open("/collections/Trial/sized/data.txt",
+                EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate));
+        cutSftp.write(cutHandle, 0, "zzzzzzzzzzzz".getBytes(StandardCharsets.UTF_8), 0, 12);
+        cut.close(true);
+        assertThat(partialsOnceThere(2)).hasSize(2);
+        try (ClientSession session = mina.session(server.port(), "alice", TestRepository.PASSWORD);
+             SftpClient sftp = mina.sftp(session)) {
+            sftp.setStat("/collections/Trial/sized/data.txt", new SftpClient.Attributes().size(10));
+            Item item = repo.repo().items().find(alice, sized.id(), "data.txt").orElseThrow();
+            assertThat(Files.readString(repo.repo().items().content(alice, item.id(), null).path())).isEqualTo("0123456789");
+            sftp.setStat("/collections/Trial/sized/data.txt", new SftpClient.Attributes().size(0));
+            assertThat(repo.repo().items().find(alice, sized.id(), "data.txt").orElseThrow().size()).isZero();
+            // Through an open handle, as sshfs truncates: the upload under way is resized.
+            SftpClient.CloseableHandle handle = sftp.open("/collections/Trial/sized/data.txt",
+                    EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create));
+            sftp.write(handle, 0, "abcdefghij".getBytes(StandardCharsets.UTF_8), 0, 10);
+            sftp.setStat(handle, new SftpClient.Attributes().size(4));
+            sftp.close(handle);
+        }
+        assertThat(partials()).isEmpty();
+        OpenSshClient.Result ls = ssh.withPassword(TestRepository.PASSWORD, "alice", "ls -l /collections/Trial/sized");
+        assertThat(ls.ok()).as(ls.toString()).isTrue();
+        assertThat(ls.out().lines().filter(l -> l.contains("data.txt")).toList()).singleElement().asString().contains(" 4 ");
+        Item item = repo.repo().items().find(alice, sized.id(), "data.txt").orElseThrow();
+        assertThat(Files.readString(repo.repo().items().content(alice, item.id(), null).path())).isEqualTo("abcd");
+    }
+
+    @Test
+    void settingASizeOnAnUnfinishedUploadKeepsItUnfinishedAndRmdirTakesIt() throws Exception {
+        repo.repo().folders().create(Caller.SYSTEM, trial.id(), "unfinished", null);
+        ClientSession cut = mina.session(server.port(), "alice", TestRepository.PASSWORD);
+        SftpClient cutSftp = mina.sftp(cut);
+        SftpClient.CloseableHandle handle = cutSftp.open("/collections/Trial/unfinished/part.bin",
+                EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate));
+        cutSftp.write(handle, 0, new byte[100], 0, 100);
+        cut.close(true); // dropped: the bytes wait for a resume
+        assertThat(partialsOnceThere(2)).hasSize(2);
+        try (ClientSession session = mina.session(server.port(), "alice", TestRepository.PASSWORD);
+             SftpClient sftp = mina.sftp(session)) {
+            sftp.setStat("/collections/Trial/unfinished/part.bin", new SftpClient.Attributes().size(40));
+            assertThat(sftp.stat("/collections/Trial/unfinished/part.bin").getSize()).isEqualTo(40);
+        }
+        Folder unfinished = repo.repo().folders().find(alice, trial.id(), "unfinished").orElseThrow();
+        assertThat(repo.repo().items().find(alice, unfinished.id(), "part.bin")).isEmpty();
+        OpenSshClient.Result rmdir = ssh.withPassword(TestRepository.PASSWORD, "alice", "rmdir /collections/Trial/unfinished");
+        assertThat(rmdir.ok()).as(rmdir.toString()).isTrue();
         assertThat(partials()).isEmpty();
     }
 

@@ -7,93 +7,82 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.common.util.io.IoUtils;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.extensions.openssh.AbstractOpenSSHExtensionParser.OpenSSHExtension;
+import org.apache.sshd.sftp.server.FileHandle;
 import org.apache.sshd.sftp.server.SftpSubsystem;
 import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
- * MINA's SFTP subsystem with two additions. Its requests and its end wait for the session's uploads still
- * being stored ({@link Adoptions}). And it answers OpenSSH's {@code statvfs@openssh.com} extension, which
- * {@code df} in OpenSSH's {@code sftp} sends and MINA 2.20 answers "unsupported" (and does not announce). The
- * figures are those of the file system holding the data folder, where uploads land; a path the caller may not
- * see is "no such file" here as everywhere.
+ * MINA's SFTP subsystem with three additions. Before each request it asks whether the credential the session
+ * signed in with still holds ({@link SessionCredential}), and ends the session when it does not. A size set on an
+ * open upload (FSETSTAT) resizes that upload, where MINA would open the file a second time. And it answers
+ * OpenSSH's {@code statvfs@openssh.com} extension, which {@code df} in OpenSSH's {@code sftp} sends and MINA 2.20
+ * answers "unsupported" (and does not announce). The figures are those of the file system holding the data
+ * folder, where uploads land; a path the caller may not see is "no such file" here as everywhere.
  */
-final class StatVfsSubsystem extends SftpSubsystem {
+final class ArcaSftpSubsystem extends SftpSubsystem {
 
     static final String STATVFS = "statvfs@openssh.com";
-    /** {@code sftp -f} sends it for each file before closing it: it must not wait for the files before. */
-    private static final String FSYNC = "fsync@openssh.com";
     private static final long DEFAULT_BLOCK = 4096;
     private static final long NAME_MAX = 255;
 
-    /** Makes {@link StatVfsSubsystem}s, with the listeners registered on it, as its parent makes plain ones. */
+    /** Makes {@link ArcaSftpSubsystem}s, with the listeners registered on it, as its parent makes plain ones. */
     static final class Factory extends SftpSubsystemFactory {
         @Override
         public Command createSubsystem(ChannelSession channel) throws IOException {
-            StatVfsSubsystem subsystem = new StatVfsSubsystem(channel, this);
+            ArcaSftpSubsystem subsystem = new ArcaSftpSubsystem(channel, this);
             getRegisteredListeners().forEach(subsystem::addSftpEventListener);
             return subsystem;
         }
     }
 
-    private StatVfsSubsystem(ChannelSession channel, SftpSubsystemConfigurator configurator) {
+    private ArcaSftpSubsystem(ChannelSession channel, SftpSubsystemConfigurator configurator) {
         super(channel, configurator);
     }
 
     /**
-     * The session's end waits for its uploads still being stored ({@link Adoptions}): MINA calls this after
-     * closing the handles and before closing the channel, so a client that exits has its files as items.
-     */
-    @Override
-    public void setExitCallback(ExitCallback callback) {
-        super.setExitCallback((exitValue, exitMessage, closeImmediately) -> {
-            if (fileSystem instanceof ArcaFileSystem arca) {
-                arca.tree().close();
-            }
-            callback.onExit(exitValue, exitMessage, closeImmediately);
-        });
-    }
-
-    /**
-     * Every request but those that carry a file's bytes (opening, writing, reading, closing, fsync and the
-     * handle's own attributes) first waits for the session's uploads still being stored, and is answered with
-     * the refusal of one of them if there was one: here, because MINA answers some requests (stat among them)
-     * after calls that swallow a file system's errors.
+     * A session whose password was changed, token revoked, key removed or account disabled since it signed in
+     * gets no further answer but "permission denied", and is closed: the next list, upload or close fails as a
+     * new sign-in would. Its open uploads stay unfinished, to be resumed after signing in again.
      */
     @Override
     protected void doProcess(Buffer buffer, int length, int type, int id) throws IOException {
-        if (fileSystem instanceof ArcaFileSystem arca && waitsForUploads(buffer, type)) {
-            try {
-                arca.tree().settle();
-            } catch (IOException e) {
-                // Our own text: MINA's would be a fixed "General failure", naming no file.
-                sendStatus(prepareReply(buffer), id, SftpConstants.SSH_FX_FAILURE, e.getMessage(), "");
-                return;
-            }
+        ServerSession session = getServerSession();
+        SessionCredential credential = session.getAttribute(SessionCredential.KEY);
+        if (credential == null || !credential.valid()) {
+            sendStatus(prepareReply(buffer), id, SftpConstants.SSH_FX_PERMISSION_DENIED,
+                    "your sign-in is no longer valid (password changed, token revoked, key removed or account "
+                            + "disabled); sign in again", "");
+            session.close(false);
+            return;
         }
         super.doProcess(buffer, length, type, id);
     }
 
-    private static boolean waitsForUploads(Buffer buffer, int type) {
-        return switch (type) {
-            case SftpConstants.SSH_FXP_INIT, SftpConstants.SSH_FXP_OPEN, SftpConstants.SSH_FXP_CLOSE,
-                 SftpConstants.SSH_FXP_READ, SftpConstants.SSH_FXP_WRITE, SftpConstants.SSH_FXP_FSTAT,
-                 SftpConstants.SSH_FXP_FSETSTAT -> false;
-            case SftpConstants.SSH_FXP_EXTENDED -> {
-                int at = buffer.rpos();
-                String extension = buffer.getString();
-                buffer.rpos(at);
-                yield !FSYNC.equals(extension);
-            }
-            default -> true;
-        };
+    /**
+     * A size set through an open upload's handle (sshfs's {@code ftruncate}, resuming tools) resizes that upload.
+     * MINA would open the file again by its path, which an upload under way refuses, one writer at a time.
+     */
+    @Override
+    protected void doFSetStat(int id, String handle, Map<String, ?> attrs) throws IOException {
+        if (attrs.get(IoUtils.SIZE_VIEW_ATTR) instanceof Number size
+                && handles.get(handle) instanceof FileHandle file && file.getFileChannel() instanceof UploadChannel upload) {
+            upload.truncate(size.longValue());
+            Map<String, Object> rest = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            rest.putAll(attrs);
+            rest.remove(IoUtils.SIZE_VIEW_ATTR);
+            attrs = rest;
+        }
+        super.doFSetStat(id, handle, attrs);
     }
 
     /** Announced in the version reply: OpenSSH's client asks only servers that list it. */
