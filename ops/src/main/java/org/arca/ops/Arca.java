@@ -17,6 +17,8 @@ import org.arca.preview.TextExtractor;
 import org.arca.sftp.SftpServer;
 import org.arca.sftp.SftpSettings;
 import org.arca.web.ArcaWeb;
+import org.arca.web.HttpLimits;
+import org.arca.web.MetricsAccess;
 import org.arca.web.SftpInfo;
 import org.arca.web.WebConfig;
 
@@ -63,6 +65,8 @@ public final class Arca implements AutoCloseable {
         private boolean secureCookies;
         private java.util.List<String> corsOrigins = java.util.List.of();
         private Path viewerDir;
+        private MetricsAccess metricsAccess = MetricsAccess.defaults();
+        private HttpLimits httpLimits = HttpLimits.defaults();
         private int aiMaxHeapMb = 2048;
         private int aiMaxThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int aiMaxWallSeconds = 3600;
@@ -125,6 +129,18 @@ public final class Arca implements AutoCloseable {
             return this;
         }
 
+        /** Who may read {@code /metrics}. */
+        public Builder metrics(MetricsAccess access) {
+            this.metricsAccess = access;
+            return this;
+        }
+
+        /** How slow an HTTP client may be before its connection is closed. */
+        public Builder httpLimits(HttpLimits limits) {
+            this.httpLimits = limits;
+            return this;
+        }
+
         /** Caps on every AI worker, whatever its model's manifest asks for. */
         public Builder aiLimits(int maxHeapMb, int maxThreads, int maxWallSeconds, int maxMemoryMb) {
             this.aiMaxHeapMb = maxHeapMb;
@@ -176,6 +192,10 @@ public final class Arca implements AutoCloseable {
             corsOrigins(java.util.Arrays.stream(config.get(ArcaConfig.Key.CORS_ORIGINS).split(",")).map(String::strip)
                     .filter(o -> !o.isEmpty()).toList());
             viewerDir(config.viewerDir());
+            metrics(MetricsAccess.parse(config.get(ArcaConfig.Key.METRICS), config.get(ArcaConfig.Key.METRICS_TOKEN)));
+            httpLimits(new HttpLimits(java.time.Duration.ofSeconds(config.longValue(ArcaConfig.Key.HTTP_HEADER_TIMEOUT_SECONDS)),
+                    config.longValue(ArcaConfig.Key.HTTP_MIN_BODY_BYTES_PER_SECOND),
+                    java.time.Duration.ofSeconds(config.longValue(ArcaConfig.Key.HTTP_IDLE_TIMEOUT_SECONDS))));
             aiLimits(config.intValue(ArcaConfig.Key.AI_MAX_HEAP_MB), config.intValue(ArcaConfig.Key.AI_MAX_THREADS),
                     config.intValue(ArcaConfig.Key.AI_MAX_WALL_SECONDS), config.intValue(ArcaConfig.Key.AI_MAX_MEMORY_MB));
             aiSpareWorker(Boolean.parseBoolean(config.get(ArcaConfig.Key.AI_SPARE_WORKER)));
@@ -232,7 +252,8 @@ public final class Arca implements AutoCloseable {
                 WebConfig webConfig = new WebConfig(httpHost, httpPort, 1 << 20, secureCookies, dataDir.resolve("uploads"),
                         corsOrigins, viewerDir != null ? viewerDir : dataDir.resolve("viewer"),
                         sftp == null ? SftpInfo.DISABLED : new SftpInfo(sftp.port(), sftp.hostKeyFingerprint()))
-                        .withPreviewLimits(previewLimits).withUnpackLimits(unpackLimits);
+                        .withPreviewLimits(previewLimits).withUnpackLimits(unpackLimits).withMetrics(metricsAccess)
+                        .withLimits(httpLimits);
                 ai = new AiRuntime(repository, new AiSettings(dataDir.resolve("ai-work"), aiMaxHeapMb, aiMaxThreads,
                         aiMaxWallSeconds, aiMaxMemoryMb, aiSpareWorker)).start();
                 ArcaWeb web = new ArcaWeb(repository, webConfig, ai).start();

@@ -118,6 +118,25 @@ class ArcaTest {
         }
     }
 
+    @Test
+    void metricsAreForAdministratorsAndTheConfiguredScraperToken() throws Exception {
+        String token = "prometheus-scraper-token-2026";
+        ArcaConfig config = ArcaConfig.load(null, Map.of("ARCA_DATA_DIR", dir.toString(), "ARCA_HTTP_HOST", "127.0.0.1",
+                "ARCA_HTTP_PORT", "0", "ARCA_SFTP_PORT", "0", "ARCA_ADMIN_PASSWORD", "configured secret", "ARCA_METRICS_TOKEN", token));
+        try (Arca arca = Arca.builder().configure(config).start()) {
+            assertThat(get(arca, "/metrics", null, null).statusCode()).isEqualTo(401);
+            assertThat(get(arca, "/metrics", "admin", "configured secret").statusCode()).isEqualTo(200);
+            HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + arca.httpPort() + "/metrics"))
+                    .header("Authorization", "Bearer " + token).build();
+            assertThat(HttpClient.newHttpClient().send(scrape, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        }
+        ArcaConfig off = ArcaConfig.load(null, Map.of("ARCA_DATA_DIR", dir.toString(), "ARCA_HTTP_HOST", "127.0.0.1",
+                "ARCA_HTTP_PORT", "0", "ARCA_SFTP_PORT", "0", "ARCA_METRICS", "off"));
+        try (Arca arca = Arca.builder().configure(off).start()) {
+            assertThat(get(arca, "/metrics", "admin", "configured secret").statusCode()).isEqualTo(404);
+        }
+    }
+
     private static HttpResponse<String> get(Arca arca, String path, String login, String password) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + arca.httpPort() + path));
         if (login != null) {
