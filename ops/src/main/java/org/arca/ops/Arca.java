@@ -9,6 +9,7 @@ import org.arca.core.Accounts;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
 import org.arca.core.RepositoryConfig;
+import org.arca.core.ResumableParts;
 import org.arca.core.Role;
 import org.arca.dicomweb.DicomIndexer;
 import org.arca.dicomweb.DicomSearchFields;
@@ -214,6 +215,10 @@ public final class Arca implements AutoCloseable {
             return this;
         }
 
+        private Path tusDir() {
+            return dataDir.resolve("uploads");
+        }
+
         RepositoryConfig repositoryConfig() {
             return RepositoryConfig.defaults(dataDir).withDatabase(dbUrl, dbUser, dbPassword).withMaxUploadBytes(maxUploadBytes);
         }
@@ -233,6 +238,11 @@ public final class Arca implements AutoCloseable {
                 repository.closeWith(text);
                 repository.items().addListener(text);
                 repository.searchIndex().addContributor(text);
+                // gc removes resumable uploads' parts past their window, run from the command line as from the server.
+                ArcaWeb.resumableUploads(tusDir()).forEach(repository.maintenance()::sweepResumable);
+                // The SFTP server keeps its partial uploads in sftp/partial of the data folder (SftpServer.start).
+                repository.maintenance().sweepResumable(new ResumableParts(dataDir.resolve("sftp").resolve("partial"),
+                        sftpPartialExpiry));
             } catch (RuntimeException e) {
                 repository.close();
                 throw e;
@@ -249,7 +259,7 @@ public final class Arca implements AutoCloseable {
                 // SFTP first, so the portal can show the port it really got and its host key.
                 sftp = sftpPort == 0 ? null : SftpServer.start(repository, SftpSettings.defaults(dataDir, sftpPort)
                         .withHost(httpHost).withLimits(sftpIdleTimeout, sftpMaxSessionsPerUser, sftpPartialExpiry));
-                WebConfig webConfig = new WebConfig(httpHost, httpPort, 1 << 20, secureCookies, dataDir.resolve("uploads"),
+                WebConfig webConfig = new WebConfig(httpHost, httpPort, 1 << 20, secureCookies, tusDir(),
                         corsOrigins, viewerDir != null ? viewerDir : dataDir.resolve("viewer"),
                         sftp == null ? SftpInfo.DISABLED : new SftpInfo(sftp.port(), sftp.hostKeyFingerprint()))
                         .withPreviewLimits(previewLimits).withUnpackLimits(unpackLimits).withMetrics(metricsAccess)

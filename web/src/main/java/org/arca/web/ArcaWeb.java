@@ -123,8 +123,10 @@ public final class ArcaWeb implements AutoCloseable {
 
     /** Starts listening; returns this for chaining. */
     public ArcaWeb start() {
+        // Expired uploads go before the first request, so a restart is enough to be rid of them.
+        tus.cleanup();
         app.start();
-        housekeeping.scheduleWithFixedDelay(tus::cleanup, 1, 60, TimeUnit.MINUTES);
+        housekeeping.scheduleWithFixedDelay(tus::cleanup, 60, 60, TimeUnit.MINUTES);
         return this;
     }
 
@@ -135,6 +137,11 @@ public final class ArcaWeb implements AutoCloseable {
     /** Every route in declaration order: the OpenAPI document and the authorization test read this. */
     public List<Route> routes() {
         return routes;
+    }
+
+    /** Folders of interrupted resumable uploads under a {@link WebConfig#tusDir()}, for {@code gc} to sweep. */
+    public static List<org.arca.core.ResumableParts> resumableUploads(java.nio.file.Path tusDir) {
+        return TusUploads.resumableParts(tusDir);
     }
 
     public PrometheusMeterRegistry metrics() {
