@@ -68,7 +68,10 @@ final class SlowHeaderGuard extends AbstractLifeCycle implements Connection.List
                 }
             }
         } finally {
-            scheduler.schedule(this::check, periodMillis, TimeUnit.MILLISECONDS);
+            // Stopping stops the connector's scheduler too, which then refuses new tasks.
+            if (isRunning()) {
+                scheduler.schedule(this::check, periodMillis, TimeUnit.MILLISECONDS);
+            }
         }
     }
 }
