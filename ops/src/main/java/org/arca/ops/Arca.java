@@ -9,6 +9,7 @@ import org.arca.core.Accounts;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
 import org.arca.core.RepositoryConfig;
+import org.arca.core.ResumableParts;
 import org.arca.core.Role;
 import org.arca.dicomweb.DicomIndexer;
 import org.arca.dicomweb.DicomSearchFields;
@@ -17,6 +18,8 @@ import org.arca.preview.TextExtractor;
 import org.arca.sftp.SftpServer;
 import org.arca.sftp.SftpSettings;
 import org.arca.web.ArcaWeb;
+import org.arca.web.HttpLimits;
+import org.arca.web.MetricsAccess;
 import org.arca.web.SftpInfo;
 import org.arca.web.WebConfig;
 
@@ -63,6 +66,8 @@ public final class Arca implements AutoCloseable {
         private boolean secureCookies;
         private java.util.List<String> corsOrigins = java.util.List.of();
         private Path viewerDir;
+        private MetricsAccess metricsAccess = MetricsAccess.defaults();
+        private HttpLimits httpLimits = HttpLimits.defaults();
         private int aiMaxHeapMb = 2048;
         private int aiMaxThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int aiMaxWallSeconds = 3600;
@@ -125,6 +130,18 @@ public final class Arca implements AutoCloseable {
             return this;
         }
 
+        /** Who may read {@code /metrics}. */
+        public Builder metrics(MetricsAccess access) {
+            this.metricsAccess = access;
+            return this;
+        }
+
+        /** How slow an HTTP client may be before its connection is closed. */
+        public Builder httpLimits(HttpLimits limits) {
+            this.httpLimits = limits;
+            return this;
+        }
+
         /** Caps on every AI worker, whatever its model's manifest asks for. */
         public Builder aiLimits(int maxHeapMb, int maxThreads, int maxWallSeconds, int maxMemoryMb) {
             this.aiMaxHeapMb = maxHeapMb;
@@ -176,6 +193,10 @@ public final class Arca implements AutoCloseable {
             corsOrigins(java.util.Arrays.stream(config.get(ArcaConfig.Key.CORS_ORIGINS).split(",")).map(String::strip)
                     .filter(o -> !o.isEmpty()).toList());
             viewerDir(config.viewerDir());
+            metrics(MetricsAccess.parse(config.get(ArcaConfig.Key.METRICS), config.get(ArcaConfig.Key.METRICS_TOKEN)));
+            httpLimits(new HttpLimits(java.time.Duration.ofSeconds(config.longValue(ArcaConfig.Key.HTTP_HEADER_TIMEOUT_SECONDS)),
+                    config.longValue(ArcaConfig.Key.HTTP_MIN_BODY_BYTES_PER_SECOND),
+                    java.time.Duration.ofSeconds(config.longValue(ArcaConfig.Key.HTTP_IDLE_TIMEOUT_SECONDS))));
             aiLimits(config.intValue(ArcaConfig.Key.AI_MAX_HEAP_MB), config.intValue(ArcaConfig.Key.AI_MAX_THREADS),
                     config.intValue(ArcaConfig.Key.AI_MAX_WALL_SECONDS), config.intValue(ArcaConfig.Key.AI_MAX_MEMORY_MB));
             aiSpareWorker(Boolean.parseBoolean(config.get(ArcaConfig.Key.AI_SPARE_WORKER)));
@@ -192,6 +213,10 @@ public final class Arca implements AutoCloseable {
                     new org.arca.preview.ZipUnpack.Limits(config.intValue(ArcaConfig.Key.UNPACK_MAX_ENTRIES),
                             config.longValue(ArcaConfig.Key.UNPACK_MAX_TOTAL_MB) << 20, config.longValue(ArcaConfig.Key.UNPACK_MAX_RATIO)));
             return this;
+        }
+
+        private Path tusDir() {
+            return dataDir.resolve("uploads");
         }
 
         RepositoryConfig repositoryConfig() {
@@ -213,6 +238,11 @@ public final class Arca implements AutoCloseable {
                 repository.closeWith(text);
                 repository.items().addListener(text);
                 repository.searchIndex().addContributor(text);
+                // gc removes resumable uploads' parts past their window, run from the command line as from the server.
+                ArcaWeb.resumableUploads(tusDir()).forEach(repository.maintenance()::sweepResumable);
+                // The SFTP server keeps its partial uploads in sftp/partial of the data folder (SftpServer.start).
+                repository.maintenance().sweepResumable(new ResumableParts(dataDir.resolve("sftp").resolve("partial"),
+                        sftpPartialExpiry));
             } catch (RuntimeException e) {
                 repository.close();
                 throw e;
@@ -229,10 +259,11 @@ public final class Arca implements AutoCloseable {
                 // SFTP first, so the portal can show the port it really got and its host key.
                 sftp = sftpPort == 0 ? null : SftpServer.start(repository, SftpSettings.defaults(dataDir, sftpPort)
                         .withHost(httpHost).withLimits(sftpIdleTimeout, sftpMaxSessionsPerUser, sftpPartialExpiry));
-                WebConfig webConfig = new WebConfig(httpHost, httpPort, 1 << 20, secureCookies, dataDir.resolve("uploads"),
+                WebConfig webConfig = new WebConfig(httpHost, httpPort, 1 << 20, secureCookies, tusDir(),
                         corsOrigins, viewerDir != null ? viewerDir : dataDir.resolve("viewer"),
                         sftp == null ? SftpInfo.DISABLED : new SftpInfo(sftp.port(), sftp.hostKeyFingerprint()))
-                        .withPreviewLimits(previewLimits).withUnpackLimits(unpackLimits);
+                        .withPreviewLimits(previewLimits).withUnpackLimits(unpackLimits).withMetrics(metricsAccess)
+                        .withLimits(httpLimits);
                 ai = new AiRuntime(repository, new AiSettings(dataDir.resolve("ai-work"), aiMaxHeapMb, aiMaxThreads,
                         aiMaxWallSeconds, aiMaxMemoryMb, aiSpareWorker)).start();
                 ArcaWeb web = new ArcaWeb(repository, webConfig, ai).start();

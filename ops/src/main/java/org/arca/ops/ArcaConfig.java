@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.arca.web.HttpLimits;
+import org.arca.web.MetricsAccess;
 
 /**
  * Arca's settings, from one file (flat {@code key: value} YAML or {@code key=value} properties) overridden by
@@ -30,6 +32,16 @@ public final class ArcaConfig {
         MAX_UPLOAD_BYTES("max-upload-bytes", Long.toString(1L << 40), "Largest file accepted by any upload"),
         SECURE_COOKIES("secure-cookies", "false", "Mark session cookies Secure (turn on behind TLS)"),
         CORS_ORIGINS("cors-origins", "", "Comma-separated origins whose pages may call the API and DICOMweb (a viewer elsewhere)"),
+        METRICS("metrics", MetricsAccess.DEFAULT_MODE.configName(),
+                "Who may read /metrics: admin (administrators, or a scraper sending metrics-token), public, or off"),
+        METRICS_TOKEN("metrics-token", "", "Bearer token a Prometheus scraper sends for /metrics (at least "
+                + MetricsAccess.MIN_TOKEN_LENGTH + " characters); empty means administrators only"),
+        HTTP_HEADER_TIMEOUT_SECONDS("http-header-timeout-seconds", Long.toString(HttpLimits.DEFAULT_HEADER_TIMEOUT_SECONDS),
+                "A connection whose request headers have not all arrived after this long is closed"),
+        HTTP_MIN_BODY_BYTES_PER_SECOND("http-min-body-bytes-per-second", Long.toString(HttpLimits.DEFAULT_MIN_BODY_BYTES_PER_SECOND),
+                "A request body arriving slower than this on average is refused (408); 0 turns the check off"),
+        HTTP_IDLE_TIMEOUT_SECONDS("http-idle-timeout-seconds", Long.toString(HttpLimits.DEFAULT_IDLE_TIMEOUT_SECONDS),
+                "A connection on which nothing arrives or leaves for this long is closed"),
         SFTP_PORT("sftp-port", "2222", "Port of the embedded SFTP server; 0 turns it off"),
         SFTP_IDLE_TIMEOUT_SECONDS("sftp-idle-timeout-seconds", "600", "An SFTP session idle this long is closed"),
         SFTP_MAX_SESSIONS_PER_USER("sftp-max-sessions-per-user", "10", "SFTP sessions one user may hold at once"),

@@ -265,7 +265,8 @@ public final class Launcher {
         }
     }
 
-    @Command(name = "gc", description = "Delete blobs nothing refers to, older than the grace period.")
+    @Command(name = "gc", description = "Delete blobs nothing refers to and temporary files of unfinished uploads, older "
+            + "than the grace period (resumable uploads: past their resume window).")
     static final class Gc implements Callable<Integer> {
         @CommandLine.ParentCommand
         Launcher parent;
@@ -280,7 +281,8 @@ public final class Launcher {
                 Maintenance.GcReport report = repo.maintenance().gc(Duration.ofHours(graceHours));
                 int cached = org.arca.dicomweb.MetadataCache.in(repo.blobs(), repo.config().dataDir()).prune();
                 spec.commandLine().getOut().printf("%d blobs deleted, %d bytes freed, %d cached DICOM metadata entries "
-                        + "deleted%n", report.blobsDeleted(), report.bytesFreed(), cached);
+                        + "deleted, %d temporary files of unfinished uploads deleted%n", report.blobsDeleted(), report.bytesFreed(),
+                        cached, report.temporariesDeleted());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot prune the DICOM metadata cache", e);
             }

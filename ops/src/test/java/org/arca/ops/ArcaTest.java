@@ -118,6 +118,81 @@ class ArcaTest {
         }
     }
 
+    @Test
+    void metricsAreForAdministratorsAndTheConfiguredScraperToken() throws Exception {
+        String token = "prometheus-scraper-token-2026";
+        ArcaConfig config = ArcaConfig.load(null, Map.of("ARCA_DATA_DIR", dir.toString(), "ARCA_HTTP_HOST", "127.0.0.1",
+                "ARCA_HTTP_PORT", "0", "ARCA_SFTP_PORT", "0", "ARCA_ADMIN_PASSWORD", "configured secret", "ARCA_METRICS_TOKEN", token));
+        try (Arca arca = Arca.builder().configure(config).start()) {
+            assertThat(get(arca, "/metrics", null, null).statusCode()).isEqualTo(401);
+            assertThat(get(arca, "/metrics", "admin", "configured secret").statusCode()).isEqualTo(200);
+            HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + arca.httpPort() + "/metrics"))
+                    .header("Authorization", "Bearer " + token).build();
+            assertThat(HttpClient.newHttpClient().send(scrape, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        }
+        ArcaConfig off = ArcaConfig.load(null, Map.of("ARCA_DATA_DIR", dir.toString(), "ARCA_HTTP_HOST", "127.0.0.1",
+                "ARCA_HTTP_PORT", "0", "ARCA_SFTP_PORT", "0", "ARCA_METRICS", "off"));
+        try (Arca arca = Arca.builder().configure(off).start()) {
+            assertThat(get(arca, "/metrics", "admin", "configured secret").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aRestartRemovesUnfinishedUploadsAndKeepsResumableOnesForTheirWindow() throws Exception {
+        Arca.Builder builder = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(0).sftpPort(0).adminPassword("configured secret");
+        String stale;
+        String fresh;
+        try (Arca arca = builder.start()) {
+            var admin = arca.repository().authentication().password("admin", "configured secret");
+            String folder = arca.repository().folders().createCollection(admin, "Uploads", null).id();
+            stale = startTusUpload(arca, folder, "stale.bin");
+            fresh = startTusUpload(arca, folder, "fresh.bin");
+        }
+        Path crashed = Files.writeString(dir.resolve("blobs").resolve(".tmp").resolve("upload-crashed.part"), "half a PUT");
+        java.nio.file.attribute.FileTime eightDaysAgo = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(8)));
+        try (var files = Files.walk(dir.resolve("uploads"))) {
+            for (Path file : files.filter(p -> p.toString().contains(stale)).toList()) {
+                Files.setLastModifiedTime(file, eightDaysAgo);
+            }
+        }
+
+        try (Arca arca = builder.start()) {
+            assertThat(crashed).doesNotExist();
+            assertThat(tusHead(arca, stale).statusCode()).isEqualTo(404);
+            HttpResponse<String> resumable = tusHead(arca, fresh);
+            assertThat(resumable.statusCode()).isEqualTo(204);
+            assertThat(resumable.headers().firstValue("Upload-Offset")).contains("4");
+        }
+    }
+
+    /** Starts a tus upload of 10 bytes, sends 4, and returns its id. */
+    private static String startTusUpload(Arca arca, String folderId, String name) throws Exception {
+        Base64.Encoder b64 = Base64.getEncoder();
+        HttpRequest create = tus(arca, "").header("Upload-Length", "10").header("Upload-Metadata", "folderId "
+                + b64.encodeToString(folderId.getBytes()) + ",filename " + b64.encodeToString(name.getBytes()))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> created = HttpClient.newHttpClient().send(create, HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String location = created.headers().firstValue("Location").orElseThrow();
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        HttpRequest patch = tus(arca, "/" + id).header("Upload-Offset", "0").header("Content-Type", "application/offset+octet-stream")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("abcd")).build();
+        assertThat(HttpClient.newHttpClient().send(patch, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(204);
+        return id;
+    }
+
+    private static HttpResponse<String> tusHead(Arca arca, String id) throws Exception {
+        return HttpClient.newHttpClient().send(tus(arca, "/" + id).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder tus(Arca arca, String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + arca.httpPort() + "/api/v1/uploads" + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:configured secret".getBytes()))
+                .header("Tus-Resumable", "1.0.0");
+    }
+
     private static HttpResponse<String> get(Arca arca, String path, String login, String password) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + arca.httpPort() + path));
         if (login != null) {

@@ -160,6 +160,22 @@ class LauncherTest {
     }
 
     @Test
+    void gcRemovesExpiredSftpPartialUploadsAndKeepsResumableOnes() throws IOException {
+        open().close();
+        Path partial = Files.createDirectories(dir.resolve("data").resolve("sftp").resolve("partial"));
+        java.nio.file.attribute.FileTime dayAndAHourAgo = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(25)));
+        Path expired = Files.setLastModifiedTime(Files.writeString(partial.resolve("expired.part"), "bytes"), dayAndAHourAgo);
+        Path expiredMeta = Files.setLastModifiedTime(Files.writeString(partial.resolve("expired.meta"), "u\nf\nn"), dayAndAHourAgo);
+        Path resumable = Files.writeString(partial.resolve("resumable.part"), "bytes");
+
+        assertThat(arca("gc", "--grace-hours", "0").output()).contains("2 temporary files of unfinished uploads deleted");
+        assertThat(expired).doesNotExist();
+        assertThat(expiredMeta).doesNotExist();
+        assertThat(resumable).exists();
+    }
+
+    @Test
     void gcRemovesOnlyUnreferencedBlobs() {
         try (Repository repo = open()) {
             repo.accounts().create(Caller.SYSTEM, new org.arca.core.Accounts.NewUser("fay", "fay password", "f@example.org",

@@ -73,6 +73,13 @@ public interface BlobStore {
     /** Bytes in use on disk. */
     long storedBytes();
 
+    /**
+     * Removes temporary files of writes that ended without finishing (a crash, a killed process), untouched for
+     * {@code olderThan} or longer. A write still under way, in this process or another, keeps its file whatever
+     * its age. Returns how many were removed.
+     */
+    int removeTemporaries(java.time.Duration olderThan) throws IOException;
+
     /** One blob as found on disk. */
     record StoredBlob(String sha256, long size, Instant modified) {
     }

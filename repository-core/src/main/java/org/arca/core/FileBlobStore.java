@@ -31,6 +31,12 @@ public final class FileBlobStore implements BlobStore {
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final int BUFFER = 1 << 20;
+    /**
+     * Temporary files of writes under way in this JVM, by absolute path, across every store (two stores may share a
+     * folder). A sweep must not even open these: closing any channel onto a file drops every lock this process
+     * holds on it, the writer's included.
+     */
+    private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
 
     private final Path root;
     private final Path tmp;
@@ -46,7 +52,9 @@ public final class FileBlobStore implements BlobStore {
         this.tmp = root.resolve(".tmp");
         try {
             Files.createDirectories(tmp);
-            removeStaleTemporaries(Duration.ofHours(1));
+            // Nothing of this process writes yet, and a write of another process (a server beside a command on
+            // PostgreSQL) holds its file's lock: every other temporary is left by a write that will never finish.
+            removeTemporaries(Duration.ZERO);
             try (Stream<StoredBlob> blobs = list()) {
                 storedBytes.set(blobs.mapToLong(StoredBlob::size).sum());
             }
@@ -91,10 +99,9 @@ public final class FileBlobStore implements BlobStore {
             this.maxBytes = maxBytes;
             this.expectedLength = expectedLength;
             try {
-                temp = Files.createTempFile(tmp, "upload-", ".part");
-                out = FileChannel.open(temp, StandardOpenOption.WRITE);
+                out = openTemporary();
             } catch (IOException e) {
-                deleteQuietly(temp);
+                forget(temp);
                 throw new UncheckedIOException("cannot create a temporary file in " + tmp, e);
             }
             sink = new PipelinedFileSink(out, sha256(), BUFFER);
@@ -117,6 +124,30 @@ public final class FileBlobStore implements BlobStore {
                 }
             } catch (IOException e) {
                 throw interrupted(e);
+            }
+        }
+
+        /**
+         * Creates the temporary file and holds an exclusive lock on it while this write lives, which tells a sweep
+         * in another process to leave it. A sweep may remove the file in the moment before the lock is taken (it
+         * deletes only while holding a lock itself), so a file found gone once locked is made again under a new name.
+         */
+        private FileChannel openTemporary() throws IOException {
+            while (true) {
+                temp = tmp.resolve("upload-" + java.util.UUID.randomUUID() + ".part").toAbsolutePath().normalize();
+                WRITING.add(temp);
+                FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                try {
+                    channel.lock();
+                    if (Files.exists(temp)) {
+                        return channel;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    channel.close();
+                    throw e;
+                }
+                channel.close();
+                WRITING.remove(temp);
             }
         }
 
@@ -163,8 +194,10 @@ public final class FileBlobStore implements BlobStore {
                     // Bytes already stored need no second fsync: this copy is dropped in place().
                     out.force(true);
                 }
-                out.close();
+                // Moved while still open and locked: closed first, a sweep elsewhere could take it on the way.
                 Blob blob = place(temp, sha, total);
+                out.close();
+                forget(temp);
                 temp = null;
                 finished = true;
                 return blob;
@@ -183,6 +216,7 @@ public final class FileBlobStore implements BlobStore {
                     // the file is deleted next
                 }
                 deleteQuietly(temp);
+                forget(temp);
             }
         }
 
@@ -327,15 +361,43 @@ public final class FileBlobStore implements BlobStore {
         return storedBytes.get();
     }
 
-    /** Temporary files are left only by a crash mid-write; old ones are garbage. */
-    private void removeStaleTemporaries(Duration age) throws IOException {
-        Instant cutoff = Instant.now().minus(age);
+    @Override
+    public int removeTemporaries(Duration olderThan) throws IOException {
+        Instant cutoff = Instant.now().minus(olderThan);
+        int removed = 0;
         try (Stream<Path> files = Files.list(tmp)) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
-                    Files.deleteIfExists(file);
+                if (!WRITING.contains(file.toAbsolutePath().normalize()) && modifiedBefore(file, cutoff) && deleteUnlessLocked(file)) {
+                    removed++;
                 }
             }
+        }
+        return removed;
+    }
+
+    private static boolean modifiedBefore(Path file, Instant cutoff) throws IOException {
+        try {
+            return !Files.getLastModifiedTime(file).toInstant().isAfter(cutoff);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** Deletes the file unless a writer in another process holds its lock; the shared lock taken here keeps one out. */
+    private static boolean deleteUnlessLocked(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (channel.tryLock(0, Long.MAX_VALUE, true) == null) {
+                return false;
+            }
+            return Files.deleteIfExists(file);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    private static void forget(Path temp) {
+        if (temp != null) {
+            WRITING.remove(temp);
         }
     }
 

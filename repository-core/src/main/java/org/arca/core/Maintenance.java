@@ -32,16 +32,25 @@ public final class Maintenance {
         }
     }
 
-    /** What {@link #gc} removed. */
-    public record GcReport(long blobsDeleted, long bytesFreed) {
+    /** What {@link #gc} removed: blobs, and temporary files of uploads that will never finish. */
+    public record GcReport(long blobsDeleted, long bytesFreed, long temporariesDeleted) {
     }
 
     private final Database db;
     private final BlobStore blobs;
+    private final List<ResumableParts> resumable = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Maintenance(Database db, BlobStore blobs) {
         this.db = db;
         this.blobs = blobs;
+    }
+
+    /**
+     * Lets {@link #gc} remove the expired parts of resumable uploads in this folder (tus, SFTP): the surfaces that
+     * write them register it, so a {@code gc} run from the command line knows them as well as the server.
+     */
+    public void sweepResumable(ResumableParts parts) {
+        resumable.add(parts);
     }
 
     public BlobReport verify() {
@@ -67,7 +76,8 @@ public final class Maintenance {
     /**
      * Deletes blobs no file names, once older than {@code grace}: both rows left by deleted items and files
      * on disk whose transaction never committed. The grace period protects uploads in flight, whose blob is
-     * durable a moment before its row commits.
+     * durable a moment before its row commits. Also deletes the temporary files of uploads no request owns any
+     * more: the blob store's older than {@code grace}, resumable ones past their resume window.
      */
     public GcReport gc(Duration grace) {
         Instant cutoff = Instant.now().minus(grace);
@@ -100,9 +110,13 @@ public final class Maintenance {
                     }
                 }
             }
+            long temporaries = blobs.removeTemporaries(grace);
+            for (ResumableParts parts : resumable) {
+                temporaries += parts.sweep(Instant.now());
+            }
+            return new GcReport(deleted, freed, temporaries);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new GcReport(deleted, freed);
     }
 }

@@ -62,7 +62,7 @@ public final class ArcaWeb implements AutoCloseable {
         ExtractApi extract = new ExtractApi(repo, config.unpack());
         all.addAll(extract.routes());
         all.addAll(new AiApi(ai, extract::job).routes());
-        all.addAll(new SystemApi(repo, metrics, this::routes).routes());
+        all.addAll(new SystemApi(repo, metrics, config.metrics(), this::routes).routes());
         this.routes = Collections.unmodifiableList(all);
         OhifViewer viewer = new OhifViewer(config.viewerDir());
         Gauge.builder("arca.blobstore.bytes", repo.blobs(), b -> b.storedBytes())
@@ -74,6 +74,7 @@ public final class ArcaWeb implements AutoCloseable {
             cfg.http.maxRequestSize = config.maxJsonBytes();
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            JettySetup.apply(cfg, config.host(), config.port(), config.limits());
             if (!config.corsOrigins().isEmpty()) {
                 // Viewers served from another origin (an OHIF of the site's own) call DICOMweb and the API.
                 cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
@@ -99,7 +100,7 @@ public final class ArcaWeb implements AutoCloseable {
                 callers.resolve(ctx);
                 rejectCrossSiteCookieWrites(ctx);
             });
-            cfg.routes.before("/metrics", callers::resolve);
+            cfg.routes.before("/metrics", ctx -> config.metrics().authorize(ctx, callers));
             cfg.routes.before("/dicom-web/*", callers::resolve);
             cfg.routes.after(ctx -> finish(ctx));
             for (Route route : routes) {
@@ -122,8 +123,10 @@ public final class ArcaWeb implements AutoCloseable {
 
     /** Starts listening; returns this for chaining. */
     public ArcaWeb start() {
-        app.start(config.host(), config.port());
-        housekeeping.scheduleWithFixedDelay(tus::cleanup, 1, 60, TimeUnit.MINUTES);
+        // Expired uploads go before the first request, so a restart is enough to be rid of them.
+        tus.cleanup();
+        app.start();
+        housekeeping.scheduleWithFixedDelay(tus::cleanup, 60, 60, TimeUnit.MINUTES);
         return this;
     }
 
@@ -134,6 +137,11 @@ public final class ArcaWeb implements AutoCloseable {
     /** Every route in declaration order: the OpenAPI document and the authorization test read this. */
     public List<Route> routes() {
         return routes;
+    }
+
+    /** Folders of interrupted resumable uploads under a {@link WebConfig#tusDir()}, for {@code gc} to sweep. */
+    public static List<org.arca.core.ResumableParts> resumableUploads(java.nio.file.Path tusDir) {
+        return TusUploads.resumableParts(tusDir);
     }
 
     public PrometheusMeterRegistry metrics() {

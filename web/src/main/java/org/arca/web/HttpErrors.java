@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import org.arca.core.ArcaException;
 import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.image.NoDecoderException;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,29 @@ final class HttpErrors {
         };
     }
 
+    /**
+     * The body for a status Jetty decided on before any route ran (a request line too long, headers too large, a
+     * request that is not HTTP, one too slow). It never echoes the request: its address can carry file names.
+     */
+    static ErrorBody forStatus(int status) {
+        return switch (status) {
+            case 400 -> new ErrorBody("bad_request", "The request is not valid HTTP.");
+            case 404 -> new ErrorBody("not_found", "There is no such route.");
+            case 405 -> new ErrorBody("method_not_allowed", "This address does not take that method.");
+            case 408 -> new ErrorBody("request_timeout", "The request arrived too slowly; the connection is closed.");
+            case 413 -> new ErrorBody("too_large", "The request is too large.");
+            case 414 -> new ErrorBody("uri_too_long", "The request's address is too long.");
+            case 415 -> new ErrorBody("unsupported_media_type", "The request's content type is not supported here.");
+            case 431 -> new ErrorBody("headers_too_large", "The request's headers are too large.");
+            case 501 -> new ErrorBody("not_implemented", "The server does not support what the request asks.");
+            case 503 -> new ErrorBody("unavailable", "The server cannot take the request now; try again later.");
+            case 505 -> new ErrorBody("http_version_not_supported", "Use HTTP/1.1.");
+            default -> status >= 400 && status < 500
+                    ? new ErrorBody("bad_request", "The request was refused (HTTP " + status + ").")
+                    : new ErrorBody("internal_error", "Something went wrong on the server.");
+        };
+    }
+
     static void arca(ArcaException e, Context ctx) {
         int status = status(e.kind());
         // The Basic challenge is for tools. Pages' own requests (X-Requested-With) must get the 401 back:
@@ -69,6 +93,16 @@ final class HttpErrors {
             LOG.info("request {} ended by the client", requestId);
             return;
         }
+        HttpException refused = httpFailure(e);
+        if (refused != null) {
+            // Jetty refused the request while a route read it (a body below the minimum data rate): the client's
+            // fault, and what is left of its body on the wire cannot frame another request.
+            LOG.info("request {} refused by the server: {}", requestId, refused.getCode());
+            ctx.header("Connection", "close");
+            ErrorBody body = forStatus(refused.getCode());
+            write(ctx, refused.getCode(), body.error(), body.message());
+            return;
+        }
         LOG.error("request {} failed", requestId, e);
         write(ctx, 500, "internal_error", "Something went wrong on the server (request " + requestId + ").");
     }
@@ -96,6 +130,15 @@ final class HttpErrors {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return t;
+            }
+        }
+        return null;
+    }
+
+    private static HttpException httpFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpException failure && failure.getCode() >= 400 && failure.getCode() < 500) {
+                return failure;
             }
         }
         return null;

@@ -15,18 +15,24 @@ import org.arca.core.Repository;
 final class SystemApi {
     private final Repository repo;
     private final PrometheusMeterRegistry metrics;
+    private final MetricsAccess metricsAccess;
     private final Supplier<List<Route>> allRoutes;
 
-    SystemApi(Repository repo, PrometheusMeterRegistry metrics, Supplier<List<Route>> allRoutes) {
+    SystemApi(Repository repo, PrometheusMeterRegistry metrics, MetricsAccess metricsAccess, Supplier<List<Route>> allRoutes) {
         this.repo = repo;
         this.metrics = metrics;
+        this.metricsAccess = metricsAccess;
         this.allRoutes = allRoutes;
     }
 
     List<Route> routes() {
-        return new RouteList("system")
-                .get("/health", ANYONE, "Whether the database and the blob store answer (200 or 503)", this::health)
-                .get("/metrics", ANYONE, "Prometheus metrics: requests per route, latencies, bytes, blob store size", this::metrics)
+        RouteList list = new RouteList("system")
+                .get("/health", ANYONE, "Whether the database and the blob store answer (200 or 503)", this::health);
+        if (metricsAccess.enabled()) {
+            list.get("/metrics", metricsAccess.audience(), "Prometheus metrics: requests per route, latencies, bytes, blob store size"
+                    + " (an admin, or the bearer token of metrics-token, unless metrics is public)", this::metrics);
+        }
+        return list
                 .get("/api/v1/openapi.json", ANYONE, "This API described as OpenAPI 3.1", this::openApi)
                 .get("/api/v1/audit", ADMIN, "Audit entries, newest first (actor=, resource=, action=, limit=, offset=)", this::audit)
                 .get("/api/v1/audit/verify", ADMIN, "Check the audit chain for changed or missing entries", this::verifyAudit)

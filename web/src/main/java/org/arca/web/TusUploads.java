@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Item;
 import org.arca.core.Repository;
+import org.arca.core.ResumableParts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TusUploads {
     static final String BASE = "/api/v1/uploads";
+    /** How long an interrupted upload can be resumed after its last byte arrived. */
+    static final Duration RESUME_WINDOW = Duration.ofDays(7);
     private static final Logger LOG = LoggerFactory.getLogger(TusUploads.class);
 
     private final Repository repo;
@@ -51,7 +55,7 @@ final class TusUploads {
                 .withUploadUri(BASE)
                 .withStoragePath(storage.toAbsolutePath().toString())
                 .withMaxUploadSize(repo.items().maxUploadBytes())
-                .withUploadExpirationPeriod(Duration.ofDays(7).toMillis())
+                .withUploadExpirationPeriod(RESUME_WINDOW.toMillis())
                 .withThreadLocalCache(true);
     }
 
@@ -129,13 +133,26 @@ final class TusUploads {
         }
     }
 
-    /** Drops uploads abandoned for longer than the expiry period; run now and then. */
+    /**
+     * Drops uploads abandoned for longer than the resume window; run at start and now and then. tus-java-server's
+     * own cleanup reads each upload's description, so the folders it cannot read (a crash before the description
+     * was written) go by their age, as {@code gc} removes them.
+     */
     void cleanup() {
         try {
             tus.cleanup();
+            for (ResumableParts parts : resumableParts(storage)) {
+                parts.sweep(Instant.now());
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("cleaning up expired uploads failed", e);
         }
+    }
+
+    /** The folders under {@code storage} that hold interrupted uploads, with their resume window. */
+    static List<ResumableParts> resumableParts(Path storage) {
+        return List.of(new ResumableParts(storage.resolve("uploads"), RESUME_WINDOW),
+                new ResumableParts(storage.resolve("locks"), RESUME_WINDOW));
     }
 
     static Map<String, String> metadata(String header) {

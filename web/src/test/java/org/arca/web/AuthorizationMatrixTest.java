@@ -242,7 +242,9 @@ class AuthorizationMatrixTest {
         row("POST /api/v1/users/me/notifications/read", "401 200 200 200 200 200",
                 f -> Call.json("POST", "/api/v1/users/me/notifications/read", "{}"));
         row("GET /health", "200 200 200 200 200 200", f -> Call.of("GET", "/health"));
-        row("GET /metrics", "200 200 200 200 200 200", f -> Call.of("GET", "/metrics"));
+        // Metrics tell an outsider what the repository holds and how it is used: administrators (and a scraper
+        // with the configured token, see MetricsAccessTest) only, unless configured public.
+        row("GET /metrics", "401 403 403 403 403 200", f -> Call.of("GET", "/metrics"));
         row("GET /api/v1/openapi.json", "200 200 200 200 200 200", f -> Call.of("GET", "/api/v1/openapi.json"));
         row("GET /api/v1/audit", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit"));
         row("GET /api/v1/audit/verify", "401 403 403 403 403 200", f -> Call.of("GET", "/api/v1/audit/verify"));

@@ -332,7 +332,8 @@ class RestApiTest {
         assertThat(api.get("openapi").asText()).startsWith("3.");
         assertThat(api.at("/paths/~1api~1v1~1folders~1{id}~1acl/put/summary").asText()).isNotBlank();
         assertThat(server.anonymous().get("/health").json().get("status").asText()).isEqualTo("up");
-        String metrics = server.anonymous().get("/metrics").text();
+        assertThat(server.anonymous().get("/metrics").status()).isEqualTo(401);
+        String metrics = server.as("root").get("/metrics").text();
         assertThat(metrics).contains("arca_http_requests_seconds_count").contains("arca_blobstore_bytes")
                 .contains("route=\"/api/v1/openapi.json\"");
     }
