@@ -95,6 +95,7 @@ public final class ArcaWeb implements AutoCloseable {
             cfg.routes.addHttpHandler(HandlerType.GET, "/ohif", viewer::serve);
             cfg.routes.addHttpHandler(HandlerType.GET, "/ohif/*", viewer::serve);
             cfg.routes.before(RequestLog::begin);
+            cfg.routes.before(SecurityHeaders::apply);
             cfg.routes.before("/api/*", ctx -> {
                 callers.resolve(ctx);
                 rejectCrossSiteCookieWrites(ctx);
