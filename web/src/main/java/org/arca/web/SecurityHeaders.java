@@ -32,10 +32,12 @@ final class SecurityHeaders {
 
     /**
      * OHIF 3.13: 'wasm-unsafe-eval' for its image codecs, blob: workers, inline style attributes from its React
-     * components. Its index.html holds two small inline scripts (public path, dynamic import helper); the viewer
-     * adds their hashes to this policy where it serves that page (see {@link OhifViewer}).
+     * components, and 'unsafe-eval': loading a DICOM SEG evaluates generated code (without it OhifViewerTest's
+     * segmentation overlay fails with an EvalError). Its index.html holds two small inline scripts (public path,
+     * dynamic import helper); the viewer adds their hashes to this policy where it serves that page (see
+     * {@link OhifViewer}), so no other inline script runs.
      */
-    static final String VIEWER_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
+    static final String VIEWER_POLICY = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
             + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' data: blob:; "
             + "media-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
 

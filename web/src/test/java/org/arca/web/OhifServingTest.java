@@ -105,11 +105,11 @@ class OhifServingTest {
         String policy = index.header("Content-Security-Policy");
         String inline = "window.PUBLIC_URL=\"/ohif/\"";
         String hash = "'sha256-" + java.util.Base64.getEncoder().encodeToString(sha256(inline)) + "'";
-        assertThat(policy).contains("; script-src 'self' " + hash + " 'wasm-unsafe-eval';", "worker-src 'self' blob:",
+        assertThat(policy).contains("; script-src 'self' " + hash + " 'unsafe-eval' 'wasm-unsafe-eval';", "worker-src 'self' blob:",
                 "frame-ancestors 'self'", "object-src 'none'").doesNotContain("sandbox");
         assertThat(index.header("X-Frame-Options")).isEqualTo("SAMEORIGIN");
         HttpTestClient.Response bundle = server.anonymous().get("/ohif/app.bundle.abc.js");
-        assertThat(bundle.header("Content-Security-Policy")).startsWith("default-src 'self'; script-src 'self' 'wasm-unsafe-eval';");
+        assertThat(bundle.header("Content-Security-Policy")).startsWith("default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval';");
         assertThat(bundle.header("X-Content-Type-Options")).isEqualTo("nosniff");
     }
 
