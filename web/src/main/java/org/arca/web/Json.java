@@ -45,7 +45,7 @@ public final class Json {
      * {@link #body} for a route no HTML form may reach, sign-in above all: the body must be declared JSON (415
      * otherwise). A form or a beacon of another site can send only form encodings or text/plain without the
      * browser asking first. Other routes stay lenient so {@code curl -d} keeps working; pages of other sites are
-     * kept from them by {@link CrossSiteWrites}.
+     * kept from them by {@link OriginPolicy}.
      */
     public static ObjectNode declaredBody(Context ctx) {
         if (!declaresJson(ctx.contentType())) {

@@ -50,6 +50,7 @@ final class OhifViewer {
     private static final Pattern CSS_ROOT_URL = Pattern.compile("url\\(([\"']?)/(?!/)");
     private static final String WEBPACK_PUBLIC_PATH = "__webpack_require__.p = \"/\";";
     private static final Pattern EXTENSION = Pattern.compile("\\.[A-Za-z0-9]{1,8}$");
+    private static final Pattern INLINE_SCRIPT = Pattern.compile("<script(?![^>]*\\ssrc=)[^>]*>(.*?)</script>", Pattern.DOTALL);
 
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"), Map.entry("js", "text/javascript; charset=utf-8"),
@@ -62,8 +63,6 @@ final class OhifViewer {
 
     private final Path dir;
     private final Map<Path, Served> cache = new ConcurrentHashMap<>();
-
-    private static final Pattern INLINE_SCRIPT = Pattern.compile("<script(?![^>]*\\ssrc=)[^>]*>(.*?)</script>", Pattern.DOTALL);
 
     /**
      * What one file is served as: its bytes when rewritten, else null (stream it from disk), and for a page the

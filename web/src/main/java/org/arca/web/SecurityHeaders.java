@@ -1,6 +1,7 @@
 package org.arca.web;
 
 import io.javalin.http.Context;
+import java.util.List;
 
 /**
  * The browser-facing security headers of every answer, decided in one place and set before any handler runs (a
@@ -45,7 +46,7 @@ final class SecurityHeaders {
     }
 
     /** The viewer's policy with the inline scripts of the page being served allowed by hash ('sha256-...'). */
-    static String viewerPolicy(java.util.List<String> inlineScriptHashes) {
+    static String viewerPolicy(List<String> inlineScriptHashes) {
         StringBuilder sources = new StringBuilder();
         inlineScriptHashes.forEach(hash -> sources.append(" '").append(hash).append('\''));
         return VIEWER_POLICY.replace("script-src 'self'", "script-src 'self'" + sources);
