@@ -415,6 +415,7 @@ class AuthorizationMatrixTest {
             Map<String, HttpTestClient> variants = new LinkedHashMap<>();
             variants.put("403 session cookie, Origin of another site", cookieClient(cookie).header("Origin", EVIL));
             variants.put("403 session cookie, Origin null", cookieClient(cookie).header("Origin", "null"));
+            variants.put("403 no credentials, Origin of another site", server.anonymous().header("Origin", EVIL));
             variants.put("403 Basic, no Origin, Sec-Fetch-Site cross-site", server.as("root").header("Sec-Fetch-Site", "cross-site"));
             variants.put(rootStatus + " Basic, Origin in cors-origins", server.as("root").header("Origin", VIEWER));
             variants.put(rootStatus + " Basic, Arca's own Origin", server.as("root").header("Origin", server.base())
