@@ -57,7 +57,7 @@ final class AccountApi {
     }
 
     private void login(Context ctx) {
-        ObjectNode body = Json.body(ctx);
+        ObjectNode body = Json.declaredBody(ctx);
         Authentication.Issued<Caller> session = repo.authentication().login(Json.requiredText(body, "login"),
                 Json.requiredText(body, "password"));
         callers.setSessionCookie(ctx, session.secret());

@@ -12,7 +12,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +27,6 @@ import org.arca.core.Repository;
 public final class ArcaWeb implements AutoCloseable {
 
     private static final String ROUTE = "arca.route";
-    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private final Repository repo;
     private final WebConfig config;
@@ -45,6 +43,7 @@ public final class ArcaWeb implements AutoCloseable {
         this.config = config;
         Callers callers = new Callers(repo.authentication(), config.secureCookies());
         Traffic traffic = new Traffic(metrics);
+        OriginPolicy origins = new OriginPolicy(config.corsOrigins());
         this.tus = new TusUploads(repo, config.tusDir());
         List<Route> all = new ArrayList<>();
         all.addAll(new FolderApi(repo).routes());
@@ -75,16 +74,6 @@ public final class ArcaWeb implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             JettySetup.apply(cfg, config.host(), config.port(), config.limits());
-            if (!config.corsOrigins().isEmpty()) {
-                // Viewers served from another origin (an OHIF of the site's own) call DICOMweb and the API.
-                cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
-                    rule.allowHost(config.corsOrigins().get(0), config.corsOrigins().subList(1, config.corsOrigins().size())
-                            .toArray(String[]::new));
-                    rule.exposeHeader("X-Total-Count");
-                    rule.exposeHeader("Warning");
-                    rule.exposeHeader("Content-Range");
-                }));
-            }
             cfg.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/portal";
@@ -96,10 +85,9 @@ public final class ArcaWeb implements AutoCloseable {
             cfg.routes.addHttpHandler(HandlerType.GET, "/ohif", viewer::serve);
             cfg.routes.addHttpHandler(HandlerType.GET, "/ohif/*", viewer::serve);
             cfg.routes.before(RequestLog::begin);
-            cfg.routes.before("/api/*", ctx -> {
-                callers.resolve(ctx);
-                rejectCrossSiteCookieWrites(ctx);
-            });
+            cfg.routes.before(SecurityHeaders::apply);
+            cfg.routes.before(origins::apply);
+            cfg.routes.before("/api/*", callers::resolve);
             cfg.routes.before("/metrics", ctx -> config.metrics().authorize(ctx, callers));
             cfg.routes.before("/dicom-web/*", callers::resolve);
             cfg.routes.after(ctx -> finish(ctx));
@@ -146,21 +134,6 @@ public final class ArcaWeb implements AutoCloseable {
 
     public PrometheusMeterRegistry metrics() {
         return metrics;
-    }
-
-    /**
-     * A portal session is a cookie, which a browser sends with requests other sites make too; changes must
-     * come from Arca's own pages. Token and Basic callers are not exposed to that, so they pass.
-     */
-    private static void rejectCrossSiteCookieWrites(Context ctx) {
-        if (!Callers.viaCookie(ctx) || SAFE_METHODS.contains(ctx.method().name())) {
-            return;
-        }
-        String origin = ctx.header("Origin");
-        String host = ctx.header("Host");
-        if (origin != null && host != null && !origin.endsWith("://" + host)) {
-            throw ArcaException.forbidden("Cross-site requests may not change anything with a portal session.");
-        }
     }
 
     private void finish(Context ctx) {

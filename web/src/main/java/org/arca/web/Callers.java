@@ -17,7 +17,6 @@ import org.arca.core.Caller;
 final class Callers {
     static final String SESSION_COOKIE = "arca_session";
     private static final String ATTRIBUTE = "arca.caller";
-    private static final String VIA_COOKIE = "arca.viaCookie";
 
     private final Authentication auth;
     private final boolean secureCookies;
@@ -47,7 +46,6 @@ final class Callers {
         if (session != null) {
             var caller = auth.session(session);
             if (caller.isPresent()) {
-                ctx.attribute(VIA_COOKIE, Boolean.TRUE);
                 return caller.get();
             }
         }
@@ -89,10 +87,6 @@ final class Callers {
             throw ArcaException.unauthorized("Sign in first.");
         }
         return caller;
-    }
-
-    static boolean viaCookie(Context ctx) {
-        return Boolean.TRUE.equals(ctx.attribute(VIA_COOKIE));
     }
 
     void setSessionCookie(Context ctx, String secret) {

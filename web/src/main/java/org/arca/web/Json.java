@@ -41,6 +41,20 @@ public final class Json {
         }
     }
 
+    /**
+     * {@link #body} for a route no HTML form may reach, sign-in above all: the body must be declared JSON (415
+     * otherwise). A form or a beacon of another site can send only form encodings or text/plain without the
+     * browser asking first. Other routes stay lenient so {@code curl -d} keeps working; pages of other sites are
+     * kept from them by {@link OriginPolicy}.
+     */
+    public static ObjectNode declaredBody(Context ctx) {
+        if (!declaresJson(ctx.contentType())) {
+            throw new ArcaException(ArcaException.Kind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                    "Send the request body as application/json.");
+        }
+        return body(ctx);
+    }
+
     /** Reads the request body as an object; malformed or non-object bodies are a 400 that names the problem. */
     public static ObjectNode body(Context ctx) {
         String text = ctx.body();
@@ -57,6 +71,14 @@ public final class Json {
             throw ArcaException.invalid("malformed_json", "The request body is not valid JSON: "
                     + e.getOriginalMessage());
         }
+    }
+
+    private static boolean declaresJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 
     /** A text field of a body, or null when absent; a value of another type is a 400. */

@@ -7,6 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +34,9 @@ import java.util.regex.Pattern;
  * the generated configuration reads the folder from the page's address. Unknown paths without a file
  * extension answer {@code index.html}, so the viewer's own routes ({@code /ohif/viewer?...}) reload.
  *
+ * <p>Pages are served with the viewer's Content-Security-Policy ({@link SecurityHeaders}) plus the hashes of their
+ * own inline scripts, so those two run and nothing else inline does.
+ *
  * <p>The folder is looked at on every request: installing or removing the viewer needs no restart.
  * Thread-safe.
  */
@@ -42,6 +50,7 @@ final class OhifViewer {
     private static final Pattern CSS_ROOT_URL = Pattern.compile("url\\(([\"']?)/(?!/)");
     private static final String WEBPACK_PUBLIC_PATH = "__webpack_require__.p = \"/\";";
     private static final Pattern EXTENSION = Pattern.compile("\\.[A-Za-z0-9]{1,8}$");
+    private static final Pattern INLINE_SCRIPT = Pattern.compile("<script(?![^>]*\\ssrc=)[^>]*>(.*?)</script>", Pattern.DOTALL);
 
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"), Map.entry("js", "text/javascript; charset=utf-8"),
@@ -55,8 +64,11 @@ final class OhifViewer {
     private final Path dir;
     private final Map<Path, Served> cache = new ConcurrentHashMap<>();
 
-    /** What one file is served as: its bytes when rewritten, else null (stream it from disk). */
-    private record Served(long size, long modified, byte[] rewritten) {
+    /**
+     * What one file is served as: its bytes when rewritten, else null (stream it from disk), and for a page the
+     * hashes of its inline scripts, which its Content-Security-Policy allows.
+     */
+    private record Served(long size, long modified, byte[] rewritten, List<String> scriptHashes) {
     }
 
     OhifViewer(Path dir) {
@@ -121,8 +133,14 @@ final class OhifViewer {
         }
         Served served = cache.get(file);
         if (served == null || served.size() != attributes.size() || served.modified() != modified) {
-            served = new Served(attributes.size(), modified, rewrite(name, extension, file));
+            byte[] rewritten = rewrite(name, extension, file);
+            List<String> hashes = extension.equals("html")
+                    ? inlineScriptHashes(rewritten != null ? rewritten : Files.readAllBytes(file)) : List.of();
+            served = new Served(attributes.size(), modified, rewritten, hashes);
             cache.put(file, served);
+        }
+        if (!served.scriptHashes().isEmpty()) {
+            ctx.header("Content-Security-Policy", SecurityHeaders.viewerPolicy(served.scriptHashes()));
         }
         if (served.rewritten() != null) {
             ctx.result(served.rewritten());
@@ -148,6 +166,26 @@ final class OhifViewer {
             default -> CSS_ROOT_URL.matcher(text).replaceAll(m -> Matcher.quoteReplacement("url(" + m.group(1) + PREFIX));
         };
         return changed.equals(text) ? null : changed.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** 'sha256-...' of each inline script of a page, as a Content-Security-Policy names them. */
+    static List<String> inlineScriptHashes(byte[] html) {
+        List<String> hashes = new ArrayList<>();
+        Matcher m = INLINE_SCRIPT.matcher(new String(html, StandardCharsets.UTF_8));
+        while (m.find()) {
+            if (!m.group(1).isEmpty()) {
+                hashes.add("sha256-" + Base64.getEncoder().encodeToString(sha256(m.group(1).getBytes(StandardCharsets.UTF_8))));
+            }
+        }
+        return hashes;
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     static String rewriteIndex(String html) {

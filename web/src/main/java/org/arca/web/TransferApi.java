@@ -123,7 +123,7 @@ final class TransferApi {
         ctx.header("ETag", etag);
         ctx.header("Accept-Ranges", "bytes");
         ctx.header("Cache-Control", "private, no-cache");
-        ctx.header("X-Content-Type-Options", "nosniff");
+        // A download unless a view is asked for; SecurityHeaders sandboxes that view, so stored HTML or SVG stays inert.
         String disposition = "true".equals(ctx.queryParam("inline")) ? "inline" : "attachment";
         ctx.header("Content-Disposition", disposition + "; filename=\"" + asciiName(file.name()) + "\"; filename*=UTF-8''"
                 + URLEncoder.encode(file.name(), StandardCharsets.UTF_8).replace("+", "%20"));

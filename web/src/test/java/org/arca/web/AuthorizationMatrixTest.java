@@ -31,6 +31,9 @@ import org.junit.jupiter.api.Test;
 class AuthorizationMatrixTest {
 
     private static final String[] CALLERS = {"anonymous", "stranger", "reader", "writer", "folderadmin", "root"};
+    /** A site whose pages must not change anything here, and one listed in cors-origins. */
+    private static final String EVIL = "https://evil.example";
+    private static final String VIEWER = "https://viewer.example";
 
     /** What one cell sends. */
     record Call(String method, String path, String body, String contentType, Map<String, String> headers) {
@@ -342,7 +345,7 @@ class AuthorizationMatrixTest {
 
     @BeforeAll
     static void start() {
-        server = new TestServer(TestDatabases.Kind.H2);
+        server = new TestServer(TestDatabases.Kind.H2, c -> c, w -> w.withCorsOrigins(List.of(VIEWER)));
         owner = server.user("owner");
         for (String login : List.of("stranger", "reader", "writer", "folderadmin")) {
             server.user(login);
@@ -354,6 +357,16 @@ class AuthorizationMatrixTest {
     @AfterAll
     static void stop() {
         server.close();
+    }
+
+    /**
+     * Whatever a route answers (stored bytes, a rendered frame, JSON, an error) a browser shows it, if at all, as an
+     * inert document: sandboxed without scripts, its type never sniffed.
+     */
+    static boolean servedAsInertContent(HttpTestClient.Response response) {
+        String policy = response.header("Content-Security-Policy");
+        return "nosniff".equals(response.header("X-Content-Type-Options")) && policy != null
+                && policy.startsWith("sandbox;") && policy.contains("default-src 'none'");
     }
 
     @Test
@@ -374,15 +387,109 @@ class AuthorizationMatrixTest {
                 Call call = entry.getValue().call().apply(reads ? shared : new Fixture());
                 HttpTestClient client = CALLERS[i].equals("anonymous") ? server.anonymous() : server.as(CALLERS[i]);
                 call.headers().forEach(client::header);
-                byte[] bytes = call.body() == null ? null : call.contentType() != null
-                        && (call.contentType().startsWith("multipart/related") || call.contentType().equals("application/zip"))
-                        ? call.body().getBytes(StandardCharsets.ISO_8859_1) : call.body().getBytes(StandardCharsets.UTF_8);
-                HttpTestClient.Response response = client.send(call.method(), call.path(), bytes, call.contentType());
+                HttpTestClient.Response response = client.send(call.method(), call.path(), bytes(call), call.contentType());
                 if (response.status() != Integer.parseInt(expected[i])) {
                     mismatches.add(entry.getKey() + " as " + CALLERS[i] + ": expected " + expected[i] + ", got " + response);
+                }
+                if (!servedAsInertContent(response)) {
+                    mismatches.add(entry.getKey() + " as " + CALLERS[i] + ": no sandbox policy or nosniff in " + response.headers());
                 }
             }
         }
         assertThat(mismatches).isEmpty();
+    }
+
+    /**
+     * Every route that changes something (sign-in, tus and STOW-RS included) refuses a request a browser sent from
+     * another site's page, with the session cookie or any other credentials; Arca's own pages and the origins in
+     * cors-origins get the answer the table gives root.
+     */
+    @Test
+    void everyWriteRouteRefusesPagesOfOtherSites() {
+        String cookie = sessionCookie("root");
+        List<String> mismatches = new ArrayList<>();
+        for (var entry : TABLE.entrySet()) {
+            String method = entry.getKey().substring(0, entry.getKey().indexOf(' '));
+            if (!List.of("POST", "PUT", "PATCH", "DELETE").contains(method)) {
+                continue;
+            }
+            int rootStatus = Integer.parseInt(entry.getValue().expected().split(" ")[CALLERS.length - 1]);
+            Map<String, HttpTestClient> variants = new LinkedHashMap<>();
+            variants.put("403 session cookie, Origin of another site", cookieClient(cookie).header("Origin", EVIL));
+            variants.put("403 session cookie, Origin null", cookieClient(cookie).header("Origin", "null"));
+            variants.put("403 no credentials, Origin of another site", server.anonymous().header("Origin", EVIL));
+            variants.put("403 Basic, no Origin, Sec-Fetch-Site cross-site", server.as("root").header("Sec-Fetch-Site", "cross-site"));
+            variants.put(rootStatus + " Basic, Origin in cors-origins", server.as("root").header("Origin", VIEWER));
+            variants.put(rootStatus + " Basic, Arca's own Origin", server.as("root").header("Origin", server.base())
+                    .header("Sec-Fetch-Site", "same-origin"));
+            variants.forEach((variant, client) -> {
+                Call call = entry.getValue().call().apply(new Fixture());
+                call.headers().forEach(client::header);
+                HttpTestClient.Response response = client.send(call.method(), call.path(), bytes(call), call.contentType());
+                int expected = Integer.parseInt(variant.substring(0, 3));
+                boolean refusedAsCrossSite = response.status() == 403 && response.text().contains("\"cross_site_request\"");
+                if (response.status() != expected || (expected == 403) != refusedAsCrossSite) {
+                    mismatches.add(entry.getKey() + " with " + variant.substring(4) + ": expected " + expected + ", got " + response);
+                }
+            });
+        }
+        assertThat(mismatches).isEmpty();
+        assertThat(cookieClient(cookie).header("Origin", EVIL).get("/api/v1/collections").status())
+                .as("reads from other sites' pages stay possible: they cannot see the answer without CORS").isEqualTo(200);
+    }
+
+    @Test
+    void onlyPagesOfListedOriginsMayReadAnswers() {
+        HttpTestClient.Response preflight = server.anonymous().header("Origin", VIEWER).header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization, content-type").send("OPTIONS", "/dicom-web/studies", null, null);
+        assertThat(preflight.status()).isEqualTo(204);
+        assertThat(preflight.header("Access-Control-Allow-Origin")).isEqualTo(VIEWER);
+        assertThat(preflight.header("Access-Control-Allow-Methods")).isEqualTo("POST");
+        assertThat(preflight.header("Access-Control-Allow-Headers")).isEqualTo("authorization, content-type");
+        HttpTestClient.Response listed = server.anonymous().header("Origin", VIEWER).get("/dicom-web/studies");
+        assertThat(listed.header("Access-Control-Allow-Origin")).isEqualTo(VIEWER);
+        assertThat(listed.header("Access-Control-Expose-Headers")).contains("X-Total-Count", "Warning");
+        HttpTestClient.Response other = server.anonymous().header("Origin", EVIL).get("/dicom-web/studies");
+        assertThat(other.status()).isEqualTo(200);
+        assertThat(other.header("Access-Control-Allow-Origin")).isNull();
+        HttpTestClient.Response own = server.anonymous().header("Origin", server.base()).get("/dicom-web/studies");
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(own.header("Access-Control-Allow-Origin")).isNull();
+    }
+
+    @Test
+    void signInTakesOnlyJsonSoNoFormCanPostIt() {
+        String body = "{\"login\":\"owner\",\"password\":" + q(TestRepository.PASSWORD) + "}";
+        for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
+            HttpTestClient.Response response = server.anonymous().send("POST", "/api/v1/auth/login",
+                    body.getBytes(StandardCharsets.UTF_8), type);
+            assertThat(response.status()).as(type + ": " + response).isEqualTo(415);
+            assertThat(response.error()).isEqualTo("unsupported_media_type");
+            assertThat(response.header("Set-Cookie")).isNull();
+        }
+        assertThat(server.anonymous().send("POST", "/api/v1/auth/login", body.getBytes(StandardCharsets.UTF_8), null).status())
+                .isEqualTo(415);
+        assertThat(server.anonymous().send("POST", "/api/v1/auth/login", body.getBytes(StandardCharsets.UTF_8),
+                "application/json; charset=utf-8").status()).isEqualTo(200);
+    }
+
+    private static String sessionCookie(String login) {
+        HttpTestClient.Response response = server.anonymous().post("/api/v1/auth/login",
+                "{\"login\":" + q(login) + ",\"password\":" + q(TestRepository.PASSWORD) + "}");
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return response.header("Set-Cookie").split(";")[0];
+    }
+
+    private static HttpTestClient cookieClient(String cookie) {
+        return server.anonymous().header("Cookie", cookie);
+    }
+
+    private static byte[] bytes(Call call) {
+        if (call.body() == null) {
+            return null;
+        }
+        boolean binary = call.contentType() != null
+                && (call.contentType().startsWith("multipart/related") || call.contentType().equals("application/zip"));
+        return call.body().getBytes(binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
     }
 }

@@ -99,6 +99,40 @@ class OhifServingTest {
     }
 
     @Test
+    void theViewerRunsUnderItsOwnPolicyThatAllowsOnlyItsOwnInlineScripts() throws IOException {
+        install();
+        HttpTestClient.Response index = server.anonymous().get("/ohif/viewer");
+        String policy = index.header("Content-Security-Policy");
+        String inline = "window.PUBLIC_URL=\"/ohif/\"";
+        String hash = "'sha256-" + java.util.Base64.getEncoder().encodeToString(sha256(inline)) + "'";
+        assertThat(policy).contains("; script-src 'self' " + hash + " 'unsafe-eval' 'wasm-unsafe-eval';", "worker-src 'self' blob:",
+                "frame-ancestors 'self'", "object-src 'none'").doesNotContain("sandbox");
+        assertThat(index.header("X-Frame-Options")).isEqualTo("SAMEORIGIN");
+        HttpTestClient.Response bundle = server.anonymous().get("/ohif/app.bundle.abc.js");
+        assertThat(bundle.header("Content-Security-Policy")).startsWith("default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval';");
+        assertThat(bundle.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    }
+
+    @Test
+    void thePortalPageAllowsOnlyItsOwnScriptsAndIsNeverFramed() {
+        HttpTestClient.Response page = server.anonymous().get("/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.header("Content-Security-Policy")).contains("script-src 'self';", "object-src 'none'", "base-uri 'self'",
+                "frame-ancestors 'none'").doesNotContain("unsafe");
+        assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(page.text()).doesNotContain("<script>", "style=");
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void unchangedFilesAreRevalidatedByTheirETag() throws IOException {
         install();
         HttpTestClient.Response first = server.anonymous().get("/ohif/app.bundle.abc.js");

@@ -245,6 +245,20 @@ class OhifViewerTest {
         }
     }
 
+    /** Everything above ran under the viewer's Content-Security-Policy; the browser reports what that policy blocked. */
+    @Test
+    @Order(5)
+    void nothingTheViewerDidWasBlockedByItsSecurityPolicy() {
+        List<String> blocked = new ArrayList<>();
+        for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+            System.out.println("[browser] " + entry.getLevel() + " " + entry.getMessage());
+            if (entry.getMessage().contains("Content Security Policy")) {
+                blocked.add(entry.getMessage());
+            }
+        }
+        assertThat(blocked).isEmpty();
+    }
+
     // ---- the non-blank check (FACTS.md): the centre half of the viewport, std dev > 10 and > 32 grey levels ----
 
     private static void assertNonBlankViewport(String name) throws IOException {
