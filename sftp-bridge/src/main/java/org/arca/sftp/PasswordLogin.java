@@ -1,5 +1,6 @@
 package org.arca.sftp;
 
+import java.net.InetSocketAddress;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 import org.arca.core.ArcaException;
@@ -22,7 +23,7 @@ final class PasswordLogin implements PasswordAuthenticator {
     public boolean authenticate(String login, String password, ServerSession session) {
         try {
             Caller caller = Authentication.looksLikeToken(password) ? authentication.token(password)
-                    : authentication.password(login, password);
+                    : authentication.password(login, password, source(session));
             if (!caller.login().equalsIgnoreCase(login)) {
                 return false; // someone else's token
             }
@@ -31,5 +32,11 @@ final class PasswordLogin implements PasswordAuthenticator {
         } catch (ArcaException e) {
             return false;
         }
+    }
+
+    /** The peer's address without its port, so all of one client's connections count as one source. */
+    private static String source(ServerSession session) {
+        return session.getClientAddress() instanceof InetSocketAddress peer ? peer.getAddress().getHostAddress()
+                : String.valueOf(session.getClientAddress());
     }
 }

@@ -59,7 +59,7 @@ final class AccountApi {
     private void login(Context ctx) {
         ObjectNode body = Json.body(ctx);
         Authentication.Issued<Caller> session = repo.authentication().login(Json.requiredText(body, "login"),
-                Json.requiredText(body, "password"));
+                Json.requiredText(body, "password"), Callers.source(ctx));
         callers.setSessionCookie(ctx, session.secret());
         ctx.json(repo.accounts().byId(session.value().userId()).orElseThrow());
     }
@@ -120,7 +120,8 @@ final class AccountApi {
             // Someone holding a stolen session must not be able to lock the owner out. A wrong current password
             // is the caller's mistake in a form, not a failed sign-in of the request: 403, not 401.
             try {
-                repo.authentication().password(caller.login(), Json.requiredText(body, "currentPassword"));
+                repo.authentication().password(caller.login(), Json.requiredText(body, "currentPassword"),
+                        Callers.source(ctx));
             } catch (ArcaException e) {
                 if (e.kind() != ArcaException.Kind.UNAUTHORIZED) {
                     throw e;
