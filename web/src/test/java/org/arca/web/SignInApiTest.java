@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Signing in over HTTP as an attacker and an owner on two addresses would, with a clock
+ * Signing in and changing passwords over HTTP as an attacker and an owner on two addresses would, with a clock
  * the test moves. Both come over loopback: 127.0.0.1 is the attacker, 127.0.0.2 the owner.
  */
 @ParameterizedClass
@@ -64,5 +64,33 @@ class SignInApiTest {
         assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
         assertThat(owner.basic("chief", TestRepository.PASSWORD).get("/api/v1/users/me").status()).isEqualTo(200);
         clock.advance(Duration.ofHours(1));
+    }
+
+    @Test
+    void anAdminChangesTheirOwnPasswordOnlyWithTheCurrentOne() {
+        server.user("boss", Role.ADMIN);
+        server.user("forgetful");
+        HttpTestClient boss = server.as("boss");
+        HttpTestClient.Response without = boss.put("/api/v1/users/boss/password", "{\"password\":\"taken over for good\"}");
+        assertThat(without.status()).as(without.toString()).isEqualTo(400);
+        HttpTestClient.Response wrong = boss.put("/api/v1/users/boss/password",
+                "{\"password\":\"taken over for good\",\"currentPassword\":\"a guess\"}");
+        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(wrong.error()).isEqualTo("wrong_current_password");
+        clock.advance(Duration.ofHours(1));
+        assertThat(boss.get("/api/v1/users/me").status()).as("the password is unchanged").isEqualTo(200);
+
+        HttpTestClient.Response right = boss.put("/api/v1/users/boss/password",
+                "{\"password\":\"boss's new password\",\"currentPassword\":" + q(TestRepository.PASSWORD) + "}");
+        assertThat(right.status()).as(right.toString()).isEqualTo(204);
+        HttpTestClient renewed = new HttpTestClient(server.base()).basic("boss", "boss's new password");
+        assertThat(renewed.get("/api/v1/users/me").status()).isEqualTo(200);
+
+        HttpTestClient.Response reset = renewed.put("/api/v1/users/forgetful/password", "{\"password\":\"a fresh start\"}");
+        assertThat(reset.status()).as("an admin sets another account's password without theirs").isEqualTo(204);
+        assertThat(new HttpTestClient(server.base()).basic("forgetful", "a fresh start").get("/api/v1/users/me").status())
+                .isEqualTo(200);
+        assertThat(renewed.get("/api/v1/audit?action=user.password&resource=forgetful").json().findValuesAsText("detail"))
+                .containsExactly("reset by admin");
     }
 }
