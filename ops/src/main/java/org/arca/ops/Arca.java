@@ -62,6 +62,7 @@ public final class Arca implements AutoCloseable {
         private String httpHost = "0.0.0.0";
         private int httpPort = 8080;
         private String adminPassword;
+        private java.util.function.Consumer<String> generatedPasswordShown = password -> { };
         private long maxUploadBytes = 1L << 40;
         private boolean secureCookies;
         private java.util.List<String> corsOrigins = java.util.List.of();
@@ -106,6 +107,15 @@ public final class Arca implements AutoCloseable {
         /** The first admin's password, used only when the repository has no admin yet. */
         public Builder adminPassword(String password) {
             this.adminPassword = password;
+            return this;
+        }
+
+        /**
+         * Hears, once and before any port opens, the password a first start generated for the admin, so it is
+         * shown even if a surface then fails to start (the account exists from then on).
+         */
+        public Builder onGeneratedAdminPassword(java.util.function.Consumer<String> shown) {
+            this.generatedPasswordShown = shown;
             return this;
         }
 
@@ -250,12 +260,19 @@ public final class Arca implements AutoCloseable {
             return repository;
         }
 
-        /** Opens the repository, makes the first admin if there is none, and starts every surface. */
+        /**
+         * Opens the repository, makes the first admin if there is none, and only then starts every surface: from
+         * the moment a port answers, the admin can sign in (a sign-in that failed early would count as a guess).
+         */
         public Arca start() {
             Repository repository = openRepository();
             SftpServer sftp = null;
             AiRuntime ai = null;
             try {
+                String generated = ensureAdmin(repository, adminPassword);
+                if (generated != null) {
+                    generatedPasswordShown.accept(generated);
+                }
                 // SFTP first, so the portal can show the port it really got and its host key.
                 sftp = sftpPort == 0 ? null : SftpServer.start(repository, SftpSettings.defaults(dataDir, sftpPort)
                         .withHost(httpHost).withLimits(sftpIdleTimeout, sftpMaxSessionsPerUser, sftpPartialExpiry));
@@ -267,14 +284,7 @@ public final class Arca implements AutoCloseable {
                 ai = new AiRuntime(repository, new AiSettings(dataDir.resolve("ai-work"), aiMaxHeapMb, aiMaxThreads,
                         aiMaxWallSeconds, aiMaxMemoryMb, aiSpareWorker)).start();
                 ArcaWeb web = new ArcaWeb(repository, webConfig, ai).start();
-                try {
-                    // After the surfaces are up: a failed start must not swallow a generated password.
-                    String generated = ensureAdmin(repository, adminPassword);
-                    return new Arca(repository, ai, web, sftp, generated);
-                } catch (RuntimeException e) {
-                    web.close();
-                    throw e;
-                }
+                return new Arca(repository, ai, web, sftp, generated);
             } catch (RuntimeException e) {
                 if (ai != null) {
                     ai.close();

@@ -70,25 +70,28 @@ public final class Launcher {
         @Override
         public Integer call() throws InterruptedException {
             long started = System.nanoTime();
-            Arca arca = Arca.builder().configure(parent.config()).start();
+            // Shown as soon as the account exists, before any surface starts: a start that fails later must not
+            // swallow it.
+            Arca arca = Arca.builder().configure(parent.config()).onGeneratedAdminPassword(Serve::showAdminPassword).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 arca.close();
                 stopped.countDown();
             }, "arca-shutdown"));
-            arca.generatedAdminPassword().ifPresent(password -> {
-                // Printed once, to the console only: never through the logger, whose files outlive the terminal.
-                System.out.println();
-                System.out.println("  First start: created the administrator account.");
-                System.out.println("    login:    " + Arca.ADMIN_LOGIN);
-                System.out.println("    password: " + password);
-                System.out.println("  Change it after signing in; it is not shown again.");
-                System.out.println();
-            });
             System.out.printf("Arca is ready on http://localhost:%d/ (%d ms)%n", arca.httpPort(),
                     (System.nanoTime() - started) / 1_000_000);
             stopped.await();
             return 0;
+        }
+
+        /** Printed once, to the console only: never through the logger, whose files outlive the terminal. */
+        private static void showAdminPassword(String password) {
+            System.out.println();
+            System.out.println("  First start: created the administrator account.");
+            System.out.println("    login:    " + Arca.ADMIN_LOGIN);
+            System.out.println("    password: " + password);
+            System.out.println("  Change it after signing in; it is not shown again.");
+            System.out.println();
         }
     }
 

@@ -3,13 +3,19 @@ package org.arca.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +40,38 @@ class ArcaTest {
         try (Arca again = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(0).sftpPort(0).start()) {
             assertThat(again.generatedAdminPassword()).isEmpty();
             assertThat(get(again, "/api/v1/users/me", "admin", password).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theAdminExistsBeforeAnyPortOpens() throws Exception {
+        int httpPort = freePort();
+        int sftpPort = freePort();
+        List<String> shown = new ArrayList<>();
+        List<Boolean> portsOpenWhenShown = new ArrayList<>();
+        try (Arca arca = Arca.builder().dataDir(dir).httpHost("127.0.0.1").httpPort(httpPort).sftpPort(sftpPort)
+                .onGeneratedAdminPassword(password -> {
+                    shown.add(password);
+                    portsOpenWhenShown.add(answers(httpPort) || answers(sftpPort));
+                }).start()) {
+            assertThat(shown).containsExactly(arca.generatedAdminPassword().orElseThrow());
+            assertThat(portsOpenWhenShown).containsExactly(false);
+            assertThat(answers(httpPort)).isTrue();
+            assertThat(get(arca, "/api/v1/users/me", "admin", shown.get(0)).statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static boolean answers(int port) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -193,7 +193,8 @@ public final class Accounts {
         db.inTransaction(tx -> {
             tx.update(Users.T).set(Users.PASSWORD_HASH, hash).where(Users.ID.eq(user.id())).execute();
             tx.deleteFrom(Tables.SessionsT.T).where(Tables.SessionsT.USER_ID.eq(user.id())).execute();
-            audit.append(tx, caller, "user.password", "user", user.login(), "");
+            audit.append(tx, caller, "user.password", "user", user.login(),
+                    user.id().equals(caller.userId()) ? "own" : "reset by admin");
             return null;
         });
         credentialsChanged.run();

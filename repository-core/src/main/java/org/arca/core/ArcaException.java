@@ -1,5 +1,8 @@
 package org.arca.core;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * The one error type of the repository. Every surface maps {@link Kind} to its own status
  * (HTTP status, SFTP status code) in one place; {@link #code()} is a stable machine-readable name
@@ -24,17 +27,37 @@ public final class ArcaException extends RuntimeException {
 
     private final Kind kind;
     private final String code;
+    private final Duration retryAfter;
 
     public ArcaException(Kind kind, String code, String message) {
         super(message);
         this.kind = kind;
         this.code = code;
+        this.retryAfter = null;
     }
 
     public ArcaException(Kind kind, String code, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.code = code;
+        this.retryAfter = null;
+    }
+
+    private ArcaException(String code, String message, Duration retryAfter) {
+        super(message);
+        this.kind = Kind.THROTTLED;
+        this.code = code;
+        this.retryAfter = retryAfter;
+    }
+
+    /** A refusal to try again before {@code retryAfter}, which surfaces tell the client (HTTP's Retry-After). */
+    public static ArcaException throttled(String code, String message, Duration retryAfter) {
+        return new ArcaException(code, message, retryAfter);
+    }
+
+    /** How long the client should wait before trying again, when the refusal says. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     public Kind kind() {

@@ -19,7 +19,7 @@ import org.arca.core.Tables.Tokens;
 import org.jooq.Record;
 
 /**
- * Turns credentials into a {@link Caller}: passwords (throttled per login), portal sessions and personal
+ * Turns credentials into a {@link Caller}: passwords (throttled per login and source), portal sessions and personal
  * API tokens. Secrets are stored only as SHA-256 hashes; passwords as Argon2id. Every surface (HTTP,
  * DICOMweb, SFTP) signs people in here, so the rules are the same everywhere.
  */
@@ -88,12 +88,18 @@ public final class Authentication {
         return accounts.byLogin(login).flatMap(u -> accounts.passwordHash(u.id())).map(Authentication::sha256Hex);
     }
 
-    /**
-     * Checks a login and password. Throws UNAUTHORIZED for a wrong pair (without saying which part was
-     * wrong), THROTTLED after repeated failures, FORBIDDEN for pending or disabled accounts.
-     */
+    /** {@link #password(String, String, String)} for an in-process caller (command line, benches): no network peer. */
     public Caller password(String login, String password) {
-        throttle.check(login);
+        return password(login, password, LoginThrottle.LOCAL);
+    }
+
+    /**
+     * Checks a login and password sent from {@code source} (the client's address). Throws UNAUTHORIZED for a
+     * wrong pair (without saying which part was wrong), THROTTLED while that login must wait before trying from
+     * there again ({@link LoginThrottle}), FORBIDDEN for pending or disabled accounts.
+     */
+    public Caller password(String login, String password, String source) {
+        throttle.check(login, source);
         String memoKey = sha256Hex(login + "\u0000" + password);
         Optional<User> user = accounts.byLogin(login);
         Instant memo = verifiedPasswords.get(memoKey);
@@ -107,18 +113,18 @@ public final class Authentication {
             ok = false;
         }
         if (!ok) {
-            throttle.failed(login);
+            throttle.failed(login, source);
             throw ArcaException.unauthorized("The login or password is wrong.");
         }
-        throttle.succeeded(login);
+        throttle.succeeded(login, source);
         requireActive(user.get());
         verifiedPasswords.put(memoKey, clock.instant().plus(VERIFIED_PASSWORD_TTL));
         return accounts.callerFor(user.get());
     }
 
-    /** Signs in with a password and opens a portal session. */
-    public Issued<Caller> login(String login, String password) {
-        Caller caller = password(login, password);
+    /** Signs in with a password sent from {@code source} (the client's address) and opens a portal session. */
+    public Issued<Caller> login(String login, String password, String source) {
+        Caller caller = password(login, password, source);
         String secret = Ids.newSecret();
         Instant now = clock.instant();
         db.inTransaction(tx -> {

@@ -16,8 +16,10 @@ import org.arca.core.Tables.Ancestors;
 import org.arca.core.Tables.Folders;
 import org.arca.core.Tables.Items;
 import org.arca.core.Tables.Meta;
+import org.arca.core.Tables.TreeLock;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.SQLDialect;
 import org.jooq.exception.IntegrityConstraintViolationException;
 import org.jooq.impl.DSL;
 
@@ -51,8 +53,8 @@ public final class FolderTree {
         String valid = Names.requireValidName(name);
         String text = Names.optionalText(description, "description", 4000);
         String id = Ids.newId();
-        translateConflicts(valid, () -> db.inTransaction(tx -> {
-            requireFreeName(tx, NO_PARENT, valid);
+        SiblingNames.translate(valid, () -> db.inTransaction(tx -> {
+            SiblingNames.requireFree(tx, NO_PARENT, valid);
             insertFolder(tx, id, null, id, valid, text, caller);
             if (caller.signedIn()) {
                 access.grant(tx, id, new Principal.UserPrincipal(caller.userId()), AccessLevel.ADMIN);
@@ -163,10 +165,11 @@ public final class FolderTree {
         String valid = Names.requireValidName(name);
         String text = Names.optionalText(description, "description", 4000);
         String id = Ids.newId();
-        translateConflicts(valid, () -> db.inTransaction(tx -> {
+        SiblingNames.translate(valid, () -> db.inTransaction(tx -> {
             access.require(tx, caller, parentId, AccessLevel.WRITE);
-            Record parent = row(tx, parentId);
-            requireFreeName(tx, parentId, valid);
+            // Locked, so a move of the parent waits for this folder, or this reads the parent's ancestors after it.
+            Record parent = lockedRow(tx, parentId);
+            SiblingNames.requireFree(tx, parentId, valid);
             insertFolder(tx, id, parentId, parent.get(Folders.COLLECTION_ID), valid, text, caller);
             audit.append(tx, caller, "folder.create", "folder", id, "parent=" + parentId + " name=" + valid);
             return null;
@@ -236,7 +239,7 @@ public final class FolderTree {
     }
 
     private void rename(Caller caller, String id, String newName, String newDescription) {
-        translateConflicts(newName, () -> db.inTransaction(tx -> {
+        SiblingNames.translate(newName, () -> db.inTransaction(tx -> {
             Record row = row(tx, id);
             boolean collection = row.get(Folders.PARENT_ID) == null;
             access.require(tx, caller, id, collection ? AccessLevel.ADMIN : AccessLevel.WRITE);
@@ -244,7 +247,8 @@ public final class FolderTree {
             StringBuilder detail = new StringBuilder();
             if (newName != null && !newName.equals(row.get(Folders.NAME))) {
                 String valid = Names.requireValidName(newName);
-                requireFreeName(tx, row.get(Folders.PARENT_KEY), valid);
+                SiblingNames.requireFree(tx, row.get(Folders.PARENT_KEY), valid);
+                SiblingNames.rename(tx, id, valid);
                 update = update.set(Folders.NAME, valid);
                 detail.append("name=").append(valid).append(' ');
             }
@@ -273,7 +277,8 @@ public final class FolderTree {
     }
 
     private void relink(Caller caller, String id, String newParentId) {
-        translateConflicts(null, () -> db.inTransaction(tx -> {
+        SiblingNames.translate(null, () -> db.inTransaction(tx -> {
+            lockTree(tx);
             Record row = row(tx, id);
             if (row.get(Folders.PARENT_ID) == null) {
                 throw ArcaException.invalid("collection_not_movable", "A collection cannot be moved into a folder.");
@@ -286,8 +291,10 @@ public final class FolderTree {
             if (newParentId.equals(row.get(Folders.PARENT_ID))) {
                 return null;
             }
-            requireFreeName(tx, newParentId, row.get(Folders.NAME));
-            String newCollection = row(tx, newParentId).get(Folders.COLLECTION_ID);
+            SiblingNames.requireFree(tx, newParentId, row.get(Folders.NAME));
+            String newCollection = lockedRow(tx, newParentId).get(Folders.COLLECTION_ID);
+            lockSubtree(tx, id);
+            SiblingNames.move(tx, id, newParentId);
             var subtree = select(Ancestors.FOLDER_ID).from(Ancestors.T).where(Ancestors.ANCESTOR_ID.eq(id));
             var oldAncestors = select(Ancestors.ANCESTOR_ID).from(Ancestors.T)
                     .where(Ancestors.FOLDER_ID.eq(id)).and(Ancestors.DEPTH.gt(0));
@@ -324,8 +331,7 @@ public final class FolderTree {
      * are copied; grants are not copied: the copy inherits those of its new place.
      */
     public Folder copy(Caller caller, String id, String targetParentId, String newName) {
-        String[] created = new String[1];
-        translateConflicts(newName, () -> db.inTransaction(tx -> {
+        String created = SiblingNames.translate(newName, () -> db.inTransaction(tx -> {
             access.require(tx, caller, id, AccessLevel.READ);
             access.require(tx, caller, targetParentId, AccessLevel.WRITE);
             if (tx.fetchExists(Ancestors.T, Ancestors.FOLDER_ID.eq(targetParentId).and(Ancestors.ANCESTOR_ID.eq(id)))) {
@@ -333,8 +339,8 @@ public final class FolderTree {
             }
             Record source = row(tx, id);
             String name = newName == null ? source.get(Folders.NAME) : Names.requireValidName(newName);
-            requireFreeName(tx, targetParentId, name);
-            String collection = row(tx, targetParentId).get(Folders.COLLECTION_ID);
+            SiblingNames.requireFree(tx, targetParentId, name);
+            String collection = lockedRow(tx, targetParentId).get(Folders.COLLECTION_ID);
             List<Record> subtree = tx.select(Folders.ALL).select(Ancestors.DEPTH).from(Ancestors.T)
                     .join(Folders.T).on(Folders.ID.eq(Ancestors.FOLDER_ID))
                     .where(Ancestors.ANCESTOR_ID.eq(id)).orderBy(Ancestors.DEPTH).fetch().stream().map(r -> (Record) r).toList();
@@ -349,12 +355,12 @@ public final class FolderTree {
                 copyMetadata(tx, "folder", oldId, copyId);
                 items.copyAllIn(tx, oldId, copyId, caller);
             }
-            created[0] = newIds.get(id);
-            audit.append(tx, caller, "folder.copy", "folder", created[0], "from=" + id + " to=" + targetParentId);
-            return null;
+            String copyId = newIds.get(id);
+            audit.append(tx, caller, "folder.copy", "folder", copyId, "from=" + id + " to=" + targetParentId);
+            return copyId;
         }));
-        search.subtreeChanged(created[0]);
-        return get(caller, created[0]);
+        search.subtreeChanged(created);
+        return get(caller, created);
     }
 
     /**
@@ -365,6 +371,10 @@ public final class FolderTree {
         List<Item> removed;
         try {
             removed = deleteRows(caller, id, recursive);
+        } catch (IntegrityConstraintViolationException e) {
+            // An upload or copy into the subtree committed while the delete collected it: nothing was deleted.
+            throw ArcaException.conflict("folder_changed", "Something was added to the folder while it was being "
+                    + "deleted; nothing was deleted, try again.");
         } finally {
             access.changed();
         }
@@ -375,6 +385,10 @@ public final class FolderTree {
     private List<Item> deleteRows(Caller caller, String id, boolean recursive) {
         return db.inTransaction(tx -> {
             access.require(tx, caller, id, AccessLevel.WRITE);
+            // A move into this subtree, or a folder made in it, either finishes first and is deleted with it,
+            // or waits and then finds its folder gone.
+            lockTree(tx);
+            lockSubtree(tx, id);
             boolean empty = !tx.fetchExists(Folders.T, Folders.PARENT_ID.eq(id)) && !tx.fetchExists(Items.T, Items.FOLDER_ID.eq(id));
             if (!empty && !recursive) {
                 throw ArcaException.conflict("folder_not_empty", "The folder is not empty; delete it with recursive=true.");
@@ -408,20 +422,38 @@ public final class FolderTree {
         });
     }
 
-    /** Every folder of a readable subtree with its path relative to the root, for archives. Parents come first. */
+    /**
+     * Every folder of a readable subtree with its path relative to the root, for archives. Parents come first.
+     * The paths follow parent links down from the root, each folder once, so a folder the closure table lists
+     * but its parent links do not reach (a concurrent change) is left out rather than given a broken path.
+     */
     public List<FolderPath> subtree(Caller caller, String id) {
         DSLContext dsl = db.dsl();
         access.require(dsl, caller, id, AccessLevel.READ);
-        List<Record> rows = dsl.select(Folders.ID, Folders.PARENT_ID, Folders.NAME, Ancestors.DEPTH).from(Ancestors.T)
+        Map<String, List<Record>> byParent = new HashMap<>();
+        Record root = null;
+        for (Record r : dsl.select(Folders.ID, Folders.PARENT_ID, Folders.NAME).from(Ancestors.T)
                 .join(Folders.T).on(Folders.ID.eq(Ancestors.FOLDER_ID))
-                .where(Ancestors.ANCESTOR_ID.eq(id)).orderBy(Ancestors.DEPTH, Folders.NAME).fetch().stream().map(r -> (Record) r).toList();
-        Map<String, String> paths = new HashMap<>();
+                .where(Ancestors.ANCESTOR_ID.eq(id)).orderBy(Folders.NAME).fetch()) {
+            if (r.get(Folders.ID).equals(id)) {
+                root = r;
+            } else if (r.get(Folders.PARENT_ID) != null) {
+                byParent.computeIfAbsent(r.get(Folders.PARENT_ID), k -> new ArrayList<>()).add(r);
+            }
+        }
+        if (root == null) {
+            throw ArcaException.notFound("The folder");
+        }
         List<FolderPath> result = new ArrayList<>();
-        for (Record r : rows) {
-            String path = r.get(Ancestors.DEPTH) == 0 ? r.get(Folders.NAME)
-                    : paths.get(r.get(Folders.PARENT_ID)) + "/" + r.get(Folders.NAME);
-            paths.put(r.get(Folders.ID), path);
-            result.add(new FolderPath(r.get(Folders.ID), path));
+        result.add(new FolderPath(id, root.get(Folders.NAME)));
+        java.util.Set<String> seen = new java.util.HashSet<>(List.of(id));
+        for (int next = 0; next < result.size(); next++) {
+            FolderPath parent = result.get(next);
+            for (Record child : byParent.getOrDefault(parent.folderId(), List.of())) {
+                if (seen.add(child.get(Folders.ID))) {
+                    result.add(new FolderPath(child.get(Folders.ID), parent.path() + "/" + child.get(Folders.NAME)));
+                }
+            }
         }
         return result;
     }
@@ -432,6 +464,7 @@ public final class FolderTree {
 
     private static void deleteFolders(DSLContext tx, List<String> ids) {
         if (!ids.isEmpty()) {
+            SiblingNames.release(tx, ids);
             tx.deleteFrom(Ancestors.T).where(Ancestors.FOLDER_ID.in(ids)).execute();
             tx.deleteFrom(Folders.T).where(Folders.ID.in(ids)).execute();
             ids.clear();
@@ -447,6 +480,7 @@ public final class FolderTree {
                 .set(Folders.COLLECTION_ID, collectionId).set(Folders.NAME, name).set(Folders.DESCRIPTION, description)
                 .set(Folders.CREATED_BY, caller.userId()).set(Folders.CREATED_AT, stamp(now)).set(Folders.UPDATED_AT, stamp(now))
                 .execute();
+        SiblingNames.claim(tx, parentId == null ? NO_PARENT : parentId, name, id);
         tx.insertInto(Ancestors.T, Ancestors.FOLDER_ID, Ancestors.ANCESTOR_ID, Ancestors.DEPTH)
                 .values(id, id, 0).execute();
         if (parentId != null) {
@@ -465,26 +499,37 @@ public final class FolderTree {
                 .execute();
     }
 
-    /** Folders and items share one namespace per folder: a name is taken by either. */
-    static void requireFreeName(DSLContext tx, String parentKey, String name) {
-        boolean taken = tx.fetchExists(Folders.T, Folders.PARENT_KEY.eq(parentKey).and(Folders.NAME.eq(name)))
-                || (!NO_PARENT.equals(parentKey) && tx.fetchExists(Items.T, Items.FOLDER_ID.eq(parentKey).and(Items.NAME.eq(name))));
-        if (taken) {
-            throw nameTaken(name);
-        }
+    /**
+     * Takes the tree's lock: moves and folder deletes run one at a time, each seeing the tree as the one before
+     * left it, so two moves can never each pass the cycle check against the other's old tree.
+     */
+    private static void lockTree(DSLContext tx) {
+        tx.select(TreeLock.ID).from(TreeLock.T).where(TreeLock.ID.eq(1)).forUpdate().fetch();
     }
 
-    static ArcaException nameTaken(String name) {
-        return ArcaException.conflict("name_taken", "Something named '" + name + "' is already there.");
+    /** Locks a folder's row while its subtree is reshaped: a folder made under it waits, then sees the new tree. */
+    private static Record lockedRow(DSLContext tx, String id) {
+        Record r = exclusive(tx, tx.select(Folders.ALL).from(Folders.T).where(Folders.ID.eq(id))).fetchOne();
+        if (r == null) {
+            throw ArcaException.notFound("The folder");
+        }
+        return r;
     }
 
-    /** Two writers racing past {@link #requireFreeName} meet the unique constraint; they get the same 409. */
-    static void translateConflicts(String name, Runnable work) {
-        try {
-            work.run();
-        } catch (IntegrityConstraintViolationException e) {
-            throw nameTaken(name == null ? "that" : name);
-        }
+    private static void lockSubtree(DSLContext tx, String id) {
+        exclusive(tx, tx.select(Folders.ID).from(Folders.T)
+                .where(Folders.ID.in(select(Ancestors.FOLDER_ID).from(Ancestors.T).where(Ancestors.ANCESTOR_ID.eq(id)))))
+                .fetch();
+    }
+
+    /**
+     * Locks the rows against each other's writers but, on PostgreSQL, not against the key-share lock an insert
+     * of an item or folder takes on its parent's row: an upload into the folder need not wait, and an upload
+     * holding that lock while it waits for a name this transaction took would deadlock with it.
+     */
+    private static <R extends Record> org.jooq.SelectForUpdateOfStep<R> exclusive(DSLContext tx,
+                                                                                 org.jooq.SelectForUpdateStep<R> query) {
+        return tx.dialect().family() == SQLDialect.POSTGRES ? query.forNoKeyUpdate() : query.forUpdate();
     }
 
     static Record row(DSLContext dsl, String id) {

@@ -102,7 +102,7 @@ public final class ItemStore {
         Record found = dsl.select(exists, rank, folderNamed, itemId).fetchSingle();
         AccessLevel level = access.decide(caller, found.get(exists), found.get(rank), AccessLevel.WRITE);
         if (found.get(folderNamed)) {
-            throw FolderTree.nameTaken(valid);
+            throw SiblingNames.taken(valid);
         }
         return Optional.ofNullable(found.get(itemId)).map(id -> load(dsl, id, level));
     }
@@ -114,12 +114,29 @@ public final class ItemStore {
      */
     public Item upload(Caller caller, String folderId, String name, String mediaType, InputStream in, long declaredLength,
                        boolean replace) {
+        return receive(caller, folderId, name, mediaType, in, declaredLength, replace).item();
+    }
+
+    /** What one upload did: made {@code item} new, or gave it new content. */
+    public record Stored(Item item, ItemListener.Change change) {
+    }
+
+    /**
+     * As {@link #upload} with {@code replace}, also telling whether the item is new: for a surface whose answer
+     * says so (HTTP's 201 or 200). Of uploads of one new name at once, exactly one makes the item.
+     */
+    public Stored put(Caller caller, String folderId, String name, String mediaType, InputStream in, long declaredLength) {
+        return receive(caller, folderId, name, mediaType, in, declaredLength, true);
+    }
+
+    private Stored receive(Caller caller, String folderId, String name, String mediaType, InputStream in,
+                           long declaredLength, boolean replace) {
         checkUpload(caller, folderId, name, replace);
         if (declaredLength > maxUploadBytes) {
             throw tooLarge();
         }
         BlobStore.Blob blob = blobs.write(in, declaredLength, maxUploadBytes);
-        return commit(caller, folderId, name, mediaType, blob, replace);
+        return store(caller, folderId, name, mediaType, blob, replace);
     }
 
     /** Stores a file assembled elsewhere (a resumable upload) as an item; the file is moved into the blob store. */
@@ -159,7 +176,7 @@ public final class ItemStore {
         Set<String> names = new HashSet<>();
         for (NewItem item : items) {
             if (!names.add(Names.requireValidName(item.name()))) {
-                throw FolderTree.nameTaken(item.name());
+                throw SiblingNames.taken(item.name());
             }
         }
         if (items.isEmpty()) {
@@ -170,7 +187,7 @@ public final class ItemStore {
         AccessLevel[] level = new AccessLevel[1];
         List<Put> puts = items.stream().map(item -> new Put(folderId, item.name(), item.mediaType(), item.blob())).toList();
         List<Integer> all = IntStream.range(0, puts.size()).boxed().toList();
-        List<String> ids = translate(null, () -> db.inTransaction(tx -> {
+        List<String> ids = SiblingNames.translate(null, () -> db.inTransaction(tx -> {
             level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
             PutResult[] refused = new PutResult[puts.size()];
             Map<Integer, Written> made = writeRound(tx, caller, puts, all, false, now, refused);
@@ -195,28 +212,45 @@ public final class ItemStore {
      * index, the extraction queue) share one sync before the surface answers.
      */
     private Item commit(Caller caller, String folderId, String name, String mediaType, BlobStore.Blob blob, boolean replace) {
-        return db.durably(() -> commitNow(caller, folderId, name, mediaType, blob, replace));
+        return store(caller, folderId, name, mediaType, blob, replace).item();
     }
 
-    private Item commitNow(Caller caller, String folderId, String name, String mediaType, BlobStore.Blob blob,
-                           boolean replace) {
+    private Stored store(Caller caller, String folderId, String name, String mediaType, BlobStore.Blob blob, boolean replace) {
+        return db.durably(() -> storeNow(caller, folderId, name, mediaType, blob, replace));
+    }
+
+    private Stored storeNow(Caller caller, String folderId, String name, String mediaType, BlobStore.Blob blob,
+                            boolean replace) {
         Instant now = Instant.now();
-        AccessLevel[] level = new AccessLevel[1];
         recordBlob(blob, now);
-        List<Put> put = List.of(new Put(folderId, name, mediaType, blob));
-        Written written = translate(name, () -> db.inTransaction(tx -> {
-            level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
+        Stored stored;
+        try {
+            stored = write(caller, new Put(folderId, name, mediaType, blob), replace, now);
+        } catch (ArcaException e) {
+            if (!replace || !"name_taken".equals(e.code())) {
+                throw e;
+            }
+            // Another upload made an item of this name since this one looked: replacing, this one now gives
+            // that item its content, as if it had come second (unless the name went to a folder).
+            stored = write(caller, new Put(folderId, name, mediaType, blob), true, now);
+        }
+        notify(new ItemListener.ItemEvent(stored.change(), stored.item(), caller));
+        return stored;
+    }
+
+    private Stored write(Caller caller, Put put, boolean replace, Instant now) {
+        AccessLevel[] level = new AccessLevel[1];
+        Written written = SiblingNames.translate(put.name(), () -> db.inTransaction(tx -> {
+            level[0] = access.require(tx, caller, put.folderId(), AccessLevel.WRITE);
             PutResult[] refused = new PutResult[1];
-            Written w = writeRound(tx, caller, put, List.of(0), replace, now, refused).get(0);
+            Written w = writeRound(tx, caller, List.of(put), List.of(0), replace, now, refused).get(0);
             if (w == null) {
                 throw refused[0].refusal();
             }
             audit.append(tx, caller, w.auditAction(), "item", w.itemId(), w.auditDetail());
             return w;
         }));
-        Item item = committed(written, caller, level[0], now);
-        notify(new ItemListener.ItemEvent(written.change(), item, caller));
-        return item;
+        return new Stored(committed(written, caller, level[0], now), written.change());
     }
 
     /** One upload of {@link #putAll}: bytes already in the blob store, to be stored under a name in a folder. */
@@ -359,17 +393,17 @@ public final class ItemStore {
                 Files.SHA256, Files.CREATED_AT);
         List<String> replaced = new ArrayList<>();
         Map<Integer, Written> made = new LinkedHashMap<>();
-        boolean anyCreated = false;
+        List<SiblingNames.Claim> claims = new ArrayList<>();
         for (int i : round) {
             Put put = puts.get(i);
             String key = put.folderId() + "/" + put.name();
             if (folderNamed.contains(key)) {
-                results[i] = new PutResult(null, FolderTree.nameTaken(put.name()));
+                results[i] = new PutResult(null, SiblingNames.taken(put.name()));
                 continue;
             }
             String id = existing.get(key);
             if (id != null && !replace) {
-                results[i] = new PutResult(null, FolderTree.nameTaken(put.name()));
+                results[i] = new PutResult(null, SiblingNames.taken(put.name()));
                 continue;
             }
             String type = storedType(put.mediaType());
@@ -380,7 +414,7 @@ public final class ItemStore {
             } else {
                 id = Ids.newId();
                 newItems = newItems.values(id, put.folderId(), put.name(), "", caller.userId(), stamp(now), stamp(now));
-                anyCreated = true;
+                claims.add(new SiblingNames.Claim(put.folderId(), put.name(), id));
                 change = ItemListener.Change.CREATED;
             }
             String fileId = Ids.newId();
@@ -391,7 +425,8 @@ public final class ItemStore {
             tx.deleteFrom(Files.T).where(Files.ITEM_ID.in(replaced)).execute();
             tx.update(Items.T).set(Items.UPDATED_AT, stamp(now)).where(Items.ID.in(replaced)).execute();
         }
-        if (anyCreated) {
+        if (!claims.isEmpty()) {
+            SiblingNames.claimAll(tx, claims);
             newItems.execute();
         }
         if (!made.isEmpty()) {
@@ -505,14 +540,15 @@ public final class ItemStore {
     }
 
     public Item update(Caller caller, String itemId, String newName, String newDescription) {
-        translate(newName, () -> db.inTransaction(tx -> {
+        SiblingNames.translate(newName, () -> db.inTransaction(tx -> {
             String folderId = folderOf(tx, itemId);
             access.require(tx, caller, folderId, AccessLevel.WRITE);
             var update = tx.update(Items.T).set(Items.UPDATED_AT, stamp(Instant.now()));
             String current = tx.select(Items.NAME).from(Items.T).where(Items.ID.eq(itemId)).fetchOne(Items.NAME);
             if (newName != null && !newName.equals(current)) {
                 String valid = Names.requireValidName(newName);
-                FolderTree.requireFreeName(tx, folderId, valid);
+                SiblingNames.requireFree(tx, folderId, valid);
+                SiblingNames.rename(tx, itemId, valid);
                 update = update.set(Items.NAME, valid);
             }
             if (newDescription != null) {
@@ -527,13 +563,14 @@ public final class ItemStore {
     }
 
     public Item move(Caller caller, String itemId, String targetFolderId) {
-        translate(null, () -> db.inTransaction(tx -> {
+        SiblingNames.translate(null, () -> db.inTransaction(tx -> {
             String folderId = folderOf(tx, itemId);
             access.require(tx, caller, folderId, AccessLevel.WRITE);
             access.require(tx, caller, targetFolderId, AccessLevel.WRITE);
             if (!folderId.equals(targetFolderId)) {
                 String name = tx.select(Items.NAME).from(Items.T).where(Items.ID.eq(itemId)).fetchOne(Items.NAME);
-                FolderTree.requireFreeName(tx, targetFolderId, name);
+                SiblingNames.requireFree(tx, targetFolderId, name);
+                SiblingNames.move(tx, itemId, targetFolderId);
                 tx.update(Items.T).set(Items.FOLDER_ID, targetFolderId).set(Items.UPDATED_AT, stamp(Instant.now()))
                         .where(Items.ID.eq(itemId)).execute();
                 audit.append(tx, caller, "item.move", "item", itemId, "from=" + folderId + " to=" + targetFolderId);
@@ -545,13 +582,13 @@ public final class ItemStore {
     }
 
     public Item copy(Caller caller, String itemId, String targetFolderId, String newName) {
-        String copyId = translate(newName, () -> db.inTransaction(tx -> {
+        String copyId = SiblingNames.translate(newName, () -> db.inTransaction(tx -> {
             String folderId = folderOf(tx, itemId);
             access.require(tx, caller, folderId, AccessLevel.READ);
             access.require(tx, caller, targetFolderId, AccessLevel.WRITE);
             Record source = tx.select(Items.ALL).from(Items.T).where(Items.ID.eq(itemId)).fetchSingle();
             String name = newName == null ? source.get(Items.NAME) : Names.requireValidName(newName);
-            FolderTree.requireFreeName(tx, targetFolderId, name);
+            SiblingNames.requireFree(tx, targetFolderId, name);
             String id = copyItem(tx, source, targetFolderId, name, caller);
             audit.append(tx, caller, "item.copy", "item", id, "from=" + itemId + " to=" + targetFolderId);
             return id;
@@ -567,6 +604,7 @@ public final class ItemStore {
             access.require(tx, caller, folderId, AccessLevel.WRITE);
             Item before = load(tx, itemId, AccessLevel.WRITE);
             tx.deleteFrom(Meta.T).where(Meta.TARGET_TYPE.eq("item")).and(Meta.TARGET_ID.eq(itemId)).execute();
+            SiblingNames.release(tx, List.of(itemId));
             tx.deleteFrom(Files.T).where(Files.ITEM_ID.eq(itemId)).execute();
             tx.deleteFrom(Items.T).where(Items.ID.eq(itemId)).execute();
             audit.append(tx, caller, "item.delete", "item", itemId, "folder=" + folderId + " name=" + before.name());
@@ -621,6 +659,7 @@ public final class ItemStore {
         tx.insertInto(Items.T).set(Items.ID, id).set(Items.FOLDER_ID, targetFolderId).set(Items.NAME, name)
                 .set(Items.DESCRIPTION, source.get(Items.DESCRIPTION)).set(Items.CREATED_BY, caller.userId())
                 .set(Items.CREATED_AT, stamp(now)).set(Items.UPDATED_AT, stamp(now)).execute();
+        SiblingNames.claim(tx, targetFolderId, name, id);
         for (Record f : tx.select(Files.ALL).from(Files.T).where(Files.ITEM_ID.eq(source.get(Items.ID))).fetch()) {
             insertFile(tx, id, f.get(Files.NAME), f.get(Files.SIZE), f.get(Files.MEDIA_TYPE), f.get(Files.SHA256), now);
         }
@@ -637,6 +676,7 @@ public final class ItemStore {
             gone.add(item(r, files.getOrDefault(r.get(Items.ID), List.of()), AccessLevel.ADMIN));
         }
         tx.deleteFrom(Meta.T).where(Meta.TARGET_TYPE.eq("item")).and(Meta.TARGET_ID.in(ids)).execute();
+        SiblingNames.release(tx, ids);
         tx.deleteFrom(Files.T).where(Files.ITEM_ID.in(ids)).execute();
         tx.deleteFrom(Items.T).where(Items.FOLDER_ID.in(folderIds)).execute();
         return gone;
@@ -674,10 +714,10 @@ public final class ItemStore {
 
     private void requireUploadable(DSLContext dsl, String folderId, String name, boolean replace) {
         if (dsl.fetchExists(Folders.T, Folders.PARENT_ID.eq(folderId).and(Folders.NAME.eq(name)))) {
-            throw FolderTree.nameTaken(name);
+            throw SiblingNames.taken(name);
         }
         if (!replace && dsl.fetchExists(Items.T, Items.FOLDER_ID.eq(folderId).and(Items.NAME.eq(name)))) {
-            throw FolderTree.nameTaken(name);
+            throw SiblingNames.taken(name);
         }
     }
 
@@ -743,13 +783,5 @@ public final class ItemStore {
     private ArcaException tooLarge() {
         return new ArcaException(ArcaException.Kind.TOO_LARGE, "too_large",
                 "The upload is larger than the limit of " + maxUploadBytes + " bytes.");
-    }
-
-    private static <T> T translate(String name, java.util.function.Supplier<T> work) {
-        try {
-            return work.get();
-        } catch (org.jooq.exception.IntegrityConstraintViolationException e) {
-            throw FolderTree.nameTaken(name == null ? "that" : name);
-        }
     }
 }

@@ -33,7 +33,7 @@ public final class Repository implements AutoCloseable {
         this.database = database;
         this.blobs = blobs;
         PasswordHasher hasher = new PasswordHasher();
-        LoginThrottle throttle = new LoginThrottle(config.maxLoginFailures(), config.loginLockout(), config.clock());
+        LoginThrottle throttle = new LoginThrottle(config.loginThrottle(), config.clock());
         this.audit = new AuditLog(database);
         Authentication[] auth = new Authentication[1];
         this.accounts = new Accounts(database, audit, hasher, () -> auth[0].credentialsChanged());

@@ -9,27 +9,32 @@ import java.time.Duration;
  * the data folder.
  */
 public record RepositoryConfig(Path dataDir, String dbUrl, String dbUser, String dbPassword, long maxUploadBytes,
-                               int maxLoginFailures, Duration loginLockout, Duration sessionLifetime, Clock clock) {
+                               LoginThrottle.Policy loginThrottle, Duration sessionLifetime, Clock clock) {
 
-    /** Laptop defaults: embedded database, 1 TiB upload limit, 5 failures lock a login for 5 minutes. */
+    /** Laptop defaults: embedded database, 1 TiB upload limit, {@link LoginThrottle.Policy#defaults()}. */
     public static RepositoryConfig defaults(Path dataDir) {
-        return new RepositoryConfig(dataDir, null, null, null, 1L << 40, 5, Duration.ofMinutes(5), Duration.ofHours(12),
+        return new RepositoryConfig(dataDir, null, null, null, 1L << 40, LoginThrottle.Policy.defaults(), Duration.ofHours(12),
                 Clock.systemUTC());
     }
 
     public RepositoryConfig withDatabase(String url, String user, String password) {
-        return new RepositoryConfig(dataDir, url, user, password, maxUploadBytes, maxLoginFailures, loginLockout,
+        return new RepositoryConfig(dataDir, url, user, password, maxUploadBytes, loginThrottle,
                 sessionLifetime, clock);
     }
 
     public RepositoryConfig withMaxUploadBytes(long bytes) {
-        return new RepositoryConfig(dataDir, dbUrl, dbUser, dbPassword, bytes, maxLoginFailures, loginLockout,
+        return new RepositoryConfig(dataDir, dbUrl, dbUser, dbPassword, bytes, loginThrottle,
                 sessionLifetime, clock);
     }
 
-    public RepositoryConfig withLoginLockout(int failures, Duration lockout) {
-        return new RepositoryConfig(dataDir, dbUrl, dbUser, dbPassword, maxUploadBytes, failures, lockout,
-                sessionLifetime, clock);
+    public RepositoryConfig withLoginThrottle(LoginThrottle.Policy policy) {
+        return new RepositoryConfig(dataDir, dbUrl, dbUser, dbPassword, maxUploadBytes, policy, sessionLifetime, clock);
+    }
+
+    /** The clock sessions, tokens and sign-in delays are measured by; tests move one by hand. */
+    public RepositoryConfig withClock(Clock newClock) {
+        return new RepositoryConfig(dataDir, dbUrl, dbUser, dbPassword, maxUploadBytes, loginThrottle, sessionLifetime,
+                newClock);
     }
 
     public String effectiveDbUrl() {

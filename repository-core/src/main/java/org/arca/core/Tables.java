@@ -205,6 +205,18 @@ final class Tables {
         static final Field<?>[] ALL = {SEQ, CREATED_AT, ACTOR, ACTION, RESOURCE_TYPE, RESOURCE_ID, DETAIL, PREV_HASH, HASH};
     }
 
+    static final class SiblingNamesT {
+        static final Table<Record> T = table(name("sibling_names"));
+        static final Field<String> PARENT_KEY = text("sibling_names", "parent_key");
+        static final Field<String> NAME = text("sibling_names", "name");
+        static final Field<String> ENTRY_ID = text("sibling_names", "entry_id");
+    }
+
+    static final class TreeLock {
+        static final Table<Record> T = table(name("tree_lock"));
+        static final Field<Integer> ID = field(name("tree_lock", "id"), Integer.class);
+    }
+
     static final class AuditHead {
         static final Table<Record> T = table(name("audit_head"));
         static final Field<Integer> ID = field(name("audit_head", "id"), Integer.class);

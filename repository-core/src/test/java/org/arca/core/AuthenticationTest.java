@@ -30,17 +30,6 @@ class AuthenticationTest {
     }
 
     @Test
-    void fiveWrongPasswordsLockTheLoginEvenForTheRightOne() {
-        test.user("guessed");
-        for (int i = 0; i < 5; i++) {
-            assertThatThrownBy(() -> auth.password("guessed", "wrong password"))
-                    .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.UNAUTHORIZED));
-        }
-        assertThatThrownBy(() -> auth.password("guessed", TestRepository.PASSWORD))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.THROTTLED));
-    }
-
-    @Test
     void registrationWaitsForApproval() {
         Site site = accounts.createSite(Caller.SYSTEM, "Hospital A", "HOSP-A-2026");
         User pending = accounts.register("newcomer", "a long password", "n@example.org", "New Comer", "HOSP-A-2026");
@@ -96,7 +85,7 @@ class AuthenticationTest {
     @Test
     void disablingEndsSessionsAndPasswordSignIn() {
         test.user("leaver");
-        Authentication.Issued<Caller> session = auth.login("leaver", TestRepository.PASSWORD);
+        Authentication.Issued<Caller> session = auth.login("leaver", TestRepository.PASSWORD, LoginThrottle.LOCAL);
         assertThat(auth.session(session.secret())).isPresent();
         accounts.setStatus(Caller.SYSTEM, "leaver", User.Status.DISABLED);
         assertThat(auth.session(session.secret())).isEmpty();

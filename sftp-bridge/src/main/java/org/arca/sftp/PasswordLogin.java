@@ -1,5 +1,6 @@
 package org.arca.sftp;
 
+import java.net.InetSocketAddress;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 import org.arca.core.ArcaException;
@@ -25,7 +26,7 @@ final class PasswordLogin implements PasswordAuthenticator {
             boolean token = Authentication.looksLikeToken(password);
             // Read before the password is checked: a change meanwhile then ends the session at its first request.
             String stamp = token ? "" : authentication.passwordStamp(login).orElse("");
-            Caller caller = token ? authentication.token(password) : authentication.password(login, password);
+            Caller caller = token ? authentication.token(password) : authentication.password(login, password, source(session));
             if (!caller.login().equalsIgnoreCase(login)) {
                 return false; // someone else's token
             }
@@ -36,5 +37,11 @@ final class PasswordLogin implements PasswordAuthenticator {
         } catch (ArcaException e) {
             return false;
         }
+    }
+
+    /** The peer's address without its port, so all of one client's connections count as one source. */
+    private static String source(ServerSession session) {
+        return session.getClientAddress() instanceof InetSocketAddress peer ? peer.getAddress().getHostAddress()
+                : String.valueOf(session.getClientAddress());
     }
 }

@@ -42,7 +42,7 @@ final class AccountApi {
                 .post("/api/v1/users", ADMIN, "Create an active account", this::createUser)
                 .get("/api/v1/users/{login}", SIGNED_IN, "One account (admins, or the user themselves)", this::user)
                 .patch("/api/v1/users/{login}", SIGNED_IN, "Change display name or email; admins also roles and status", this::updateUser)
-                .put("/api/v1/users/{login}/password", SIGNED_IN, "Set a password (admins, or the user with currentPassword)", this::password)
+                .put("/api/v1/users/{login}/password", SIGNED_IN, "Set a password (your own with currentPassword; admins set others')", this::password)
                 .post("/api/v1/users/{login}/approve", ADMIN, "Approve a pending registration", this::approve)
                 .get("/api/v1/groups", SIGNED_IN, "Groups (members shown to admins)", this::groups)
                 .post("/api/v1/groups", ADMIN, "Create a group", this::createGroup)
@@ -59,7 +59,7 @@ final class AccountApi {
     private void login(Context ctx) {
         ObjectNode body = Json.declaredBody(ctx);
         Authentication.Issued<Caller> session = repo.authentication().login(Json.requiredText(body, "login"),
-                Json.requiredText(body, "password"));
+                Json.requiredText(body, "password"), Callers.source(ctx));
         callers.setSessionCookie(ctx, session.secret());
         ctx.json(repo.accounts().byId(session.value().userId()).orElseThrow());
     }
@@ -116,11 +116,14 @@ final class AccountApi {
         Caller caller = Callers.signedIn(ctx);
         String login = ctx.pathParam("login");
         ObjectNode body = Json.body(ctx);
-        if (!caller.isAdmin()) {
-            // Someone holding a stolen session must not be able to lock the owner out. A wrong current password
+        if (repo.accounts().get(caller, login).id().equals(caller.userId())) {
+            // Whoever holds a stolen session, an admin's included, must not be able to lock the owner out: one's
+            // own password changes only with the current one. An admin setting another account's password is an
+            // admin action of its own (audited as such), for a user who forgot theirs. A wrong current password
             // is the caller's mistake in a form, not a failed sign-in of the request: 403, not 401.
             try {
-                repo.authentication().password(caller.login(), Json.requiredText(body, "currentPassword"));
+                repo.authentication().password(caller.login(), Json.requiredText(body, "currentPassword"),
+                        Callers.source(ctx));
             } catch (ArcaException e) {
                 if (e.kind() != ArcaException.Kind.UNAUTHORIZED) {
                     throw e;

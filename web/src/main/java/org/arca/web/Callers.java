@@ -38,7 +38,7 @@ final class Callers {
                 return auth.token(header.substring(7).strip());
             }
             if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
-                return basic(header.substring(6).strip());
+                return basic(header.substring(6).strip(), source(ctx));
             }
             throw ArcaException.unauthorized("Use Bearer or Basic authorization.");
         }
@@ -52,7 +52,7 @@ final class Callers {
         return Caller.ANONYMOUS;
     }
 
-    private Caller basic(String encoded) {
+    private Caller basic(String encoded, String source) {
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -72,7 +72,15 @@ final class Callers {
             }
             return caller;
         }
-        return auth.password(login, secret);
+        return auth.password(login, secret, source);
+    }
+
+    /**
+     * Where a password came from, for the sign-in throttle: the peer's address. Not X-Forwarded-For, which any
+     * client can write and so could pin its guesses on someone else's address.
+     */
+    static String source(Context ctx) {
+        return ctx.req().getRemoteAddr();
     }
 
     static Caller of(Context ctx) {

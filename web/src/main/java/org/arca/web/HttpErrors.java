@@ -69,9 +69,7 @@ final class HttpErrors {
         if (status == 401 && !ctx.path().startsWith("/api/v1/auth/") && ctx.header("X-Requested-With") == null) {
             ctx.header("WWW-Authenticate", "Basic realm=\"Arca\", charset=\"UTF-8\"");
         }
-        if (status == 429) {
-            ctx.header("Retry-After", "60");
-        }
+        e.retryAfter().ifPresent(wait -> ctx.header("Retry-After", Long.toString(Math.max(1, wait.toSeconds()))));
         write(ctx, status, e.code(), e.getMessage());
     }
 

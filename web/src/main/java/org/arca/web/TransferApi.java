@@ -30,6 +30,7 @@ import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.FolderTree;
 import org.arca.core.Item;
+import org.arca.core.ItemListener;
 import org.arca.core.ItemStore;
 import org.arca.core.Repository;
 import org.arca.core.StoredFile;
@@ -74,10 +75,9 @@ final class TransferApi {
             throw new ArcaException(ArcaException.Kind.TOO_LARGE, "too_large",
                     "The upload is larger than the limit of " + items.maxUploadBytes() + " bytes.");
         }
-        boolean existed = items.find(caller, folderId, name).isPresent();
         try (InputStream in = traffic.countIn(ctx.req().getInputStream())) {
-            Item item = items.upload(caller, folderId, name, mediaType(ctx.contentType(), name), in, declared, true);
-            ctx.status(existed ? 200 : 201).json(item);
+            ItemStore.Stored stored = items.put(caller, folderId, name, mediaType(ctx.contentType(), name), in, declared);
+            ctx.status(stored.change() == ItemListener.Change.CREATED ? 201 : 200).json(stored.item());
         } catch (IOException e) {
             throw new ArcaException(ArcaException.Kind.INCOMPLETE, "incomplete_upload",
                     "The upload was interrupted; nothing was stored.", e);

@@ -47,6 +47,7 @@ public final class HttpTestClient {
 
     private final String base;
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private HttpClient client = CLIENT;
 
     public HttpTestClient(String base) {
         this.base = base;
@@ -60,6 +61,17 @@ public final class HttpTestClient {
 
     public HttpTestClient bearer(String token) {
         headers.put("Authorization", "Bearer " + token);
+        return this;
+    }
+
+    /** Sends from this local address (any of 127.0.0.0/8 on loopback), as a client on another machine would. */
+    public HttpTestClient from(String localAddress) {
+        try {
+            client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .localAddress(java.net.InetAddress.getByName(localAddress)).build();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
         return this;
     }
 
@@ -110,7 +122,7 @@ public final class HttpTestClient {
             request.header("Content-Type", contentType);
         }
         try {
-            HttpResponse<byte[]> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Response(response.statusCode(), response.headers().map(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -315,18 +315,6 @@ class RestApiTest {
     }
 
     @Test
-    void aWrongPasswordFiveTimesIsThrottled() {
-        server.user("target");
-        HttpTestClient wrong = new HttpTestClient(server.base()).basic("target", "not the password");
-        for (int i = 0; i < 5; i++) {
-            assertThat(wrong.get("/api/v1/users/me").status()).isEqualTo(401);
-        }
-        HttpTestClient.Response throttled = server.as("target").get("/api/v1/users/me");
-        assertThat(throttled.status()).isEqualTo(429);
-        assertThat(throttled.header("Retry-After")).isNotNull();
-    }
-
-    @Test
     void openApiHealthAndMetricsAnswer() {
         JsonNode api = server.anonymous().get("/api/v1/openapi.json").json();
         assertThat(api.get("openapi").asText()).startsWith("3.");
