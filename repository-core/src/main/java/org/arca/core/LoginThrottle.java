@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Slows password guessing on every surface that takes a password, without letting anyone lock an owner out.
- * Failures are counted per login <em>and</em> source (the client's address): each one makes that pair wait
- * twice as long as the last before its next try ({@link Policy#firstDelay} doubling up to
+ * Failures are counted per login <em>and</em> source (the client's address): past the first few
+ * ({@link Policy#sourceFailuresBeforeDelay}, so a mistyped password costs its owner nothing), each one makes that
+ * pair wait twice as long as the last before its next try ({@link Policy#firstDelay} doubling up to
  * {@link Policy#maxSourceDelay}), so a guesser slows only themselves and the owner signing in from elsewhere
  * is not refused. A looser count per login across all sources slows guessing spread over many addresses:
  * past {@link Policy#loginFailuresBeforeDelay} it adds a short wait for everyone, capped at
@@ -23,12 +24,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LoginThrottle {
 
     /** The delays; see the class comment. */
-    public record Policy(Duration firstDelay, Duration maxSourceDelay, int loginFailuresBeforeDelay, Duration maxLoginDelay,
-                         Duration forgetAfter) {
+    public record Policy(int sourceFailuresBeforeDelay, Duration firstDelay, Duration maxSourceDelay,
+                         int loginFailuresBeforeDelay, Duration maxLoginDelay, Duration forgetAfter) {
 
-        /** 1 s, 2 s, 4 s ... up to 15 minutes per source; past 20 failures from anywhere, up to 30 s per login. */
+        /**
+         * Three free failures per source, then 1 s, 2 s, 4 s ... up to 15 minutes; past 20 failures from anywhere,
+         * up to 30 s per login.
+         */
         public static Policy defaults() {
-            return new Policy(Duration.ofSeconds(1), Duration.ofMinutes(15), 20, Duration.ofSeconds(30), Duration.ofHours(1));
+            return new Policy(3, Duration.ofSeconds(1), Duration.ofMinutes(15), 20, Duration.ofSeconds(30),
+                    Duration.ofHours(1));
         }
     }
 
@@ -64,7 +69,7 @@ public final class LoginThrottle {
 
     void failed(String login, String source) {
         Instant now = clock.instant();
-        bySource.compute(pairKey(login, source), (k, old) -> next(old, now, 0, policy.maxSourceDelay()));
+        bySource.compute(pairKey(login, source), (k, old) -> next(old, now, policy.sourceFailuresBeforeDelay(), policy.maxSourceDelay()));
         byLogin.compute(loginKey(login), (k, old) -> next(old, now, policy.loginFailuresBeforeDelay(), policy.maxLoginDelay()));
         if (bySource.size() > PRUNE_ABOVE || byLogin.size() > PRUNE_ABOVE) {
             prune(now);

@@ -19,6 +19,8 @@ class LoginThrottleTest {
 
     private static final String ATTACKER = "203.0.113.9";
     private static final String OWNER = "198.51.100.7";
+    /** Failures per source that cost no wait: a typo's worth. */
+    private static final int FREE = LoginThrottle.Policy.defaults().sourceFailuresBeforeDelay();
 
     @Parameter
     TestDatabases.Kind kind;
@@ -42,6 +44,7 @@ class LoginThrottleTest {
     @Test
     void anotherSourcesGuessesNeverLockTheOwnerOut() {
         test.user("victim", Role.ADMIN);
+        freeFailures("victim", ATTACKER);
         for (int failure = 0; failure < 8; failure++) {
             guessWrong("victim", ATTACKER);
             clock.advance(Duration.ofSeconds(throttled("victim", TestRepository.PASSWORD, ATTACKER)));
@@ -55,6 +58,7 @@ class LoginThrottleTest {
     @Test
     void eachFailureDoublesTheWaitOfItsSourceUpToTheCap() {
         test.user("typist");
+        freeFailures("typist", ATTACKER);
         long expected = 1;
         for (int failure = 1; failure <= 14; failure++) {
             guessWrong("typist", ATTACKER);
@@ -68,6 +72,7 @@ class LoginThrottleTest {
             expected *= 2;
         }
         assertThat(auth.password("typist", TestRepository.PASSWORD, ATTACKER).login()).isEqualTo("typist");
+        freeFailures("typist", ATTACKER);
         guessWrong("typist", ATTACKER);
         assertThat(throttled("typist", "any", ATTACKER)).as("a success starts the count again").isEqualTo(1);
         clock.advance(Duration.ofHours(1));
@@ -96,9 +101,27 @@ class LoginThrottleTest {
 
     @Test
     void unknownLoginsAreCountedTheSameWay() {
+        freeFailures("nobody-here", ATTACKER);
         guessWrong("nobody-here", ATTACKER);
         assertThat(throttled("nobody-here", "any", ATTACKER)).isEqualTo(1);
         clock.advance(Duration.ofHours(1));
+    }
+
+    @Test
+    void aFewMistypedPasswordsCostTheOwnerNoWait() {
+        test.user("hasty");
+        for (int failure = 0; failure < FREE; failure++) {
+            guessWrong("hasty", OWNER);
+        }
+        assertThat(auth.password("hasty", TestRepository.PASSWORD, OWNER).login()).isEqualTo("hasty");
+        clock.advance(Duration.ofHours(1));
+    }
+
+    /** The failures a source makes before any wait, each answered as a plain wrong password. */
+    private static void freeFailures(String login, String source) {
+        for (int failure = 0; failure < FREE; failure++) {
+            guessWrong(login, source);
+        }
     }
 
     private static void guessWrong(String login, String source) {

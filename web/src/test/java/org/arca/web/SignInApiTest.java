@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.arca.core.LoginThrottle;
 import org.arca.core.ManualClock;
 import org.arca.core.Role;
 import org.arca.core.TestDatabases;
@@ -46,6 +47,9 @@ class SignInApiTest {
         server.user("chief", Role.ADMIN);
         HttpTestClient attacker = new HttpTestClient(server.base()).from("127.0.0.1");
         String guess = "{\"login\":\"chief\",\"password\":\"not the password\"}";
+        for (int free = 0; free < LoginThrottle.Policy.defaults().sourceFailuresBeforeDelay(); free++) {
+            assertThat(attacker.post("/api/v1/auth/login", guess).status()).isEqualTo(401);
+        }
         for (int failure = 0; failure < 8; failure++) {
             assertThat(attacker.post("/api/v1/auth/login", guess).status()).isEqualTo(401);
             clock.advance(Duration.ofSeconds(1L << failure));

@@ -15,7 +15,6 @@ import java.util.function.UnaryOperator;
 import javax.imageio.ImageIO;
 import org.arca.core.TestDatabases;
 import org.arca.dicom.Attributes;
-import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.Tag;
 import org.arca.dicom.TransferSyntax;
@@ -122,31 +121,33 @@ class UnreadableDicomTest {
 
     /** The corpus's colour JPEG declared as another encapsulated syntax: it reads, but nothing here decodes it. */
     static Stored storeAs(int n, TransferSyntax syntax) throws IOException {
-        DicomFile jpeg = DicomReader.read(Path.of("../dicomweb/src/test/resources/corpus/rgb_jpeg_baseline.dcm"));
-        Attributes ds = jpeg.dataset();
+        Attributes ds = corpusJpeg(n);
         SyntheticInstance ids = instance(STUDY + "." + n, 1);
-        ds.setString(Tag.StudyInstanceUID, VR.UI, STUDY);
-        ds.setString(Tag.SeriesInstanceUID, VR.UI, ids.seriesUid());
-        ds.setString(Tag.SOPInstanceUID, VR.UI, ids.sopUid());
         return new Stored(put("undecodable" + n + ".dcm", SyntheticInstance.write(ds, syntax)), ids.seriesUid(), ids.sopUid());
     }
 
-    /** The corpus's colour JPEG with its frame's entropy-coded data gone: a start-of-image marker and zeros. */
-    static Stored storeCorruptJpeg(int n) throws IOException {
-        DicomFile jpeg = DicomReader.read(Path.of("../dicomweb/src/test/resources/corpus/rgb_jpeg_baseline.dcm"));
-        Attributes ds = jpeg.dataset();
+    /** The corpus's colour JPEG baseline instance, moved into this test's study as series {@code n}. */
+    static Attributes corpusJpeg(int n) throws IOException {
+        Attributes ds = DicomReader.read(Path.of("../dicomweb/src/test/resources/corpus/rgb_jpeg_baseline.dcm")).dataset();
         SyntheticInstance ids = instance(STUDY + "." + n, 1);
         ds.setString(Tag.StudyInstanceUID, VR.UI, STUDY);
         ds.setString(Tag.SeriesInstanceUID, VR.UI, ids.seriesUid());
         ds.setString(Tag.SOPInstanceUID, VR.UI, ids.sopUid());
         ds.setString(Tag.PatientName, VR.PN, PATIENT_NAME);
         ds.setString(Tag.PatientID, VR.LO, PATIENT_ID);
+        return ds;
+    }
+
+    /** The corpus's colour JPEG with its frame's entropy-coded data gone: a start-of-image marker and zeros. */
+    static Stored storeCorruptJpeg(int n) throws IOException {
+        Attributes ds = corpusJpeg(n);
+        SyntheticInstance ids = instance(STUDY + "." + n, 1);
         List<Value> items = ((Value.Fragments) ds.get(Tag.PixelData).orElseThrow().value()).items();
         byte[] frame = new byte[((Value.Bytes) items.get(1)).bytes().length];
         frame[0] = (byte) 0xFF;
         frame[1] = (byte) 0xD8;
         ds.set(Tag.PixelData, VR.OB, new Value.Fragments(List.of(items.get(0), new Value.Bytes(frame))));
-        byte[] bytes = SyntheticInstance.write(ds, jpeg.transferSyntax());
+        byte[] bytes = SyntheticInstance.write(ds, TransferSyntax.JPEG_BASELINE);
         return new Stored(put("damaged" + n + ".dcm", bytes), ids.seriesUid(), ids.sopUid());
     }
 
