@@ -148,6 +148,18 @@ class StowRsTest {
         }
     }
 
+    @Test
+    void aContentTypeWithoutTypeIsTakenAsDicom() {
+        String folder = folder("no type");
+        HttpTestClient.Response stored = alice.send("POST", "/dicom-web/folders/" + folder + "/studies",
+                DicomWebTestSupport.multipart("plain", ct(8001)), "multipart/related; boundary=plain");
+        assertThat(stored.status()).as(stored.toString()).isEqualTo(200);
+        HttpTestClient.Response otherType = alice.send("POST", "/dicom-web/folders/" + folder + "/studies",
+                DicomWebTestSupport.multipart("plain", ct(8002)), "multipart/related; type=\"application/dicom+xml\"; boundary=plain");
+        assertThat(otherType.status()).isEqualTo(415);
+        assertThat(otherType.json().get("error").asText()).isEqualTo("unsupported_media_type");
+    }
+
     private static KeepAliveConnection connection() throws IOException {
         return new KeepAliveConnection(server.base(), "alice", TestRepository.PASSWORD);
     }
