@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -115,6 +116,39 @@ class MultipartPartsPropertyTest {
                 assertThat(Arrays.equals(ours.contents.get(p), body.contents().get(p))).as("seed %d: part %d", seed, p).isTrue();
             }
         }
+    }
+
+    @Test
+    void aPartStreamsThroughOneReadBufferWhateverItsSize() throws IOException {
+        String boundary = UUID.randomUUID().toString();
+        byte[] head = ("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        long partSize = 512L << 20;
+        Endless body = new Endless(head, partSize, tail);
+        long[] given = new long[1];
+        long[] mostHeldBack = new long[1];
+        new MultipartParts(boundary, MultipartParts.READ_SIZE).read(body, new MultipartParts.Listener() {
+            @Override
+            public void partBegins(String contentType) {
+            }
+
+            @Override
+            public void partBytes(ByteBuffer bytes) {
+                given[0] += bytes.remaining();
+                mostHeldBack[0] = Math.max(mostHeldBack[0], body.served - head.length - given[0]);
+            }
+
+            @Override
+            public void partEnds() {
+            }
+
+            @Override
+            public void partBroken() {
+                throw new AssertionError("the body is whole");
+            }
+        });
+        assertThat(given[0]).isEqualTo(partSize);
+        assertThat(mostHeldBack[0]).as("bytes read but not yet handed on").isLessThanOrEqualTo(MultipartParts.READ_SIZE + tail.length);
     }
 
     private static Body body(Random random) {
@@ -252,6 +286,42 @@ class MultipartPartsPropertyTest {
             int n = Math.min(Math.min(len, bytes.length - position), chunk > 0 ? chunk : 1 + random.nextInt(len));
             System.arraycopy(bytes, position, b, off, n);
             position += n;
+            return n;
+        }
+    }
+
+    /** A head, {@code size} bytes made up as they are read, and a tail: a body too large to hold. */
+    private static final class Endless extends InputStream {
+        private final byte[] head;
+        private final long size;
+        private final byte[] tail;
+        long served;
+
+        Endless(byte[] head, long size, byte[] tail) {
+            this.head = head;
+            this.size = size;
+            this.tail = tail;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            long total = head.length + size + tail.length;
+            if (served >= total) {
+                return -1;
+            }
+            int n = (int) Math.min(len, total - served);
+            for (int i = 0; i < n; i++) {
+                long at = served + i;
+                b[off + i] = at < head.length ? head[(int) at]
+                        : at < head.length + size ? (byte) (at * 31 >>> 3) : tail[(int) (at - head.length - size)];
+            }
+            served += n;
             return n;
         }
     }
