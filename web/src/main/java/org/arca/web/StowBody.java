@@ -9,19 +9,15 @@ import java.util.Locale;
 import org.arca.core.ArcaException;
 import org.arca.core.BlobStore;
 import org.arca.dicomweb.DicomStore;
-import org.eclipse.jetty.http.MultiPart;
-import org.eclipse.jetty.io.Content;
 
 /**
- * Reads one STOW-RS body part by part with Jetty's multipart parser (a Boyer–Moore boundary search, where
- * commons-fileupload compared byte by byte and cost a fifth of STOW's CPU). Each DICOM part's bytes go
+ * Stores the parts of one STOW-RS body as {@link MultipartParts} splits them: each DICOM part's bytes go
  * straight into a {@link BlobStore.Writer} as they arrive; when the part ends it is handed to
- * {@link DicomStore}. A part cut off by a broken body leaves nothing. Single use, one thread.
+ * {@link DicomStore}. A refused part costs only itself; a part cut off by a broken body leaves nothing.
+ * Single use, one thread.
  */
-final class StowBody implements MultiPart.Parser.Listener {
+final class StowBody implements MultipartParts.Listener {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StowBody.class);
-    private static final int READ_SIZE = 64 * 1024;
-    private static final int MAX_PART_HEADERS = 8 * 1024;
 
     /** What to do with one part once its content has arrived. */
     interface PartStore {
@@ -32,12 +28,9 @@ final class StowBody implements MultiPart.Parser.Listener {
     private final long maxPartBytes;
     private final PartStore store;
     private final List<DicomStore.Outcome> outcomes = new ArrayList<>();
-    private String partType;
     private BlobStore.Writer writer;
     /** Why the current part cannot be stored (not DICOM, too large); its bytes are skipped. */
     private DicomStore.Outcome refused;
-    /** The parser finished, or gave up on a broken body. */
-    private boolean done;
 
     StowBody(BlobStore blobs, long maxPartBytes, PartStore store) {
         this.blobs = blobs;
@@ -45,72 +38,51 @@ final class StowBody implements MultiPart.Parser.Listener {
         this.store = store;
     }
 
-    /** Parses the whole body and returns each part's outcome, in order. */
+    /** Reads the whole body and returns each part's outcome, in order. */
     List<DicomStore.Outcome> read(InputStream in, String boundary) {
-        MultiPart.Parser parser = new MultiPart.Parser(boundary, this);
-        parser.setMaxParts(Long.MAX_VALUE);
-        parser.setPartHeadersMaxLength(MAX_PART_HEADERS);
-        // One buffer for the whole body: the parser copies header text, hands content slices to onPartContent
-        // (which copies them into the blob writer at once) and keeps a partial boundary as a count, not as bytes.
-        byte[] bytes = new byte[READ_SIZE];
         try {
-            while (!done) {
-                int n = in.read(bytes);
-                if (n < 0) {
-                    parser.parse(Content.Chunk.EOF);
-                    break;
-                }
-                parser.parse(Content.Chunk.from(ByteBuffer.wrap(bytes, 0, n), false));
-            }
+            new MultipartParts(boundary, MultipartParts.READ_SIZE).read(in, this);
         } catch (IOException e) {
-            onFailure(e);
-        }
-        if (!done) {
-            onFailure(new IOException("the body ended before its closing boundary"));
+            // partBroken() already recorded the outcome; the cause may name client bytes, so it is not logged.
+            LOG.debug("a STOW-RS body ended or broke inside a part");
         }
         return outcomes;
     }
 
     @Override
-    public void onPartBegin() {
-        partType = null;
+    public void partBegins(String contentType) {
         refused = null;
-    }
-
-    @Override
-    public void onPartHeader(String name, String value) {
-        if (name.equalsIgnoreCase("Content-Type")) {
-            partType = value.split(";")[0].strip().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    @Override
-    public void onPartHeaders() {
-        if (partType != null && !partType.equals("application/dicom")) {
-            refused = DicomStore.unreadable(DicomStore.CANNOT_UNDERSTAND, "A part of type " + partType + " is not DICOM.");
+        String type = contentType == null ? null : contentType.split(";")[0].strip().toLowerCase(Locale.ROOT);
+        if (type != null && !type.equals("application/dicom")) {
+            refused = DicomStore.unreadable(DicomStore.CANNOT_UNDERSTAND, "A part of type " + type + " is not DICOM.");
         } else {
             writer = blobs.writer(maxPartBytes);
         }
     }
 
     @Override
-    public void onPartContent(Content.Chunk chunk) {
+    public void partBytes(ByteBuffer bytes) {
+        if (writer == null) {
+            return;
+        }
         try {
-            if (writer != null && chunk.hasRemaining()) {
-                writer.write(chunk.getByteBuffer());
-            }
+            writer.write(bytes);
         } catch (ArcaException e) {
             abandonPart();
             refused = DicomStore.unreadable(DicomStore.PROCESSING_FAILURE, e.getMessage());
-        } finally {
-            chunk.release();
+        } catch (RuntimeException e) {
+            // Jetty's parser swallows what a listener throws: a failed write must become this part's outcome here.
+            LOG.warn("writing a STOW-RS part failed", e);
+            abandonPart();
+            refused = DicomStore.unreadable(DicomStore.PROCESSING_FAILURE, "The instance could not be stored.");
         }
     }
 
     @Override
-    public void onPartEnd() {
+    public void partEnds() {
         if (refused != null) {
             outcomes.add(refused);
+            refused = null;
             return;
         }
         try (BlobStore.Writer finished = writer) {
@@ -119,25 +91,16 @@ final class StowBody implements MultiPart.Parser.Listener {
         } catch (ArcaException e) {
             outcomes.add(DicomStore.unreadable(DicomStore.PROCESSING_FAILURE, e.getMessage()));
         } catch (RuntimeException e) {
-            // The parser swallows what a listener throws, so a failure must become this part's outcome here.
             LOG.warn("storing a STOW-RS part failed", e);
             outcomes.add(DicomStore.unreadable(DicomStore.PROCESSING_FAILURE, "The instance could not be stored."));
         }
     }
 
     @Override
-    public void onComplete() {
-        done = true;
-    }
-
-    @Override
-    public void onFailure(Throwable failure) {
-        if (done) {
-            return;
-        }
+    public void partBroken() {
         // A cut-off or malformed body: the broken part stored nothing; earlier parts stand.
-        done = true;
         abandonPart();
+        refused = null;
         outcomes.add(DicomStore.unreadable(DicomStore.PROCESSING_FAILURE, "The request body ended or broke inside a part."));
     }
 

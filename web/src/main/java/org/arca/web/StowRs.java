@@ -97,7 +97,10 @@ final class StowRs {
         out.flush();
     }
 
-    /** The boundary of a multipart/related body whose root type is application/dicom; else 415. */
+    /**
+     * The boundary of a multipart/related body whose root type is application/dicom, or that names no type (as
+     * many clients send it; each part's own Content-Type is still checked); else 415.
+     */
     static String boundary(String contentType) {
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/related")) {
             throw new ArcaException(ArcaException.Kind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
