@@ -52,7 +52,10 @@ class DurableCommitTest {
             });
             assertThat(db.durableCommitsAndSyncs()[0]).isEqualTo(before + 1);
             db.durably(() -> db.dsl().fetchCount(db.dsl().selectOne()));
-            assertThat(db.durableCommitsAndSyncs()[0]).as("a call that only read waits for nothing").isEqualTo(before + 1);
+            db.dsl().fetch("SELECT name FROM durable_probe");
+            db.dsl().fetchOne("SELECT COUNT(*) FROM durable_probe");
+            db.inTransaction(tx -> tx.fetch("SELECT name FROM durable_probe FOR UPDATE"));
+            assertThat(db.durableCommitsAndSyncs()[0]).as("reads wait for nothing").isEqualTo(before + 1);
         }
     }
 }
