@@ -292,6 +292,11 @@ public final class DicomQueries {
     /** One key's matching, as PS3.18 8.3.4 and PS3.4 C.2.2.2 define it for the key's VR. */
     @SuppressWarnings("unchecked")
     static Condition match(QueryKey key, String value, boolean fuzzy) {
+        if (!value.isEmpty() && value.chars().allMatch(c -> c == '*')) {
+            // A lone '*' matches every value, an empty or absent one included (PS3.4 C.2.2.2.4), which LIKE '%'
+            // does not: SQL's LIKE never matches the NULL an absent attribute is stored as.
+            return DSL.noCondition();
+        }
         if (key.vr == VR.UI) {
             List<String> uids = List.of(value.split("\\\\"));
             for (String uid : uids) {
