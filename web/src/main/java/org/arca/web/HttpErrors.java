@@ -1,6 +1,7 @@
 package org.arca.web;
 
 import io.javalin.http.Context;
+import java.util.function.Predicate;
 import org.arca.core.ArcaException;
 import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.image.NoDecoderException;
@@ -75,11 +76,11 @@ final class HttpErrors {
 
     static void unexpected(Exception e, Context ctx) {
         String requestId = RequestLog.id(ctx);
-        if (causedBy(e, DicomFormatException.class) instanceof DicomFormatException bad) {
+        if (firstCause(e, DicomFormatException.class::isInstance) instanceof DicomFormatException bad) {
             unreadableDicom(bad, ctx, requestId);
             return;
         }
-        if (causedBy(e, NoDecoderException.class) instanceof NoDecoderException missing) {
+        if (firstCause(e, NoDecoderException.class::isInstance) instanceof NoDecoderException missing) {
             // Valid data in a compression Arca cannot decode yet: what was asked for (pixels, a rendering) cannot
             // be made, while the instance itself and its frames as stored can still be retrieved.
             LOG.info("request {}: {}", requestId, missing.getMessage());
@@ -87,12 +88,11 @@ final class HttpErrors {
                     + "); retrieve the instance or its frames in their stored transfer syntax instead.");
             return;
         }
-        if (isClientAbort(e)) {
+        if (firstCause(e, HttpErrors::isClientAbort) != null) {
             LOG.info("request {} ended by the client", requestId);
             return;
         }
-        HttpException refused = httpFailure(e);
-        if (refused != null) {
+        if (firstCause(e, HttpErrors::isClientFault) instanceof HttpException refused) {
             // Jetty refused the request while a route read it (a body below the minimum data rate): the client's
             // fault, and what is left of its body on the wire cannot frame another request.
             LOG.info("request {} refused by the server: {}", requestId, refused.getCode());
@@ -123,32 +123,26 @@ final class HttpErrors {
         ctx.status(status).json(new ErrorBody(code, message));
     }
 
-    /** The exception or its first cause of that type (codec errors may arrive wrapped, e.g. unchecked), or null. */
-    private static Throwable causedBy(Throwable e, Class<? extends Throwable> type) {
+    /**
+     * The exception or the first of its causes that {@code test} accepts, or null: codec and Jetty failures may
+     * arrive wrapped (unchecked, or in a servlet exception).
+     */
+    private static Throwable firstCause(Throwable e, Predicate<Throwable> test) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
+            if (test.test(t)) {
                 return t;
             }
         }
         return null;
     }
 
-    private static HttpException httpFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof HttpException failure && failure.getCode() >= 400 && failure.getCode() < 500) {
-                return failure;
-            }
-        }
-        return null;
+    /** A refusal Jetty raised for the client's fault (4xx), e.g. a body below the minimum data rate. */
+    private static boolean isClientFault(Throwable t) {
+        return t instanceof HttpException failure && failure.getCode() >= 400 && failure.getCode() < 500;
     }
 
-    private static boolean isClientAbort(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String name = t.getClass().getSimpleName();
-            if (name.equals("EofException") || name.equals("ClosedChannelException")) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean isClientAbort(Throwable t) {
+        String name = t.getClass().getSimpleName();
+        return name.equals("EofException") || name.equals("ClosedChannelException");
     }
 }
