@@ -8,8 +8,8 @@ import java.time.Duration;
  *
  * <p>{@code headerTimeout}: the request line and headers (at most 8 KiB) of every real client arrive in one or two
  * TCP segments; 10 s leaves room for retransmits on a lossy mobile link, and that is still 0.8 KiB/s for the
- * largest header. {@code minBodyBytesPerSecond}: Jetty averages it over the body from its first byte, so a stall
- * of a Wi-Fi link is absorbed by what came before; 1 KiB/s is a tenth of a 2G (EDGE) link, the slowest a site
+ * largest header. {@code minBodyBytesPerSecond}: counted over the time the server waited for the body, with a grace
+ * ({@link BodyRateGuard}), so a stall of a Wi-Fi link is absorbed; 1 KiB/s is a tenth of a 2G (EDGE) link, the slowest a site
  * might upload from, while an attacker must send 3.6 MB an hour to hold one connection. {@code idleTimeout}:
  * nothing at all arrives or leaves for this long (Jetty's own default, 30 s).
  */
