@@ -6,6 +6,8 @@ import org.arca.core.ArcaException;
 import org.arca.core.BlobStore;
 import org.arca.core.Caller;
 import org.arca.core.Item;
+import org.arca.core.ItemStore;
+import org.arca.core.PutBatcher;
 import org.arca.core.Repository;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomFile;
@@ -42,9 +44,12 @@ public final class DicomStore {
     private static final int BEFORE_PIXEL_DATA = Tag.PixelData - 1;
 
     private final Repository repo;
+    /** Concurrent requests' instances commit together: one transaction and one sync for several clients. */
+    private final PutBatcher commits;
 
     public DicomStore(Repository repo) {
         this.repo = repo;
+        this.commits = new PutBatcher(repo.items());
     }
 
     /** Checks the caller may add instances to the folder, before any byte is read. */
@@ -96,12 +101,11 @@ public final class DicomStore {
                 // Identical bytes stored where the caller cannot see them: store a copy where they asked.
             }
         }
-        try {
-            Item item = repo.items().create(caller, folderId, sop + ".dcm", "application/dicom", blob, true);
-            return new Outcome(sopClass, sop, study, series, 0, "stored", item);
-        } catch (ArcaException e) {
-            return failure(sopClass, sop, study, PROCESSING_FAILURE, e.getMessage());
+        ItemStore.PutResult put = commits.put(caller, new ItemStore.Put(folderId, sop + ".dcm", "application/dicom", blob));
+        if (put.refusal() != null) {
+            return failure(sopClass, sop, study, PROCESSING_FAILURE, put.refusal().getMessage());
         }
+        return new Outcome(sopClass, sop, study, series, 0, "stored", put.item());
     }
 
     /** A part that could not even be read as a part (wrong type, broken body). */
