@@ -1,5 +1,6 @@
 package org.arca.dicomweb;
 
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -9,6 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomJson;
 import org.arca.dicom.DicomReader;
@@ -37,6 +43,9 @@ public final class MetadataCache {
                     return size() > MEMORY_ENTRIES;
                 }
             });
+
+    private final ExecutorService writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096),
+            Thread.ofPlatform().daemon().name("dicom-metadata-cache").factory());
 
     public MetadataCache(BlobStore blobs, Path folder) {
         this.blobs = blobs;
@@ -83,6 +92,26 @@ public final class MetadataCache {
         template(sha256);
     }
 
+    /**
+     * {@link #prepare} for many instances (a series a viewer opens): those not in memory are parsed in parallel, and
+     * their cache files are written in the background, so the first answer for a series waits for neither one parse
+     * after another nor a thousand small file writes.
+     */
+    public void prepareAll(List<String> sha256s) throws IOException {
+        List<String> missing = sha256s.stream().distinct().filter(sha -> !recent.containsKey(sha)).toList();
+        try {
+            (missing.size() < 16 ? missing.stream() : missing.parallelStream()).forEach(sha -> {
+                try {
+                    template(sha);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
     /** Writes the instance's DICOM JSON object, with bulk data URIs under {@code instanceUri}. */
     public void write(String sha256, String instanceUri, Writer out) throws IOException {
         out.write(template(sha256).replace(PLACEHOLDER, instanceUri));
@@ -101,10 +130,19 @@ public final class MetadataCache {
             DicomFile dicom = DicomReader.read(blobs.path(sha256), DicomReader.Options.DEFAULT.withBulkThreshold(BULK_THRESHOLD));
             json = DicomJson.toJson(dicom.dataset(), DicomJson.Options.INLINE.withBulkData(BULK_THRESHOLD,
                     (path, element) -> PLACEHOLDER + "/bulkdata/" + path));
-            store(file, json);
+            storeLater(file, json);
         }
         recent.put(sha256, json);
         return json;
+    }
+
+    /** Cache files are written off the request's path; a full queue makes the request write its own. */
+    private void storeLater(Path file, String json) {
+        try {
+            writer.execute(() -> store(file, json));
+        } catch (RejectedExecutionException e) {
+            store(file, json);
+        }
     }
 
     private static void store(Path file, String json) {

@@ -199,9 +199,7 @@ final class DicomWebApi {
     private void metadata(Context ctx) throws IOException {
         List<DicomQueries.StoredInstance> instances = located(ctx);
         // One damaged instance fails the request with 422 before any of the answer is sent, not halfway through it.
-        for (DicomQueries.StoredInstance instance : instances) {
-            metadataCache.prepare(instance.sha256());
-        }
+        metadataCache.prepareAll(instances.stream().map(DicomQueries.StoredInstance::sha256).toList());
         String base = ctx.scheme() + "://" + ctx.host() + ctx.path().substring(0, ctx.path().indexOf("/studies/"));
         ctx.contentType(DICOM_JSON);
         Writer out = new java.io.BufferedWriter(new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8), 1 << 16);

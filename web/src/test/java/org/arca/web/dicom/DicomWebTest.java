@@ -258,12 +258,19 @@ class DicomWebTest {
 
         JsonNode metadata = alice.get("/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/metadata").json();
         assertThat(metadata).hasSize(3);
-        // Parsed once per stored blob: the next request reads the cached JSON.
-        try (var cached = java.nio.file.Files.walk(server.fixture().dataDir().resolve("cache/dicom-metadata"))) {
-            assertThat(cached.filter(p -> p.toString().endsWith(".json")).count()).isGreaterThanOrEqualTo(3);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        // Parsed once per stored blob, and the JSON kept on disk (written in the background) for later requests.
+        long cachedFiles = 0;
+        for (int wait = 0; wait < 200 && cachedFiles < 3; wait++) {
+            try (var cached = java.nio.file.Files.walk(server.fixture().dataDir().resolve("cache/dicom-metadata"))) {
+                cachedFiles = cached.filter(p -> p.toString().endsWith(".json")).count();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (cachedFiles < 3) {
+                sleep(50);
+            }
         }
+        assertThat(cachedFiles).isGreaterThanOrEqualTo(3);
         assertThat(alice.get("/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/metadata").json()).isEqualTo(metadata);
         String bulk = metadata.get(0).at("/7FE00010/BulkDataURI").asText();
         assertThat(bulk).contains("/bulkdata/7FE00010");
@@ -484,5 +491,13 @@ class DicomWebTest {
             return i;
         }
         return -1;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
