@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -129,7 +130,7 @@ final class DatasetParser {
                     length = in.u16(bigEndian);
                 }
             } else {
-                vr = DataDictionary.vrOf(tag);
+                vr = PixelValueVr.implicit(tag, target);
                 length = in.u32(bigEndian);
             }
             Element e = readValue(target, tag, vr, length, explicit, bigEndian, depth);
@@ -171,7 +172,13 @@ final class DatasetParser {
             return new Element(tag, vr, readSequence(target, valueStart + length, explicit, bigEndian, depth));
         }
         if ((length & 1) != 0) {
-            throw new DicomFormatException("odd value length " + length, valueStart, tag);
+            if (vr != VR.UN) {
+                throw new DicomFormatException("odd value length " + length, valueStart, tag);
+            }
+            // Unknown (often private) data has no unit an odd length could split; DCMTK reads it and pads it
+            // to an even length with a zero byte, and so does Arca, so such files read as they do there.
+            byte[] b = in.bytes(length);
+            return new Element(tag, vr, new Value.Bytes(Arrays.copyOf(b, b.length + 1)));
         }
         if (length % vr.unitSize() != 0) {
             throw new DicomFormatException("value length " + length + " is not a multiple of " + vr.unitSize()

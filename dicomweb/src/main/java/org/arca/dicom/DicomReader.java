@@ -96,11 +96,17 @@ public final class DicomReader {
                 throw in.error("Part 10 preamble not followed by an Explicit VR Little Endian meta group");
             }
             readMeta(in, meta, options);
-            String uid = meta.string(Tag.TransferSyntaxUID)
-                    .orElseThrow(() -> in.error("meta group without Transfer Syntax UID"));
-            ts = TransferSyntax.of(uid);
-            if (!TransferSyntax.isKnown(uid) && !(uid.length() <= 64 && UID.matcher(uid).matches())) {
-                throw in.error("meta group names an invalid transfer syntax '" + uid + "'");
+            String uid = meta.string(Tag.TransferSyntaxUID).orElse(null);
+            if (uid == null) {
+                // A meta group without its (required) Transfer Syntax UID: read the dataset in the encoding its
+                // first element header shows, as DCMTK does, rather than refuse an otherwise readable file.
+                byte[] dataStart = in.peek(8);
+                ts = dataStart == null ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN : guess(dataStart);
+            } else {
+                ts = TransferSyntax.of(uid);
+                if (!TransferSyntax.isKnown(uid) && !(uid.length() <= 64 && UID.matcher(uid).matches())) {
+                    throw in.error("meta group names an invalid transfer syntax '" + uid + "'");
+                }
             }
         } else {
             ts = guess(first);
@@ -165,7 +171,7 @@ public final class DicomReader {
         }
     }
 
-    /** Guesses the encoding of a bare dataset from its first element header. */
+    /** Guesses the encoding of a dataset from its first element header (a bare dataset, or a meta group naming none). */
     private static TransferSyntax guess(byte[] b) {
         VR vr = VR.fromCode(b[4], b[5]);
         int groupLe = (b[0] & 0xFF) | (b[1] & 0xFF) << 8;

@@ -101,13 +101,15 @@ final class JsonDatasetWriter {
             }
             return;
         }
-        if (bytes.length == 0) {
-            return;
-        }
         if (e.tag() == Tag.SpecificCharacterSet) {
+            // The JSON text is Unicode whatever the object's character set, an empty (default) one included,
+            // so the dataset it describes is ISO_IR 192 (dcm2json writes the same).
             g.writeArrayFieldStart("Value");
             g.writeString("ISO_IR 192");
             g.writeEndArray();
+            return;
+        }
+        if (bytes.length == 0) {
             return;
         }
         if (vr.kind() == VR.Kind.BINARY) {
@@ -115,6 +117,9 @@ final class JsonDatasetWriter {
             return;
         }
         List<String> values = attrs.strings(e);
+        if (vr == VR.PN) {
+            values = values.stream().map(JsonDatasetWriter::nameOrEmpty).toList();
+        }
         if (values.stream().allMatch(String::isEmpty)) {
             return;
         }
@@ -202,6 +207,21 @@ final class JsonDatasetWriter {
             }
         }
         g.writeEndObject();
+    }
+
+    /**
+     * A person name whose component groups are all empty ("^^^^", "=^^^", "==") is an empty value: PS3.18
+     * F.2.2 writes an empty value as null and omits empty component groups, so it is null, not an object with
+     * no groups (dcm2json does the same).
+     */
+    private static String nameOrEmpty(String v) {
+        String[] groups = v.split("=", -1);
+        for (int i = 0; i < Math.min(3, groups.length); i++) { // the three groups writePersonName writes
+            if (!stripTrailingCarets(groups[i]).isEmpty()) {
+                return v;
+            }
+        }
+        return "";
     }
 
     static String stripTrailingCarets(String s) {

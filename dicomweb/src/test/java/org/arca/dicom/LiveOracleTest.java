@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class LiveOracleTest {
 
-    private static boolean dcm2jsonAvailable() {
+    static boolean dcm2jsonAvailable() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, "dcm2json"))) {
                 return true;

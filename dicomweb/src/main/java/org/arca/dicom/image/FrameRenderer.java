@@ -4,8 +4,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import javax.imageio.IIOImage;
@@ -81,16 +80,9 @@ public final class FrameRenderer {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         int[] rgb = ((java.awt.image.DataBufferInt) img.getRaster().getDataBuffer()).getData();
         if (photometric.equals("PALETTE COLOR")) {
-            int[][] lut = {palette(dataset, Tag.RedPaletteColorLookupTableDescriptor, Tag.RedPaletteColorLookupTableData),
-                    palette(dataset, Tag.GreenPaletteColorLookupTableDescriptor, Tag.GreenPaletteColorLookupTableData),
-                    palette(dataset, Tag.BluePaletteColorLookupTableDescriptor, Tag.BluePaletteColorLookupTableData)};
-            int first = dataset.ints(Tag.RedPaletteColorLookupTableDescriptor)[1];
+            PaletteLut lut = palette(dataset, d.signed());
             for (int i = 0; i < w * h; i++) {
-                int idx = s[i] - first;
-                int r = lut[0][Math.max(0, Math.min(lut[0].length - 1, idx))];
-                int g = lut[1][Math.max(0, Math.min(lut[1].length - 1, idx))];
-                int b = lut[2][Math.max(0, Math.min(lut[2].length - 1, idx))];
-                rgb[i] = r << 16 | g << 8 | b;
+                rgb[i] = lut.rgb(s[i]);
             }
             return img;
         }
@@ -151,28 +143,18 @@ public final class FrameRenderer {
         return Double.isFinite(width) ? new Window((lo + hi + 1) / 2, Math.max(1, width)) : new Window(0, 1);
     }
 
-    /** One palette as 8-bit values (PS3.3 C.7.6.3.1.5); 16-bit entries keep their high byte. */
-    private static int[] palette(Attributes a, int descriptorTag, int dataTag) throws DicomFormatException {
-        int[] desc = a.ints(descriptorTag);
-        byte[] data = a.bytes(dataTag).orElseThrow(
-                () -> new DicomFormatException("PALETTE COLOR without lookup table data", -1, dataTag));
-        if (desc.length != 3) {
-            throw new DicomFormatException("palette descriptor needs 3 values", -1, descriptorTag);
+    /**
+     * The object's palette. Its tables are often left in the file as bulk data, so reading them may fail for
+     * reasons that are not the data's (the file went away): such failures stay unchecked I/O errors.
+     */
+    private static PaletteLut palette(Attributes dataset, boolean signed) throws DicomFormatException {
+        try {
+            return PaletteLut.of(dataset, signed);
+        } catch (DicomFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        int entries = desc[0] == 0 ? 65536 : desc[0] & 0xFFFF;
-        int bits = desc[2];
-        int[] lut = new int[entries];
-        ByteBuffer bb = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        boolean packed8 = bits == 8 && data.length == entries;
-        for (int i = 0; i < entries; i++) {
-            if (packed8) {
-                lut[i] = data[i] & 0xFF;
-            } else if (i * 2 + 1 < data.length) {
-                int v = bb.getShort(i * 2) & 0xFFFF;
-                lut[i] = bits == 8 ? v & 0xFF : v >> 8;
-            }
-        }
-        return lut;
     }
 
     /** Scales an image to fit in a square of {@code maxSize} pixels, keeping its aspect ratio. */

@@ -254,6 +254,12 @@ public final class Frames {
             // The decoders' own failures (IIOException, and runtime exceptions on bitstreams they do not expect)
             // all mean a damaged frame: the input is bytes in memory, so there is no I/O to fail.
             throw new DicomFormatException("cannot decode " + format + " frame: " + e.getMessage(), -1, Tag.PixelData);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Error e) {
+            // jj2000, the JPEG 2000 decoder, reports some damaged codestreams with Errors of its own (e.g.
+            // NotImplementedError for a tile-part length past what it supports): still a damaged frame.
+            throw new DicomFormatException("cannot decode " + format + " frame: " + e.getMessage(), -1, Tag.PixelData);
         } finally {
             reader.dispose();
         }

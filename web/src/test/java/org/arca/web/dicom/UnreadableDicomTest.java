@@ -82,6 +82,7 @@ class UnreadableDicomTest {
         }));
         DAMAGED.put("bits allocated 0", storeChanged(n++, ds -> ds.setInt(Tag.BitsAllocated, VR.US, 0)));
         DAMAGED.put("corrupt JPEG frame", storeCorruptJpeg(n++));
+        DAMAGED.put("JPEG 2000 frame the decoder fails with an Error", storeJpeg2000DecoderError(n++));
         UNDECODABLE = storeAs(n, TransferSyntax.JPEG_LS_LOSSLESS);
         for (int i = 1; i <= 5; i++) {
             SyntheticInstance instance = instance(MIXED_SERIES, i);
@@ -149,6 +150,40 @@ class UnreadableDicomTest {
         ds.set(Tag.PixelData, VR.OB, new Value.Fragments(List.of(items.get(0), new Value.Bytes(frame))));
         byte[] bytes = SyntheticInstance.write(ds, TransferSyntax.JPEG_BASELINE);
         return new Stored(put("damaged" + n + ".dcm", bytes), ids.seriesUid(), ids.sopUid());
+    }
+
+    /**
+     * An 8-bit instance as a JPEG 2000 codestream whose tile-part length is 2^32 - 1: jj2000 throws its own
+     * NotImplementedError, a java.lang.Error, when decoding it.
+     */
+    static Stored storeJpeg2000DecoderError(int n) throws IOException {
+        SyntheticInstance instance = instance(STUDY + "." + n, 1);
+        Attributes ds = instance.dataset();
+        ds.setInt(Tag.BitsAllocated, VR.US, 8);
+        ds.setInt(Tag.BitsStored, VR.US, 8);
+        ds.setInt(Tag.HighBit, VR.US, 7);
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        var writer = ImageIO.getImageWritersByFormatName("jpeg2000").next();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var ios = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            var p = (com.github.jaiimageio.jpeg2000.J2KImageWriteParam) writer.getDefaultWriteParam();
+            p.setWriteCodeStreamOnly(true);
+            writer.write(null, new javax.imageio.IIOImage(img, null, null), p);
+        } finally {
+            writer.dispose();
+        }
+        byte[] cs = out.toByteArray();
+        cs = cs.length % 2 == 0 ? cs : Arrays.copyOf(cs, cs.length + 1);
+        for (int i = 0; i + 1 < cs.length; i++) {
+            if ((cs[i] & 0xFF) == 0xFF && (cs[i + 1] & 0xFF) == 0x90) { // SOT: Psot follows its length and tile index
+                Arrays.fill(cs, i + 6, i + 10, (byte) 0xFF);
+                break;
+            }
+        }
+        ds.set(Tag.PixelData, VR.OB, new Value.Fragments(List.of(Value.Bytes.EMPTY, new Value.Bytes(cs))));
+        byte[] bytes = SyntheticInstance.write(ds, TransferSyntax.JPEG_2000_LOSSLESS);
+        return new Stored(put("damaged" + n + ".dcm", bytes), instance.seriesUid(), instance.sopUid());
     }
 
     /** The file with its Pixel Data's 32-bit length (after tag, "OW" and two reserved bytes) set to 0xFFFFFFF0. */
