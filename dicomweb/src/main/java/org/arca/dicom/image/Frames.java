@@ -23,6 +23,7 @@ import org.arca.dicom.Tag;
 import org.arca.dicom.TransferSyntax;
 import org.arca.dicom.VR;
 import org.arca.dicom.Value;
+import org.arca.dicom.image.jpegls.JpegLsDecoder;
 
 /**
  * The frames of an image object's pixel data, native or encapsulated: each frame in its stored
@@ -207,6 +208,9 @@ public final class Frames {
         if (uid.equals(TransferSyntax.RLE_LOSSLESS.uid())) {
             byte[] raw = RleDecoder.decode(frame, description);
             return nativeSamples(raw, description.withPhotometric(description.photometric(), 1));
+        }
+        if (uid.equals(TransferSyntax.JPEG_LS_LOSSLESS.uid()) || uid.equals(TransferSyntax.JPEG_LS_NEAR_LOSSLESS.uid())) {
+            return JpegLsDecoder.decode(frame, description);
         }
         if (uid.equals(TransferSyntax.JPEG_EXTENDED.uid()) && description.bitsStored() > 8) {
             throw new NoDecoderException(uid + " with " + description.bitsStored() + " bits (12-bit JPEG)");
