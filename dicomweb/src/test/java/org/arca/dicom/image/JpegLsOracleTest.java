@@ -199,6 +199,12 @@ class JpegLsOracleTest {
             return new int[] {Math.min(t1, maxVal), Math.min(t2, maxVal), Math.min(t3, maxVal), 3 + r.nextInt(253)};
         }
 
+        /** This case's shape with new random pixels. */
+        Case withRandomPixels(Random r) {
+            return new Case(rows, columns, samples, bitsStored, signed, frames, near, cooked, interleave, thresholds,
+                    randomPixels(r));
+        }
+
         List<String> dcmcjplsOptions() {
             List<String> options = new ArrayList<>();
             if (near > 0) {
