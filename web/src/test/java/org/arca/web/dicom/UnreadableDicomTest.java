@@ -82,7 +82,7 @@ class UnreadableDicomTest {
         }));
         DAMAGED.put("bits allocated 0", storeChanged(n++, ds -> ds.setInt(Tag.BitsAllocated, VR.US, 0)));
         DAMAGED.put("corrupt JPEG frame", storeCorruptJpeg(n++));
-        UNDECODABLE = storeAs(n, TransferSyntax.JPEG_LS_LOSSLESS);
+        UNDECODABLE = storeAs(n, TransferSyntax.HTJ2K_LOSSLESS);
         for (int i = 1; i <= 5; i++) {
             SyntheticInstance instance = instance(MIXED_SERIES, i);
             byte[] bytes = instance.bytes();
