@@ -33,8 +33,8 @@ import org.arca.dicom.image.jpegls.JpegLsDecoder;
  * else one fragment per frame when the counts match, else by scanning fragments for JPEG and
  * JPEG 2000 start markers. Decoders: native (any Bits Allocated, signed or not, either planar
  * configuration), RLE Lossless (Arca's own), JPEG baseline, extended and lossless (ImageIO with
- * TwelveMonkeys), JPEG 2000 (jai-imageio). JPEG-LS, 12-bit JPEG extended, HTJ2K, MPEG-2/4 and HEVC have
- * no Java decoder here: {@link #decode} throws {@link NoDecoderException} for them.
+ * TwelveMonkeys), JPEG 2000 (jai-imageio), JPEG-LS (Arca's own, {@code jpegls}). 12-bit JPEG extended, HTJ2K,
+ * MPEG-2/4 and HEVC have no Java decoder here: {@link #decode} throws {@link NoDecoderException} for them.
  *
  * <p>Not thread-safe; pixel data left in the file as bulk data is read on each call.
  */
