@@ -58,7 +58,7 @@ final class BitReader {
      */
     int readZerosUpToOne(int most) throws DicomFormatException {
         int zeros = 0;
-        while (true) {
+        while (zeros <= most) {
             if (cacheBits == 0) {
                 fill();
                 if (cacheBits == 0) {
@@ -66,20 +66,16 @@ final class BitReader {
                 }
             }
             if (cache == 0) {
+                // Every cached bit is 0 (the bits below the valid ones are kept 0).
                 zeros += cacheBits;
-                cache = 0;
                 cacheBits = 0;
             } else {
                 int leading = Long.numberOfLeadingZeros(cache);
                 zeros += leading;
                 consume(leading + 1);
-                if (zeros > most) {
-                    break;
+                if (zeros <= most) {
+                    return zeros;
                 }
-                return zeros;
-            }
-            if (zeros > most) {
-                break;
             }
         }
         throw new DicomFormatException("JPEG-LS code of more than " + most + " leading zero bits", position, Tag.PixelData);
@@ -134,7 +130,8 @@ final class BitReader {
             int b = data[position] & 0xFF;
             if (afterFF) {
                 if ((b & 0x80) != 0) {
-                    // Cannot happen after a data 0xFF: fill() stops before a 0xFF that starts a marker.
+                    // No encoder writes this (a 0xFF that starts a marker is not taken as data): the data ends here,
+                    // and a read beyond it fails as truncated.
                     atMarker = true;
                     return;
                 }

@@ -31,7 +31,7 @@ public final class JpegLsDecoder {
             throw segments.error("JPEG-LS stream does not start with a start-of-image marker");
         }
         FrameHeader frame = null;
-        int[][] planes = null;
+        int[] samples = null;
         boolean[] decoded = null;
         PresetParameters preset = PresetParameters.DEFAULTS;
         int restartInterval = 0;
@@ -47,7 +47,7 @@ public final class JpegLsDecoder {
                     }
                     frame = segments.frameHeader();
                     check(frame, description);
-                    planes = new int[frame.components()][frame.rows() * frame.columns()];
+                    samples = new int[frame.rows() * frame.columns() * frame.components()];
                     decoded = new boolean[frame.components()];
                 }
                 case SegmentReader.LSE -> preset = segments.presetParameters(preset, frame);
@@ -60,7 +60,7 @@ public final class JpegLsDecoder {
                     CodingParameters parameters = parameters(frame, scan, preset, segments);
                     BitReader bits = new BitReader(stream, segments.position(), stream.length);
                     new ScanDecoder(bits, parameters, scan, frame.rows(), frame.columns(), restartInterval)
-                            .decode(planes);
+                            .decode(samples, frame.components());
                     for (int c : scan.components()) {
                         decoded[c] = true;
                     }
@@ -91,7 +91,7 @@ public final class JpegLsDecoder {
         return new DecodedFrame(new PixelDescription(description.rows(), description.columns(),
                 description.samplesPerPixel(), description.bitsAllocated(), description.bitsStored(),
                 description.highBit(), description.signed(), 0, description.photometric(),
-                description.numberOfFrames()), interleave(planes, description));
+                description.numberOfFrames()), toStoredValues(samples, description));
     }
 
     private static void check(FrameHeader frame, PixelDescription d) throws DicomFormatException {
@@ -130,20 +130,20 @@ public final class JpegLsDecoder {
         return p;
     }
 
-    /** Pixel-interleaved samples, each kept to Bits Stored and sign-extended when signed. */
-    private static int[] interleave(int[][] planes, PixelDescription d) {
-        int components = planes.length;
-        int pixels = planes[0].length;
-        int[] samples = new int[pixels * components];
+    /**
+     * The decoded samples as stored values, in place: each kept to Bits Stored, and sign-extended when signed
+     * (a signed image is coded as its two's complement bit patterns).
+     */
+    private static int[] toStoredValues(int[] samples, PixelDescription d) {
         int stored = d.bitsStored();
-        int mask = stored >= 32 ? -1 : (1 << stored) - 1;
+        if (stored >= 32) {
+            return samples;
+        }
+        int mask = (1 << stored) - 1;
         int shift = 32 - stored;
-        for (int c = 0; c < components; c++) {
-            int[] plane = planes[c];
-            for (int p = 0; p < pixels; p++) {
-                int v = plane[p] & mask;
-                samples[p * components + c] = d.signed() && stored < 32 ? v << shift >> shift : v;
-            }
+        for (int i = 0; i < samples.length; i++) {
+            int v = samples[i] & mask;
+            samples[i] = d.signed() ? v << shift >> shift : v;
         }
         return samples;
     }

@@ -40,8 +40,11 @@ final class ScanDecoder {
         this.current = new int[components][columns + 2];
     }
 
-    /** Decodes the scan into {@code planes}, one array of rows × columns samples per frame component. */
-    void decode(int[][] planes) throws DicomFormatException {
+    /**
+     * Decodes the scan into {@code samples}, which holds rows × columns pixels of {@code frameComponents} samples
+     * each, interleaved by pixel as the frame's components are numbered.
+     */
+    void decode(int[] samples, int frameComponents) throws DicomFormatException {
         int[] targets = scan.components();
         int restartIndex = 0;
         for (int y = 0; y < rows; y++) {
@@ -58,7 +61,11 @@ final class ScanDecoder {
                 }
             }
             for (int c = 0; c < targets.length; c++) {
-                System.arraycopy(current[c], 1, planes[targets[c]], y * columns, columns);
+                int[] line = current[c];
+                int at = y * columns * frameComponents + targets[c];
+                for (int x = 1; x <= columns; x++, at += frameComponents) {
+                    samples[at] = line[x];
+                }
             }
             int[][] swap = previous;
             previous = current;
