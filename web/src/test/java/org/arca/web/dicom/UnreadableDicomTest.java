@@ -82,6 +82,8 @@ class UnreadableDicomTest {
         }));
         DAMAGED.put("bits allocated 0", storeChanged(n++, ds -> ds.setInt(Tag.BitsAllocated, VR.US, 0)));
         DAMAGED.put("corrupt JPEG frame", storeCorruptJpeg(n++));
+        // JPEG-LS has a decoder, so a stream that is not JPEG-LS is damage (422), not a missing decoder (406).
+        DAMAGED.put("JPEG frame labelled JPEG-LS", storeAs(n++, TransferSyntax.JPEG_LS_LOSSLESS));
         UNDECODABLE = storeAs(n, TransferSyntax.HTJ2K_LOSSLESS);
         for (int i = 1; i <= 5; i++) {
             SyntheticInstance instance = instance(MIXED_SERIES, i);
