@@ -169,8 +169,10 @@ class JpegLsOracleTest {
             boolean cooked = near == 0 && bitsStoredCodable && r.nextBoolean();
             String interleave = new String[] {"+il", "+is", "+in"}[r.nextInt(3)];
             // dcmdjpls 3.6.7 refuses its own uninterleaved colour when a preset-parameters segment precedes the
-            // scans, which dcmcjpls writes for custom parameters and for precisions over 12 bits. It also crashes
-            // on a custom RESET with sample interleaving. So colour gets neither.
+            // scans, which dcmcjpls writes for custom parameters and for precisions over 12 bits (Arca decodes
+            // such a stream of the corpus's RGB image to the original; other such streams dcmcjpls writes are
+            // garbage, a few bytes for a whole scan). dcmcjpls also crashes on a custom RESET with sample
+            // interleaving. So colour gets neither.
             int codedPrecision = near > 0 || cooked ? bitsStored : (bitsStored <= 8 ? 8 : 16);
             if (samples == 3 && codedPrecision > 12 && interleave.equals("+in")) {
                 interleave = "+il";

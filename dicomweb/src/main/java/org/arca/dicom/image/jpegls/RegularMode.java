@@ -1,5 +1,6 @@
 package org.arca.dicom.image.jpegls;
 
+import java.util.Arrays;
 import org.arca.dicom.DicomFormatException;
 
 /**
@@ -33,10 +34,10 @@ final class RegularMode {
     /** Initial statistics (T.87 A.2.1), at the start of a scan and after each restart marker. */
     void reset() {
         int initialA = Math.max(2, (parameters.range() + 32) / 64);
-        java.util.Arrays.fill(a, initialA);
-        java.util.Arrays.fill(b, 0);
-        java.util.Arrays.fill(c, 0);
-        java.util.Arrays.fill(n, 1);
+        Arrays.fill(a, initialA);
+        Arrays.fill(b, 0);
+        Arrays.fill(c, 0);
+        Arrays.fill(n, 1);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.arca.dicom.image.jpegls;
 
 import java.util.Arrays;
 import org.arca.dicom.DicomFormatException;
+import org.arca.dicom.Tag;
 
 /**
  * Run mode (T.87 A.7): entered where all local gradients are flat; a run of samples equal to the one on the
@@ -62,7 +63,7 @@ final class RunMode {
         length += bits.readBits(J[runIndex[component]]);
         if (length > remaining) {
             throw new DicomFormatException("JPEG-LS run of " + length + " samples where " + remaining + " are left",
-                    -1, org.arca.dicom.Tag.PixelData);
+                    -1, Tag.PixelData);
         }
         return length;
     }
