@@ -110,6 +110,25 @@ class JpegLsStreamTest {
                 .isInstanceOf(NoDecoderException.class).hasMessageContaining("mapping tables");
     }
 
+    @Test
+    void hpColourTransformIsAFeatureWithoutADecoderWhileOtherApplicationSegmentsAreSkipped() throws IOException {
+        Frames ct = corpusCt();
+        byte[] stream = ct.encodedFrame(0);
+        for (int transform : new int[] {0, 1}) {
+            ByteArrayOutputStream withApp8 = new ByteArrayOutputStream();
+            withApp8.write(stream, 0, 2);
+            withApp8.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xE8, 0, 7, 'm', 'r', 'f', 'x', (byte) transform});
+            withApp8.write(stream, 2, stream.length - 2);
+            byte[] input = withApp8.toByteArray();
+            if (transform == 0) {
+                assertThat(JpegLsDecoder.decode(input, ct.description()).samples()).isEqualTo(ct.decode(0).samples());
+            } else {
+                assertThatThrownBy(() -> JpegLsDecoder.decode(input, ct.description()))
+                        .isInstanceOf(NoDecoderException.class).hasMessageContaining("colour transform");
+            }
+        }
+    }
+
     /**
      * Restart intervals against DCMTK: after a restart marker the decoder starts afresh, as at the top of the image
      * (T.87 D.3), so an image coded with restart interval R is the strips of R lines coded alone, joined by RSTm

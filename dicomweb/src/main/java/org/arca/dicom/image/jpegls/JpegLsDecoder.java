@@ -11,7 +11,8 @@ import org.arca.dicom.image.PixelDescription;
  * Decodes one JPEG-LS frame (ITU-T T.87 | ISO/IEC 14495-1; DICOM transfer syntaxes 1.2.840.10008.1.2.4.80 and
  * .81): lossless and near-lossless, 2 to 16 bits, any number of components in any interleave mode, preset
  * coding parameters and restart markers. Not supported (they end in {@link NoDecoderException}): mapping tables,
- * subsampled components, a point transform. DICOM forbids the first two, and no encoder writes the last.
+ * subsampled components, a point transform, HP's colour transform. DICOM forbids all but the third, which no
+ * encoder writes.
  *
  * <p>The frame must match the Image Pixel attributes: Rows, Columns, Samples per Pixel, a precision no larger
  * than Bits Allocated. Samples come back interleaved by pixel, as stored values: the low Bits Stored bits,
@@ -71,7 +72,9 @@ public final class JpegLsDecoder {
                         throw segments.error("not a JPEG-LS stream: it has a JPEG start-of-frame marker (FF"
                                 + Integer.toHexString(marker).toUpperCase() + ")");
                     }
-                    if ((marker >= 0xE0 && marker <= 0xEF) || marker == SegmentReader.COM) {
+                    if (marker >= 0xE0 && marker <= 0xEF) {
+                        segments.skipApplicationSegment(marker);
+                    } else if (marker == SegmentReader.COM) {
                         segments.skipSegment();
                     } else {
                         throw segments.error("unexpected marker FF" + Integer.toHexString(marker).toUpperCase()

@@ -67,6 +67,21 @@ final class SegmentReader {
         position = segmentEnd;
     }
 
+    /**
+     * Skips an application segment, unless it is HP's colour transform (APP8 "mrfx" with a transform other than
+     * 0), which changes what the samples mean. DICOM does not allow it; decoding past it would give wrong colours.
+     */
+    void skipApplicationSegment(int marker) throws IOException {
+        beginSegment();
+        boolean colourTransform = marker == 0xE8 && segmentEnd - position >= 5 && data[position] == 'm'
+                && data[position + 1] == 'r' && data[position + 2] == 'f' && data[position + 3] == 'x'
+                && data[position + 4] != 0;
+        if (colourTransform) {
+            throw new NoDecoderException("JPEG-LS with the HP colour transform " + data[position + 4]);
+        }
+        position = segmentEnd;
+    }
+
     FrameHeader frameHeader() throws IOException {
         beginSegment();
         int precision = u8();
