@@ -356,6 +356,26 @@ class DicomWebTest {
     }
 
     @Test
+    void jpegLsFramesAreDecodedAndRendered() throws Exception {
+        java.nio.file.Path corpus = java.nio.file.Path.of("../dicomweb/src/test/resources/corpus");
+        String folder = scratchFolder("jpeg-ls " + kind);
+        put(folder, "jpegls.dcm", java.nio.file.Files.readAllBytes(corpus.resolve("ct16_jpegls.dcm")));
+        JsonNode found = alice.get("/dicom-web/folders/" + folder + "/instances").json().get(0);
+        String instance = "/dicom-web/studies/" + value(found, "0020000D") + "/series/" + value(found, "0020000E")
+                + "/instances/" + value(found, "00080018");
+        HttpTestClient.Response decoded = server.as("alice").header("Accept", "multipart/related; type=application/octet-stream")
+                .get(instance + "/frames/1");
+        assertThat(decoded.status()).as(decoded.toString()).isEqualTo(200);
+        // The frame as DCMTK's dcmdjpls decodes it (the corpus's .raw), sent as Explicit VR Little Endian.
+        String dcmdjpls = new String(java.nio.file.Files.readAllBytes(corpus.resolve("ct16_jpegls.raw")), StandardCharsets.ISO_8859_1);
+        assertThat(new String(decoded.body(), StandardCharsets.ISO_8859_1)).contains("transfer-syntax=1.2.840.10008.1.2.1")
+                .contains(dcmdjpls);
+        HttpTestClient.Response png = server.as("alice").header("Accept", "image/png").get(instance + "/rendered");
+        assertThat(png.status()).as(png.toString()).isEqualTo(200);
+        assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body())).getWidth()).isEqualTo(64);
+    }
+
+    @Test
     void documentsWithoutPixelsAreStoredIndexedAndRetrievedLikeImages() {
         byte[] pdf = ("%PDF-1.4\n" + "report line\n".repeat(60) + "%%EOF\n").getBytes(StandardCharsets.US_ASCII);
         org.arca.dicom.Attributes ds = new org.arca.dicom.Attributes();

@@ -83,7 +83,9 @@ class UnreadableDicomTest {
         DAMAGED.put("bits allocated 0", storeChanged(n++, ds -> ds.setInt(Tag.BitsAllocated, VR.US, 0)));
         DAMAGED.put("corrupt JPEG frame", storeCorruptJpeg(n++));
         DAMAGED.put("JPEG 2000 frame the decoder fails with an Error", storeJpeg2000DecoderError(n++));
-        UNDECODABLE = storeAs(n, TransferSyntax.JPEG_LS_LOSSLESS);
+        // JPEG-LS has a decoder, so a stream that is not JPEG-LS is damage (422), not a missing decoder (406).
+        DAMAGED.put("JPEG frame labelled JPEG-LS", storeAs(n++, TransferSyntax.JPEG_LS_LOSSLESS));
+        UNDECODABLE = storeAs(n, TransferSyntax.HTJ2K_LOSSLESS);
         for (int i = 1; i <= 5; i++) {
             SyntheticInstance instance = instance(MIXED_SERIES, i);
             byte[] bytes = instance.bytes();
