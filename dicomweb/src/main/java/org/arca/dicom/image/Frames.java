@@ -23,6 +23,7 @@ import org.arca.dicom.Tag;
 import org.arca.dicom.TransferSyntax;
 import org.arca.dicom.VR;
 import org.arca.dicom.Value;
+import org.arca.dicom.image.jpeg.DctJpegDecoder;
 
 /**
  * The frames of an image object's pixel data, native or encapsulated: each frame in its stored
@@ -31,9 +32,10 @@ import org.arca.dicom.Value;
  * <p>Encapsulated frames are found through the Extended Offset Table, else the Basic Offset Table,
  * else one fragment per frame when the counts match, else by scanning fragments for JPEG and
  * JPEG 2000 start markers. Decoders: native (any Bits Allocated, signed or not, either planar
- * configuration), RLE Lossless (Arca's own), JPEG baseline, extended and lossless (ImageIO with
- * TwelveMonkeys), JPEG 2000 (jai-imageio). JPEG-LS, 12-bit JPEG extended, HTJ2K, MPEG-2/4 and HEVC have
- * no Java decoder here: {@link #decode} throws {@link NoDecoderException} for them.
+ * configuration), RLE Lossless (Arca's own), JPEG baseline and extended, 8 and 12 bits (Arca's own,
+ * {@link DctJpegFrame}), other JPEG processes such as lossless (ImageIO with TwelveMonkeys), JPEG 2000
+ * (jai-imageio). JPEG-LS, HTJ2K, MPEG-2/4 and HEVC have no Java decoder here: {@link #decode} throws
+ * {@link NoDecoderException} for them.
  *
  * <p>Not thread-safe; pixel data left in the file as bulk data is read on each call.
  */
@@ -207,6 +209,10 @@ public final class Frames {
         if (uid.equals(TransferSyntax.RLE_LOSSLESS.uid())) {
             byte[] raw = RleDecoder.decode(frame, description);
             return nativeSamples(raw, description.withPhotometric(description.photometric(), 1));
+        }
+        boolean jpeg = uid.startsWith("1.2.840.10008.1.2.4.5") || uid.startsWith("1.2.840.10008.1.2.4.7");
+        if (jpeg && DctJpegDecoder.canDecode(frame)) {
+            return DctJpegFrame.decode(frame, description);
         }
         if (uid.equals(TransferSyntax.JPEG_EXTENDED.uid()) && description.bitsStored() > 8) {
             throw new NoDecoderException(uid + " with " + description.bitsStored() + " bits (12-bit JPEG)");
