@@ -292,15 +292,17 @@ final class TestJpegEncoder {
     private static final int[] AC_SYMBOLS = acSymbols();
 
     private static int[] acSymbols() {
+        // End of block comes late, so that zero bits (what a decoder reads past a truncation) never decode as
+        // one: a stream cut short then runs on into blocks that cannot end, and the cut shows.
         int[] s = new int[2 + 16 * 14];
         int k = 0;
-        s[k++] = 0x00;
-        s[k++] = 0xF0;
         for (int run = 0; run < 16; run++) {
             for (int size = 1; size <= 14; size++) {
                 s[k++] = run << 4 | size;
             }
         }
+        s[k++] = 0x00;
+        s[k] = 0xF0;
         return s;
     }
 

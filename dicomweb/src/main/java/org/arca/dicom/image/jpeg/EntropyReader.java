@@ -3,12 +3,13 @@ package org.arca.dicom.image.jpeg;
 /**
  * Reads the bits of one scan's entropy-coded data (T.81 B.1.1.5, F.1.2.3): most significant bit first, a 0x00
  * byte after each 0xFF removed, stopping at the first marker. Past a marker or the end of the data it reads
- * zero bits, as libjpeg does, but only a few: a well-formed scan never needs them (its last byte is padded with
- * one-bits), so a scan that keeps reading them is cut short and is refused.
+ * zero bits, as libjpeg does, but fewer than a byte's worth: a well-formed scan never needs them (its last byte is
+ * padded with one-bits), and zero bits decode as valid codes of most tables, so a scan that reads more of them is
+ * cut short and would otherwise end in silently invented blocks.
  */
 final class EntropyReader {
-    /** Bits a scan may read past its end before it counts as truncated; slack for encoders that pad badly. */
-    private static final int MAX_INVENTED_BITS = 32;
+    /** Bits a scan may read past its end: slack for an encoder that did not flush its last partial byte. */
+    private static final int MAX_INVENTED_BITS = 7;
 
     private final byte[] data;
     private int position;
