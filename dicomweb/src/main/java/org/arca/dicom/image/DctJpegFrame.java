@@ -1,6 +1,7 @@
 package org.arca.dicom.image;
 
 import java.io.IOException;
+import java.util.Set;
 import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.Tag;
 import org.arca.dicom.image.jpeg.DctJpegDecoder;
@@ -14,8 +15,12 @@ import org.arca.dicom.image.jpeg.YCbCr;
  * way its DICOM attributes say. Photometric Interpretation, not the JPEG stream, decides the colour space (PS3.5
  * 8.2.1): RGB means the components are R, G and B as they stand, whatever markers the stream has or lacks;
  * YBR_FULL and YBR_FULL_422 mean full-range YCbCr, converted here to RGB (so the frame is then described as RGB).
+ * So is the retired YBR_PARTIAL_422, with the same equations, as DCMTK's dcmdjpeg does: its frames come out of the
+ * decoder at full resolution, which a 422 description would misstate.
  */
 final class DctJpegFrame {
+    private static final Set<String> YCBCR = Set.of("YBR_FULL", "YBR_FULL_422", "YBR_PARTIAL_422");
+
     private DctJpegFrame() {
     }
 
@@ -28,7 +33,7 @@ final class DctJpegFrame {
         }
         int[] samples = jpeg.samples();
         String photometric = d.photometric();
-        if (d.samplesPerPixel() == 3 && (photometric.equals("YBR_FULL") || photometric.equals("YBR_FULL_422"))) {
+        if (d.samplesPerPixel() == 3 && YCBCR.contains(photometric)) {
             YCbCr.toRgb(samples, jpeg.header().precision());
             photometric = "RGB";
         }

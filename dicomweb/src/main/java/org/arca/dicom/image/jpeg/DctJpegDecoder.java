@@ -30,7 +30,7 @@ public final class DctJpegDecoder {
     private final HuffmanTable[] acTables = new HuffmanTable[4];
     private int restartInterval;
     private FrameHeader frame;
-    private int[][] planes;
+    private short[][] planes;
     private int[] strides;
     private boolean[] scanned;
 
@@ -171,13 +171,13 @@ public final class DctJpegDecoder {
         in.seek(end);
         frame = new FrameHeader(process, precision, width, height, List.copyOf(components));
         check.check(frame);
-        planes = new int[count][];
+        planes = new short[count][];
         strides = new int[count];
         scanned = new boolean[count];
         for (int i = 0; i < count; i++) {
             FrameHeader.Component c = components.get(i);
             strides[i] = frame.mcusAcross() * c.horizontal() * 8;
-            planes[i] = new int[strides[i] * frame.mcusDown() * c.vertical() * 8];
+            planes[i] = new short[strides[i] * frame.mcusDown() * c.vertical() * 8];
         }
     }
 
@@ -311,12 +311,9 @@ public final class DctJpegDecoder {
         int[] out = new int[width * height * n];
         for (int i = 0; i < n; i++) {
             FrameHeader.Component c = components.get(i);
-            int[] full = Upsampler.upsample(planes[i], strides[i], frame.componentWidth(c), frame.componentHeight(c),
-                    c.horizontal(), frame.maxHorizontal(), c.vertical(), frame.maxVertical(), width, height);
-            planes[i] = null; // let the padded plane go before the next is made
-            for (int p = 0, o = i; p < full.length; p++, o += n) {
-                out[o] = full[p];
-            }
+            Upsampler.upsample(planes[i], strides[i], frame.componentWidth(c), frame.componentHeight(c),
+                    c.horizontal(), frame.maxHorizontal(), c.vertical(), frame.maxVertical(), width, height, out, i, n);
+            planes[i] = null; // let each padded plane go once it is in the output
         }
         return out;
     }

@@ -23,6 +23,8 @@ final class InverseDct {
     }
 
     private final double[] rows = new double[64];
+    /** Which coefficient row each of {@link #rows}' rows came from. */
+    private final int[] used = new int[8];
     private final int levelShift;
     private final int maxSample;
 
@@ -35,38 +37,42 @@ final class InverseDct {
      * Transforms dequantised coefficients (natural order, row-major: {@code coefficients[v * 8 + u]}) into samples
      * written to {@code plane} at {@code offset}, {@code stride} samples per line.
      */
-    void transform(double[] coefficients, int[] plane, int offset, int stride) {
+    void transform(double[] coefficients, short[] plane, int offset, int stride) {
         if (onlyDc(coefficients)) {
-            int value = clamp(Math.floor(coefficients[0] / 8 + 0.5) + levelShift);
+            short value = clamp(Math.floor(coefficients[0] / 8 + 0.5) + levelShift);
             for (int y = 0; y < 8; y++) {
                 java.util.Arrays.fill(plane, offset + y * stride, offset + y * stride + 8, value);
             }
             return;
         }
-        // Horizontal pass: each row v of coefficients to 8 values across x.
+        // Horizontal pass: each row v of coefficients to 8 values across x. Rows of zeros (most high-frequency
+        // rows, after quantisation) contribute nothing and are left out of both passes.
+        int nonZeroRows = 0;
         for (int v = 0; v < 8; v++) {
             int base = v * 8;
             boolean zero = true;
             for (int u = 0; u < 8 && zero; u++) {
                 zero = coefficients[base + u] == 0;
             }
+            if (zero) {
+                continue;
+            }
             for (int x = 0; x < 8; x++) {
                 double sum = 0;
-                if (!zero) {
-                    for (int u = 0; u < 8; u++) {
-                        sum += COS[x * 8 + u] * coefficients[base + u];
-                    }
+                for (int u = 0; u < 8; u++) {
+                    sum += COS[x * 8 + u] * coefficients[base + u];
                 }
-                rows[base + x] = sum;
+                rows[nonZeroRows * 8 + x] = sum;
             }
+            used[nonZeroRows++] = v;
         }
         // Vertical pass: each column x of the rows to 8 samples down y.
         for (int y = 0; y < 8; y++) {
             int out = offset + y * stride;
             for (int x = 0; x < 8; x++) {
                 double sum = 0;
-                for (int v = 0; v < 8; v++) {
-                    sum += COS[y * 8 + v] * rows[v * 8 + x];
+                for (int k = 0; k < nonZeroRows; k++) {
+                    sum += COS[y * 8 + used[k]] * rows[k * 8 + x];
                 }
                 plane[out + x] = clamp(Math.floor(sum + 0.5) + levelShift);
             }
@@ -82,7 +88,8 @@ final class InverseDct {
         return true;
     }
 
-    private int clamp(double v) {
-        return v < 0 ? 0 : v > maxSample ? maxSample : (int) v;
+    /** Samples are at most 12 bits, so a short holds them and halves the memory of a decoded frame's planes. */
+    private short clamp(double v) {
+        return (short) (v < 0 ? 0 : v > maxSample ? maxSample : (int) v);
     }
 }

@@ -22,7 +22,7 @@ final class ScanDecoder {
      * @param plane the component's samples, {@code stride} per line, sized to whole MCUs
      * @param quant the quantisation table in natural order
      */
-    record ScanComponent(FrameHeader.Component component, int[] plane, int stride, int[] quant, HuffmanTable dc,
+    record ScanComponent(FrameHeader.Component component, short[] plane, int stride, int[] quant, HuffmanTable dc,
                          HuffmanTable ac) {
     }
 

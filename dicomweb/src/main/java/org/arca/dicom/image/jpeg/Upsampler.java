@@ -12,29 +12,28 @@ final class Upsampler {
     }
 
     /**
-     * The component's samples at full image size, {@code width} per line.
+     * Writes the component's samples at full image size into {@code out}, interleaved: pixel {@code p}'s sample goes
+     * to {@code out[p * step + first]}.
      *
      * @param plane   the component's decoded samples, {@code stride} per line
      * @param inWidth columns of the component that hold image samples (T.81 A.1.1)
      * @param h       the component's horizontal sampling factor; {@code hMax} the frame's largest
      */
-    static int[] upsample(int[] plane, int stride, int inWidth, int inHeight, int h, int hMax, int v, int vMax,
-                          int width, int height) {
-        int[] out = new int[width * height];
-        if (h == hMax && v == vMax) {
-            for (int y = 0; y < height; y++) {
-                System.arraycopy(plane, y * stride, out, y * width, width);
-            }
-        } else if (2 * h == hMax && v == vMax && inWidth > 2) {
-            int[] line = new int[inWidth * 2];
-            for (int y = 0; y < height; y++) {
-                horizontalTriangle(plane, y * stride, inWidth, line);
-                System.arraycopy(line, 0, out, y * width, width);
-            }
-        } else if (2 * h == hMax && 2 * v == vMax && inWidth > 2) {
-            int[] sums = new int[inWidth];
-            int[] line = new int[inWidth * 2];
-            for (int y = 0; y < height; y++) {
+    static void upsample(short[] plane, int stride, int inWidth, int inHeight, int h, int hMax, int v, int vMax,
+                         int width, int height, int[] out, int first, int step) {
+        int[] line = new int[Math.max(width, inWidth * 2)];
+        int[] sums = new int[inWidth];
+        for (int y = 0; y < height; y++) {
+            if (h == hMax && v == vMax) {
+                for (int x = 0; x < width; x++) {
+                    line[x] = plane[y * stride + x];
+                }
+            } else if (2 * h == hMax && v == vMax && inWidth > 2) {
+                for (int x = 0; x < inWidth; x++) {
+                    sums[x] = plane[y * stride + x];
+                }
+                horizontalTriangle(sums, inWidth, line);
+            } else if (2 * h == hMax && 2 * v == vMax && inWidth > 2) {
                 int row = y / 2;
                 // The upper output line of each pair leans on the input line above, the lower on the one below.
                 int neighbour = Math.min(Math.max(y % 2 == 0 ? row - 1 : row + 1, 0), inHeight - 1);
@@ -42,31 +41,30 @@ final class Upsampler {
                     sums[x] = 3 * plane[row * stride + x] + plane[neighbour * stride + x];
                 }
                 bothTriangle(sums, inWidth, line);
-                System.arraycopy(line, 0, out, y * width, width);
-            }
-        } else {
-            // Other ratios repeat the nearest sample to the left and above (whole ratios repeat each sample).
-            for (int y = 0; y < height; y++) {
+            } else {
+                // Other ratios repeat the nearest sample to the left and above (whole ratios repeat each sample).
                 int in = y * v / vMax * stride;
                 for (int x = 0; x < width; x++) {
-                    out[y * width + x] = plane[in + x * h / hMax];
+                    line[x] = plane[in + x * h / hMax];
                 }
             }
+            for (int x = 0, o = y * width * step + first; x < width; x++, o += step) {
+                out[o] = line[x];
+            }
         }
-        return out;
     }
 
     /** 2:1 across one line; the rounding biases alternate (1 then 2) so that no direction is favoured. */
-    private static void horizontalTriangle(int[] in, int from, int n, int[] out) {
-        out[0] = in[from];
-        out[1] = (3 * in[from] + in[from + 1] + 2) >> 2;
+    private static void horizontalTriangle(int[] in, int n, int[] out) {
+        out[0] = in[0];
+        out[1] = (3 * in[0] + in[1] + 2) >> 2;
         for (int x = 1; x < n - 1; x++) {
-            int near = 3 * in[from + x];
-            out[2 * x] = (near + in[from + x - 1] + 1) >> 2;
-            out[2 * x + 1] = (near + in[from + x + 1] + 2) >> 2;
+            int near = 3 * in[x];
+            out[2 * x] = (near + in[x - 1] + 1) >> 2;
+            out[2 * x + 1] = (near + in[x + 1] + 2) >> 2;
         }
-        int last = in[from + n - 1];
-        out[2 * n - 2] = (3 * last + in[from + n - 2] + 1) >> 2;
+        int last = in[n - 1];
+        out[2 * n - 2] = (3 * last + in[n - 2] + 1) >> 2;
         out[2 * n - 1] = last;
     }
 
