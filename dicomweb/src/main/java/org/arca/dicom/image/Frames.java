@@ -215,7 +215,8 @@ public final class Frames {
             return DctJpegFrame.decode(frame, description);
         }
         if (uid.equals(TransferSyntax.JPEG_EXTENDED.uid()) && description.bitsStored() > 8) {
-            throw new NoDecoderException(uid + " with " + description.bitsStored() + " bits (12-bit JPEG)");
+            // ImageIO reads no 12-bit JPEG: a frame Arca's decoder cannot follow is damaged, and it says where.
+            return DctJpegFrame.decode(frame, description);
         }
         if (uid.startsWith("1.2.840.10008.1.2.4.5") || uid.startsWith("1.2.840.10008.1.2.4.7")
                 || uid.equals(TransferSyntax.JPEG_2000.uid()) || uid.equals(TransferSyntax.JPEG_2000_LOSSLESS.uid())) {

@@ -147,6 +147,14 @@ class DctJpegDecoderTest {
                 cut), TransferSyntax.JPEG_EXTENDED);
         assertThatThrownBy(() -> frames.decode(0)).isInstanceOf(DicomFormatException.class)
                 .hasMessageContaining("cannot decode JPEG frame");
+        // A 12-bit JPEG Extended frame whose markers cannot be followed is damaged (422), not undecodable (406).
+        JpegTestImages.Image twelve = JpegTestImages.random(new Random(SEED), 8, 8, 1, 12);
+        byte[] garbage = new byte[64];
+        garbage[0] = (byte) 0xFF;
+        garbage[1] = (byte) 0xD8;
+        assertThatThrownBy(() -> Frames.of(JpegTestImages.encapsulated(twelve, "MONOCHROME2", garbage),
+                TransferSyntax.JPEG_EXTENDED).decode(0)).isInstanceOf(DicomFormatException.class)
+                .hasMessageContaining("marker expected");
         // A stream whose size is not the one Rows and Columns give is refused before it is decoded.
         Attributes wrongSize = JpegTestImages.encapsulated(image, "MONOCHROME2", s.stream());
         wrongSize.setInt(Tag.Rows, VR.US, image.rows() + 1);
