@@ -177,6 +177,9 @@ class DctJpegDecoderTest {
             throw new IOException("too large");
         })).hasMessage("too large");
         assertThat(seen).singleElement().satisfies(h -> assertThat(h.width()).isEqualTo(65535));
+        // Without a check, a stream far too short for the size it claims is refused before its planes are made.
+        assertThatThrownBy(() -> DctJpegDecoder.decode(huge, header -> { })).isInstanceOf(JpegFormatException.class)
+                .hasMessageContaining("cannot hold");
     }
 
     @Test

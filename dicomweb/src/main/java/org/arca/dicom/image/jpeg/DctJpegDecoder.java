@@ -171,6 +171,18 @@ public final class DctJpegDecoder {
         in.seek(end);
         frame = new FrameHeader(process, precision, width, height, List.copyOf(components));
         check.check(frame);
+        // Every block takes at least two bits (a DC code and an end-of-block code, each at least one bit long), so
+        // a stream too short for its blocks is refused before its planes are allocated: a few bytes may claim
+        // 65535 x 65535.
+        long blocks = 0;
+        for (FrameHeader.Component c : components) {
+            blocks += (long) FrameHeader.ceilDiv(frame.componentWidth(c), 8)
+                    * FrameHeader.ceilDiv(frame.componentHeight(c), 8);
+        }
+        if (blocks * 2 > (long) data.length * 8 + 8) {
+            throw new JpegFormatException("stream of " + data.length + " bytes cannot hold the " + blocks
+                    + " blocks of a " + width + " x " + height + " frame", at);
+        }
         planes = new short[count][];
         strides = new int[count];
         scanned = new boolean[count];
