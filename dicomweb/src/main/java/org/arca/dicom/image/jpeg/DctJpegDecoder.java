@@ -23,6 +23,9 @@ public final class DctJpegDecoder {
         void check(FrameHeader header) throws IOException;
     }
 
+    /** The largest array a JVM allocates. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private final byte[] data;
     private final MarkerReader in;
     private final int[][] quantTables = new int[4][];
@@ -186,10 +189,16 @@ public final class DctJpegDecoder {
         planes = new short[count][];
         strides = new int[count];
         scanned = new boolean[count];
+        long output = (long) width * height * count;
         for (int i = 0; i < count; i++) {
             FrameHeader.Component c = components.get(i);
-            strides[i] = frame.mcusAcross() * c.horizontal() * 8;
-            planes[i] = new short[strides[i] * frame.mcusDown() * c.vertical() * 8];
+            long stride = (long) frame.mcusAcross() * c.horizontal() * 8;
+            long size = stride * frame.mcusDown() * c.vertical() * 8;
+            if (size > MAX_ARRAY || output > MAX_ARRAY) {
+                throw new JpegFormatException("a " + width + " x " + height + " frame is too large to decode", at);
+            }
+            strides[i] = (int) stride;
+            planes[i] = new short[(int) size];
         }
     }
 
