@@ -61,6 +61,13 @@ final class MarkerReader {
         return start + length;
     }
 
+    /** Fails unless the segment's content ended exactly where its length said. */
+    void expectSegmentEnd(int end) throws JpegFormatException {
+        if (position != end) {
+            throw new JpegFormatException("segment length does not match its content", position);
+        }
+    }
+
     int u8() throws JpegFormatException {
         if (position >= data.length) {
             throw new JpegFormatException("stream ends inside a segment", position);
