@@ -23,6 +23,7 @@ import org.arca.dicom.Tag;
 import org.arca.dicom.TransferSyntax;
 import org.arca.dicom.VR;
 import org.arca.dicom.Value;
+import org.arca.dicom.image.jpeg.DctJpegDecoder;
 import org.arca.dicom.image.jpegls.JpegLsDecoder;
 
 /**
@@ -32,9 +33,10 @@ import org.arca.dicom.image.jpegls.JpegLsDecoder;
  * <p>Encapsulated frames are found through the Extended Offset Table, else the Basic Offset Table,
  * else one fragment per frame when the counts match, else by scanning fragments for JPEG and
  * JPEG 2000 start markers. Decoders: native (any Bits Allocated, signed or not, either planar
- * configuration), RLE Lossless (Arca's own), JPEG baseline, extended and lossless (ImageIO with
- * TwelveMonkeys), JPEG 2000 (jai-imageio), JPEG-LS (Arca's own, {@code jpegls}). 12-bit JPEG extended, HTJ2K,
- * MPEG-2/4 and HEVC have no Java decoder here: {@link #decode} throws {@link NoDecoderException} for them.
+ * configuration), RLE Lossless (Arca's own), JPEG baseline and extended, 8 and 12 bits (Arca's own,
+ * {@link DctJpegFrame}), JPEG-LS (Arca's own, {@code jpegls}), other JPEG processes such as lossless (ImageIO
+ * with TwelveMonkeys), JPEG 2000 (jai-imageio). HTJ2K, MPEG-2/4 and HEVC have no Java decoder here:
+ * {@link #decode} throws {@link NoDecoderException} for them.
  *
  * <p>Not thread-safe; pixel data left in the file as bulk data is read on each call.
  */
@@ -212,8 +214,13 @@ public final class Frames {
         if (uid.equals(TransferSyntax.JPEG_LS_LOSSLESS.uid()) || uid.equals(TransferSyntax.JPEG_LS_NEAR_LOSSLESS.uid())) {
             return JpegLsDecoder.decode(frame, description);
         }
+        boolean jpeg = uid.startsWith("1.2.840.10008.1.2.4.5") || uid.startsWith("1.2.840.10008.1.2.4.7");
+        if (jpeg && DctJpegDecoder.canDecode(frame)) {
+            return DctJpegFrame.decode(frame, description);
+        }
         if (uid.equals(TransferSyntax.JPEG_EXTENDED.uid()) && description.bitsStored() > 8) {
-            throw new NoDecoderException(uid + " with " + description.bitsStored() + " bits (12-bit JPEG)");
+            // ImageIO reads no 12-bit JPEG: a frame Arca's decoder cannot follow is damaged, and it says where.
+            return DctJpegFrame.decode(frame, description);
         }
         if (uid.startsWith("1.2.840.10008.1.2.4.5") || uid.startsWith("1.2.840.10008.1.2.4.7")
                 || uid.equals(TransferSyntax.JPEG_2000.uid()) || uid.equals(TransferSyntax.JPEG_2000_LOSSLESS.uid())) {

@@ -376,6 +376,27 @@ class DicomWebTest {
     }
 
     @Test
+    void twelveBitJpegExtendedFramesAreDecodedAndRendered() throws Exception {
+        // 12-bit JPEG Extended (process 4) has Arca's own decoder: frames decode and render instead of 406/500.
+        byte[] jpegInstance = java.nio.file.Files.readAllBytes(
+                java.nio.file.Path.of("../dicomweb/src/test/resources/corpus/mono1_12_jpeg_extended.dcm"));
+        String folder = scratchFolder("twelve-bit " + kind);
+        put(folder, "jpeg12.dcm", jpegInstance);
+        JsonNode found = alice.get("/dicom-web/folders/" + folder + "/instances").json().get(0);
+        String instance = "/dicom-web/studies/" + value(found, "0020000D") + "/series/" + value(found, "0020000E")
+                + "/instances/" + value(found, "00080018");
+        HttpTestClient.Response decoded = server.as("alice").header("Accept", "multipart/related; type=application/octet-stream")
+                .get(instance + "/frames/1");
+        assertThat(decoded.status()).isEqualTo(200);
+        assertThat(new String(decoded.body(), StandardCharsets.ISO_8859_1)).contains("transfer-syntax=1.2.840.10008.1.2.1");
+        assertThat(decoded.body().length).isGreaterThan(64 * 64 * 2);
+        HttpTestClient.Response rendered = alice.get(instance + "/rendered");
+        assertThat(rendered.status()).isEqualTo(200);
+        assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(rendered.body())).getWidth()).isEqualTo(64);
+        assertThat(alice.get(instance + "/thumbnail").status()).isEqualTo(200);
+    }
+
+    @Test
     void documentsWithoutPixelsAreStoredIndexedAndRetrievedLikeImages() {
         byte[] pdf = ("%PDF-1.4\n" + "report line\n".repeat(60) + "%%EOF\n").getBytes(StandardCharsets.US_ASCII);
         org.arca.dicom.Attributes ds = new org.arca.dicom.Attributes();
