@@ -70,6 +70,7 @@ public final class DicomQueries {
             repo.folders().get(caller, scope.folderId());
             where = where.and(repo.access().itemWithin(scope.folderId(), IndexTable.ITEM_ID));
         }
+        where = where.and(firstCopy(caller, scope));
         boolean fuzzy = "true".equals(first(params, "fuzzymatching"));
         for (var entry : fixed.entrySet()) {
             where = where.and(match(QueryKey.parse(entry.getKey()).orElseThrow(), entry.getValue(), false));
@@ -121,6 +122,7 @@ public final class DicomQueries {
             repo.folders().get(caller, scope.folderId());
             where = where.and(repo.access().itemWithin(scope.folderId(), IndexTable.ITEM_ID));
         }
+        where = where.and(firstCopy(caller, scope));
         for (var entry : uids("StudyInstanceUID", study, "SeriesInstanceUID", series, "SOPInstanceUID", instance).entrySet()) {
             where = where.and(match(QueryKey.parse(entry.getKey()).orElseThrow(), entry.getValue(), false));
         }
@@ -275,6 +277,24 @@ public final class DicomQueries {
             result.add(a);
         }
         return new Matches(result, total, limited);
+    }
+
+    /**
+     * Keeps one copy of each SOP Instance UID: of the instances with that UID the caller may read within the scope,
+     * the one stored first (lowest item id; ids begin with their creation time). Users who cannot read each other's
+     * folders may each store an instance under one UID (docs/dicomweb.md); a caller who reads several copies gets
+     * the same one from every search and retrieval, and counts count it once.
+     */
+    private Condition firstCopy(Caller caller, Scope scope) {
+        Field<String> earlierItem = DSL.field(DSL.name("earlier_copy", "item_id"), String.class);
+        Field<String> earlierSop = DSL.field(DSL.name("earlier_copy", "sop_instance_uid"), String.class);
+        Condition earlier = earlierSop.eq(IndexTable.SOP_INSTANCE_UID).and(earlierItem.lt(IndexTable.ITEM_ID))
+                .and(repo.access().readableItem(caller, earlierItem));
+        if (scope.folderId() != null) {
+            earlier = earlier.and(repo.access().itemWithin(scope.folderId(), earlierItem));
+        }
+        // Correlated on the UID's index: a UID stored once finds only its own row, so this costs one lookup.
+        return DSL.notExists(DSL.selectOne().from(IndexTable.T.as("earlier_copy")).where(earlier));
     }
 
     private Condition modalitiesInStudy(Caller caller, String value) {
