@@ -92,7 +92,11 @@ public final class DicomStore {
                 .and(IndexTable.SHA256.eq(blob.sha256())).and(repo.access().itemWithin(folderId, IndexTable.ITEM_ID))
                 .orderBy(IndexTable.ITEM_ID).limit(1).fetchOne(IndexTable.ITEM_ID);
         if (sameInTarget != null) {
-            return new Outcome(sopClass, sop, study, series, 0, "already stored", repo.items().get(caller, sameInTarget));
+            try {
+                return new Outcome(sopClass, sop, study, series, 0, "already stored", repo.items().get(caller, sameInTarget));
+            } catch (ArcaException e) {
+                // Deleted since the lookup: store it anew below.
+            }
         }
         if (dsl.fetchExists(IndexTable.T, readableCopies.and(IndexTable.SHA256.ne(blob.sha256())))) {
             return failure(sopClass, sop, study, DUPLICATE_SOP_INSTANCE,
