@@ -297,8 +297,8 @@ public final class DicomQueries {
         if (scope.folderId() != null) {
             earlier = earlier.and(repo.access().itemWithin(scope.folderId(), earlierItem));
         }
-        // Correlated on the UID: cheap where the UID is matched (retrievals name a study at least); PostgreSQL
-        // answers a broad search with one more pass over the readable rows instead.
+        // One lookup on the UID's index per matching row: cheap where few rows match (retrievals name a study at
+        // least); a broad search pays one more pass over the readable rows (PostgreSQL hashes them).
         return DSL.notExists(DSL.selectOne().from(IndexTable.T.as("earlier_copy")).where(earlier));
     }
 
