@@ -15,6 +15,7 @@ import org.arca.core.Repository;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomReader;
+import org.arca.dicom.SopClass;
 import org.arca.dicom.Tag;
 import org.arca.dicom.image.Frames;
 import org.arca.dicomweb.DicomQueries;
@@ -202,12 +203,17 @@ final class InputPreparer {
     }
 
     private static void check(ModelManifest.InputSpec spec, Attributes ds) {
-        String modality = ds.getString(Tag.Modality, "").toUpperCase(Locale.ROOT);
-        if (spec.modalities().stream().noneMatch(m -> m.equalsIgnoreCase(modality))) {
-            throw ArcaException.invalid("wrong_modality", "The series is " + (modality.isEmpty() ? "without modality" : modality)
-                    + "; the model accepts " + String.join(", ", spec.modalities()) + ".");
-        }
         String sopClass = ds.getString(Tag.SOPClassUID, "");
+        String modality = ds.getString(Tag.Modality, "").strip().toUpperCase(Locale.ROOT);
+        // Without Modality, what the SOP class implies stands in: secondary captures made from ordinary images
+        // (DCMTK's img2dcm writes none) are OT to a model that accepts OT or SC.
+        List<String> modalities = modality.isEmpty() ? SopClass.impliedModalities(sopClass) : List.of(modality);
+        if (spec.modalities().stream().noneMatch(m -> modalities.stream().anyMatch(m::equalsIgnoreCase))) {
+            String is = !modality.isEmpty() ? modality : modalities.isEmpty() ? "without modality"
+                    : "a secondary capture without modality (taken as " + String.join(" or ", modalities) + ")";
+            throw ArcaException.invalid("wrong_modality", "The series is " + is + "; the model accepts "
+                    + String.join(", ", spec.modalities()) + ".");
+        }
         if (!spec.sopClasses().isEmpty() && !spec.sopClasses().contains(sopClass)) {
             throw ArcaException.invalid("wrong_sop_class", "The model does not accept SOP class " + sopClass + ".");
         }

@@ -18,6 +18,7 @@ public final class SopClass {
     public static final String ENHANCED_MR_IMAGE = "1.2.840.10008.5.1.4.1.1.4.1";
     public static final String US_IMAGE = "1.2.840.10008.5.1.4.1.1.6.1";
     public static final String SECONDARY_CAPTURE_IMAGE = "1.2.840.10008.5.1.4.1.1.7";
+    public static final String MULTIFRAME_SINGLE_BIT_SC_IMAGE = "1.2.840.10008.5.1.4.1.1.7.1";
     public static final String MULTIFRAME_GRAYSCALE_BYTE_SC_IMAGE = "1.2.840.10008.5.1.4.1.1.7.2";
     public static final String MULTIFRAME_GRAYSCALE_WORD_SC_IMAGE = "1.2.840.10008.5.1.4.1.1.7.3";
     public static final String MULTIFRAME_TRUE_COLOR_SC_IMAGE = "1.2.840.10008.5.1.4.1.1.7.4";
@@ -49,6 +50,7 @@ public final class SopClass {
             Map.entry(ENHANCED_MR_IMAGE, "Enhanced MR Image Storage"),
             Map.entry(US_IMAGE, "Ultrasound Image Storage"),
             Map.entry(SECONDARY_CAPTURE_IMAGE, "Secondary Capture Image Storage"),
+            Map.entry(MULTIFRAME_SINGLE_BIT_SC_IMAGE, "Multi-frame Single Bit Secondary Capture Image Storage"),
             Map.entry(MULTIFRAME_GRAYSCALE_BYTE_SC_IMAGE, "Multi-frame Grayscale Byte Secondary Capture Image Storage"),
             Map.entry(MULTIFRAME_GRAYSCALE_WORD_SC_IMAGE, "Multi-frame Grayscale Word Secondary Capture Image Storage"),
             Map.entry(MULTIFRAME_TRUE_COLOR_SC_IMAGE, "Multi-frame True Color Secondary Capture Image Storage"),
@@ -67,6 +69,19 @@ public final class SopClass {
             Map.entry(GRAYSCALE_SOFTCOPY_PRESENTATION_STATE, "Grayscale Softcopy Presentation State Storage"),
             Map.entry(KEY_OBJECT_SELECTION_DOCUMENT, "Key Object Selection Document Storage"),
             Map.entry(RAW_DATA, "Raw Data Storage"));
+
+    private static final java.util.Set<String> SECONDARY_CAPTURES = java.util.Set.of(SECONDARY_CAPTURE_IMAGE,
+            MULTIFRAME_SINGLE_BIT_SC_IMAGE, MULTIFRAME_GRAYSCALE_BYTE_SC_IMAGE, MULTIFRAME_GRAYSCALE_WORD_SC_IMAGE,
+            MULTIFRAME_TRUE_COLOR_SC_IMAGE);
+
+    /**
+     * The Modality values an instance of this class stands for when it carries none: for the secondary capture
+     * classes, whose converters (DCMTK's img2dcm among them) may leave Modality out, OT ("other", the defined term
+     * converted images usually carry) and SC (the code some lists use for secondary captures); nothing for others.
+     */
+    public static java.util.List<String> impliedModalities(String uid) {
+        return SECONDARY_CAPTURES.contains(uid) ? java.util.List.of("OT", "SC") : java.util.List.of();
+    }
 
     /** The PS3.6 name of a SOP Class UID Arca knows, or the UID itself. */
     public static String nameOf(String uid) {

@@ -70,6 +70,11 @@ public final class DicomQueries {
             repo.folders().get(caller, scope.folderId());
             where = where.and(repo.access().itemWithin(scope.folderId(), IndexTable.ITEM_ID));
         }
+        if (level == QueryLevel.INSTANCE) {
+            // Studies and series count each UID once instead (countDistinct below): the copy check costs a second
+            // pass over the readable rows, which their broad searches (every study, a date range) cannot afford.
+            where = where.and(firstCopy(caller, scope));
+        }
         boolean fuzzy = "true".equals(first(params, "fuzzymatching"));
         for (var entry : fixed.entrySet()) {
             where = where.and(match(QueryKey.parse(entry.getKey()).orElseThrow(), entry.getValue(), false));
@@ -121,6 +126,7 @@ public final class DicomQueries {
             repo.folders().get(caller, scope.folderId());
             where = where.and(repo.access().itemWithin(scope.folderId(), IndexTable.ITEM_ID));
         }
+        where = where.and(firstCopy(caller, scope));
         for (var entry : uids("StudyInstanceUID", study, "SeriesInstanceUID", series, "SOPInstanceUID", instance).entrySet()) {
             where = where.and(match(QueryKey.parse(entry.getKey()).orElseThrow(), entry.getValue(), false));
         }
@@ -160,7 +166,7 @@ public final class DicomQueries {
         fields.add(modalities);
         fields.add(classes);
         fields.add(countDistinct(IndexTable.SERIES_UID).as("series_count"));
-        fields.add(count().as("instance_count"));
+        fields.add(countDistinct(IndexTable.SOP_INSTANCE_UID).as("instance_count"));
         fields.add(SAMPLE);
         // Two steps: the page's studies first (one aggregate, and the number of all matches as a window count),
         // then every attribute for those studies only. A broad search (PatientName=A*) matches thousands of
@@ -229,7 +235,7 @@ public final class DicomQueries {
                 fields.add(min(key.column).as(key.keyword));
             }
         }
-        fields.add(count().as("instance_count"));
+        fields.add(countDistinct(IndexTable.SOP_INSTANCE_UID).as("instance_count"));
         fields.add(SAMPLE);
         fields.add(TOTAL);
         var rows = dsl.select(IndexTable.SERIES_UID).select(fields).from(IndexTable.T).where(where)
@@ -275,6 +281,25 @@ public final class DicomQueries {
             result.add(a);
         }
         return new Matches(result, total, limited);
+    }
+
+    /**
+     * Keeps one copy of each SOP Instance UID: of the instances with that UID the caller may read within the scope,
+     * the one stored first (lowest item id; ids begin with their creation time). Users who cannot read each other's
+     * folders may each store an instance under one UID (docs/dicomweb.md); a caller who reads several copies gets
+     * the same one from every instance search and retrieval.
+     */
+    private Condition firstCopy(Caller caller, Scope scope) {
+        Field<String> earlierItem = DSL.field(DSL.name("earlier_copy", "item_id"), String.class);
+        Field<String> earlierSop = DSL.field(DSL.name("earlier_copy", "sop_instance_uid"), String.class);
+        Condition earlier = earlierSop.eq(IndexTable.SOP_INSTANCE_UID).and(earlierItem.lt(IndexTable.ITEM_ID))
+                .and(repo.access().readableItem(caller, earlierItem));
+        if (scope.folderId() != null) {
+            earlier = earlier.and(repo.access().itemWithin(scope.folderId(), earlierItem));
+        }
+        // One lookup on the UID's index per matching row: cheap where few rows match (retrievals name a study at
+        // least); a broad search pays one more pass over the readable rows (PostgreSQL hashes them).
+        return DSL.notExists(DSL.selectOne().from(IndexTable.T.as("earlier_copy")).where(earlier));
     }
 
     private Condition modalitiesInStudy(Caller caller, String value) {

@@ -14,12 +14,13 @@ import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.Tag;
-import org.jooq.Record;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
 
 /**
  * Stores DICOM instances one at a time (the STOW-RS service, without HTTP): the bytes stream into the blob
- * store, the header is read from there, and only a valid, new (or byte-identical) instance becomes an item
- * named after its SOP Instance UID. Refusals carry the PS3.4/PS3.18 failure reason; nothing stored is
+ * store, the header is read from there, and only a valid instance whose SOP Instance UID names no other instance
+ * the caller may read becomes an item named after that UID (bytes already in the target folder are not stored twice). Refusals carry the PS3.4/PS3.18 failure reason; nothing stored is
  * changed by a refusal, and bytes that became no item are left to {@code gc}.
  */
 public final class DicomStore {
@@ -87,20 +88,27 @@ public final class DicomStore {
         if (requiredStudyUid != null && !requiredStudyUid.equals(study)) {
             return failure(sopClass, sop, study, STUDY_UID_MISMATCH, "The instance belongs to another study than the request names.");
         }
-        Record existing = repo.database().dsl().select(IndexTable.ITEM_ID, IndexTable.SHA256).from(IndexTable.T)
-                .where(IndexTable.SOP_INSTANCE_UID.eq(sop)).limit(1).fetchOne();
-        if (existing != null) {
-            if (!existing.get(IndexTable.SHA256).equals(blob.sha256())) {
-                return failure(sopClass, sop, study, DUPLICATE_SOP_INSTANCE,
-                        "Another instance with this SOP Instance UID is stored; it was left unchanged.");
-            }
+        // Only instances the caller may read take part: refusing because of one they cannot read would tell them it
+        // exists, and would let whoever stores a UID first block its owner's later store into their own folder.
+        // Copies of one UID can so coexist in folders different users read; DicomQueries serves one of them.
+        Condition readableCopies = IndexTable.SOP_INSTANCE_UID.eq(sop).and(repo.access().readableItem(caller, IndexTable.ITEM_ID));
+        DSLContext dsl = repo.database().dsl();
+        String sameInTarget = dsl.select(IndexTable.ITEM_ID).from(IndexTable.T).where(readableCopies)
+                .and(IndexTable.SHA256.eq(blob.sha256())).and(repo.access().itemWithin(folderId, IndexTable.ITEM_ID))
+                .orderBy(IndexTable.ITEM_ID).limit(1).fetchOne(IndexTable.ITEM_ID);
+        if (sameInTarget != null) {
             try {
-                return new Outcome(sopClass, sop, study, series, 0, "already stored",
-                        repo.items().get(caller, existing.get(IndexTable.ITEM_ID)));
+                return new Outcome(sopClass, sop, study, series, 0, "already stored", repo.items().get(caller, sameInTarget));
             } catch (ArcaException e) {
-                // Identical bytes stored where the caller cannot see them: store a copy where they asked.
+                // Deleted since the lookup: store it anew below.
             }
         }
+        if (dsl.fetchExists(IndexTable.T, readableCopies.and(IndexTable.SHA256.ne(blob.sha256())))) {
+            return failure(sopClass, sop, study, DUPLICATE_SOP_INSTANCE,
+                    "An instance you may read has this SOP Instance UID and other content; it was left unchanged.");
+        }
+        // New here: identical bytes the caller reads elsewhere (the same study shared into a second project) get
+        // an item in this folder too, so the folder's readers see it; the blob store keeps the bytes once.
         ItemStore.PutResult put = commits.put(caller, new ItemStore.Put(folderId, sop + ".dcm", "application/dicom", blob));
         if (put.refusal() != null) {
             return failure(sopClass, sop, study, PROCESSING_FAILURE, put.refusal().getMessage());

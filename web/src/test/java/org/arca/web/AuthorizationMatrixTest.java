@@ -400,6 +400,31 @@ class AuthorizationMatrixTest {
     }
 
     /**
+     * STOW-RS into the caller's home of another instance under the UID of the fixture's instance: a duplicate (0x0111)
+     * only to callers who may read that instance; the others store theirs, and so learn nothing of it.
+     */
+    @Test
+    void aStoredSopInstanceUidIsADuplicateOnlyToCallersWhoMayReadIt() {
+        String[] expected = "401 200 409 409 409 409".split(" ");
+        List<String> mismatches = new ArrayList<>();
+        for (int i = 0; i < CALLERS.length; i++) {
+            Fixture f = new Fixture();
+            byte[] other = new org.arca.web.dicom.SyntheticInstance(f.study, f.series, f.instance, "Other^Caller", "O" + f.n,
+                    "20260102", "CT", 2).bytes();
+            String boundary = "dup" + f.n;
+            HttpTestClient client = CALLERS[i].equals("anonymous") ? server.anonymous() : server.as(CALLERS[i]);
+            HttpTestClient.Response response = client.send("POST", "/dicom-web/studies",
+                    org.arca.web.dicom.DicomWebTestSupport.multipart(boundary, other), "multipart/related; type=application/dicom; boundary=" + boundary);
+            boolean answered = response.status() == Integer.parseInt(expected[i]) && (response.status() != 409
+                    || response.json().at("/00081198/Value/0/00081197/Value/0").asInt() == 0x0111);
+            if (!answered) {
+                mismatches.add(CALLERS[i] + ": expected " + expected[i] + ", got " + response);
+            }
+        }
+        assertThat(mismatches).isEmpty();
+    }
+
+    /**
      * Every route that changes something (sign-in, tus and STOW-RS included) refuses a request a browser sent from
      * another site's page, with the session cookie or any other credentials; Arca's own pages and the origins in
      * cors-origins get the answer the table gives root.
