@@ -71,7 +71,7 @@ final class InstanceRetrieval {
             }
             if (wanted == null) {
                 boolean lossyOrUnknown = TransferSyntax.of(stored).encapsulated() && !LOSSLESS.contains(stored);
-                if (lossyOrUnknown) {
+                if (stored.equals(EXPLICIT_LE) || lossyOrUnknown) {
                     return asStored;
                 }
                 try {

@@ -277,6 +277,15 @@ class TranscodingTest {
         DicomFile reread = DicomReader.read(explicit.body(), DicomReader.Options.DEFAULT);
         assertThat(reread.transferSyntax().uid()).isEqualTo(EXPLICIT_LE);
         assertThat(reread.dataset().bytes(Tag.PixelData).orElseThrow()).isEqualTo(implicit.bytes(Tag.PixelData).orElseThrow());
+        // Explicit VR Little Endian as stored is the stored file itself, with its length.
+        byte[] explicitFile = SyntheticInstance.write(implicit, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        Attributes copy = DicomReader.read(explicitFile, DicomReader.Options.DEFAULT).dataset();
+        copy.setString(Tag.SeriesInstanceUID, VR.UI, newSeries());
+        copy.setString(Tag.SOPInstanceUID, VR.UI, copy.getString(Tag.SeriesInstanceUID, "") + ".1");
+        byte[] storedExplicit = SyntheticInstance.write(copy, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        MultipartAnswer.Part asStored = parts(get(path(put(storedExplicit)), null)).get(0);
+        assertThat(asStored.body()).isEqualTo(storedExplicit);
+        assertThat(asStored.headers().get("content-length")).isEqualTo(Integer.toString(storedExplicit.length));
         // A syntax Arca does not write is 406 with what it can.
         HttpTestClient.Response bigEndian = get(implicitPath, INSTANCES + "; transfer-syntax=1.2.840.10008.1.2.2");
         assertThat(bigEndian.status()).isEqualTo(406);
