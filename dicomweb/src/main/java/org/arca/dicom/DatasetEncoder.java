@@ -73,6 +73,44 @@ final class DatasetEncoder {
         }
     }
 
+    /** An element whose value is produced as it is written; its declared length is checked against what it wrote. */
+    void writeStreamed(int tag, VR vr, DicomWriter.StreamedValue value) throws IOException {
+        long len = value.length();
+        if (len < 0 || len + (len & 1) > 0xFFFFFFFEL || (!vr.hasLongLength() && len > 0xFFFE)) {
+            throw new IllegalArgumentException("a value of " + len + " bytes cannot be written as " + vr);
+        }
+        if (bigEndian && vr.unitSize() > 1) {
+            throw new IllegalArgumentException("a streamed value is little endian; cannot write it in big endian");
+        }
+        writeHeader(tag, vr, len + (len & 1));
+        long[] written = {0};
+        value.writeTo(new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(int b) throws IOException {
+                written[0]++;
+                out.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int n) throws IOException {
+                written[0] += n;
+                out.write(b, off, n);
+            }
+
+            @Override
+            public void close() {
+                // The element's stream is the dataset's: closing it is not the value's business.
+            }
+        });
+        if (written[0] != len) {
+            // The header already promised len bytes: a different count would shift every element after it.
+            throw new IOException("streamed value of " + Tag.toString(tag) + " wrote " + written[0] + " bytes, not " + len);
+        }
+        if ((len & 1) != 0) {
+            out.write(vr.paddingByte());
+        }
+    }
+
     private void writeValue(Value v, VR vr, long len) throws IOException {
         if (v instanceof Value.Bytes b) {
             byte[] bytes = b.bytes();

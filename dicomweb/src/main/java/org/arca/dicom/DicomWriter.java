@@ -14,7 +14,8 @@ import java.util.zip.DeflaterOutputStream;
  * Writes DICOM Part 10 files (preamble, "DICM", a meta group built from the dataset) and bare
  * datasets, in the dataset's original transfer syntax or another one: any native syntax for
  * native pixel data, and the original encapsulated syntax for compressed pixel data (the writer
- * does not transcode pixel data).
+ * does not transcode pixel data itself; a caller that decodes frames passes them as a
+ * {@link StreamedValue}).
  *
  * <p>Stateless and thread-safe. Sequences and items are written with undefined length; group
  * length elements are dropped from the dataset (the meta group's length is computed). Streams
@@ -26,6 +27,17 @@ public final class DicomWriter {
     public static final String IMPLEMENTATION_VERSION_NAME = "ARCA_0.1";
 
     private DicomWriter() {
+    }
+
+    /**
+     * A value produced while it is written, such as decoded pixel data of many frames: its length is known first
+     * (the element header precedes it), its bytes need never be in memory at once.
+     */
+    public interface StreamedValue {
+        /** Exactly the number of bytes {@link #writeTo} writes, before padding to even length. */
+        long length();
+
+        void writeTo(OutputStream out) throws IOException;
     }
 
     public static void write(Path file, Attributes dataset, TransferSyntax ts) throws IOException {
@@ -43,18 +55,52 @@ public final class DicomWriter {
         writeDataset(out, dataset, ts);
     }
 
+    /**
+     * Writes a Part 10 file whose element {@code tag} is {@code value}, written in its place among the dataset's
+     * elements as it is produced. The dataset must not hold that tag; {@code ts} must be a native syntax.
+     */
+    public static void write(OutputStream out, Attributes dataset, TransferSyntax ts, int tag, VR vr, StreamedValue value)
+            throws IOException {
+        check(dataset, ts);
+        if (ts.encapsulated() || dataset.contains(tag)) {
+            throw new IllegalArgumentException("a streamed value is written in a native syntax, into a dataset without it");
+        }
+        Attributes before = new Attributes();
+        Attributes after = new Attributes();
+        for (Element e : dataset.elements()) {
+            (Integer.compareUnsigned(e.tag(), tag) < 0 ? before : after).set(e);
+        }
+        out.write(new byte[128]);
+        out.write("DICM".getBytes(StandardCharsets.US_ASCII));
+        writeMeta(out, metaFor(dataset, ts));
+        encode(out, ts, enc -> {
+            enc.writeDataset(before);
+            enc.writeStreamed(tag, vr, value);
+            enc.writeDataset(after);
+        });
+    }
+
     /** Writes the dataset alone, as in a network transfer. */
     public static void writeDataset(OutputStream out, Attributes dataset, TransferSyntax ts) throws IOException {
         check(dataset, ts);
+        encode(out, ts, enc -> enc.writeDataset(dataset));
+    }
+
+    private interface Body {
+        void writeTo(DatasetEncoder encoder) throws IOException;
+    }
+
+    /** Runs {@code body} on an encoder for the syntax's encoding, deflating what it writes when the syntax says so. */
+    private static void encode(OutputStream out, TransferSyntax ts, Body body) throws IOException {
         if (ts.deflated()) {
             Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
             DeflaterOutputStream dout = new DeflaterOutputStream(out, deflater, 1 << 16);
-            new DatasetEncoder(dout, true, false).writeDataset(dataset);
+            body.writeTo(new DatasetEncoder(dout, true, false));
             dout.finish();
             deflater.end();
         } else {
             OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
-            new DatasetEncoder(buffered, ts.explicitVr(), ts.bigEndian()).writeDataset(dataset);
+            body.writeTo(new DatasetEncoder(buffered, ts.explicitVr(), ts.bigEndian()));
             buffered.flush();
         }
         out.flush();

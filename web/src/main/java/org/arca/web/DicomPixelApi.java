@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -19,9 +18,11 @@ import org.arca.core.Repository;
 import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.DicomReader;
-import org.arca.dicom.image.DecodedFrame;
 import org.arca.dicom.image.FrameRenderer;
 import org.arca.dicom.image.Frames;
+import org.arca.dicom.image.NativePixels;
+import org.arca.dicom.image.NoDecoderException;
+import org.arca.dicom.image.PixelDescription;
 import org.arca.dicom.image.Window;
 import org.arca.dicomweb.DicomQueries;
 
@@ -81,27 +82,65 @@ final class DicomPixelApi {
         DicomQueries.StoredInstance instance = locate(ctx);
         Frames frames = Frames.of(read(instance));
         List<Integer> numbers = frameNumbers(ctx.pathParam("frames"), frames.count());
-        FrameAccept accept = FrameAccept.parse(ctx.header("Accept"));
-        String stored = frames.encapsulated() ? instance.transferSyntax() : EXPLICIT_LE;
-        boolean sendStored = !frames.encapsulated() || accept.allows(stored);
-        if (!sendStored && !accept.allows(EXPLICIT_LE)) {
-            HttpErrors.write(ctx, 406, "not_acceptable", "Frames are stored as " + stored
-                    + "; ask for transfer-syntax=* or " + EXPLICIT_LE + ".");
+        String stored = frames.encapsulated() ? frames.transferSyntax().uid() : EXPLICIT_LE;
+        IOException refusal = null;
+        for (WadoAccept.FrameOption option : WadoAccept.frames(ctx.header("Accept"), numbers.size())) {
+            String partType = option.partType(stored, frames.encapsulated());
+            if (partType == null) {
+                continue;
+            }
+            boolean decode = option.decoded() && frames.encapsulated();
+            // Every frame is read before the answer starts, so a damaged one is an error answer, not a cut-off body.
+            List<byte[]> parts = new ArrayList<>();
+            try {
+                for (int number : numbers) {
+                    parts.add(decode ? decoded(frames, number - 1) : frames.encodedFrame(number - 1));
+                }
+            } catch (NoDecoderException | DicomFormatException e) {
+                // The client may accept another form (the stored bytes, say); the first reason stands if none fits.
+                refusal = refusal instanceof DicomFormatException ? refusal : e;
+                continue;
+            }
+            send(ctx, option.multipart(), partType, decode ? EXPLICIT_LE : stored, parts);
             return;
         }
-        // Every frame is read before the answer starts, so a damaged one is an error answer, not a cut-off body.
-        List<byte[]> parts = new ArrayList<>();
-        for (int number : numbers) {
-            parts.add(sendStored ? frames.encodedFrame(number - 1) : uncompressed(frames.decode(number - 1),
-                    frames.description().bitsAllocated()));
+        if (refusal != null) {
+            throw refusal;
         }
-        String syntax = sendStored ? stored : EXPLICIT_LE;
-        String boundary = UUID.randomUUID().toString();
-        ctx.contentType("multipart/related; type=\"application/octet-stream\"; boundary=" + boundary);
+        String media = WadoAccept.mediaTypeOf(stored);
+        throw new ArcaException(ArcaException.Kind.NOT_ACCEPTABLE, "not_acceptable", "These frames are stored "
+                + (frames.encapsulated() ? "as " + stored : "uncompressed") + ". Arca sends them as multipart/related;"
+                + " type=\"application/octet-stream\" decoded to " + EXPLICIT_LE + " (the default)"
+                + (frames.encapsulated() ? ", or as stored with transfer-syntax=* or " + stored
+                + (media == null ? "" : ", or as multipart/related; type=\"" + media + "\"") : "")
+                + "; a single-part type only for one frame.");
+    }
+
+    /** Frames decoded to native samples in the instance's Bits Allocated, as Explicit VR Little Endian holds them. */
+    private static byte[] decoded(Frames frames, int index) throws IOException {
+        PixelDescription d = frames.description();
+        if (d.bitsAllocated() == 1) {
+            throw new NoDecoderException(frames.transferSyntax().uid() + " with Bits Allocated 1");
+        }
+        return NativePixels.pack(frames.decode(index), d.bitsAllocated(), d.bitsStored(), d.highBit());
+    }
+
+    /** The frames as one body of the part type (one frame), or as multipart/related with one part per frame. */
+    private static void send(Context ctx, boolean multipart, String partType, String syntax, List<byte[]> parts)
+            throws IOException {
+        String labelled = partType + "; transfer-syntax=" + syntax;
         OutputStream out = ctx.res().getOutputStream();
+        if (!multipart) {
+            ctx.contentType(labelled);
+            ctx.res().setContentLength(parts.get(0).length);
+            out.write(parts.get(0));
+            return;
+        }
+        String boundary = UUID.randomUUID().toString();
+        ctx.contentType("multipart/related; type=\"" + partType + "\"; boundary=" + boundary);
         for (byte[] bytes : parts) {
-            out.write(("--" + boundary + "\r\nContent-Type: application/octet-stream; transfer-syntax=" + syntax
-                    + "\r\nContent-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("--" + boundary + "\r\nContent-Type: " + labelled + "\r\nContent-Length: " + bytes.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(bytes);
             out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
         }
@@ -109,6 +148,7 @@ final class DicomPixelApi {
     }
 
     private void rendered(Context ctx) throws IOException {
+        String type = WadoAccept.rendered(ctx.header("Accept"));
         DicomQueries.StoredInstance instance = locate(ctx);
         DicomFile file = read(instance);
         int frame = ctx.pathParamMap().containsKey("frames") ? frameNumbers(ctx.pathParam("frames"), Frames.of(file).count()).get(0) : 1;
@@ -117,13 +157,14 @@ final class DicomPixelApi {
         if (viewport != null) {
             image = FrameRenderer.thumbnail(image, viewportSize(viewport));
         }
-        write(ctx, image);
+        write(ctx, type, image);
     }
 
     private void thumbnail(Context ctx) throws IOException {
+        String type = WadoAccept.rendered(ctx.header("Accept"));
         String viewport = ctx.queryParam("viewport");
         int size = viewport == null ? 128 : viewportSize(viewport);
-        write(ctx, FrameRenderer.thumbnail(firstRenderable(ctx), size));
+        write(ctx, type, FrameRenderer.thumbnail(firstRenderable(ctx), size));
     }
 
     /**
@@ -148,12 +189,10 @@ final class DicomPixelApi {
         throw first;
     }
 
-    /** PNG when the client prefers it, else JPEG (the PS3.18 default for rendered images). */
-    private static void write(Context ctx, BufferedImage image) throws IOException {
-        String accept = ctx.header("Accept");
-        boolean png = accept != null && accept.toLowerCase(Locale.ROOT).contains("image/png")
-                && !accept.toLowerCase(Locale.ROOT).startsWith("image/jpeg");
-        ctx.contentType(png ? "image/png" : "image/jpeg");
+    /** The image as {@code type}: image/png or image/jpeg (see {@link WadoAccept#rendered}). */
+    private static void write(Context ctx, String type, BufferedImage image) throws IOException {
+        boolean png = type.equals("image/png");
+        ctx.contentType(type);
         OutputStream out = ctx.res().getOutputStream();
         if (png) {
             FrameRenderer.writePng(image, out);
@@ -212,62 +251,5 @@ final class DicomPixelApi {
             numbers.add(n);
         }
         return numbers;
-    }
-
-    /** Decoded samples packed little endian at the frame's Bits Allocated (8, 16 or 32). */
-    static byte[] uncompressed(DecodedFrame frame, int bitsAllocated) {
-        int[] samples = frame.samples();
-        int bytesPer = Math.max(1, bitsAllocated / 8);
-        byte[] out = new byte[samples.length * bytesPer];
-        for (int i = 0; i < samples.length; i++) {
-            int v = samples[i];
-            for (int b = 0; b < bytesPer; b++) {
-                out[i * bytesPer + b] = (byte) (v >>> (8 * b));
-            }
-        }
-        return out;
-    }
-
-    /** What a frames request accepts: transfer syntaxes by name, or "*" for whatever is stored. */
-    record FrameAccept(boolean any, List<String> syntaxes) {
-        static FrameAccept parse(String header) {
-            if (header == null || header.isBlank()) {
-                return new FrameAccept(false, List.of(EXPLICIT_LE));
-            }
-            boolean any = false;
-            List<String> syntaxes = new ArrayList<>();
-            boolean fits = false;
-            for (String alternative : header.split(",")) {
-                String[] parts = alternative.split(";");
-                String type = parts[0].strip().toLowerCase(Locale.ROOT);
-                if (!(type.equals("multipart/related") || type.equals("*/*") || type.equals("application/octet-stream"))) {
-                    continue;
-                }
-                fits = true;
-                String syntax = null;
-                for (int i = 1; i < parts.length; i++) {
-                    String[] kv = parts[i].split("=", 2);
-                    if (kv.length == 2 && kv[0].strip().equalsIgnoreCase("transfer-syntax")) {
-                        syntax = kv[1].strip().replace("\"", "");
-                    }
-                }
-                if (syntax == null) {
-                    syntaxes.add(EXPLICIT_LE);
-                } else if (syntax.equals("*")) {
-                    any = true;
-                } else {
-                    syntaxes.add(syntax);
-                }
-            }
-            if (!fits) {
-                throw new ArcaException(ArcaException.Kind.NOT_ACCEPTABLE, "not_acceptable",
-                        "Frames are sent as multipart/related; type=\"application/octet-stream\".");
-            }
-            return new FrameAccept(any, syntaxes);
-        }
-
-        boolean allows(String syntax) {
-            return any || syntaxes.contains(syntax);
-        }
     }
 }

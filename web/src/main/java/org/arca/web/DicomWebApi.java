@@ -10,10 +10,8 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.arca.core.ArcaException;
@@ -174,26 +172,15 @@ final class DicomWebApi {
     }
 
     private void retrieve(Context ctx) throws IOException {
-        String accept = ctx.header("Accept");
-        AcceptedDicom wanted = AcceptedDicom.parse(accept);
+        boolean oneInstance = param(ctx, "instance") != null;
+        List<WadoAccept.InstanceOption> options = WadoAccept.instances(ctx.header("Accept"), oneInstance);
         List<DicomQueries.StoredInstance> instances = located(ctx);
-        for (DicomQueries.StoredInstance instance : instances) {
-            if (!wanted.allows(instance.transferSyntax())) {
-                HttpErrors.write(ctx, 406, "not_acceptable", "The instances are stored as " + instance.transferSyntax()
-                        + "; Arca does not transcode yet. Ask for transfer-syntax=* or that syntax.");
-                return;
-            }
-        }
-        String boundary = UUID.randomUUID().toString();
-        ctx.contentType("multipart/related; type=\"application/dicom\"; boundary=" + boundary);
-        OutputStream out = ctx.res().getOutputStream();
-        for (DicomQueries.StoredInstance instance : instances) {
-            out.write(("--" + boundary + "\r\nContent-Type: application/dicom; transfer-syntax=" + instance.transferSyntax()
-                    + "\r\nContent-Length: " + instance.size() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            Files.copy(repo.blobs().path(instance.sha256()), out);
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        InstanceRetrieval retrieval = new InstanceRetrieval(sha -> repo.blobs().path(sha));
+        // The preferred packaging (multipart, or application/dicom alone for one instance) decides; the
+        // transfer syntaxes offered with it are tried in order for each instance.
+        boolean multipart = options.get(0).multipart();
+        List<WadoAccept.InstanceOption> packaged = options.stream().filter(o -> o.multipart() == multipart).toList();
+        retrieval.send(ctx, retrieval.plan(instances, packaged), multipart);
     }
 
     private void metadata(Context ctx) throws IOException {
@@ -267,58 +254,5 @@ final class DicomWebApi {
             current = items.get(index);
         }
         throw ArcaException.notFound("The bulk value");
-    }
-
-    /** What an Accept header allows for instance retrieval: quoted or unquoted parameters, several alternatives. */
-    record AcceptedDicom(boolean any, List<String> syntaxes) {
-        static AcceptedDicom parse(String header) {
-            if (header == null || header.isBlank()) {
-                return new AcceptedDicom(true, List.of());
-            }
-            List<String> syntaxes = new java.util.ArrayList<>();
-            boolean any = false;
-            boolean dicom = false;
-            for (String alternative : header.split(",")) {
-                String[] parts = alternative.split(";");
-                String type = parts[0].strip().toLowerCase(Locale.ROOT);
-                String partType = null;
-                String syntax = null;
-                for (int i = 1; i < parts.length; i++) {
-                    String[] kv = parts[i].split("=", 2);
-                    if (kv.length < 2) {
-                        continue;
-                    }
-                    String key = kv[0].strip().toLowerCase(Locale.ROOT);
-                    String value = kv[1].strip().replace("\"", "");
-                    if (key.equals("type")) {
-                        partType = value.toLowerCase(Locale.ROOT);
-                    } else if (key.equals("transfer-syntax")) {
-                        syntax = value;
-                    }
-                }
-                boolean fits = type.equals("*/*") || type.equals("multipart/*") || type.equals("application/dicom")
-                        || (type.equals("multipart/related") && (partType == null || partType.equals("application/dicom")));
-                if (!fits) {
-                    continue;
-                }
-                dicom = true;
-                if (syntax == null || syntax.equals("*")) {
-                    any = true;
-                } else {
-                    syntaxes.add(syntax);
-                }
-            }
-            if (!dicom) {
-                throw new ArcaException(ArcaException.Kind.NOT_ACCEPTABLE, "not_acceptable",
-                        "Instances are sent as multipart/related; type=\"application/dicom\".");
-            }
-            return new AcceptedDicom(any, syntaxes);
-        }
-
-        boolean allows(String syntax) {
-            // Without a transfer-syntax parameter PS3.18 means Explicit VR Little Endian; Arca sends what it
-            // stores when asked for "*" or for nothing at all, and refuses only an explicit request it cannot meet.
-            return any || syntaxes.contains(syntax);
-        }
     }
 }
