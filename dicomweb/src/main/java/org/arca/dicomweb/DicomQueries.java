@@ -51,7 +51,14 @@ public final class DicomQueries {
     private static final Field<Integer> TOTAL = count().over().as("total_count");
     /** One instance of each match, for attributes the index does not hold. */
     private static final Field<String> SAMPLE = min(IndexTable.SHA256).as("sample_sha256");
-    private static final Set<String> RESERVED = Set.of("limit", "offset", "fuzzymatching", "includefield");
+    private static final Set<String> RESERVED = Set.of("limit", "offset", "fuzzymatching", "includefield",
+            "casesensitivematching");
+
+    /**
+     * How person names match: case-insensitively by default (as Orthanc and dcm4chee do, so a user typing
+     * {@code smith} finds {@code SMITH^JOHN}), exactly as stored when asked for, or fuzzily.
+     */
+    enum NameMatching { IGNORE_CASE, EXACT, FUZZY }
 
     private final Repository repo;
 
@@ -70,9 +77,10 @@ public final class DicomQueries {
             repo.folders().get(caller, scope.folderId());
             where = where.and(repo.access().itemWithin(scope.folderId(), IndexTable.ITEM_ID));
         }
-        boolean fuzzy = "true".equals(first(params, "fuzzymatching"));
+        NameMatching names = "true".equals(first(params, "fuzzymatching")) ? NameMatching.FUZZY
+                : "true".equals(first(params, "casesensitivematching")) ? NameMatching.EXACT : NameMatching.IGNORE_CASE;
         for (var entry : fixed.entrySet()) {
-            where = where.and(match(QueryKey.parse(entry.getKey()).orElseThrow(), entry.getValue(), false));
+            where = where.and(match(QueryKey.parse(entry.getKey()).orElseThrow(), entry.getValue(), NameMatching.EXACT));
         }
         for (var entry : params.entrySet()) {
             if (RESERVED.contains(entry.getKey())) {
@@ -87,7 +95,7 @@ public final class DicomQueries {
             for (String value : entry.getValue()) {
                 if (!value.isEmpty()) {
                     where = where.and(key == QueryKey.MODALITIES_IN_STUDY ? modalitiesInStudy(caller, value)
-                            : match(key, value, fuzzy));
+                            : match(key, value, names));
                 }
             }
         }
@@ -122,7 +130,7 @@ public final class DicomQueries {
             where = where.and(repo.access().itemWithin(scope.folderId(), IndexTable.ITEM_ID));
         }
         for (var entry : uids("StudyInstanceUID", study, "SeriesInstanceUID", series, "SOPInstanceUID", instance).entrySet()) {
-            where = where.and(match(QueryKey.parse(entry.getKey()).orElseThrow(), entry.getValue(), false));
+            where = where.and(match(QueryKey.parse(entry.getKey()).orElseThrow(), entry.getValue(), NameMatching.EXACT));
         }
         return repo.database().dsl()
                 .select(IndexTable.ITEM_ID, IndexTable.SHA256, IndexTable.SIZE, IndexTable.TRANSFER_SYNTAX, IndexTable.STUDY_UID,
@@ -291,7 +299,7 @@ public final class DicomQueries {
 
     /** One key's matching, as PS3.18 8.3.4 and PS3.4 C.2.2.2 define it for the key's VR. */
     @SuppressWarnings("unchecked")
-    static Condition match(QueryKey key, String value, boolean fuzzy) {
+    static Condition match(QueryKey key, String value, NameMatching names) {
         if (!value.isEmpty() && value.chars().allMatch(c -> c == '*')) {
             // A lone '*' matches every value, an empty or absent one included (PS3.4 C.2.2.2.4), which LIKE '%'
             // does not: SQL's LIKE never matches the NULL an absent attribute is stored as.
@@ -321,15 +329,16 @@ public final class DicomQueries {
         }
         Field<String> column = (Field<String>) key.column;
         String pattern = value;
-        if (key == QueryKey.PATIENT_NAME && fuzzy) {
+        if (key == QueryKey.PATIENT_NAME && names == NameMatching.FUZZY) {
             column = IndexTable.PATIENT_NAME_FUZZY;
             pattern = DicomIndexer.fuzzy(value);
             // Fuzzy person names match at the start of any name component, as viewers expect from "doe".
             return column.like(like(pattern) + "%", '!').or(column.like("%^" + like(pattern) + "%", '!'));
         }
-        if (key.vr == VR.PN && fuzzy) {
-            column = DSL.upper(column);
-            pattern = value.toUpperCase(java.util.Locale.ROOT);
+        if (key.vr == VR.PN && names != NameMatching.EXACT) {
+            // The stored folded form, indexed, rather than UPPER(column), which would fold every row per query.
+            column = key.foldedColumn;
+            pattern = PersonNameCase.fold(value);
         }
         if (pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0) {
             return column.like(like(pattern), '!');
