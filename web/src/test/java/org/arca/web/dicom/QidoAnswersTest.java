@@ -41,6 +41,18 @@ class QidoAnswersTest {
         assertThat(alice.putBytes("/api/v1/folders/" + folder + "/files/a.dcm",
                 new SyntheticInstance(STUDY, SERIES, INSTANCE, "Url^Ann", "URL-1", "20260102", "CT", 1).bytes(),
                 "application/dicom").status()).isEqualTo(201);
+        putMixedStudy(alice);
+    }
+
+    /** A study whose two instances disagree on the patient's name, as damaged or merged studies do. */
+    static final String MIXED = "1.2.826.0.1.3680043.10.77.2";
+
+    static void putMixedStudy(HttpTestClient alice) {
+        for (int i = 1; i <= 2; i++) {
+            assertThat(alice.putBytes("/api/v1/folders/" + folder + "/files/mixed" + i + ".dcm",
+                    new SyntheticInstance(MIXED, MIXED + "." + i, MIXED + "." + i + ".1", i == 1 ? "First^Name" : "Second^Name",
+                            "URL-2", "20260103", i == 1 ? "CT" : "MR", 1).bytes(), "application/dicom").status()).isEqualTo(201);
+        }
     }
 
     @AfterParameterizedClassInvocation
@@ -71,6 +83,24 @@ class QidoAnswersTest {
         JsonNode match = answer.json().get(0);
         assertThat(match.at("/00081190/vr").asText()).isEqualTo("UR");
         return match.at("/00081190/Value/0").asText();
+    }
+
+    @Test
+    void aStudyMatchedThroughOneInstanceDescribesAllItsInstances() {
+        for (String query : List.of("PatientName=First*", "PatientName=First*&ModalitiesInStudy=CT", "PatientID=URL-2&ModalitiesInStudy=MR",
+                "ModalitiesInStudy=XA%5CMR&StudyDate=20260103")) {
+            JsonNode answer = server.as("alice").get("/dicom-web/studies?" + query).json();
+            assertThat(answer).as(query).hasSize(1);
+            assertThat(answer.at("/0/0020000D/Value/0").asText()).isEqualTo(MIXED);
+            assertThat(answer.at("/0/00201208/Value/0").asText()).as(query).isEqualTo("2");
+            assertThat(answer.at("/0/00201206/Value/0").asText()).as(query).isEqualTo("2");
+            assertThat(answer.at("/0/00080061/Value").toString()).as(query).isEqualTo("[\"CT\",\"MR\"]");
+        }
+        assertThat(server.as("alice").get("/dicom-web/studies?PatientID=URL-2&ModalitiesInStudy=US").json()).isEmpty();
+        assertThat(server.as("alice").get("/dicom-web/studies?PatientID=URL-2&ModalitiesInStudy=US&offset=3")
+                .header("X-Total-Count")).isEqualTo("0");
+        assertThat(server.as("alice").get("/dicom-web/studies?PatientID=URL-2&ModalitiesInStudy=MR&offset=3")
+                .header("X-Total-Count")).isEqualTo("1");
     }
 
     @Test
