@@ -160,7 +160,8 @@ final class DicomWebBench implements Callable<Integer> {
         }
         byQuery.forEach((q, list) -> {
             Collections.sort(list);
-            System.out.printf(Locale.ROOT, "    %-50s p50 %6.1f ms%n", q, list.get(list.size() / 2));
+            System.out.printf(Locale.ROOT, "    %-50s p50 %6.1f ms, p95 %6.1f ms%n", q, list.get(list.size() / 2),
+                    list.get((int) Math.ceil(list.size() * 0.95) - 1));
         });
         Collections.sort(times);
         r.put("QIDO p50 ms", times.get(times.size() / 2));
