@@ -98,6 +98,7 @@ public final class DicomIndexer implements ItemListener {
             return;
         }
         String name = ds.getString(Tag.PatientName, null);
+        String referring = ds.getString(Tag.ReferringPhysicianName, null);
         if (!fresh) {
             dsl.deleteFrom(IndexTable.T).where(IndexTable.ITEM_ID.eq(item.id())).execute();
         }
@@ -109,6 +110,7 @@ public final class DicomIndexer implements ItemListener {
                 .set(IndexTable.PATIENT_ID, cut(ds.getString(Tag.PatientID, null), 64))
                 .set(IndexTable.PATIENT_NAME, cut(name, 324))
                 .set(IndexTable.PATIENT_NAME_FUZZY, cut(fuzzy(name), 324))
+                .set(IndexTable.PATIENT_NAME_MATCH, cut(PersonNameCase.fold(name), 324))
                 .set(IndexTable.PATIENT_BIRTH_DATE, cut(ds.getString(Tag.PatientBirthDate, null), 8))
                 .set(IndexTable.PATIENT_SEX, cut(ds.getString(Tag.PatientSex, null), 16))
                 .set(IndexTable.STUDY_DATE, cut(ds.getString(Tag.StudyDate, null), 8))
@@ -116,7 +118,8 @@ public final class DicomIndexer implements ItemListener {
                 .set(IndexTable.ACCESSION_NUMBER, cut(ds.getString(Tag.AccessionNumber, null), 16))
                 .set(IndexTable.STUDY_ID, cut(ds.getString(Tag.StudyID, null), 16))
                 .set(IndexTable.STUDY_DESCRIPTION, cut(ds.getString(Tag.StudyDescription, null), 64))
-                .set(IndexTable.REFERRING_PHYSICIAN, cut(ds.getString(Tag.ReferringPhysicianName, null), 324))
+                .set(IndexTable.REFERRING_PHYSICIAN, cut(referring, 324))
+                .set(IndexTable.REFERRING_PHYSICIAN_MATCH, cut(PersonNameCase.fold(referring), 324))
                 .set(IndexTable.MODALITY, cut(ds.getString(Tag.Modality, null), 16))
                 .set(IndexTable.SERIES_NUMBER, integer(ds, Tag.SeriesNumber))
                 .set(IndexTable.SERIES_DESCRIPTION, cut(ds.getString(Tag.SeriesDescription, null), 64))

@@ -51,7 +51,14 @@ public final class DicomQueries {
     private static final Field<Integer> TOTAL = count().over().as("total_count");
     /** One instance of each match, for attributes the index does not hold. */
     private static final Field<String> SAMPLE = min(IndexTable.SHA256).as("sample_sha256");
-    private static final Set<String> RESERVED = Set.of("limit", "offset", "fuzzymatching", "includefield");
+    private static final Set<String> RESERVED = Set.of("limit", "offset", "fuzzymatching", "includefield",
+            "casesensitivematching");
+
+    /**
+     * How person names match: case-insensitively by default (as Orthanc and dcm4chee do, so a user typing
+     * {@code smith} finds {@code SMITH^JOHN}), exactly as stored when asked for, or fuzzily.
+     */
+    enum NameMatching { IGNORE_CASE, EXACT, FUZZY }
 
     private final Repository repo;
 
@@ -65,19 +72,23 @@ public final class DicomQueries {
      */
     public Matches search(Caller caller, Scope scope, QueryLevel level, Map<String, String> fixed,
                           Map<String, List<String>> params) {
-        Condition where = repo.access().readableItem(caller, IndexTable.ITEM_ID);
+        Condition visible = repo.access().readableItem(caller, IndexTable.ITEM_ID);
         if (scope.folderId() != null) {
             repo.folders().get(caller, scope.folderId());
-            where = where.and(repo.access().itemWithin(scope.folderId(), IndexTable.ITEM_ID));
+            visible = visible.and(repo.access().itemWithin(scope.folderId(), IndexTable.ITEM_ID));
         }
+        Condition where = visible;
         if (level == QueryLevel.INSTANCE) {
             // Studies and series count each UID once instead (countDistinct below): the copy check costs a second
             // pass over the readable rows, which their broad searches (every study, a date range) cannot afford.
             where = where.and(firstCopy(caller, scope));
         }
-        boolean fuzzy = "true".equals(first(params, "fuzzymatching"));
+        // ModalitiesInStudy in a study search: a condition on each study's group of matching instances.
+        Condition studyHaving = DSL.noCondition();
+        NameMatching names = "true".equals(first(params, "fuzzymatching")) ? NameMatching.FUZZY
+                : "true".equals(first(params, "casesensitivematching")) ? NameMatching.EXACT : NameMatching.IGNORE_CASE;
         for (var entry : fixed.entrySet()) {
-            where = where.and(match(QueryKey.parse(entry.getKey()).orElseThrow(), entry.getValue(), false));
+            where = where.and(match(QueryKey.parse(entry.getKey()).orElseThrow(), entry.getValue(), NameMatching.EXACT));
         }
         for (var entry : params.entrySet()) {
             if (RESERVED.contains(entry.getKey())) {
@@ -90,9 +101,15 @@ public final class DicomQueries {
                         + level.name().toLowerCase() + " level.");
             }
             for (String value : entry.getValue()) {
-                if (!value.isEmpty()) {
-                    where = where.and(key == QueryKey.MODALITIES_IN_STUDY ? modalitiesInStudy(caller, value)
-                            : match(key, value, fuzzy));
+                if (value.isEmpty()) {
+                    continue;
+                }
+                if (key == QueryKey.MODALITIES_IN_STUDY && level == QueryLevel.STUDY) {
+                    studyHaving = studyHaving.and(anyModality(value));
+                } else if (key == QueryKey.MODALITIES_IN_STUDY) {
+                    where = where.and(modalitiesInStudy(caller, value));
+                } else {
+                    where = where.and(match(key, value, names));
                 }
             }
         }
@@ -105,7 +122,7 @@ public final class DicomQueries {
         IncludedFields included = IncludedFields.parse(params.get("includefield"));
         DSLContext dsl = repo.database().dsl();
         return switch (level) {
-            case STUDY -> studies(dsl, where, limit, offset, requested > MAX_LIMIT, included);
+            case STUDY -> studies(dsl, visible, where, studyHaving, limit, offset, requested > MAX_LIMIT, included);
             case SERIES -> series(dsl, where, limit, offset, requested > MAX_LIMIT, included);
             case INSTANCE -> instances(dsl, where, limit, offset, requested > MAX_LIMIT, included);
         };
@@ -128,7 +145,7 @@ public final class DicomQueries {
         }
         where = where.and(firstCopy(caller, scope));
         for (var entry : uids("StudyInstanceUID", study, "SeriesInstanceUID", series, "SOPInstanceUID", instance).entrySet()) {
-            where = where.and(match(QueryKey.parse(entry.getKey()).orElseThrow(), entry.getValue(), false));
+            where = where.and(match(QueryKey.parse(entry.getKey()).orElseThrow(), entry.getValue(), NameMatching.EXACT));
         }
         return repo.database().dsl()
                 .select(IndexTable.ITEM_ID, IndexTable.SHA256, IndexTable.SIZE, IndexTable.TRANSFER_SYNTAX, IndexTable.STUDY_UID,
@@ -152,8 +169,12 @@ public final class DicomQueries {
                         r.get(IndexTable.SOP_INSTANCE_UID)));
     }
 
-    private Matches studies(DSLContext dsl, Condition where, int limit, int offset, boolean limited,
-                            IncludedFields included) {
+    /**
+     * {@code visible}: the instances the caller may see in the scope; {@code where}: those of them matching the
+     * keys; {@code having}: what a study's matching instances must hold together (ModalitiesInStudy).
+     */
+    private Matches studies(DSLContext dsl, Condition visible, Condition where, Condition having, int limit, int offset,
+                            boolean limited, IncludedFields included) {
         List<SelectFieldOrAsterisk> fields = new ArrayList<>();
         for (QueryKey key : QueryKey.returnedAt(QueryLevel.STUDY)) {
             if (key != QueryKey.STUDY_INSTANCE_UID && key != QueryKey.MODALITIES_IN_STUDY) {
@@ -172,13 +193,17 @@ public final class DicomQueries {
         // then every attribute for those studies only. A broad search (PatientName=A*) matches thousands of
         // studies; aggregating fifteen columns over all of them to keep a hundred cost most of the answer.
         var page = dsl.select(IndexTable.STUDY_UID, TOTAL).from(IndexTable.T).where(where)
-                .groupBy(IndexTable.STUDY_UID)
+                .groupBy(IndexTable.STUDY_UID).having(having)
                 .orderBy(min(IndexTable.STUDY_DATE).desc().nullsLast(), IndexTable.STUDY_UID)
                 .limit(limit).offset(offset).fetch();
-        long total = total(page, offset, () -> dsl.fetchCount(dsl.selectDistinct(IndexTable.STUDY_UID).from(IndexTable.T).where(where)));
+        long total = total(page, offset, () -> dsl.fetchCount(dsl.select(IndexTable.STUDY_UID).from(IndexTable.T).where(where)
+                .groupBy(IndexTable.STUDY_UID).having(having)));
         List<String> uids = page.map(r -> r.get(IndexTable.STUDY_UID));
+        // The attributes of the page's studies are those of all their visible instances (a study's number of
+        // instances counts them all, PS3.18 Table 6.7.1-2), found by study UID: repeating the keys here made the
+        // database walk every match again (a thousand rows for PatientName=PAT01*) to keep a hundred studies.
         Map<String, Record> byUid = uids.isEmpty() ? Map.of()
-                : dsl.select(IndexTable.STUDY_UID).select(fields).from(IndexTable.T).where(where).and(IndexTable.STUDY_UID.in(uids))
+                : dsl.select(IndexTable.STUDY_UID).select(fields).from(IndexTable.T).where(visible).and(IndexTable.STUDY_UID.in(uids))
                         .groupBy(IndexTable.STUDY_UID).fetchMap(IndexTable.STUDY_UID);
         List<Record> rows = uids.stream().map(byUid::get).filter(java.util.Objects::nonNull).toList();
         List<Attributes> result = new ArrayList<>();
@@ -302,6 +327,16 @@ public final class DicomQueries {
         return DSL.notExists(DSL.selectOne().from(IndexTable.T.as("earlier_copy")).where(earlier));
     }
 
+    /**
+     * ModalitiesInStudy in a study search: some matching instance of the study has one of the modalities. A
+     * condition on the study's group, where the instances are at hand already: the correlated EXISTS this
+     * replaced looked each study up again, most of the cost of ModalitiesInStudy=CT&StudyDate=... on H2.
+     */
+    private static Condition anyModality(String value) {
+        List<String> values = List.of(value.split("\\\\"));
+        return DSL.max(DSL.when(IndexTable.MODALITY.in(values), DSL.inline(1)).otherwise(DSL.inline(0))).eq(DSL.inline(1));
+    }
+
     private Condition modalitiesInStudy(Caller caller, String value) {
         var inner = IndexTable.T.as("m");
         Field<String> innerStudy = DSL.field(DSL.name("m", "study_uid"), String.class);
@@ -316,7 +351,7 @@ public final class DicomQueries {
 
     /** One key's matching, as PS3.18 8.3.4 and PS3.4 C.2.2.2 define it for the key's VR. */
     @SuppressWarnings("unchecked")
-    static Condition match(QueryKey key, String value, boolean fuzzy) {
+    static Condition match(QueryKey key, String value, NameMatching names) {
         if (!value.isEmpty() && value.chars().allMatch(c -> c == '*')) {
             // A lone '*' matches every value, an empty or absent one included (PS3.4 C.2.2.2.4), which LIKE '%'
             // does not: SQL's LIKE never matches the NULL an absent attribute is stored as.
@@ -346,15 +381,16 @@ public final class DicomQueries {
         }
         Field<String> column = (Field<String>) key.column;
         String pattern = value;
-        if (key == QueryKey.PATIENT_NAME && fuzzy) {
+        if (key == QueryKey.PATIENT_NAME && names == NameMatching.FUZZY) {
             column = IndexTable.PATIENT_NAME_FUZZY;
             pattern = DicomIndexer.fuzzy(value);
             // Fuzzy person names match at the start of any name component, as viewers expect from "doe".
             return column.like(like(pattern) + "%", '!').or(column.like("%^" + like(pattern) + "%", '!'));
         }
-        if (key.vr == VR.PN && fuzzy) {
-            column = DSL.upper(column);
-            pattern = value.toUpperCase(java.util.Locale.ROOT);
+        if (key.vr == VR.PN && names != NameMatching.EXACT) {
+            // The stored folded form, indexed, rather than UPPER(column), which would fold every row per query.
+            column = key.foldedColumn;
+            pattern = PersonNameCase.fold(value);
         }
         if (pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0) {
             return column.like(like(pattern), '!');

@@ -34,6 +34,8 @@ final class IndexTable {
     static final Field<String> PATIENT_ID = text("patient_id");
     static final Field<String> PATIENT_NAME = text("patient_name");
     static final Field<String> PATIENT_NAME_FUZZY = text("patient_name_fuzzy");
+    /** {@link PersonNameCase#fold case-folded} names, for the default case-insensitive matching. */
+    static final Field<String> PATIENT_NAME_MATCH = text("patient_name_match");
     static final Field<String> PATIENT_BIRTH_DATE = text("patient_birth_date");
     static final Field<String> PATIENT_SEX = text("patient_sex");
     static final Field<String> STUDY_DATE = text("study_date");
@@ -42,6 +44,7 @@ final class IndexTable {
     static final Field<String> STUDY_ID = text("study_id");
     static final Field<String> STUDY_DESCRIPTION = text("study_description");
     static final Field<String> REFERRING_PHYSICIAN = text("referring_physician");
+    static final Field<String> REFERRING_PHYSICIAN_MATCH = text("referring_physician_match");
     static final Field<String> MODALITY = text("modality");
     static final Field<Integer> SERIES_NUMBER = number("series_number");
     static final Field<String> SERIES_DESCRIPTION = text("series_description");

@@ -14,9 +14,11 @@ enum QueryKey {
     STUDY_DATE(0x00080020, "StudyDate", VR.DA, QueryLevel.STUDY, IndexTable.STUDY_DATE),
     STUDY_TIME(0x00080030, "StudyTime", VR.TM, QueryLevel.STUDY, IndexTable.STUDY_TIME),
     ACCESSION_NUMBER(0x00080050, "AccessionNumber", VR.SH, QueryLevel.STUDY, IndexTable.ACCESSION_NUMBER),
-    REFERRING_PHYSICIAN_NAME(0x00080090, "ReferringPhysicianName", VR.PN, QueryLevel.STUDY, IndexTable.REFERRING_PHYSICIAN),
+    REFERRING_PHYSICIAN_NAME(0x00080090, "ReferringPhysicianName", VR.PN, QueryLevel.STUDY, IndexTable.REFERRING_PHYSICIAN,
+            IndexTable.REFERRING_PHYSICIAN_MATCH),
     STUDY_DESCRIPTION(0x00081030, "StudyDescription", VR.LO, QueryLevel.STUDY, IndexTable.STUDY_DESCRIPTION),
-    PATIENT_NAME(0x00100010, "PatientName", VR.PN, QueryLevel.STUDY, IndexTable.PATIENT_NAME),
+    PATIENT_NAME(0x00100010, "PatientName", VR.PN, QueryLevel.STUDY, IndexTable.PATIENT_NAME,
+            IndexTable.PATIENT_NAME_MATCH),
     PATIENT_ID(0x00100020, "PatientID", VR.LO, QueryLevel.STUDY, IndexTable.PATIENT_ID),
     PATIENT_BIRTH_DATE(0x00100030, "PatientBirthDate", VR.DA, QueryLevel.STUDY, IndexTable.PATIENT_BIRTH_DATE),
     PATIENT_SEX(0x00100040, "PatientSex", VR.CS, QueryLevel.STUDY, IndexTable.PATIENT_SEX),
@@ -41,13 +43,20 @@ enum QueryKey {
     final VR vr;
     final QueryLevel level;
     final Field<?> column;
+    /** For person names: the column holding their case-folded form, which matching uses by default. */
+    final Field<String> foldedColumn;
 
     QueryKey(int tag, String keyword, VR vr, QueryLevel level, Field<?> column) {
+        this(tag, keyword, vr, level, column, null);
+    }
+
+    QueryKey(int tag, String keyword, VR vr, QueryLevel level, Field<?> column, Field<String> foldedColumn) {
         this.tag = tag;
         this.keyword = keyword;
         this.vr = vr;
         this.level = level;
         this.column = column;
+        this.foldedColumn = foldedColumn;
     }
 
     /** A key as QIDO spells it: a keyword ({@code PatientID}) or eight hex digits ({@code 00100020}). */

@@ -22,6 +22,7 @@ import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomJson;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.Element;
+import org.arca.dicom.VR;
 import org.arca.dicomweb.DicomQueries;
 import org.arca.dicomweb.MetadataCache;
 import org.arca.dicomweb.QueryLevel;
@@ -32,7 +33,8 @@ import org.arca.dicomweb.QueryLevel;
  * {@code /dicom-web/folders/{folder}} see one folder's subtree, so a viewer can be pointed at one project.
  */
 final class DicomWebApi {
-    private static final String DICOM_JSON = "application/dicom+json";
+    /** RetrieveURL (0008,1190). */
+    private static final int RETRIEVE_URL = 0x00081190;
     private static final long BULK_THRESHOLD = MetadataCache.BULK_THRESHOLD;
 
     private final Repository repo;
@@ -134,6 +136,7 @@ final class DicomWebApi {
 
     private Handler qido(QueryLevel level) {
         return ctx -> {
+            String answerType = DicomJsonAccept.choose(ctx.header("Accept"));
             Map<String, String> fixed = new java.util.LinkedHashMap<>();
             if (param(ctx, "study") != null) {
                 fixed.put("StudyInstanceUID", param(ctx, "study"));
@@ -147,7 +150,8 @@ final class DicomWebApi {
                 ctx.header("Warning", "299 Arca \"The number of results exceeded the maximum supported by the server ("
                         + DicomQueries.MAX_LIMIT + "). Additional results can be requested.\"");
             }
-            ctx.contentType(DICOM_JSON);
+            ctx.contentType(answerType);
+            String root = DicomPaths.root(ctx);
             Writer out = new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8);
             out.write('[');
             boolean first = true;
@@ -156,11 +160,27 @@ final class DicomWebApi {
                     out.write(',');
                 }
                 first = false;
+                match.setString(RETRIEVE_URL, VR.UR, retrieveUrl(root, level, match));
                 DicomJson.write(match, out, DicomJson.Options.INLINE);
             }
             out.write(']');
             out.flush();
         };
+    }
+
+    /**
+     * Where a match is retrieved with WADO-RS (PS3.18 6.7.1.2.2, RetrieveURL), under the root the search came
+     * through, so a match found in a folder's root is fetched through that root too.
+     */
+    private static String retrieveUrl(String root, QueryLevel level, Attributes match) {
+        String url = root + "/studies/" + match.getString(org.arca.dicom.Tag.StudyInstanceUID, "");
+        if (level != QueryLevel.STUDY) {
+            url += "/series/" + match.getString(org.arca.dicom.Tag.SeriesInstanceUID, "");
+        }
+        if (level == QueryLevel.INSTANCE) {
+            url += "/instances/" + match.getString(org.arca.dicom.Tag.SOPInstanceUID, "");
+        }
+        return url;
     }
 
     private List<DicomQueries.StoredInstance> located(Context ctx) {
@@ -184,11 +204,12 @@ final class DicomWebApi {
     }
 
     private void metadata(Context ctx) throws IOException {
+        String answerType = DicomJsonAccept.choose(ctx.header("Accept"));
         List<DicomQueries.StoredInstance> instances = located(ctx);
         // One damaged instance fails the request with 422 before any of the answer is sent, not halfway through it.
         metadataCache.prepareAll(instances.stream().map(DicomQueries.StoredInstance::sha256).toList());
         String base = ctx.scheme() + "://" + ctx.host() + ctx.path().substring(0, ctx.path().indexOf("/studies/"));
-        ctx.contentType(DICOM_JSON);
+        ctx.contentType(answerType);
         Writer out = new java.io.BufferedWriter(new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8), 1 << 16);
         out.write('[');
         boolean first = true;
