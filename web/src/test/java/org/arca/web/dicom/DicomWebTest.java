@@ -263,8 +263,9 @@ class DicomWebTest {
         for (int wait = 0; wait < 200 && cachedFiles < 3; wait++) {
             try (var cached = java.nio.file.Files.walk(server.fixture().dataDir().resolve("cache/dicom-metadata"))) {
                 cachedFiles = cached.filter(p -> p.toString().endsWith(".json")).count();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // A cache file renamed into place while the walk passed its temporary name: look again.
+                cachedFiles = 0;
             }
             if (cachedFiles < 3) {
                 sleep(50);
