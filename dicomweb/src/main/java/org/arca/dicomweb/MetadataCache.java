@@ -136,6 +136,17 @@ public final class MetadataCache {
         return json;
     }
 
+    /** Returns once every cache file queued so far is written (for a caller that reads the folder next). */
+    public void flush() {
+        try {
+            writer.submit(() -> { }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | RejectedExecutionException e) {
+            // Nothing queued could fail the no-op; a rejected one means the queue is full of writes still to come.
+        }
+    }
+
     /** Cache files are written off the request's path; a full queue makes the request write its own. */
     private void storeLater(Path file, String json) {
         try {

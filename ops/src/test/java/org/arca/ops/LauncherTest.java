@@ -206,6 +206,7 @@ class LauncherTest {
             var cache = org.arca.dicomweb.MetadataCache.in(repo.blobs(), dir.resolve("data"));
             cache.write(kept.primaryFile().sha256(), "https://arca/i", new java.io.StringWriter());
             cache.write(gone.primaryFile().sha256(), "https://arca/i", new java.io.StringWriter());
+            cache.flush();
             String sha = gone.primaryFile().sha256();
             cacheFile = dir.resolve("data/cache/dicom-metadata/v1").resolve(sha.substring(0, 2)).resolve(sha + ".json");
             assertThat(cacheFile).exists();
