@@ -8,12 +8,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * An HTTP Accept header (RFC 9110 12.5.1) as media ranges in the client's order of preference: highest q first,
- * the header's own order among equals. Ranges with q=0 are "not acceptable" and left out. Parameter values may
+ * An HTTP Accept header (RFC 9110 12.5.1). {@code ranges}: the acceptable media ranges in the client's order of
+ * preference, highest q first, the header's own order among equals; ranges with q=0 are "not acceptable" and left
+ * out. {@code all}: every range in the header's order, q=0 ones included, for {@link #weight}. Parameter values may
  * be quoted (commas and semicolons inside quotes belong to the value); type, subtype and parameter names are
  * compared lowercase, parameter values as sent.
  */
-record AcceptHeader(List<MediaRange> ranges) {
+record AcceptHeader(List<MediaRange> ranges, List<MediaRange> all) {
 
     /** One media range: {@code type} is "type/subtype" lowercase, e.g. "multipart/related" or "*&#47;*". */
     record MediaRange(String type, Map<String, String> parameters, double q) {
@@ -30,9 +31,10 @@ record AcceptHeader(List<MediaRange> ranges) {
     /** The header's ranges; an absent or blank header accepts anything ("*&#47;*"). */
     static AcceptHeader parse(String header) {
         if (header == null || header.isBlank()) {
-            return new AcceptHeader(List.of(new MediaRange("*/*", Map.of(), 1)));
+            List<MediaRange> any = List.of(new MediaRange("*/*", Map.of(), 1));
+            return new AcceptHeader(any, any);
         }
-        List<MediaRange> ranges = new ArrayList<>();
+        List<MediaRange> all = new ArrayList<>();
         for (String range : split(header, ',')) {
             List<String> parts = split(range, ';');
             String type = parts.get(0).strip().toLowerCase(Locale.ROOT);
@@ -54,12 +56,40 @@ record AcceptHeader(List<MediaRange> ranges) {
                     parameters.put(name, value);
                 }
             }
-            if (q > 0) {
-                ranges.add(new MediaRange(type, Map.copyOf(parameters), q));
+            all.add(new MediaRange(type, Map.copyOf(parameters), q));
+        }
+        List<MediaRange> ranges = new ArrayList<>(all.stream().filter(range -> range.q() > 0).toList());
+        ranges.sort(Comparator.comparingDouble(MediaRange::q).reversed());
+        return new AcceptHeader(List.copyOf(ranges), List.copyOf(all));
+    }
+
+    /**
+     * The weight the client gives {@code mediaType} ("application/dicom+json"): the q of the most specific range
+     * naming it (exactly, then by its type's wildcard, then by any), the first such in the header; 0 when no range
+     * names it or that range has q=0 (RFC 9110 12.5.1).
+     */
+    double weight(String mediaType) {
+        int bestSpecificity = -1;
+        double q = 0;
+        for (MediaRange range : all) {
+            int specificity = specificity(range.type(), mediaType.toLowerCase(Locale.ROOT));
+            if (specificity > bestSpecificity) {
+                bestSpecificity = specificity;
+                q = range.q();
             }
         }
-        ranges.sort(Comparator.comparingDouble(MediaRange::q).reversed());
-        return new AcceptHeader(List.copyOf(ranges));
+        return q;
+    }
+
+    /** How closely {@code range} names {@code concrete}: 2 exactly, 1 by its type's wildcard, 0 by any, -1 not. */
+    private static int specificity(String range, String concrete) {
+        if (range.equals("*/*") || range.equals("*")) {
+            return 0;
+        }
+        if (range.endsWith("/*")) {
+            return concrete.startsWith(range.substring(0, range.length() - 1)) ? 1 : -1;
+        }
+        return range.equals(concrete) ? 2 : -1;
     }
 
     /** True when {@code range} ("image/*", "*&#47;*" or a full type) includes the media type {@code concrete}. */

@@ -42,4 +42,15 @@ class AcceptHeaderTest {
         assertThat(AcceptHeader.covers("IMAGE/JLS", "image/jls")).isTrue();
         assertThat(AcceptHeader.covers("image/jpeg", "image/jls")).isFalse();
     }
+
+    @Test
+    void theMostSpecificRangeDecidesATypesWeightAndQZeroRefusesIt() {
+        AcceptHeader header = AcceptHeader.parse("*/*;q=0.1, application/*;q=0.5, application/dicom+json;q=0, text/plain");
+        assertThat(header.weight("application/dicom+json")).isZero();
+        assertThat(header.weight("application/json")).isEqualTo(0.5);
+        assertThat(header.weight("image/png")).isEqualTo(0.1);
+        assertThat(header.weight("TEXT/PLAIN")).isEqualTo(1);
+        assertThat(AcceptHeader.parse("image/jpeg").weight("application/json")).isZero();
+        assertThat(AcceptHeader.parse(null).weight("application/json")).isEqualTo(1);
+    }
 }
