@@ -11,6 +11,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -48,6 +52,13 @@ public final class Database implements AutoCloseable {
     /** Makes H2's commits durable; null where the database does that itself (PostgreSQL, in-memory H2). */
     private final GroupSync groupSync;
     private final Connection syncConnection;
+    /**
+     * Runs H2's syncs. H2 writes its file through a FileChannel, and Java closes a FileChannel for good when the
+     * thread using it is interrupted: a request or job thread interrupted during its sync (a job cancelled, a pool
+     * shut down) broke the database for the whole process ("Writing to FileChannel failed"). This thread is
+     * never interrupted; callers wait for it.
+     */
+    private final ExecutorService syncThread;
     /** Writes of the current thread's open {@link #durably} call, which waits for durability once at its end. */
     private final ThreadLocal<TransactionWrites> transaction = new ThreadLocal<>();
 
@@ -60,6 +71,8 @@ public final class Database implements AutoCloseable {
         this.dialect = dialect;
         this.syncConnection = syncConnection;
         this.groupSync = syncConnection == null ? null : new GroupSync(this::syncH2);
+        this.syncThread = syncConnection == null ? null
+                : Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("h2-sync").factory());
         Settings settings = new Settings()
                 .withRenderQuotedNames(RenderQuotedNames.NEVER)
                 .withRenderNameCase(RenderNameCase.AS_IS)
@@ -144,10 +157,30 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Writes H2's committed changes to its file and forces the file to disk. */
-    private void syncH2() throws SQLException {
-        try (Statement statement = syncConnection.createStatement()) {
-            statement.execute("CHECKPOINT SYNC");
+    /** Writes H2's committed changes to its file and forces the file to disk, on {@link #syncThread}. */
+    private void syncH2() throws Exception {
+        Future<?> sync = syncThread.submit(() -> {
+            try (Statement statement = syncConnection.createStatement()) {
+                statement.execute("CHECKPOINT SYNC");
+            }
+            return null;
+        });
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    sync.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the commit is not durable yet: keep waiting, and keep the interrupt for later
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -245,6 +278,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (syncThread != null) {
+            syncThread.shutdown();
+        }
         if (syncConnection != null) {
             try {
                 syncConnection.close();

@@ -58,4 +58,30 @@ class DurableCommitTest {
             assertThat(db.durableCommitsAndSyncs()[0]).as("reads wait for nothing").isEqualTo(before + 1);
         }
     }
+
+    @Test
+    void aThreadInterruptedWhileItWaitsForDurabilityLeavesTheDatabaseWorking() throws Exception {
+        try (Database db = Database.open(Database.embeddedUrl(dir.resolve("interrupted")), null, null)) {
+            db.dsl().execute("CREATE TABLE durable_probe (name VARCHAR(40) PRIMARY KEY)");
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread cancelled = Thread.ofPlatform().start(() -> {
+                // A job cancelled just before its write is made durable: Java closes a FileChannel that an
+                // interrupted thread uses, and H2's file with it.
+                Thread.currentThread().interrupt();
+                try {
+                    db.durably(() -> db.dsl().execute("INSERT INTO durable_probe VALUES ('cancelled job')"));
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+            cancelled.join();
+            assertThat(failure.get()).isNull();
+            assertThat(stillInterrupted.get()).as("the interrupt is kept for the thread's own code").isTrue();
+            db.dsl().execute("INSERT INTO durable_probe VALUES ('the next request')");
+            assertThat(db.dsl().fetch("SELECT name FROM durable_probe ORDER BY name").getValues(0, String.class))
+                    .containsExactly("cancelled job", "the next request");
+        }
+    }
 }
