@@ -8,6 +8,8 @@ import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Locale;
 import org.arca.core.Database;
+import org.arca.core.Facts;
+import org.arca.core.IngestStep;
 import org.arca.core.Item;
 import org.arca.core.ItemListener;
 import org.arca.core.StoredFile;
@@ -40,32 +42,58 @@ public final class DicomIndexer implements ItemListener {
         db.migrate("classpath:db/dicom", "flyway_history_dicom");
     }
 
+    /**
+     * The ingest step that reads each DICOM upload's header once, for the steps after it and for this index. Other
+     * uploads, and DICOM too malformed to read, pass unchanged: which surfaces take what is not theirs to decide.
+     */
+    public IngestStep headerStep() {
+        return arrival -> {
+            if (arrival.facts().get(ParsedHeader.class).isPresent()) {
+                return IngestStep.accept();
+            }
+            Path path = blobs.path(arrival.blob().sha256());
+            try {
+                if (!isPart10(path)) {
+                    return IngestStep.accept();
+                }
+                DicomFile dicom = DicomReader.read(path, DicomReader.Options.DEFAULT.withStopAfter(BEFORE_PIXEL_DATA));
+                return IngestStep.accept(Facts.none().with(ParsedHeader.class, new ParsedHeader(dicom)));
+            } catch (IOException e) {
+                // Malformed DICOM is an IOException too. The index logs it when the item is committed; the upload itself is stored as sent.
+                return IngestStep.accept();
+            }
+        };
+    }
+
     @Override
     public void itemChanged(ItemEvent event) {
         if (event.change() == Change.DELETED) {
             db.dsl().deleteFrom(IndexTable.T).where(IndexTable.ITEM_ID.eq(event.item().id())).execute();
             return;
         }
-        index(event.item(), event.change() == Change.CREATED);
+        index(event.item(), event.change() == Change.CREATED, event.facts());
     }
 
     /** Indexes an item if its file is DICOM; returns whether it was. */
     public boolean index(Item item) {
-        return index(item, false);
+        return index(item, false, Facts.none());
     }
 
     /** {@code fresh}: the item was just created, so it has no index row to replace. */
-    private boolean index(Item item, boolean fresh) {
+    private boolean index(Item item, boolean fresh, Facts facts) {
         if (item.files().size() != 1) {
             return false;
         }
         StoredFile file = item.primaryFile();
-        Path path = blobs.path(file.sha256());
         try {
-            if (!isPart10(path)) {
-                return false;
+            DicomFile dicom = facts.get(ParsedHeader.class).map(ParsedHeader::file).orElse(null);
+            if (dicom == null) {
+                Path path = blobs.path(file.sha256());
+                if (!isPart10(path)) {
+                    return false;
+                }
+                dicom = DicomReader.read(path, DicomReader.Options.DEFAULT.withStopAfter(BEFORE_PIXEL_DATA));
             }
-            DicomFile dicom = DicomReader.read(path, DicomReader.Options.DEFAULT.withStopAfter(BEFORE_PIXEL_DATA));
             store(db.dsl(), item, file, dicom, fresh);
             return true;
         } catch (DicomFormatException e) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import org.arca.core.ArcaException;
 import org.arca.core.BlobStore;
 import org.arca.core.Caller;
+import org.arca.core.Facts;
 import org.arca.core.Item;
 import org.arca.core.ItemStore;
 import org.arca.core.PutBatcher;
@@ -64,19 +65,18 @@ public final class DicomStore {
 
     /** Stores bytes already in the blob store (a part a multipart parser pushed into a {@link BlobStore.Writer}). */
     public Outcome store(Caller caller, String folderId, String requiredStudyUid, BlobStore.Blob blob) {
-        Attributes ds;
+        DicomFile file;
         try {
             if (!DicomIndexer.isPart10(repo.blobs().path(blob.sha256()))) {
                 return failure(null, null, null, CANNOT_UNDERSTAND, "The part is not a DICOM Part 10 instance.");
             }
-            DicomFile file = DicomReader.read(repo.blobs().path(blob.sha256()),
-                    DicomReader.Options.DEFAULT.withStopAfter(BEFORE_PIXEL_DATA));
-            ds = file.dataset();
+            file = DicomReader.read(repo.blobs().path(blob.sha256()), DicomReader.Options.DEFAULT.withStopAfter(BEFORE_PIXEL_DATA));
         } catch (DicomFormatException e) {
             return failure(null, null, null, CANNOT_UNDERSTAND, "The instance is malformed: " + e.getMessage());
         } catch (IOException e) {
             return failure(null, null, null, PROCESSING_FAILURE, "The instance could not be read back.");
         }
+        Attributes ds = file.dataset();
         String sopClass = ds.getString(Tag.SOPClassUID, null);
         String sop = ds.getString(Tag.SOPInstanceUID, null);
         String study = ds.getString(Tag.StudyInstanceUID, null);
@@ -109,9 +109,11 @@ public final class DicomStore {
         }
         // New here: identical bytes the caller reads elsewhere (the same study shared into a second project) get
         // an item in this folder too, so the folder's readers see it; the blob store keeps the bytes once.
-        ItemStore.PutResult put = commits.put(caller, new ItemStore.Put(folderId, sop + ".dcm", "application/dicom", blob));
+        // The header read here goes with the upload, so neither the ingest steps nor the index read it again.
+        ItemStore.PutResult put = commits.put(caller, new ItemStore.Put(folderId, sop + ".dcm", "application/dicom", blob),
+                Facts.none().with(ParsedHeader.class, new ParsedHeader(file)));
         if (put.refusal() != null) {
-            return failure(sopClass, sop, study, PROCESSING_FAILURE, put.refusal().getMessage());
+            return failure(sopClass, sop, study, PROCESSING_FAILURE, put.refusal().messageWithReasons());
         }
         return new Outcome(sopClass, sop, study, series, 0, "stored", put.item());
     }

@@ -241,7 +241,9 @@ public final class Arca implements AutoCloseable {
         public Repository openRepository() {
             Repository repository = Repository.open(repositoryConfig());
             try {
-                repository.items().addListener(new DicomIndexer(repository.database(), repository.blobs()));
+                DicomIndexer dicomIndex = new DicomIndexer(repository.database(), repository.blobs());
+                repository.ingest().addStep("dicom-header", dicomIndex.headerStep());
+                repository.items().addListener(dicomIndex);
                 repository.searchIndex().addContributor(new DicomSearchFields(repository.database()));
                 TextExtractor text = new TextExtractor(repository.database(), repository.blobs(), repository.searchIndex(),
                         extractionLimits, dataDir.resolve("work").resolve("extraction"), repository.sandbox());

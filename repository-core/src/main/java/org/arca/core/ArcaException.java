@@ -1,6 +1,7 @@
 package org.arca.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,18 +23,22 @@ public final class ArcaException extends RuntimeException {
         THROTTLED,
         NOT_ACCEPTABLE,
         UNSUPPORTED_MEDIA_TYPE,
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** Understood, and refused by a rule about its content (an ingest step's): HTTP's 422. */
+        REFUSED
     }
 
     private final Kind kind;
     private final String code;
     private final Duration retryAfter;
+    private final List<String> reasons;
 
     public ArcaException(Kind kind, String code, String message) {
         super(message);
         this.kind = kind;
         this.code = code;
         this.retryAfter = null;
+        this.reasons = List.of();
     }
 
     public ArcaException(Kind kind, String code, String message, Throwable cause) {
@@ -41,6 +46,7 @@ public final class ArcaException extends RuntimeException {
         this.kind = kind;
         this.code = code;
         this.retryAfter = null;
+        this.reasons = List.of();
     }
 
     private ArcaException(String code, String message, Duration retryAfter) {
@@ -48,6 +54,33 @@ public final class ArcaException extends RuntimeException {
         this.kind = Kind.THROTTLED;
         this.code = code;
         this.retryAfter = retryAfter;
+        this.reasons = List.of();
+    }
+
+    private ArcaException(String message, List<String> reasons) {
+        super(message);
+        this.kind = Kind.REFUSED;
+        this.code = "refused";
+        this.retryAfter = null;
+        this.reasons = List.copyOf(reasons);
+    }
+
+    /**
+     * An upload an ingest step refused: {@code reasons} name each problem for the client (attribute tag paths, say),
+     * never a value.
+     */
+    public static ArcaException refused(String message, List<String> reasons) {
+        return new ArcaException(message, reasons);
+    }
+
+    /** For a refusal, each problem the rule found; empty otherwise. */
+    public List<String> reasons() {
+        return reasons;
+    }
+
+    /** The message with the reasons after it, for a surface that has one line of text to tell the client. */
+    public String messageWithReasons() {
+        return reasons.isEmpty() ? getMessage() : getMessage() + " " + String.join("; ", reasons);
     }
 
     /** A refusal to try again before {@code retryAfter}, which surfaces tell the client (HTTP's Retry-After). */

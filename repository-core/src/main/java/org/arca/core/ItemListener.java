@@ -13,8 +13,14 @@ public interface ItemListener {
     /** What happened to an item. */
     enum Change { CREATED, CONTENT_REPLACED, DELETED }
 
-    /** {@code item} is the item as committed (for DELETED, as it was). */
-    record ItemEvent(Change change, Item item, Caller caller) {
+    /**
+     * {@code item} is the item as committed (for DELETED, as it was); {@code facts} are what the ingest steps learnt
+     * of its new bytes (a parsed header), so a listener need not parse them again.
+     */
+    record ItemEvent(Change change, Item item, Caller caller, Facts facts) {
+        public ItemEvent(Change change, Item item, Caller caller) {
+            this(change, item, caller, Facts.none());
+        }
     }
 
     void itemChanged(ItemEvent event);

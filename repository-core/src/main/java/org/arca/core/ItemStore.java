@@ -52,9 +52,12 @@ public final class ItemStore {
     private final long maxUploadBytes;
     private final List<ItemListener> listeners = new CopyOnWriteArrayList<>();
     private final SearchIndex search;
+    private final Ingest ingest;
 
-    ItemStore(Database db, AccessControl access, AuditLog audit, BlobStore blobs, long maxUploadBytes, SearchIndex search) {
+    ItemStore(Database db, AccessControl access, AuditLog audit, BlobStore blobs, long maxUploadBytes, SearchIndex search,
+              Ingest ingest) {
         this.search = search;
+        this.ingest = ingest;
         this.db = db;
         this.access = access;
         this.audit = audit;
@@ -169,23 +172,25 @@ public final class ItemStore {
      * AI job's overlays), where a transaction and an index update per item cost more than the items.
      */
     public List<Item> createAll(Caller caller, String folderId, List<NewItem> items) {
-        return db.durably(() -> createAllNow(caller, folderId, items));
-    }
-
-    private List<Item> createAllNow(Caller caller, String folderId, List<NewItem> items) {
         Set<String> names = new HashSet<>();
         for (NewItem item : items) {
             if (!names.add(Names.requireValidName(item.name()))) {
                 throw SiblingNames.taken(item.name());
             }
         }
-        if (items.isEmpty()) {
+        List<Ingest.Admitted> puts = items.stream()
+                .map(item -> admit(caller, new Put(folderId, item.name(), item.mediaType(), item.blob()), Facts.none()))
+                .toList();
+        return db.durably(() -> createAllNow(caller, folderId, puts));
+    }
+
+    private List<Item> createAllNow(Caller caller, String folderId, List<Ingest.Admitted> puts) {
+        if (puts.isEmpty()) {
             return List.of();
         }
         Instant now = Instant.now();
-        recordBlobs(items.stream().map(NewItem::blob).distinct().toList(), now);
+        recordBlobs(puts.stream().map(a -> a.arrival().blob()).distinct().toList(), now);
         AccessLevel[] level = new AccessLevel[1];
-        List<Put> puts = items.stream().map(item -> new Put(folderId, item.name(), item.mediaType(), item.blob())).toList();
         List<Integer> all = IntStream.range(0, puts.size()).boxed().toList();
         List<String> ids = SiblingNames.translate(null, () -> db.inTransaction(tx -> {
             level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
@@ -201,8 +206,8 @@ public final class ItemStore {
             return made.values().stream().map(Written::itemId).toList();
         }));
         List<Item> created = loadAll(db.dsl(), ids, level[0]);
-        tellListeners(created.stream()
-                .map(item -> new ItemListener.ItemEvent(ItemListener.Change.CREATED, item, caller)).toList());
+        tellListeners(IntStream.range(0, created.size()).mapToObj(i -> new ItemListener.ItemEvent(
+                ItemListener.Change.CREATED, created.get(i), caller, puts.get(i).arrival().facts())).toList());
         search.itemsChanged(ids);
         return created;
     }
@@ -216,32 +221,33 @@ public final class ItemStore {
     }
 
     private Stored store(Caller caller, String folderId, String name, String mediaType, BlobStore.Blob blob, boolean replace) {
-        return db.durably(() -> storeNow(caller, folderId, name, mediaType, blob, replace));
+        Ingest.Admitted admitted = admit(caller, new Put(folderId, name, mediaType, blob), Facts.none());
+        return db.durably(() -> storeNow(caller, admitted, replace));
     }
 
-    private Stored storeNow(Caller caller, String folderId, String name, String mediaType, BlobStore.Blob blob,
-                            boolean replace) {
+    private Stored storeNow(Caller caller, Ingest.Admitted put, boolean replace) {
         Instant now = Instant.now();
-        recordBlob(blob, now);
+        recordBlob(put.arrival().blob(), now);
         Stored stored;
         try {
-            stored = write(caller, new Put(folderId, name, mediaType, blob), replace, now);
+            stored = write(caller, put, replace, now);
         } catch (ArcaException e) {
             if (!replace || !"name_taken".equals(e.code())) {
                 throw e;
             }
             // Another upload made an item of this name since this one looked: replacing, this one now gives
             // that item its content, as if it had come second (unless the name went to a folder).
-            stored = write(caller, new Put(folderId, name, mediaType, blob), true, now);
+            stored = write(caller, put, true, now);
         }
-        notify(new ItemListener.ItemEvent(stored.change(), stored.item(), caller));
+        notify(new ItemListener.ItemEvent(stored.change(), stored.item(), caller, put.arrival().facts()));
         return stored;
     }
 
-    private Stored write(Caller caller, Put put, boolean replace, Instant now) {
+    private Stored write(Caller caller, Ingest.Admitted put, boolean replace, Instant now) {
         AccessLevel[] level = new AccessLevel[1];
-        Written written = SiblingNames.translate(put.name(), () -> db.inTransaction(tx -> {
-            level[0] = access.require(tx, caller, put.folderId(), AccessLevel.WRITE);
+        String folderId = put.arrival().folderId();
+        Written written = SiblingNames.translate(put.arrival().name(), () -> db.inTransaction(tx -> {
+            level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
             PutResult[] refused = new PutResult[1];
             Written w = writeRound(tx, caller, List.of(put), List.of(0), replace, now, refused).get(0);
             if (w == null) {
@@ -270,22 +276,50 @@ public final class ItemStore {
      * per file cost more than the files. Results are in the order of {@code puts}.
      */
     public List<PutResult> putAll(Caller caller, List<Put> puts) {
-        return db.durably(() -> putAllNow(caller, puts));
-    }
-
-    private List<PutResult> putAllNow(Caller caller, List<Put> puts) {
         PutResult[] results = new PutResult[puts.size()];
-        List<Integer> valid = new ArrayList<>();
+        List<Integer> admittedAt = new ArrayList<>();
+        List<Ingest.Admitted> admitted = new ArrayList<>();
         for (int i = 0; i < puts.size(); i++) {
             try {
-                Names.requireValidName(puts.get(i).name());
-                valid.add(i);
+                admitted.add(admit(caller, puts.get(i), Facts.none()));
+                admittedAt.add(i);
             } catch (ArcaException e) {
                 results[i] = new PutResult(null, e);
             }
         }
+        List<PutResult> stored = putAdmitted(caller, admitted);
+        for (int k = 0; k < stored.size(); k++) {
+            results[admittedAt.get(k)] = stored.get(k);
+        }
+        return List.of(results);
+    }
+
+    /**
+     * Runs the ingest steps over one upload, on the calling thread, and returns it as they left it; throws their
+     * refusal ({@link ArcaException.Kind#REFUSED}) or an invalid name's. {@code known} is what the surface learnt of
+     * the bytes already (a parsed header), so that no step parses them again. For a surface that hands uploads to
+     * {@link #putAdmitted} from another thread (a batcher): the steps' work stays on the uploads' own threads.
+     */
+    public Ingest.Admitted admit(Caller caller, Put put, Facts known) {
+        Names.requireValidName(put.name());
+        return ingest.admit(new Arrival(caller, put.folderId(), put.name(), put.mediaType(), put.blob(), known));
+    }
+
+    /** {@link #putAll} of uploads the ingest steps already let through ({@link #admit}), all of {@code caller}. */
+    public List<PutResult> putAdmitted(Caller caller, List<Ingest.Admitted> puts) {
+        for (Ingest.Admitted put : puts) {
+            if (!put.arrival().caller().equals(caller)) {
+                throw new IllegalArgumentException("an upload admitted for another caller");
+            }
+        }
+        return db.durably(() -> putAllNow(caller, puts));
+    }
+
+    private List<PutResult> putAllNow(Caller caller, List<Ingest.Admitted> puts) {
+        PutResult[] results = new PutResult[puts.size()];
+        List<Integer> valid = IntStream.range(0, puts.size()).boxed().toList();
         Instant now = Instant.now();
-        recordBlobs(valid.stream().map(i -> puts.get(i).blob()).distinct().toList(), now);
+        recordBlobs(valid.stream().map(i -> puts.get(i).arrival().blob()).distinct().toList(), now);
         Map<String, AccessLevel> levels = new HashMap<>();
         Map<Integer, Written> written;
         try {
@@ -293,7 +327,7 @@ public final class ItemStore {
                 Map<String, Object> folders = new HashMap<>();
                 List<Integer> allowed = new ArrayList<>();
                 for (int i : valid) {
-                    Put put = puts.get(i);
+                    Arrival put = puts.get(i).arrival();
                     // Each folder's check once per batch: a level, or the refusal every put into it gets.
                     Object check = folders.computeIfAbsent(put.folderId(), folderId -> {
                         try {
@@ -321,10 +355,8 @@ public final class ItemStore {
             // A conflict with another writer (a name taken between check and insert): nothing of the batch was
             // written, so each goes on its own, as a single upload would, and only a conflicting one fails.
             for (int i : valid) {
-                Put put = puts.get(i);
                 try {
-                    results[i] = new PutResult(commit(caller, put.folderId(), put.name(), put.mediaType(), put.blob(), true),
-                            null);
+                    results[i] = new PutResult(storeNow(caller, puts.get(i), true).item(), null);
                 } catch (ArcaException refused) {
                     results[i] = new PutResult(null, refused);
                 }
@@ -336,7 +368,7 @@ public final class ItemStore {
             Written w = made.getValue();
             Item item = committed(w, caller, levels.get(w.folderId()), now);
             results[made.getKey()] = new PutResult(item, null);
-            events.add(new ItemListener.ItemEvent(w.change(), item, caller));
+            events.add(new ItemListener.ItemEvent(w.change(), item, caller, w.facts()));
         }
         tellListeners(events);
         // Last, so what the listeners stored (the DICOM index rows) is there when the documents are built.
@@ -348,12 +380,12 @@ public final class ItemStore {
      * The puts cut, in their order, into runs in which no folder and name repeats: within a run every put is
      * decided against the rows as they were before it, so a name put twice goes into two runs.
      */
-    private static List<List<Integer>> rounds(List<Put> puts, List<Integer> indexes) {
+    private static List<List<Integer>> rounds(List<Ingest.Admitted> puts, List<Integer> indexes) {
         List<List<Integer>> rounds = new ArrayList<>();
         List<Integer> round = new ArrayList<>();
         Set<String> keys = new HashSet<>();
         for (int i : indexes) {
-            String key = puts.get(i).folderId() + "/" + puts.get(i).name();
+            String key = puts.get(i).arrival().folderId() + "/" + puts.get(i).arrival().name();
             if (!keys.add(key)) {
                 rounds.add(round);
                 round = new ArrayList<>();
@@ -375,8 +407,9 @@ public final class ItemStore {
      * names already taken by folders and by items, then the rows. A put whose name is taken gets its refusal in
      * {@code results} and no entry in what is returned.
      */
-    private static Map<Integer, Written> writeRound(DSLContext tx, Caller caller, List<Put> puts, List<Integer> round,
-                                                    boolean replace, Instant now, PutResult[] results) {
+    private static Map<Integer, Written> writeRound(DSLContext tx, Caller caller, List<Ingest.Admitted> admitted,
+                                                    List<Integer> round, boolean replace, Instant now, PutResult[] results) {
+        List<Arrival> puts = admitted.stream().map(Ingest.Admitted::arrival).toList();
         List<Row2<String, String>> pairs = round.stream()
                 .map(i -> DSL.row(puts.get(i).folderId(), puts.get(i).name())).distinct().toList();
         // Row values, so both look up the (parent, name) unique index; "folder IN (..) AND name IN (..)" would
@@ -395,7 +428,7 @@ public final class ItemStore {
         Map<Integer, Written> made = new LinkedHashMap<>();
         List<SiblingNames.Claim> claims = new ArrayList<>();
         for (int i : round) {
-            Put put = puts.get(i);
+            Arrival put = puts.get(i);
             String key = put.folderId() + "/" + put.name();
             if (folderNamed.contains(key)) {
                 results[i] = new PutResult(null, SiblingNames.taken(put.name()));
@@ -419,7 +452,8 @@ public final class ItemStore {
             }
             String fileId = Ids.newId();
             newFiles = newFiles.values(fileId, id, put.name(), put.blob().size(), type, put.blob().sha256(), stamp(now));
-            made.put(i, new Written(id, put.folderId(), put.name(), type, put.blob(), fileId, change));
+            made.put(i, new Written(id, put.folderId(), put.name(), type, put.blob(), fileId, change, put.facts(),
+                    admitted.get(i).rewrittenBy()));
         }
         if (!replaced.isEmpty()) {
             tx.deleteFrom(Files.T).where(Files.ITEM_ID.in(replaced)).execute();
@@ -437,14 +471,16 @@ public final class ItemStore {
 
     /** An item's row and file as {@link #writeRound} left them in the transaction, for its audit entry and event. */
     private record Written(String itemId, String folderId, String name, String mediaType, BlobStore.Blob blob,
-                           String fileId, ItemListener.Change change) {
+                           String fileId, ItemListener.Change change, Facts facts, List<String> rewrittenBy) {
 
         String auditAction() {
             return change == ItemListener.Change.CREATED ? "item.create" : "item.replace";
         }
 
         String auditDetail() {
-            return "folder=" + folderId + " name=" + name + " size=" + blob.size() + " sha256=" + blob.sha256();
+            String detail = "folder=" + folderId + " name=" + name + " size=" + blob.size() + " sha256=" + blob.sha256();
+            // Which ingest steps stored other bytes than were sent: the audit trail must say the content was changed.
+            return rewrittenBy.isEmpty() ? detail : detail + " rewritten-by=" + String.join(",", rewrittenBy);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Stores uploads that arrive on many threads at once in shared transactions: each thread hands its
  * {@link ItemStore.Put} in, and whichever thread finds no batch being written writes all that are waiting
- * (one {@link ItemStore#putAll} per caller: one transaction, one access check per folder, one audit-chain step and
+ * (one {@link ItemStore#putAdmitted} per caller: one transaction, one access check per folder, one audit-chain step and
  * one durable sync for the lot) while the others wait for their result. One request alone pays what it paid
  * before; concurrent ones (STOW-RS clients storing an instance per request) share the fixed cost per commit
  * instead of queueing for it. Each put is still decided on its own and acknowledged only once durable.
@@ -21,7 +21,7 @@ public final class PutBatcher {
     /** Most puts in one transaction: bounds how long the first of a batch waits for the rest. */
     private static final int MAX_BATCH = 64;
 
-    private record Waiting(Caller caller, ItemStore.Put put, CompletableFuture<ItemStore.PutResult> result) {
+    private record Waiting(Caller caller, Ingest.Admitted put, CompletableFuture<ItemStore.PutResult> result) {
     }
 
     private final ItemStore items;
@@ -34,7 +34,21 @@ public final class PutBatcher {
 
     /** Stores one upload as {@link ItemStore#putAll} would, sharing the transaction with concurrent ones. */
     public ItemStore.PutResult put(Caller caller, ItemStore.Put put) {
-        Waiting mine = new Waiting(caller, put, new CompletableFuture<>());
+        return put(caller, put, Facts.none());
+    }
+
+    /**
+     * As {@link #put(Caller, ItemStore.Put)}, with what the surface learnt of the bytes already. The ingest steps run
+     * here, on the upload's own thread, so that concurrent uploads' steps run side by side and only the rows wait.
+     */
+    public ItemStore.PutResult put(Caller caller, ItemStore.Put put, Facts known) {
+        Ingest.Admitted admitted;
+        try {
+            admitted = items.admit(caller, put, known);
+        } catch (ArcaException refused) {
+            return new ItemStore.PutResult(null, refused);
+        }
+        Waiting mine = new Waiting(caller, admitted, new CompletableFuture<>());
         queue.add(mine);
         // Whoever holds the lock writes what is queued, this put included unless it came too late for that batch;
         // then the next holder (perhaps this thread) takes it.
@@ -70,7 +84,7 @@ public final class PutBatcher {
         for (Map.Entry<Caller, List<Waiting>> one : byCaller.entrySet()) {
             List<Waiting> waiting = one.getValue();
             try {
-                List<ItemStore.PutResult> results = items.putAll(one.getKey(), waiting.stream().map(Waiting::put).toList());
+                List<ItemStore.PutResult> results = items.putAdmitted(one.getKey(), waiting.stream().map(Waiting::put).toList());
                 for (int i = 0; i < waiting.size(); i++) {
                     waiting.get(i).result().complete(results.get(i));
                 }

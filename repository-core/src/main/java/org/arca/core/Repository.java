@@ -19,6 +19,7 @@ public final class Repository implements AutoCloseable {
     private final Authentication authentication;
     private final AccessControl access;
     private final ItemStore items;
+    private final Ingest ingest = new Ingest();
     private final FolderTree folders;
     private final MetadataStore metadata;
     private final Maintenance maintenance;
@@ -42,7 +43,7 @@ public final class Repository implements AutoCloseable {
         auth[0] = authentication;
         this.access = new AccessControl(database, accounts, audit);
         this.search = new SearchIndex(database, config.dataDir().resolve("search"));
-        this.items = new ItemStore(database, access, audit, blobs, config.maxUploadBytes(), search);
+        this.items = new ItemStore(database, access, audit, blobs, config.maxUploadBytes(), search, ingest);
         this.folders = new FolderTree(database, access, audit, items, search);
         this.metadata = new MetadataStore(database, access, audit, search);
         this.maintenance = new Maintenance(database, blobs);
@@ -93,6 +94,11 @@ public final class Repository implements AutoCloseable {
 
     public FolderTree folders() {
         return folders;
+    }
+
+    /** The steps every upload passes before it is stored; plugins add theirs when installed. */
+    public Ingest ingest() {
+        return ingest;
     }
 
     public ItemStore items() {

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
+import org.arca.core.Facts;
+import org.arca.core.Ingest;
 import org.arca.core.Item;
 import org.arca.core.ItemStore;
 
@@ -29,11 +31,11 @@ final class ItemRecorder {
 
     /** One close waiting for its item: the put, and once recorded, its result. */
     private static final class Waiting {
-        final ItemStore.Put put;
+        final Ingest.Admitted put;
         ItemStore.PutResult result;
         RuntimeException failure;
 
-        Waiting(ItemStore.Put put) {
+        Waiting(Ingest.Admitted put) {
             this.put = put;
         }
 
@@ -53,8 +55,10 @@ final class ItemRecorder {
      * item once committed. Throws the refusal ({@link ArcaException}) or fault of this upload.
      */
     Item record(Caller caller, ItemStore.Put put) {
+        // The ingest steps run on this close's own thread: only the rows wait for company.
+        Ingest.Admitted admitted = items.admit(caller, put, Facts.none());
         Group group = groups.computeIfAbsent(caller, c -> new Group());
-        Waiting mine = new Waiting(put);
+        Waiting mine = new Waiting(admitted);
         List<Waiting> batch;
         boolean interrupted = false;
         synchronized (group) {
@@ -94,7 +98,7 @@ final class ItemRecorder {
         List<ItemStore.PutResult> results = null;
         RuntimeException failure = null;
         try {
-            results = items.putAll(caller, batch.stream().map(w -> w.put).toList());
+            results = items.putAdmitted(caller, batch.stream().map(w -> w.put).toList());
         } catch (RuntimeException e) {
             failure = e;
         }

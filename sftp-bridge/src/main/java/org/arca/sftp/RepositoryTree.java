@@ -238,7 +238,8 @@ final class RepositoryTree {
      */
     private static UploadNotStored notStored(String shown, RuntimeException e) {
         if (e instanceof ArcaException refusal) {
-            return new UploadNotStored(shown, refusal.getMessage());
+            // An ingest rule's reasons name what to fix (never a value), so the client's log can say it.
+            return new UploadNotStored(shown, refusal.messageWithReasons());
         }
         LOG.warn("an SFTP upload could not be stored: {}", e.getClass().getName());
         return new UploadNotStored(shown, "the server could not store it");

@@ -25,6 +25,8 @@ final class SftpErrors {
                 case "folder_not_empty" -> new DirectoryNotEmptyException(path);
                 default -> new FileSystemException(path, null, e.getMessage());
             };
+            // The client sees the status message: the rule's reasons, so the sender knows what to fix.
+            case REFUSED -> new AccessDeniedException(path, null, e.messageWithReasons());
             default -> new FileSystemException(path, null, e.getMessage());
         };
     }

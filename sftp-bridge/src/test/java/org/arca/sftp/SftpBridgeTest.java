@@ -23,6 +23,7 @@ import org.arca.core.AccessLevel;
 import org.arca.core.AclEntry;
 import org.arca.core.Caller;
 import org.arca.core.Folder;
+import org.arca.core.IngestStep;
 import org.arca.core.Item;
 import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
@@ -49,6 +50,10 @@ class SftpBridgeTest {
     @BeforeAll
     static void start() {
         repo = new TestRepository(TestDatabases.Kind.H2);
+        // An ingest rule for one test: names ending in .bad are refused, whatever surface sends them.
+        repo.repo().ingest().addStep("test-rule", arrival -> arrival.name().endsWith(".bad")
+                ? IngestStep.refuse("The upload breaks the collection's rule.", List.of("name ends in .bad"))
+                : IngestStep.accept());
         server = SftpServer.start(repo.repo(), SftpSettings.defaults(repo.dataDir(), 0).withHost("127.0.0.1"));
         ssh = new OpenSshClient(work, server.port());
         mina = new MinaClient();
@@ -113,6 +118,18 @@ class SftpBridgeTest {
             assertThat(Files.readAllBytes(repo.repo().items().content(alice, stored.id(), null).path())).isEqualTo(sent);
         }
         assertThat(auditActions()).contains("item.create", "folder.create", "item.download");
+        assertThat(partials()).isEmpty();
+    }
+
+    @Test
+    void anUploadAnIngestRuleRefusesFailsOnCloseAndLeavesNothing() throws IOException {
+        Path file = work.resolve("notes.bad");
+        Files.writeString(file, "refused");
+        OpenSshClient.Result result = ssh.withKey("alice_key", "alice", "put " + file + " /collections/Trial/notes.bad");
+        assertThat(result.ok()).as(result.toString()).isFalse();
+        // OpenSSH's client shows the status, not the server's message (which carries the reasons).
+        assertThat(result.toString()).contains("close remote: Failure");
+        assertThat(repo.repo().items().find(alice, trial.id(), "notes.bad")).isEmpty();
         assertThat(partials()).isEmpty();
     }
 

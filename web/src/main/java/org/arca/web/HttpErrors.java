@@ -1,6 +1,7 @@
 package org.arca.web;
 
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.function.Predicate;
 import org.arca.core.ArcaException;
 import org.arca.dicom.DicomFormatException;
@@ -24,6 +25,10 @@ final class HttpErrors {
     record ErrorBody(String error, String message) {
     }
 
+    /** The body of an upload an ingest rule refused: each problem it found, so the sender can fix them all at once. */
+    record RefusalBody(String error, String message, List<String> reasons) {
+    }
+
     static int status(ArcaException.Kind kind) {
         return switch (kind) {
             case INVALID -> 400;
@@ -37,6 +42,7 @@ final class HttpErrors {
             case NOT_ACCEPTABLE -> 406;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case UNAVAILABLE -> 503;
+            case REFUSED -> 422;
         };
     }
 
@@ -71,6 +77,10 @@ final class HttpErrors {
             ctx.header("WWW-Authenticate", "Basic realm=\"Arca\", charset=\"UTF-8\"");
         }
         e.retryAfter().ifPresent(wait -> ctx.header("Retry-After", Long.toString(Math.max(1, wait.toSeconds()))));
+        if (e.kind() == ArcaException.Kind.REFUSED && !ctx.res().isCommitted()) {
+            ctx.status(status).json(new RefusalBody(e.code(), e.getMessage(), e.reasons()));
+            return;
+        }
         write(ctx, status, e.code(), e.getMessage());
     }
 

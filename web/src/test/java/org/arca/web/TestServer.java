@@ -25,8 +25,9 @@ public final class TestServer implements AutoCloseable {
     public TestServer(TestDatabases.Kind kind, UnaryOperator<RepositoryConfig> tweak, UnaryOperator<WebConfig> webTweak) {
         repository = new TestRepository(kind, tweak);
         // As Arca.builder() wires it: the DICOM index hears of every item.
-        repository.repo().items().addListener(new org.arca.dicomweb.DicomIndexer(repository.repo().database(),
-                repository.repo().blobs()));
+        var dicomIndex = new org.arca.dicomweb.DicomIndexer(repository.repo().database(), repository.repo().blobs());
+        repository.repo().ingest().addStep("dicom-header", dicomIndex.headerStep());
+        repository.repo().items().addListener(dicomIndex);
         repository.repo().searchIndex().addContributor(new org.arca.dicomweb.DicomSearchFields(repository.repo().database()));
         ai = new org.arca.ai.AiRuntime(repository.repo(), org.arca.ai.AiSettings.defaults(repository.dataDir())).start();
         web = new ArcaWeb(repository.repo(), webTweak.apply(
