@@ -5,7 +5,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.arca.core.Database;
 import org.arca.core.Facts;
@@ -18,7 +22,7 @@ import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.Tag;
-import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +69,35 @@ public final class DicomIndexer implements ItemListener {
         };
     }
 
+    /**
+     * New items' rows go in with one statement however many there are (STOW-RS clients' instances are committed
+     * together); replaced and deleted ones each on their own.
+     */
+    @Override
+    public void itemsChanged(List<ItemEvent> events) {
+        List<Map<Field<?>, Object>> rows = new ArrayList<>();
+        for (ItemEvent event : events) {
+            if (event.change() != Change.CREATED) {
+                itemChanged(event);
+                continue;
+            }
+            Item item = event.item();
+            DicomFile dicom = header(item, event.facts());
+            Map<Field<?>, Object> row = dicom == null ? null : row(item, item.primaryFile(), dicom);
+            if (row != null) {
+                rows.add(row);
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        var insert = db.dsl().insertInto(IndexTable.T).set(rows.get(0));
+        for (Map<Field<?>, Object> row : rows.subList(1, rows.size())) {
+            insert = insert.newRecord().set(row);
+        }
+        insert.execute();
+    }
+
     @Override
     public void itemChanged(ItemEvent event) {
         if (event.change() == Change.DELETED) {
@@ -81,27 +114,42 @@ public final class DicomIndexer implements ItemListener {
 
     /** {@code fresh}: the item was just created, so it has no index row to replace. */
     private boolean index(Item item, boolean fresh, Facts facts) {
-        if (item.files().size() != 1) {
+        DicomFile dicom = header(item, facts);
+        if (dicom == null) {
             return false;
         }
-        StoredFile file = item.primaryFile();
+        Map<Field<?>, Object> row = row(item, item.primaryFile(), dicom);
+        if (row == null) {
+            return false;
+        }
+        if (!fresh) {
+            db.dsl().deleteFrom(IndexTable.T).where(IndexTable.ITEM_ID.eq(item.id())).execute();
+        }
+        db.dsl().insertInto(IndexTable.T).set(row).execute();
+        return true;
+    }
+
+    /**
+     * The item's DICOM header, as the ingest steps read it or read now; null when its one file is not DICOM or is too
+     * malformed to index (logged without its contents).
+     */
+    private DicomFile header(Item item, Facts facts) {
+        if (item.files().size() != 1) {
+            return null;
+        }
         try {
             DicomFile dicom = facts.get(ParsedHeader.class).map(ParsedHeader::file).orElse(null);
-            if (dicom == null) {
-                Path path = blobs.path(file.sha256());
-                if (!isPart10(path)) {
-                    return false;
-                }
-                dicom = DicomReader.read(path, DicomReader.Options.DEFAULT.withStopAfter(BEFORE_PIXEL_DATA));
+            if (dicom != null) {
+                return dicom;
             }
-            store(db.dsl(), item, file, dicom, fresh);
-            return true;
+            Path path = blobs.path(item.primaryFile().sha256());
+            return isPart10(path) ? DicomReader.read(path, DicomReader.Options.DEFAULT.withStopAfter(BEFORE_PIXEL_DATA)) : null;
         } catch (DicomFormatException e) {
             LOG.warn("item {} looks like DICOM but is malformed ({}); not indexed", item.id(), e.getMessage());
-            return false;
+            return null;
         } catch (IOException e) {
             LOG.warn("item {} could not be read for the DICOM index", item.id(), e);
-            return false;
+            return null;
         }
     }
 
@@ -116,21 +164,19 @@ public final class DicomIndexer implements ItemListener {
         }
     }
 
-    private static void store(DSLContext dsl, Item item, StoredFile file, DicomFile dicom, boolean fresh) {
+    /** The index row of an instance, or null (logged) when it lacks a UID the index is keyed by. */
+    private static Map<Field<?>, Object> row(Item item, StoredFile file, DicomFile dicom) {
         Attributes ds = dicom.dataset();
         String sop = ds.getString(Tag.SOPInstanceUID, null);
         String study = ds.getString(Tag.StudyInstanceUID, null);
         String series = ds.getString(Tag.SeriesInstanceUID, null);
         if (sop == null || study == null || series == null) {
             LOG.warn("item {} is DICOM without study, series or instance UID; not indexed", item.id());
-            return;
+            return null;
         }
         String name = ds.getString(Tag.PatientName, null);
         String referring = ds.getString(Tag.ReferringPhysicianName, null);
-        if (!fresh) {
-            dsl.deleteFrom(IndexTable.T).where(IndexTable.ITEM_ID.eq(item.id())).execute();
-        }
-        dsl.insertInto(IndexTable.T)
+        return new RowValues()
                 .set(IndexTable.ITEM_ID, item.id()).set(IndexTable.FILE_ID, file.id()).set(IndexTable.SHA256, file.sha256())
                 .set(IndexTable.SIZE, file.size()).set(IndexTable.TRANSFER_SYNTAX, dicom.transferSyntax().uid())
                 .set(IndexTable.SOP_INSTANCE_UID, sop).set(IndexTable.SOP_CLASS_UID, ds.getString(Tag.SOPClassUID, ""))
@@ -158,7 +204,17 @@ public final class DicomIndexer implements ItemListener {
                 .set(IndexTable.COLUMNS, integer(ds, Tag.Columns))
                 .set(IndexTable.FRAMES, integer(ds, Tag.NumberOfFrames))
                 .set(IndexTable.BITS_ALLOCATED, integer(ds, Tag.BitsAllocated))
-                .execute();
+                .values;
+    }
+
+    /** A row's values by column, in the order they are set (null values included: a row of a batch sets every column). */
+    private static final class RowValues {
+        final Map<Field<?>, Object> values = new LinkedHashMap<>();
+
+        <T> RowValues set(Field<T> field, T value) {
+            values.put(field, value);
+            return this;
+        }
     }
 
     private static Integer integer(Attributes ds, int tag) {

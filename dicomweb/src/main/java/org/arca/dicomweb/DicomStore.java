@@ -16,7 +16,8 @@ import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.Tag;
 import org.jooq.Condition;
-import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
 
 /**
  * Stores DICOM instances one at a time (the STOW-RS service, without HTTP): the bytes stream into the blob
@@ -92,10 +93,19 @@ public final class DicomStore {
         // exists, and would let whoever stores a UID first block its owner's later store into their own folder.
         // Copies of one UID can so coexist in folders different users read; DicomQueries serves one of them.
         Condition readableCopies = IndexTable.SOP_INSTANCE_UID.eq(sop).and(repo.access().readableItem(caller, IndexTable.ITEM_ID));
-        DSLContext dsl = repo.database().dsl();
-        String sameInTarget = dsl.select(IndexTable.ITEM_ID).from(IndexTable.T).where(readableCopies)
-                .and(IndexTable.SHA256.eq(blob.sha256())).and(repo.access().itemWithin(folderId, IndexTable.ITEM_ID))
-                .orderBy(IndexTable.ITEM_ID).limit(1).fetchOne(IndexTable.ITEM_ID);
+        // One query for both questions below: a new instance, the common case, finds no row at all.
+        Field<Boolean> inTarget = DSL.field(repo.access().itemWithin(folderId, IndexTable.ITEM_ID));
+        String sameInTarget = null;
+        boolean otherContent = false;
+        for (var copy : repo.database().dsl().select(IndexTable.ITEM_ID, IndexTable.SHA256, inTarget).from(IndexTable.T)
+                .where(readableCopies).fetch()) {
+            if (!copy.value2().equals(blob.sha256())) {
+                otherContent = true;
+            } else if (Boolean.TRUE.equals(copy.value3())
+                    && (sameInTarget == null || copy.value1().compareTo(sameInTarget) < 0)) {
+                sameInTarget = copy.value1();
+            }
+        }
         if (sameInTarget != null) {
             try {
                 return new Outcome(sopClass, sop, study, series, 0, "already stored", repo.items().get(caller, sameInTarget));
@@ -103,7 +113,7 @@ public final class DicomStore {
                 // Deleted since the lookup: store it anew below.
             }
         }
-        if (dsl.fetchExists(IndexTable.T, readableCopies.and(IndexTable.SHA256.ne(blob.sha256())))) {
+        if (otherContent) {
             return failure(sopClass, sop, study, DUPLICATE_SOP_INSTANCE,
                     "An instance you may read has this SOP Instance UID and other content; it was left unchanged.");
         }

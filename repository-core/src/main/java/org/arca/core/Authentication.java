@@ -32,6 +32,10 @@ public final class Authentication {
     private static final String TOKEN_PREFIX = "arca_";
     private static final Duration VERIFIED_PASSWORD_TTL = Duration.ofMinutes(2);
 
+    /** A login and password found good, the caller they stood for, and until when that may be believed. */
+    private record Verified(Caller caller, Instant until) {
+    }
+
     private final Database db;
     private final Accounts accounts;
     private final AuditLog audit;
@@ -42,9 +46,10 @@ public final class Authentication {
     /**
      * Argon2id costs tens of milliseconds by design; tools that send Basic credentials with every request
      * (DICOM viewers, scripts) would pay it each time. A short-lived memo of hash(login, password) avoids
-     * that; it holds no password, and any change of credentials or status clears it.
+     * that; it holds no password, and any change of credentials, status or membership clears it. It keeps the caller
+     * the pair stood for, so such a request costs no query either (STOW-RS clients send an instance per request).
      */
-    private final ConcurrentHashMap<String, Instant> verifiedPasswords = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Verified> verifiedPasswords = new ConcurrentHashMap<>();
     /** Moves on every change that may end a credential's validity ({@link #credentialsVersion}). */
     private final AtomicLong credentialsVersion = new AtomicLong();
 
@@ -101,12 +106,17 @@ public final class Authentication {
     public Caller password(String login, String password, String source) {
         throttle.check(login, source);
         String memoKey = sha256Hex(login + "\u0000" + password);
+        Verified memo = verifiedPasswords.get(memoKey);
+        if (memo != null && clock.instant().isBefore(memo.until())) {
+            throttle.succeeded(login, source);
+            return memo.caller();
+        }
+        // Read before the account: a change committed after this point clears the memo, and the caller read here
+        // is then not remembered (it may be what the change ended).
+        long version = credentialsVersion.get();
         Optional<User> user = accounts.byLogin(login);
-        Instant memo = verifiedPasswords.get(memoKey);
         boolean ok;
-        if (user.isPresent() && memo != null && clock.instant().isBefore(memo)) {
-            ok = true;
-        } else if (user.isPresent()) {
+        if (user.isPresent()) {
             ok = hasher.matches(password, accounts.passwordHash(user.get().id()).orElse(null));
         } else {
             hasher.burn(password);
@@ -118,8 +128,12 @@ public final class Authentication {
         }
         throttle.succeeded(login, source);
         requireActive(user.get());
-        verifiedPasswords.put(memoKey, clock.instant().plus(VERIFIED_PASSWORD_TTL));
-        return accounts.callerFor(user.get());
+        Caller caller = accounts.callerFor(user.get());
+        verifiedPasswords.put(memoKey, new Verified(caller, clock.instant().plus(VERIFIED_PASSWORD_TTL)));
+        if (credentialsVersion.get() != version) {
+            verifiedPasswords.remove(memoKey);
+        }
+        return caller;
     }
 
     /** Signs in with a password sent from {@code source} (the client's address) and opens a portal session. */

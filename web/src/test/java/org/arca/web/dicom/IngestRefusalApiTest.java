@@ -67,7 +67,7 @@ class IngestRefusalApiTest {
 
     @Test
     void stowRefusesTheOneInstanceTheRuleRefusesAndStoresTheOther() {
-        String study = "2.25." + UUID.randomUUID().getMostSignificantBits() * -1L;
+        String study = "2.25." + (UUID.randomUUID().getMostSignificantBits() & Long.MAX_VALUE);
         byte[] refused = new SyntheticInstance(study, study + ".1", study + ".1.1", "Doe^Jane", "REFUSE-ME", "20240101", "CT", 1).bytes();
         byte[] kept = new SyntheticInstance(study, study + ".1", study + ".1.2", "Doe^Jane", "SUBJ-001", "20240101", "CT", 2).bytes();
         String boundary = UUID.randomUUID().toString();
