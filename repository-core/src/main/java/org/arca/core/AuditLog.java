@@ -59,8 +59,10 @@ public final class AuditLog {
         if (entries.isEmpty()) {
             return;
         }
-        Record head = tx.select(AuditHead.SEQ, AuditHead.HASH).from(AuditHead.T)
-                .where(AuditHead.ID.eq(1)).forUpdate().fetchSingle();
+        // Lock the head by updating it, then read it. A SELECT ... FOR UPDATE does the same, but H2 keeps no parsed
+        // copy of one and parsed it anew in every write: half of this method's time.
+        tx.update(AuditHead.T).set(AuditHead.SEQ, AuditHead.SEQ).where(AuditHead.ID.eq(1)).execute();
+        Record head = tx.select(AuditHead.SEQ, AuditHead.HASH).from(AuditHead.T).where(AuditHead.ID.eq(1)).fetchSingle();
         long seq = head.get(AuditHead.SEQ);
         String prev = head.get(AuditHead.HASH);
         Instant at = stamp(Instant.now()).toInstant();

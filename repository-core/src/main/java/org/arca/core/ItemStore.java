@@ -73,6 +73,11 @@ public final class ItemStore {
         return maxUploadBytes;
     }
 
+    /** {@link Database#durably} for a batcher in this package that writes several callers' uploads before one wait. */
+    <T> T durably(java.util.function.Supplier<T> work) {
+        return db.durably(work);
+    }
+
     /**
      * Checks, before any byte is read, that the caller may create {@code name} in the folder. Surfaces call
      * this first so a refused upload costs nothing; {@link #upload} checks again in its transaction.
@@ -195,7 +200,7 @@ public final class ItemStore {
         List<String> ids = SiblingNames.translate(null, () -> db.inTransaction(tx -> {
             level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
             PutResult[] refused = new PutResult[puts.size()];
-            Map<Integer, Written> made = writeRound(tx, caller, puts, all, false, now, refused);
+            Map<Integer, Row> made = writeRound(tx, caller, puts, all, false, now, refused);
             for (PutResult refusal : refused) {
                 if (refusal != null) {
                     throw refusal.refusal();
@@ -203,7 +208,7 @@ public final class ItemStore {
             }
             audit.appendAll(tx, caller, made.values().stream()
                     .map(w -> new AuditLog.Entry(w.auditAction(), "item", w.itemId(), w.auditDetail())).toList());
-            return made.values().stream().map(Written::itemId).toList();
+            return made.values().stream().map(Row::itemId).toList();
         }));
         List<Item> created = loadAll(db.dsl(), ids, level[0]);
         tellListeners(IntStream.range(0, created.size()).mapToObj(i -> new ItemListener.ItemEvent(
@@ -246,10 +251,10 @@ public final class ItemStore {
     private Stored write(Caller caller, Ingest.Admitted put, boolean replace, Instant now) {
         AccessLevel[] level = new AccessLevel[1];
         String folderId = put.arrival().folderId();
-        Written written = SiblingNames.translate(put.arrival().name(), () -> db.inTransaction(tx -> {
+        Row written = SiblingNames.translate(put.arrival().name(), () -> db.inTransaction(tx -> {
             level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
             PutResult[] refused = new PutResult[1];
-            Written w = writeRound(tx, caller, List.of(put), List.of(0), replace, now, refused).get(0);
+            Row w = writeRound(tx, caller, List.of(put), List.of(0), replace, now, refused).get(0);
             if (w == null) {
                 throw refused[0].refusal();
             }
@@ -307,21 +312,47 @@ public final class ItemStore {
 
     /** {@link #putAll} of uploads the ingest steps already let through ({@link #admit}), all of {@code caller}. */
     public List<PutResult> putAdmitted(Caller caller, List<Ingest.Admitted> puts) {
+        return db.durably(() -> {
+            Committed batch = writeAdmitted(caller, puts);
+            announce(batch.events());
+            return batch.results();
+        });
+    }
+
+    /** What {@link #writeAdmitted} committed: each put's result, and the events listeners are still to hear. */
+    record Committed(List<PutResult> results, List<ItemListener.ItemEvent> events) {
+    }
+
+    /**
+     * The rows of {@link #putAdmitted}, committed, without telling anyone: for a batcher that writes under a lock
+     * and lets the listeners work outside it ({@link #announce}), beside the next batch's writing. The caller
+     * holds a {@link #durably} call around both.
+     */
+    Committed writeAdmitted(Caller caller, List<Ingest.Admitted> puts) {
         for (Ingest.Admitted put : puts) {
             if (!put.arrival().caller().equals(caller)) {
                 throw new IllegalArgumentException("an upload admitted for another caller");
             }
         }
-        return db.durably(() -> putAllNow(caller, puts));
+        List<ItemListener.ItemEvent> events = new ArrayList<>();
+        List<PutResult> results = putAllNow(caller, puts, events);
+        return new Committed(results, events);
     }
 
-    private List<PutResult> putAllNow(Caller caller, List<Ingest.Admitted> puts) {
+    /** Tells the listeners, then the search index, of committed changes. */
+    void announce(List<ItemListener.ItemEvent> events) {
+        tellListeners(events);
+        // Last, so what the listeners stored (the DICOM index rows) is there when the documents are built.
+        search.itemsChanged(events.stream().map(e -> e.item().id()).distinct().toList());
+    }
+
+    private List<PutResult> putAllNow(Caller caller, List<Ingest.Admitted> puts, List<ItemListener.ItemEvent> events) {
         PutResult[] results = new PutResult[puts.size()];
         List<Integer> valid = IntStream.range(0, puts.size()).boxed().toList();
         Instant now = Instant.now();
         recordBlobs(valid.stream().map(i -> puts.get(i).arrival().blob()).distinct().toList(), now);
         Map<String, AccessLevel> levels = new HashMap<>();
-        Map<Integer, Written> written;
+        Map<Integer, Row> written;
         try {
             written = db.inTransaction(tx -> {
                 Map<String, Object> folders = new HashMap<>();
@@ -343,7 +374,7 @@ public final class ItemStore {
                         allowed.add(i);
                     }
                 }
-                Map<Integer, Written> made = new LinkedHashMap<>();
+                Map<Integer, Row> made = new LinkedHashMap<>();
                 for (List<Integer> round : rounds(puts, allowed)) {
                     made.putAll(writeRound(tx, caller, puts, round, true, now, results));
                 }
@@ -363,16 +394,12 @@ public final class ItemStore {
             }
             return List.of(results);
         }
-        List<ItemListener.ItemEvent> events = new ArrayList<>();
-        for (Map.Entry<Integer, Written> made : written.entrySet()) {
-            Written w = made.getValue();
+        for (Map.Entry<Integer, Row> made : written.entrySet()) {
+            Row w = made.getValue();
             Item item = committed(w, caller, levels.get(w.folderId()), now);
             results[made.getKey()] = new PutResult(item, null);
             events.add(new ItemListener.ItemEvent(w.change(), item, caller, w.facts()));
         }
-        tellListeners(events);
-        // Last, so what the listeners stored (the DICOM index rows) is there when the documents are built.
-        search.itemsChanged(events.stream().map(e -> e.item().id()).distinct().toList());
         return List.of(results);
     }
 
@@ -407,7 +434,7 @@ public final class ItemStore {
      * names already taken by folders and by items, then the rows. A put whose name is taken gets its refusal in
      * {@code results} and no entry in what is returned.
      */
-    private static Map<Integer, Written> writeRound(DSLContext tx, Caller caller, List<Ingest.Admitted> admitted,
+    private static Map<Integer, Row> writeRound(DSLContext tx, Caller caller, List<Ingest.Admitted> admitted,
                                                     List<Integer> round, boolean replace, Instant now, PutResult[] results) {
         List<Arrival> puts = admitted.stream().map(Ingest.Admitted::arrival).toList();
         List<Row2<String, String>> pairs = round.stream()
@@ -425,7 +452,7 @@ public final class ItemStore {
         var newFiles = tx.insertInto(Files.T, Files.ID, Files.ITEM_ID, Files.NAME, Files.SIZE, Files.MEDIA_TYPE,
                 Files.SHA256, Files.CREATED_AT);
         List<String> replaced = new ArrayList<>();
-        Map<Integer, Written> made = new LinkedHashMap<>();
+        Map<Integer, Row> made = new LinkedHashMap<>();
         List<SiblingNames.Claim> claims = new ArrayList<>();
         for (int i : round) {
             Arrival put = puts.get(i);
@@ -452,7 +479,7 @@ public final class ItemStore {
             }
             String fileId = Ids.newId();
             newFiles = newFiles.values(fileId, id, put.name(), put.blob().size(), type, put.blob().sha256(), stamp(now));
-            made.put(i, new Written(id, put.folderId(), put.name(), type, put.blob(), fileId, change, put.facts(),
+            made.put(i, new Row(id, put.folderId(), put.name(), type, put.blob(), fileId, change, put.facts(),
                     admitted.get(i).rewrittenBy()));
         }
         if (!replaced.isEmpty()) {
@@ -470,7 +497,7 @@ public final class ItemStore {
     }
 
     /** An item's row and file as {@link #writeRound} left them in the transaction, for its audit entry and event. */
-    private record Written(String itemId, String folderId, String name, String mediaType, BlobStore.Blob blob,
+    private record Row(String itemId, String folderId, String name, String mediaType, BlobStore.Blob blob,
                            String fileId, ItemListener.Change change, Facts facts, List<String> rewrittenBy) {
 
         String auditAction() {
@@ -485,7 +512,7 @@ public final class ItemStore {
     }
 
     /** The item after its commit: a new one as written, a replaced one read back (it keeps its other fields). */
-    private Item committed(Written w, Caller caller, AccessLevel level, Instant now) {
+    private Item committed(Row w, Caller caller, AccessLevel level, Instant now) {
         if (w.change() == ItemListener.Change.CREATED) {
             // Every field of a new item is known here; reading it back would cost two queries per upload.
             Instant at = instant(stamp(now));

@@ -21,7 +21,28 @@ public final class PutBatcher {
     /** Most puts in one transaction: bounds how long the first of a batch waits for the rest. */
     private static final int MAX_BATCH = 64;
 
-    private record Waiting(Caller caller, Ingest.Admitted put, CompletableFuture<ItemStore.PutResult> result) {
+    /** One upload waiting for its batch; {@code taken} once a writer holds it, which then owes it a result. */
+    private static final class Waiting {
+        final Caller caller;
+        final Ingest.Admitted put;
+        final CompletableFuture<ItemStore.PutResult> result = new CompletableFuture<>();
+        volatile boolean taken;
+
+        Waiting(Caller caller, Ingest.Admitted put) {
+            this.caller = caller;
+            this.put = put;
+        }
+    }
+
+    /** What one batch's writer tells its uploads once the batch is durable (a result, or the failure). */
+    private record Outcome(Waiting waiting, ItemStore.PutResult result, RuntimeException failure) {
+        void tell() {
+            if (failure != null) {
+                waiting.result.completeExceptionally(failure);
+            } else {
+                waiting.result.complete(result);
+            }
+        }
     }
 
     private final ItemStore items;
@@ -48,22 +69,36 @@ public final class PutBatcher {
         } catch (ArcaException refused) {
             return new ItemStore.PutResult(null, refused);
         }
-        Waiting mine = new Waiting(caller, admitted, new CompletableFuture<>());
+        Waiting mine = new Waiting(caller, admitted);
         queue.add(mine);
         // Whoever holds the lock writes what is queued, this put included unless it came too late for that batch;
-        // then the next holder (perhaps this thread) takes it.
-        while (!mine.result().isDone()) {
-            writing.lock();
+        // then the next holder (perhaps this thread) takes it. The lock covers the writing only: while one batch
+        // waits for its sync, the next is written, and the group sync covers it with the following flush.
+        while (!mine.taken) {
+            List<Outcome> outcomes = new ArrayList<>();
+            List<ItemListener.ItemEvent> events = new ArrayList<>();
             try {
-                if (!mine.result().isDone()) {
-                    writeQueued();
-                }
-            } finally {
-                writing.unlock();
+                items.durably(() -> {
+                    writing.lock();
+                    try {
+                        if (!mine.taken) {
+                            outcomes.addAll(writeQueued(events));
+                        }
+                    } finally {
+                        writing.unlock();
+                    }
+                    // The listeners (the DICOM index, the extraction queue) work beside the next batch's writing.
+                    items.announce(events);
+                    return null;
+                });
+            } catch (RuntimeException syncFailed) {
+                // Written but not known to be durable: none of the batch may be acknowledged.
+                outcomes.replaceAll(o -> new Outcome(o.waiting(), null, syncFailed));
             }
+            outcomes.forEach(Outcome::tell);
         }
         try {
-            return mine.result().get();
+            return mine.result.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while storing", e);
@@ -72,25 +107,34 @@ public final class PutBatcher {
         }
     }
 
-    private void writeQueued() {
+    /**
+     * Writes the queued uploads, one transaction per caller as {@link ItemStore#putAdmitted} would, and returns what
+     * each is to be told; {@code events} gets what the listeners are to hear.
+     */
+    private List<Outcome> writeQueued(List<ItemListener.ItemEvent> events) {
         List<Waiting> batch = new ArrayList<>();
         for (Waiting w; batch.size() < MAX_BATCH && (w = queue.poll()) != null; ) {
+            w.taken = true;
             batch.add(w);
         }
         Map<Caller, List<Waiting>> byCaller = new LinkedHashMap<>();
         for (Waiting w : batch) {
-            byCaller.computeIfAbsent(w.caller(), c -> new ArrayList<>()).add(w);
+            byCaller.computeIfAbsent(w.caller, c -> new ArrayList<>()).add(w);
         }
+        List<Outcome> outcomes = new ArrayList<>();
         for (Map.Entry<Caller, List<Waiting>> one : byCaller.entrySet()) {
             List<Waiting> waiting = one.getValue();
             try {
-                List<ItemStore.PutResult> results = items.putAdmitted(one.getKey(), waiting.stream().map(Waiting::put).toList());
+                ItemStore.Committed committed = items.writeAdmitted(one.getKey(), waiting.stream().map(w -> w.put).toList());
+                List<ItemStore.PutResult> results = committed.results();
+                events.addAll(committed.events());
                 for (int i = 0; i < waiting.size(); i++) {
-                    waiting.get(i).result().complete(results.get(i));
+                    outcomes.add(new Outcome(waiting.get(i), results.get(i), null));
                 }
             } catch (RuntimeException e) {
-                waiting.forEach(w -> w.result().completeExceptionally(e));
+                waiting.forEach(w -> outcomes.add(new Outcome(w, null, e)));
             }
         }
+        return outcomes;
     }
 }
