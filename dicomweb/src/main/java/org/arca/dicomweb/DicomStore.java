@@ -2,6 +2,10 @@ package org.arca.dicomweb;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.arca.core.ArcaException;
 import org.arca.core.BlobStore;
 import org.arca.core.Caller;
@@ -66,6 +70,108 @@ public final class DicomStore {
 
     /** Stores bytes already in the blob store (a part a multipart parser pushed into a {@link BlobStore.Writer}). */
     public Outcome store(Caller caller, String folderId, String requiredStudyUid, BlobStore.Blob blob) {
+        Request request = begin(caller, folderId, requiredStudyUid);
+        request.add(blob);
+        return request.finish().get(0);
+    }
+
+    /** Starts one request's instances (a STOW-RS request's parts), to be committed together by {@link Request#finish}. */
+    public Request begin(Caller caller, String folderId, String requiredStudyUid) {
+        return new Request(caller, folderId, requiredStudyUid);
+    }
+
+    /**
+     * One request's instances: each is checked as it arrives ({@link #add}), and those to be stored are committed
+     * together at the end, sharing transactions and one wait for durability instead of one each. An instance sent
+     * twice in one request is stored once; a second one with the same SOP Instance UID and other content is a
+     * duplicate, as it would be in a later request. Not thread-safe: one request's parts arrive in order.
+     */
+    public final class Request {
+        private final Caller caller;
+        private final String folderId;
+        private final String requiredStudyUid;
+        /** Per part in order: its outcome once known, or the upload it waits to commit. */
+        private final List<Object> parts = new ArrayList<>();
+        private final Map<String, Pending> pendingBySop = new HashMap<>();
+
+        private Request(Caller caller, String folderId, String requiredStudyUid) {
+            this.caller = caller;
+            this.folderId = folderId;
+            this.requiredStudyUid = requiredStudyUid;
+        }
+
+        /** Checks one instance; its outcome comes with {@link #finish}. */
+        public void add(BlobStore.Blob blob) {
+            parts.add(check(blob));
+        }
+
+        /** An outcome decided elsewhere (a part that could not be read as a part), kept in its place. */
+        public void add(Outcome decided) {
+            parts.add(decided);
+        }
+
+        /** Commits the instances waiting to be stored and returns every part's outcome, in order. */
+        public List<Outcome> finish() {
+            List<Pending> pending = parts.stream().filter(p -> p instanceof Pending).map(p -> (Pending) p)
+                    .filter(p -> p.sameAs == null).toList();
+            List<ItemStore.PutResult> results = commits.putAll(caller, pending.stream().map(p -> p.upload).toList());
+            for (int i = 0; i < pending.size(); i++) {
+                pending.get(i).result = results.get(i);
+            }
+            return parts.stream().map(p -> p instanceof Pending waiting ? waiting.outcome() : (Outcome) p).toList();
+        }
+
+        private Object check(BlobStore.Blob blob) {
+            Object checked = DicomStore.this.check(caller, folderId, requiredStudyUid, blob);
+            if (!(checked instanceof Pending fresh)) {
+                return checked;
+            }
+            Pending earlier = pendingBySop.putIfAbsent(fresh.sop, fresh);
+            if (earlier == null) {
+                return fresh;
+            }
+            if (!earlier.upload.put().blob().sha256().equals(blob.sha256())) {
+                return failure(fresh.sopClass, fresh.sop, fresh.study, DUPLICATE_SOP_INSTANCE,
+                        "Another instance of this request has this SOP Instance UID and other content.");
+            }
+            fresh.sameAs = earlier;
+            return fresh;
+        }
+    }
+
+    /** An instance that passed the checks and waits for its request's commit. */
+    private static final class Pending {
+        final String sopClass;
+        final String sop;
+        final String study;
+        final String series;
+        final PutBatcher.Known upload;
+        /** The earlier part of the same request with the same bytes, whose item this one is. */
+        Pending sameAs;
+        ItemStore.PutResult result;
+
+        Pending(String sopClass, String sop, String study, String series, PutBatcher.Known upload) {
+            this.sopClass = sopClass;
+            this.sop = sop;
+            this.study = study;
+            this.series = series;
+            this.upload = upload;
+        }
+
+        Outcome outcome() {
+            if (sameAs != null) {
+                Outcome first = sameAs.outcome();
+                return first.stored() ? new Outcome(sopClass, sop, study, series, 0, "already stored", first.item()) : first;
+            }
+            if (result.refusal() != null) {
+                return failure(sopClass, sop, study, PROCESSING_FAILURE, result.refusal().messageWithReasons());
+            }
+            return new Outcome(sopClass, sop, study, series, 0, "stored", result.item());
+        }
+    }
+
+    /** The instance's outcome when the checks decide it, else the {@link Pending} upload that stores it. */
+    private Object check(Caller caller, String folderId, String requiredStudyUid, BlobStore.Blob blob) {
         DicomFile file;
         try {
             if (!DicomIndexer.isPart10(repo.blobs().path(blob.sha256()))) {
@@ -120,12 +226,9 @@ public final class DicomStore {
         // New here: identical bytes the caller reads elsewhere (the same study shared into a second project) get
         // an item in this folder too, so the folder's readers see it; the blob store keeps the bytes once.
         // The header read here goes with the upload, so neither the ingest steps nor the index read it again.
-        ItemStore.PutResult put = commits.put(caller, new ItemStore.Put(folderId, sop + ".dcm", "application/dicom", blob),
-                Facts.none().with(ParsedHeader.class, new ParsedHeader(file)));
-        if (put.refusal() != null) {
-            return failure(sopClass, sop, study, PROCESSING_FAILURE, put.refusal().messageWithReasons());
-        }
-        return new Outcome(sopClass, sop, study, series, 0, "stored", put.item());
+        return new Pending(sopClass, sop, study, series, new PutBatcher.Known(
+                new ItemStore.Put(folderId, sop + ".dcm", "application/dicom", blob),
+                Facts.none().with(ParsedHeader.class, new ParsedHeader(file))));
     }
 
     /** A part that could not even be read as a part (wrong type, broken body). */

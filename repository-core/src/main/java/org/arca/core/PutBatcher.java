@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stores uploads that arrive on many threads at once in shared transactions: each thread hands its
@@ -18,6 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * instead of queueing for it. Each put is still decided on its own and acknowledged only once durable.
  */
 public final class PutBatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(PutBatcher.class);
+
     /** Most puts in one transaction: bounds how long the first of a batch waits for the rest. */
     private static final int MAX_BATCH = 64;
 
@@ -63,17 +67,46 @@ public final class PutBatcher {
      * here, on the upload's own thread, so that concurrent uploads' steps run side by side and only the rows wait.
      */
     public ItemStore.PutResult put(Caller caller, ItemStore.Put put, Facts known) {
-        Ingest.Admitted admitted;
-        try {
-            admitted = items.admit(caller, put, known);
-        } catch (ArcaException refused) {
-            return new ItemStore.PutResult(null, refused);
+        return putAll(caller, List.of(new Known(put, known))).get(0);
+    }
+
+    /** One upload of {@link #putAll} with what the surface learnt of its bytes already. */
+    public record Known(ItemStore.Put put, Facts facts) {
+    }
+
+    /**
+     * Stores one request's uploads (a STOW-RS request's instances), each decided on its own as by {@link #put}, and
+     * returns once all of them are durable: they join the queue together, so they share transactions and syncs with
+     * each other and with concurrent requests instead of waiting for a sync each. Results are in the order given.
+     */
+    public List<ItemStore.PutResult> putAll(Caller caller, List<Known> uploads) {
+        ItemStore.PutResult[] results = new ItemStore.PutResult[uploads.size()];
+        List<Waiting> mine = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < uploads.size(); i++) {
+            try {
+                mine.add(new Waiting(caller, items.admit(caller, uploads.get(i).put(), uploads.get(i).facts())));
+                positions.add(i);
+            } catch (ArcaException refused) {
+                results[i] = new ItemStore.PutResult(null, refused);
+            }
         }
-        Waiting mine = new Waiting(caller, admitted);
-        queue.add(mine);
-        // Whoever holds the lock writes what is queued, this put included unless it came too late for that batch;
-        // then the next holder (perhaps this thread) takes it. The lock covers the writing only: while one batch
-        // waits for its sync, the next is written, and the group sync covers it with the following flush.
+        queue.addAll(mine);
+        for (Waiting waiting : mine) {
+            writeUntilTaken(waiting);
+        }
+        for (int k = 0; k < mine.size(); k++) {
+            results[positions.get(k)] = resultOf(mine.get(k));
+        }
+        return List.of(results);
+    }
+
+    /**
+     * Whoever holds the lock writes what is queued, this upload included unless it came too late for that batch;
+     * then the next holder (perhaps this thread) takes it. The lock covers the writing only: while one batch waits
+     * for its sync, the next is written, and the group sync covers it with the following flush.
+     */
+    private void writeUntilTaken(Waiting mine) {
         while (!mine.taken) {
             List<Outcome> outcomes = new ArrayList<>();
             List<ItemListener.ItemEvent> events = new ArrayList<>();
@@ -97,14 +130,31 @@ public final class PutBatcher {
             }
             outcomes.forEach(Outcome::tell);
         }
+    }
+
+    /**
+     * An upload's result; a fault (the database gone, a sync that failed) becomes this upload's refusal, so that one
+     * request's other uploads keep their own results. The fault itself is logged by class only: its text may quote
+     * values.
+     */
+    private static ItemStore.PutResult resultOf(Waiting waiting) {
         try {
-            return mine.result.get();
+            return waiting.result.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while storing", e);
+            return notStored(e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            if (e.getCause() instanceof ArcaException refused) {
+                return new ItemStore.PutResult(null, refused);
+            }
+            return notStored(e.getCause());
         }
+    }
+
+    private static ItemStore.PutResult notStored(Throwable fault) {
+        LOG.warn("an upload could not be stored: {}", fault.getClass().getName());
+        return new ItemStore.PutResult(null, new ArcaException(ArcaException.Kind.UNAVAILABLE, "not_stored",
+                "The upload could not be stored; nothing of it was kept. Try again.", fault));
     }
 
     /**

@@ -3,7 +3,6 @@ package org.arca.web;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.arca.core.ArcaException;
@@ -12,33 +11,32 @@ import org.arca.dicomweb.DicomStore;
 
 /**
  * Stores the parts of one STOW-RS body as {@link MultipartParts} splits them: each DICOM part's bytes go
- * straight into a {@link BlobStore.Writer} as they arrive; when the part ends it is handed to
- * {@link DicomStore}. A refused part costs only itself; a part cut off by a broken body leaves nothing.
+ * straight into a {@link BlobStore.Writer} as they arrive; when the part ends {@link DicomStore} checks it, and
+ * once the body is read the request's instances are committed together. A refused part costs only itself; a part
+ * cut off by a broken body leaves nothing.
  * Single use, one thread.
  */
 final class StowBody implements MultipartParts.Listener {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StowBody.class);
 
-    /** What to do with one part once its content has arrived. */
-    interface PartStore {
-        DicomStore.Outcome store(BlobStore.Blob blob);
-    }
-
     private final BlobStore blobs;
     private final long maxPartBytes;
-    private final PartStore store;
-    private final List<DicomStore.Outcome> outcomes = new ArrayList<>();
+    /** The request's instances: each part is checked as it ends, and all are committed once the body is read. */
+    private final DicomStore.Request request;
     private BlobStore.Writer writer;
     /** Why the current part cannot be stored (not DICOM, too large); its bytes are skipped. */
     private DicomStore.Outcome refused;
 
-    StowBody(BlobStore blobs, long maxPartBytes, PartStore store) {
+    StowBody(BlobStore blobs, long maxPartBytes, DicomStore.Request request) {
         this.blobs = blobs;
         this.maxPartBytes = maxPartBytes;
-        this.store = store;
+        this.request = request;
     }
 
-    /** Reads the whole body and returns each part's outcome, in order. */
+    /**
+     * Reads the whole body, stores its instances together, and returns each part's outcome, in order. A body that
+     * breaks off still stores the parts that arrived whole before it.
+     */
     List<DicomStore.Outcome> read(InputStream in, String boundary) {
         try {
             new MultipartParts(boundary, MultipartParts.READ_SIZE).read(in, this);
@@ -46,7 +44,7 @@ final class StowBody implements MultipartParts.Listener {
             // partBroken() already recorded the outcome; the cause may name client bytes, so it is not logged.
             LOG.debug("a STOW-RS body ended or broke inside a part");
         }
-        return outcomes;
+        return request.finish();
     }
 
     @Override
@@ -81,18 +79,18 @@ final class StowBody implements MultipartParts.Listener {
     @Override
     public void partEnds() {
         if (refused != null) {
-            outcomes.add(refused);
+            request.add(refused);
             refused = null;
             return;
         }
         try (BlobStore.Writer finished = writer) {
             writer = null;
-            outcomes.add(store.store(finished.finish()));
+            request.add(finished.finish());
         } catch (ArcaException e) {
-            outcomes.add(DicomStore.unreadable(DicomStore.PROCESSING_FAILURE, e.getMessage()));
+            request.add(DicomStore.unreadable(DicomStore.PROCESSING_FAILURE, e.getMessage()));
         } catch (RuntimeException e) {
             LOG.warn("storing a STOW-RS part failed", e);
-            outcomes.add(DicomStore.unreadable(DicomStore.PROCESSING_FAILURE, "The instance could not be stored."));
+            request.add(DicomStore.unreadable(DicomStore.PROCESSING_FAILURE, "The instance could not be stored."));
         }
     }
 
@@ -101,7 +99,7 @@ final class StowBody implements MultipartParts.Listener {
         // A cut-off or malformed body: the broken part stored nothing; earlier parts stand.
         abandonPart();
         refused = null;
-        outcomes.add(DicomStore.unreadable(DicomStore.PROCESSING_FAILURE, "The request body ended or broke inside a part."));
+        request.add(DicomStore.unreadable(DicomStore.PROCESSING_FAILURE, "The request body ended or broke inside a part."));
     }
 
     private void abandonPart() {

@@ -50,7 +50,7 @@ final class StowRs {
         store.checkTarget(caller, folderId);
         String study = ctx.pathParamMap().get("study");
         List<DicomStore.Outcome> outcomes = new StowBody(repo.blobs(), repo.items().maxUploadBytes(),
-                blob -> store.store(caller, folderId, study, blob)).read(ctx.req().getInputStream(), boundary);
+                store.begin(caller, folderId, study)).read(ctx.req().getInputStream(), boundary);
         if (outcomes.isEmpty()) {
             throw ArcaException.invalid("no_parts", "The request held no parts.");
         }

@@ -160,6 +160,29 @@ class StowRsTest {
         assertThat(otherType.json().get("error").asText()).isEqualTo("unsupported_media_type");
     }
 
+    @Test
+    void oneRequestsInstancesAreStoredTogetherAndTheSameUidTwiceIsDecidedWithinIt() {
+        String folder = folder("one request");
+        byte[] first = ct(8101);
+        byte[] other = ct(8102);
+        byte[] otherContentSameUid = ct(8102);
+        otherContentSameUid[otherContentSameUid.length - 1] ^= 1;
+        HttpTestClient.Response answer = server.as("alice").header("Accept", "application/dicom+json").send("POST",
+                "/dicom-web/folders/" + folder + "/studies",
+                DicomWebTestSupport.multipart("together", first, other, first, otherContentSameUid),
+                "multipart/related; type=\"application/dicom\"; boundary=together");
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
+        // The same bytes twice are one instance; other bytes under a UID sent before in the request are a duplicate.
+        var stored = answer.json().get("00081199").get("Value");
+        assertThat(stored).hasSize(3);
+        var failed = answer.json().get("00081198").get("Value");
+        assertThat(failed).hasSize(1);
+        assertThat(failed.get(0).get("00081155").get("Value").get(0).asText()).isEqualTo(STUDY + ".1.8102");
+        assertThat(failed.get(0).get("00081197").get("Value").get(0).asInt()).isEqualTo(0x0111);
+        var children = alice.get("/api/v1/folders/" + folder + "/children").json().get("items");
+        assertThat(children).hasSize(2);
+    }
+
     private static KeepAliveConnection connection() throws IOException {
         return new KeepAliveConnection(server.base(), "alice", TestRepository.PASSWORD);
     }
