@@ -18,6 +18,7 @@ import org.arca.core.Tables.Items;
 import org.arca.core.Tables.Meta;
 import org.arca.core.Tables.TreeLock;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SQLDialect;
 import org.jooq.exception.IntegrityConstraintViolationException;
@@ -74,7 +75,7 @@ public final class FolderTree {
         if (!caller.signedIn()) {
             throw ArcaException.unauthorized("Sign in first.");
         }
-        String name = "Home of " + caller.login();
+        String name = homeName(caller);
         String existing = db.dsl().select(Folders.ID).from(Folders.T).where(Folders.PARENT_KEY.eq(NO_PARENT))
                 .and(Folders.NAME.eq(name)).and(Folders.CREATED_BY.eq(caller.userId())).fetchOne(Folders.ID);
         if (existing != null) {
@@ -93,6 +94,27 @@ public final class FolderTree {
             }
             return get(caller, raced);
         }
+    }
+
+    /**
+     * The id of the folder of that name in the caller's home, made (with the home) if missing: where a surface
+     * without a folder in its address stores (STOW-RS to /studies). One query when both exist, as they do after the
+     * first upload; the caller's access to it is for the surface's own check to decide.
+     */
+    public String homeChildId(Caller caller, String name) {
+        if (!caller.signedIn()) {
+            throw ArcaException.unauthorized("Sign in first.");
+        }
+        var home = Folders.T.as("home");
+        java.util.function.Function<String, Field<String>> homes = column -> DSL.field(DSL.name("home", column), String.class);
+        String found = db.dsl().select(Folders.ID).from(Folders.T).join(home).on(Folders.PARENT_ID.eq(homes.apply("id")))
+                .where(homes.apply("parent_key").eq(NO_PARENT)).and(homes.apply("name").eq(homeName(caller)))
+                .and(homes.apply("created_by").eq(caller.userId())).and(Folders.NAME.eq(name)).fetchOne(Folders.ID);
+        return found != null ? found : child(caller, home(caller).id(), name).id();
+    }
+
+    private static String homeName(Caller caller) {
+        return "Home of " + caller.login();
     }
 
     /** The folder of that name under a parent, made if missing (WRITE on the parent needed to make it). */

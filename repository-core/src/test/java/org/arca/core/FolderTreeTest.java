@@ -36,6 +36,20 @@ class FolderTreeTest {
     }
 
     @Test
+    void aFolderInTheHomeIsFoundOrMadeByName() {
+        Caller dora = test.user("dora-home");
+        String made = folders.homeChildId(dora, "DICOM");
+        Folder home = folders.home(dora);
+        assertThat(folders.get(dora, made).parentId()).isEqualTo(home.id());
+        assertThat(folders.get(dora, made).name()).isEqualTo("DICOM");
+        assertThat(folders.homeChildId(dora, "DICOM")).isEqualTo(made);
+        // Another user's folder of that name in their own home is theirs, not dora's.
+        Caller eve = test.user("eve-home");
+        assertThat(folders.homeChildId(eve, "DICOM")).isNotEqualTo(made);
+        assertThat(folders.child(dora, home.id(), "DICOM").id()).isEqualTo(made);
+    }
+
+    @Test
     void aTreeIsBuiltListedAndPagedFoldersFirst() {
         Folder project = folders.createCollection(alice, "Tree project", "a trial");
         Folder scans = folders.create(alice, project.id(), "scans", null);

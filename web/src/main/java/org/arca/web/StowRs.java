@@ -46,7 +46,7 @@ final class StowRs {
         Caller caller = Callers.signedIn(ctx);
         String boundary = boundary(ctx.header("Content-Type"));
         String folderId = ctx.pathParamMap().containsKey("folder") ? ctx.pathParam("folder")
-                : repo.folders().child(caller, repo.folders().home(caller).id(), "DICOM").id();
+                : repo.folders().homeChildId(caller, "DICOM");
         store.checkTarget(caller, folderId);
         String study = ctx.pathParamMap().get("study");
         List<DicomStore.Outcome> outcomes = new StowBody(repo.blobs(), repo.items().maxUploadBytes(),
