@@ -56,7 +56,7 @@ public final class DicomStore {
 
     public DicomStore(Repository repo) {
         this.repo = repo;
-        this.commits = new PutBatcher(repo.items());
+        this.commits = repo.batcher();
     }
 
     /** Checks the caller may add instances to the folder, before any byte is read. */

@@ -20,6 +20,7 @@ public final class Repository implements AutoCloseable {
     private final AccessControl access;
     private final ItemStore items;
     private final Ingest ingest = new Ingest();
+    private final PutBatcher batcher;
     private final FolderTree folders;
     private final MetadataStore metadata;
     private final Maintenance maintenance;
@@ -44,6 +45,7 @@ public final class Repository implements AutoCloseable {
         this.access = new AccessControl(database, accounts, audit);
         this.search = new SearchIndex(database, config.dataDir().resolve("search"));
         this.items = new ItemStore(database, access, audit, blobs, config.maxUploadBytes(), search, ingest);
+        this.batcher = new PutBatcher(items);
         this.folders = new FolderTree(database, access, audit, items, search);
         this.metadata = new MetadataStore(database, access, audit, search);
         this.maintenance = new Maintenance(database, blobs);
@@ -99,6 +101,14 @@ public final class Repository implements AutoCloseable {
     /** The steps every upload passes before it is stored; plugins add theirs when installed. */
     public Ingest ingest() {
         return ingest;
+    }
+
+    /**
+     * Stores uploads that arrive on many threads at once in shared transactions and syncs: the one batcher of the
+     * surfaces that acknowledge each upload on its own (STOW-RS requests, SFTP closes).
+     */
+    public PutBatcher batcher() {
+        return batcher;
     }
 
     public ItemStore items() {

@@ -52,7 +52,6 @@ final class RepositoryTree {
     /** Where uploads flush their bytes to disk while they arrive ({@link Writeback}). */
     private final Executor flushes;
     /** Where closed uploads become items, with those of the caller's other sessions closing at the same time. */
-    private final ItemRecorder recorder;
     /** Found by name once per session: every path under /home starts here, and the name lookup is a query each time. */
     private volatile String homeId;
     /**
@@ -63,8 +62,7 @@ final class RepositoryTree {
      */
     private final ResolvedFolders folderIds = new ResolvedFolders();
 
-    RepositoryTree(Repository repo, Caller caller, PartialUploads uploads, Executor flushes, ItemRecorder recorder) {
-        this.recorder = recorder;
+    RepositoryTree(Repository repo, Caller caller, PartialUploads uploads, Executor flushes) {
         this.repo = repo;
         this.caller = caller;
         this.uploads = uploads;
@@ -206,14 +204,19 @@ final class RepositoryTree {
 
     /**
      * Makes an upload the client closed complete an item, and returns once it is one: its bytes moved into the
-     * blob store durably, then its item committed ({@link ItemRecorder}). Nothing of the partial stays, stored or
+     * blob store durably, then its item committed ({@link org.arca.core.PutBatcher}). Nothing of the partial stays, stored or
      * refused; a refusal (access revoked or a folder of that name made during the upload) is thrown for the close.
      */
     private void store(PartialUploads.Partial partial, String folderId, String name, BlobStore.Blob hashed, String shown)
             throws IOException {
         try {
             BlobStore.Blob blob = hashed != null ? repo.blobs().adopt(partial.file(), hashed) : repo.blobs().adopt(partial.file());
-            recorder.record(caller, new ItemStore.Put(folderId, name, mediaType(name), blob));
+            // The batcher commits closes that arrive together (parallel transfers of FileZilla, WinSCP, rclone) in one
+            // transaction and sync; a close that finds none running is committed at once.
+            ItemStore.PutResult stored = repo.batcher().put(caller, new ItemStore.Put(folderId, name, mediaType(name), blob));
+            if (stored.refusal() != null) {
+                throw stored.refusal();
+            }
         } catch (RuntimeException e) {
             // A blob no item names is collected by gc.
             throw notStored(shown, e);

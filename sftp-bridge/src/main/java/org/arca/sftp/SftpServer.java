@@ -45,7 +45,6 @@ public final class SftpServer implements AutoCloseable {
         PartialUploads uploads = new PartialUploads(dir.resolve("partial"), settings.partialExpiry(), Clock.systemUTC());
         // A flush waits on the disk, not the CPU; a virtual thread per flush costs nothing while it waits.
         ExecutorService flushes = Executors.newVirtualThreadPerTaskExecutor();
-        ItemRecorder recorder = new ItemRecorder(repository.items());
         ArcaFileSystemProvider provider = new ArcaFileSystemProvider(settings.dataDir());
 
         SshServer sshd = SshServer.setUpDefaultServer();
@@ -77,7 +76,7 @@ public final class SftpServer implements AutoCloseable {
                     throw new IOException("not signed in");
                 }
                 uploads.sweep();
-                return new ArcaFileSystem(provider, new RepositoryTree(repository, caller, uploads, flushes, recorder));
+                return new ArcaFileSystem(provider, new RepositoryTree(repository, caller, uploads, flushes));
             }
         });
         SftpSubsystemFactory sftp = new ArcaSftpSubsystem.Factory();
