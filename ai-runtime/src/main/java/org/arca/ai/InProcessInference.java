@@ -5,8 +5,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.Map;
 import org.arca.ai.worker.WorkerMain;
+import org.arca.ai.worker.WorkerReport;
+import org.arca.ai.worker.WorkerRequest;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
 import org.arca.dicomweb.DicomQueries;
@@ -33,18 +36,17 @@ public final class InProcessInference {
                     dir.resolve("input.bin"), (long) model.manifest().resources().heapMb() << 20);
             long prepare = (System.nanoTime() - t) / 1_000_000;
             new ModelRegistry(repo, scratch).extractGraph(model, dir.resolve("model.onnx"));
-            Files.writeString(dir.resolve("request.properties"), "threads=" + model.manifest().resources().threads()
-                    + "\ndimensions=" + model.manifest().input().dimensions() + "\n");
+            WorkerRequest.plain(model.manifest().input().dimensions(), model.manifest().resources().threads()).writeTo(dir);
             ByteArrayOutputStream said = new ByteArrayOutputStream();
             WorkerMain.run(dir, new PrintStream(said, true, StandardCharsets.UTF_8));
-            Map<String, Long> reported = new java.util.HashMap<>();
+            Map<WorkerReport.Step, Long> took = new EnumMap<>(WorkerReport.Step.class);
             for (String line : said.toString(StandardCharsets.UTF_8).split("\n")) {
-                String[] parts = line.split(" ");
-                if (parts.length == 2 && (parts[0].equals("loaded") || parts[0].equals("inference"))) {
-                    reported.put(parts[0], Long.parseLong(parts[1]));
+                if (WorkerReport.parse(line).orElse(null) instanceof WorkerReport.Took step) {
+                    took.put(step.step(), step.millis());
                 }
             }
-            return new Timing(frames.size(), prepare, reported.getOrDefault("loaded", -1L), reported.getOrDefault("inference", -1L));
+            return new Timing(frames.size(), prepare, took.getOrDefault(WorkerReport.Step.LOADED, -1L),
+                    took.getOrDefault(WorkerReport.Step.INFERENCE, -1L));
         } finally {
             WorkFolders.delete(dir);
         }

@@ -3,7 +3,6 @@ package org.arca.ai;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,9 +10,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.arca.ai.worker.FrameResult;
+import org.arca.ai.worker.WorkerReport;
+import org.arca.ai.worker.WorkerRequest;
 import org.arca.core.AccessLevel;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
@@ -47,11 +48,7 @@ final class JobExecution {
     }
 
     void run(Job job, Consumer<Process> started) {
-        Map<String, Long> timings = new LinkedHashMap<>();
-        StringBuilder log = new StringBuilder();
-        long begin = System.nanoTime();
-        timings.put("queued", Duration.between(job.createdAt(), job.startedAt()).toMillis());
-        Path dir = null;
+        Trace trace = new Trace(job);
         try {
             Caller caller = repo.authentication().activeCaller(job.userId())
                     .orElseThrow(() -> ArcaException.forbidden("The job's owner is no longer an active user."));
@@ -60,112 +57,193 @@ final class JobExecution {
                 throw ArcaException.conflict("model_changed", "The approved package changed after the job was submitted.");
             }
             requireWritable(caller, job.outputFolderId());
-            WorkerLauncher.Limits limits = limits(model.manifest().resources());
-            // The worker's JVM starts (or was started ahead, in idle time) while the graph is extracted and checked,
-            // loads the graph while the series is read and decoded here, and infers each frame while the next are
-            // prepared and the results of the last are drawn: the job takes about as long as its longest chain, not
-            // the sum of its steps.
+            Optional<List<Job.Result>> stored = new WorkerRun(job, caller, model, trace).run(started);
+            if (stored.isPresent()) {
+                succeed(job, caller, model, stored.get(), trace);
+            }
+        } catch (ArcaException e) {
+            fail(job, e.getMessage(), trace);
+        } catch (IOException | RuntimeException e) {
+            fail(job, "The job failed: " + e.getMessage(), trace);
+        } catch (InterruptedException e) {
+            fail(job, "Arca stopped while this job ran.", trace);
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Writes that the job succeeded with {@code stored}, and audits it; when the row cannot take the outcome
+     * (cancelled meanwhile, or a failure), deletes the results: no results without a job that lists them.
+     */
+    private void succeed(Job job, Caller caller, ModelVersion model, List<Job.Result> stored, Trace trace) {
+        trace.timings.put("total", trace.timings.get("queued") + millisSince(trace.beginNanos));
+        boolean finished = false;
+        try {
+            finished = store.finish(job.id(), JobStatus.SUCCEEDED, null, trace.log.toString(), stored, trace.timings);
+        } finally {
+            if (!finished) {
+                for (Job.Result r : stored) {
+                    repo.items().delete(caller, r.itemId());
+                }
+            }
+        }
+        if (finished) {
+            repo.audit().record(caller, "ai.job.run", "job", job.id(), "model=" + model.name() + "@" + model.version()
+                    + " sha256=" + model.approvedSha256() + " series=" + job.seriesUid() + " results="
+                    + stored.stream().map(Job.Result::itemId).toList());
+        }
+    }
+
+    private void fail(Job job, String reason, Trace trace) {
+        store.finish(job.id(), JobStatus.FAILED, reason, trace.log.toString(), List.of(), trace.timings);
+    }
+
+    /** What a job's row records besides its outcome: the milliseconds its steps took, and its log. */
+    private static final class Trace {
+        final Map<String, Long> timings = new LinkedHashMap<>();
+        final StringBuilder log = new StringBuilder();
+        final long beginNanos = System.nanoTime();
+
+        Trace(Job job) {
+            timings.put("queued", Duration.between(job.createdAt(), job.startedAt()).toMillis());
+        }
+
+        /** What the worker said of its run: its timings, and its log. */
+        void worker(WorkerLauncher.Outcome outcome) {
+            timings.put("workerStart", outcome.startMillis());
+            timings.put("load", outcome.loadMillis());
+            timings.put("inference", outcome.inferenceMillis());
+            timings.put("workerInput", outcome.inputMillis());
+            timings.put("workerOutput", outcome.outputMillis());
+            log.append(outcome.log());
+        }
+    }
+
+    /**
+     * One job's worker, from taking it to its end: hands it the request and the graph, feeds it the prepared
+     * frames, stores its results as they come, and says why it failed if it did. The worker's JVM starts (or was
+     * started ahead, in idle time) while the graph is extracted and checked, loads the graph while the series is
+     * read and decoded here, and infers each frame while the next are prepared and the results of the last are
+     * drawn: the job takes about as long as its longest chain, not the sum of its steps.
+     */
+    private final class WorkerRun {
+        private final Job job;
+        private final Caller caller;
+        private final ModelVersion model;
+        private final Trace trace;
+        private final WorkerLauncher.Limits limits;
+
+        WorkerRun(Job job, Caller caller, ModelVersion model, Trace trace) {
+            this.job = job;
+            this.caller = caller;
+            this.model = model;
+            this.trace = trace;
+            this.limits = limits(model.manifest().resources());
+        }
+
+        /** The results, stored; empty when the job was cancelled meanwhile. */
+        Optional<List<Job.Result>> run(Consumer<Process> started) throws IOException, InterruptedException {
             RunningWorker worker = workers.take(limits, started,
                     (done, total) -> store.progress(job.id(), 0.95 * done / Math.max(1, total)));
             long workerBegin = System.nanoTime();
-            dir = worker.dir();
             if (worker.spareAgeMillis() >= 0) {
-                timings.put("spareAge", worker.spareAgeMillis());
+                trace.timings.put("spareAge", worker.spareAgeMillis());
             }
-            List<Job.Result> stored;
             Feeder feeder = null;
             try {
-                writeRequest(dir, model.manifest(), job.parameters());
-                Path graph = dir.resolve("graph.part");
-                registry.extractGraph(model, graph);
-                // Again here, for versions approved before submission checked it: the worker must never see such a
-                // graph. It waits for the go below, and finds nothing named model.onnx before the check passed.
-                var graphProblem = SelfContainedGraph.problem(graph);
-                if (graphProblem.isPresent()) {
-                    throw ArcaException.invalid("worker_failed", "The model could not run: " + graphProblem.get().text() + ".");
-                }
-                Files.move(graph, dir.resolve("model.onnx"), StandardCopyOption.ATOMIC_MOVE);
-                worker.graphReady();
+                handOverGraph(worker);
                 long t = System.nanoTime();
                 InputPreparer.Plan plan = preparer.plan(caller, model.manifest().input(), job.studyUid(), job.seriesUid(),
                         (long) limits.heapMb() << 20);
-                log.append("prepared ").append(plan.frames().size()).append(" frame(s)\n");
-                feeder = new Feeder(plan, new WorkerFeed(dir.resolve("input.bin"), worker.input()), worker, t);
-                try (ResultStore.Collector collector = results.collect(caller, job, model, plan, dir)) {
-                    String unreadable = receive(worker, dir.resolve("output.bin"), plan.tensors(), collector);
-                    WorkerLauncher.Outcome outcome = worker.finish();
-                    long workerMillis = millisSince(workerBegin);
-                    timings.put("prepare", feeder.await());
-                    timings.put("worker", workerMillis);
-                    timings.put("workerStart", outcome.startMillis());
-                    timings.put("load", outcome.loadMillis());
-                    timings.put("inference", outcome.inferenceMillis());
-                    timings.put("workerInput", outcome.inputMillis());
-                    timings.put("workerOutput", outcome.outputMillis());
-                    log.append(outcome.log());
-                    if (store.find(job.id()).map(j -> j.status() == JobStatus.CANCELLED).orElse(true)) {
-                        return;
-                    }
-                    feeder.rethrow();
-                    if (unreadable != null) {
-                        throw ArcaException.invalid("worker_failed", "The model could not run: " + unreadable);
-                    }
-                    if (outcome.timedOut()) {
-                        throw ArcaException.invalid("time_limit", "The model ran past its time limit and was stopped.");
-                    }
-                    if (!outcome.succeeded() && WorkerLauncher.ranOutOfMemory(outcome.log())) {
-                        throw ArcaException.invalid("memory_limit", "The model ran out of memory: a run may use "
-                                + limits.memoryMb() + " MB (the manifest's resources.memoryMb, capped by "
-                                + "the server's ai-max-memory-mb) and was stopped.");
-                    }
-                    if (!outcome.succeeded()) {
-                        throw ArcaException.invalid("worker_failed", "The model could not run: " + lastLine(outcome));
-                    }
-                    if (collector.received() != plan.tensors()) {
-                        throw ArcaException.invalid("worker_failed", "The worker returned " + collector.received()
-                                + " frames for " + plan.tensors() + ".");
-                    }
-                    t = System.nanoTime();
-                    stored = collector.finish(log, timings);
-                    timings.put("store", millisSince(t));
-                }
+                trace.log.append("prepared ").append(plan.frames().size()).append(" frame(s)\n");
+                feeder = new Feeder(plan, new WorkerFeed(worker.dir().resolve("input.bin"), worker.input()), worker, t);
+                return collect(worker, feeder, plan, workerBegin);
             } finally {
-                // On every way out (bad input, a failure storing, a cancel): the worker ends, and with it the feed.
+                release(worker, feeder);
+            }
+        }
+
+        /** Puts the request and the checked graph in the worker's folder, and tells the worker they are there. */
+        private void handOverGraph(RunningWorker worker) throws IOException {
+            Path dir = worker.dir();
+            request(model.manifest(), job.parameters()).writeTo(dir);
+            Path graph = dir.resolve("graph.part");
+            registry.extractGraph(model, graph);
+            // Again here, for versions approved before submission checked it: the worker must never see such a
+            // graph. It waits for the go below, and finds nothing named model.onnx before the check passed.
+            var graphProblem = SelfContainedGraph.problem(graph);
+            if (graphProblem.isPresent()) {
+                throw ArcaException.invalid("worker_failed", "The model could not run: " + graphProblem.get().text() + ".");
+            }
+            Files.move(graph, dir.resolve("model.onnx"), StandardCopyOption.ATOMIC_MOVE);
+            worker.graphReady();
+        }
+
+        /**
+         * Takes each result as the worker announces it, waits for the worker's end, and stores the results if the
+         * run succeeded; empty when the job was cancelled meanwhile.
+         */
+        private Optional<List<Job.Result>> collect(RunningWorker worker, Feeder feeder, InputPreparer.Plan plan,
+                                                   long workerBegin) throws IOException, InterruptedException {
+            try (ResultStore.Collector collector = results.collect(caller, job, model, plan, worker.dir())) {
+                String unreadable = receive(worker, worker.dir().resolve("output.bin"), plan.tensors(), collector);
+                WorkerLauncher.Outcome outcome = worker.finish();
+                long workerMillis = millisSince(workerBegin);
+                trace.timings.put("prepare", feeder.await());
+                trace.timings.put("worker", workerMillis);
+                trace.worker(outcome);
+                if (store.find(job.id()).map(j -> j.status() == JobStatus.CANCELLED).orElse(true)) {
+                    return Optional.empty();
+                }
+                feeder.rethrow();
+                requireSucceeded(outcome, unreadable, collector.received(), plan.tensors());
+                long t = System.nanoTime();
+                List<Job.Result> stored = collector.finish(trace.log, trace.timings);
+                trace.timings.put("store", millisSince(t));
+                return Optional.of(stored);
+            }
+        }
+
+        /**
+         * Throws why the run failed, if it did: its results unreadable ({@code unreadable} says why), its time or
+         * memory up, the worker's own failure, or fewer or more results ({@code received}) than tensors sent.
+         */
+        private void requireSucceeded(WorkerLauncher.Outcome outcome, String unreadable, int received, int expected) {
+            if (unreadable != null) {
+                throw ArcaException.invalid("worker_failed", "The model could not run: " + unreadable);
+            }
+            if (outcome.timedOut()) {
+                throw ArcaException.invalid("time_limit", "The model ran past its time limit and was stopped.");
+            }
+            if (!outcome.succeeded() && WorkerLauncher.ranOutOfMemory(outcome.log())) {
+                throw ArcaException.invalid("memory_limit", "The model ran out of memory: a run may use "
+                        + limits.memoryMb() + " MB (the manifest's resources.memoryMb, capped by "
+                        + "the server's ai-max-memory-mb) and was stopped.");
+            }
+            if (!outcome.succeeded()) {
+                throw ArcaException.invalid("worker_failed", "The model could not run: " + lastLine(outcome));
+            }
+            if (received != expected) {
+                throw ArcaException.invalid("worker_failed", "The worker returned " + received
+                        + " frames for " + expected + ".");
+            }
+        }
+
+        /**
+         * On every way out (bad input, a failure storing, a cancel): the worker ends, and with it the feed. The
+         * process has ended then, so nothing writes to its folder any more; removed before the job's outcome is
+         * written, so a finished job has left nothing in the work folder.
+         */
+        private static void release(RunningWorker worker, Feeder feeder) throws InterruptedException {
+            try {
                 worker.kill();
                 if (feeder != null) {
                     feeder.await();
                 }
-                // The process has ended then, so nothing writes to its folder any more; removed before the job's
-                // outcome is written, so a finished job has left nothing in the work folder.
                 worker.finish();
-                WorkFolders.delete(dir);
-            }
-            timings.put("total", timings.get("queued") + millisSince(begin));
-            boolean finished = false;
-            try {
-                finished = store.finish(job.id(), JobStatus.SUCCEEDED, null, log.toString(), stored, timings);
             } finally {
-                if (!finished) {
-                    // Cancelled meanwhile, or the row could not take the outcome: no results without a job that lists them.
-                    for (Job.Result r : stored) {
-                        repo.items().delete(caller, r.itemId());
-                    }
-                }
+                WorkFolders.delete(worker.dir());
             }
-            if (finished) {
-                repo.audit().record(caller, "ai.job.run", "job", job.id(), "model=" + model.name() + "@" + model.version()
-                        + " sha256=" + model.approvedSha256() + " series=" + job.seriesUid() + " results="
-                        + stored.stream().map(Job.Result::itemId).toList());
-            }
-        } catch (ArcaException e) {
-            store.finish(job.id(), JobStatus.FAILED, e.getMessage(), log.toString(), List.of(), timings);
-        } catch (IOException | RuntimeException e) {
-            store.finish(job.id(), JobStatus.FAILED, "The job failed: " + e.getMessage(), log.toString(), List.of(), timings);
-        } catch (InterruptedException e) {
-            store.finish(job.id(), JobStatus.FAILED, "Arca stopped while this job ran.", log.toString(), List.of(), timings);
-            Thread.currentThread().interrupt();
-        } finally {
-            WorkFolders.delete(dir);
         }
     }
 
@@ -215,18 +293,13 @@ final class JobExecution {
     }
 
     /** The worker's parameters: the declared output post-processing, with user parameters of the same name winning. */
-    private static void writeRequest(Path dir, ModelManifest manifest, Map<String, Object> parameters) throws IOException {
-        Properties p = new Properties();
-        p.setProperty("threshold", String.valueOf(parameters.getOrDefault("threshold", manifest.output().threshold())));
-        p.setProperty("minArea", String.valueOf(((Number) parameters.getOrDefault("minArea", manifest.output().minArea())).intValue()));
-        p.setProperty("threads", String.valueOf(manifest.resources().threads()));
-        p.setProperty("kind", manifest.output().kind());
-        p.setProperty("activation", manifest.output().activation());
-        p.setProperty("segmentationType", manifest.output().segmentationType());
-        p.setProperty("dimensions", String.valueOf(manifest.input().dimensions()));
-        try (OutputStream out = Files.newOutputStream(dir.resolve("request.properties"))) {
-            p.store(out, "Arca worker request");
-        }
+    private static WorkerRequest request(ModelManifest manifest, Map<String, Object> parameters) {
+        ModelManifest.OutputSpec output = manifest.output();
+        Object threshold = parameters.getOrDefault("threshold", output.threshold());
+        return new WorkerRequest(output.kind(),
+                threshold instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(threshold)),
+                ((Number) parameters.getOrDefault("minArea", output.minArea())).intValue(), output.activation(),
+                output.segmentationType().equals("FRACTIONAL"), manifest.input().dimensions(), manifest.resources().threads());
     }
 
     /**
@@ -318,7 +391,7 @@ final class JobExecution {
     private static String lastLine(WorkerLauncher.Outcome outcome) {
         String[] lines = outcome.log().strip().split("\n");
         String last = lines.length == 0 || lines[lines.length - 1].isBlank() ? null : lines[lines.length - 1];
-        if (last != null && !outcome.log().contains("worker failed: ") && (last.startsWith("unshare: ") || outcome.exitCode() > 128)) {
+        if (last != null && !outcome.log().contains(WorkerReport.FAILED) && (last.startsWith("unshare: ") || outcome.exitCode() > 128)) {
             return "the worker ended abruptly, as a process that crashed or was killed (exit status " + outcome.exitCode() + ").";
         }
         return last == null ? "the worker ended without a reason (exit status " + outcome.exitCode() + ")." : last;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.arca.ai.worker.OutputKind;
 import org.arca.core.ArcaException;
 
 /**
@@ -18,7 +19,6 @@ final class ManifestParser {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+-]{0,31}");
     private static final Pattern GRAPH = Pattern.compile("[A-Za-z0-9._-]{1,100}\\.onnx");
-    private static final Set<String> OUTPUT_KINDS = Set.of("labelmap", "boxes", "scores");
     private static final Set<String> ACTIVATIONS = Set.of("none", "softmax", "sigmoid");
     private static final Set<String> SEGMENTATION_TYPES = Set.of("BINARY", "FRACTIONAL");
     private static final Set<String> FRACTIONAL_TYPES = Set.of("PROBABILITY", "OCCUPANCY");
@@ -58,7 +58,7 @@ final class ManifestParser {
         }
         ModelManifest.InputSpec input = input(object(root, "input"));
         ModelManifest.OutputSpec output = output(object(root, "output"));
-        if (input.volume() && !output.kind().equals("labelmap")) {
+        if (input.volume() && output.kind() != OutputKind.LABELMAP) {
             errors.add("output.kind: \"labelmap\" for a volume input (boxes and scores are per frame)");
         }
         List<ModelManifest.ParameterSpec> parameters = parameters(root.path("parameters"));
@@ -155,8 +155,8 @@ final class ManifestParser {
     }
 
     private ModelManifest.OutputSpec output(JsonNode out) {
-        String kind = optionalText(out, "kind", "");
-        if (out.isObject() && !OUTPUT_KINDS.contains(kind)) {
+        OutputKind kind = OutputKind.named(optionalText(out, "kind", "")).orElse(null);
+        if (out.isObject() && kind == null) {
             errors.add("output.kind: \"labelmap\", \"boxes\" or \"scores\"");
         }
         String activation = optionalText(out, "activation", "none");
@@ -168,7 +168,7 @@ final class ManifestParser {
         if (labels.size() > 255) {
             errors.add("output.labels: at most 255");
         }
-        if (kind.equals("scores") && labels.isEmpty()) {
+        if (kind == OutputKind.SCORES && labels.isEmpty()) {
             errors.add("output.labels: one per score, needed for kind \"scores\"");
         }
         if (new java.util.HashSet<>(labels).size() != labels.size()) {
@@ -177,7 +177,7 @@ final class ManifestParser {
         String segmentationType = optionalText(out, "segmentationType", "BINARY");
         if (!SEGMENTATION_TYPES.contains(segmentationType)) {
             errors.add("output.segmentationType: \"BINARY\" (thresholded) or \"FRACTIONAL\" (probabilities)");
-        } else if (out.has("segmentationType") && !kind.equals("labelmap")) {
+        } else if (out.has("segmentationType") && kind != OutputKind.LABELMAP) {
             errors.add("output.segmentationType: only for kind \"labelmap\"");
         }
         String fractionalType = optionalText(out, "fractionalType", "PROBABILITY");

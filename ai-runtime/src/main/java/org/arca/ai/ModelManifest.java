@@ -1,6 +1,7 @@
 package org.arca.ai;
 
 import java.util.List;
+import org.arca.ai.worker.OutputKind;
 
 /**
  * A model package's {@code model.json}: what the model is, what it accepts, what it returns and what it may
@@ -58,7 +59,7 @@ public record ModelManifest(String name, String version, String description, Lis
      *                         (each label's probability after the activation, kept as 0..255)
      * @param fractionalType   for {@code FRACTIONAL}, what the fraction means: {@code PROBABILITY} or {@code OCCUPANCY}
      */
-    public record OutputSpec(String kind, double threshold, int minArea, List<String> labels, String activation,
+    public record OutputSpec(OutputKind kind, double threshold, int minArea, List<String> labels, String activation,
                              String segmentationType, String fractionalType) {
         public OutputSpec {
             labels = List.copyOf(labels);
@@ -66,7 +67,7 @@ public record ModelManifest(String name, String version, String description, Lis
 
         /** Whether the label map is stored as a fractional SEG of probabilities rather than a thresholded one. */
         public boolean fractional() {
-            return kind.equals("labelmap") && segmentationType.equals("FRACTIONAL");
+            return kind == OutputKind.LABELMAP && segmentationType.equals("FRACTIONAL");
         }
     }
 

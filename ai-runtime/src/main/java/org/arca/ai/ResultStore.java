@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.arca.ai.worker.FrameResult;
+import org.arca.ai.worker.OutputKind;
 import org.arca.ai.worker.TensorFile;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
@@ -80,8 +81,7 @@ final class ResultStore {
             this.model = model;
             this.plan = plan;
             this.dir = dir;
-            boolean boxed = !model.manifest().input().volume() && !model.manifest().output().kind().equals("labelmap")
-                    && !model.manifest().output().kind().equals("scores");
+            boolean boxed = !model.manifest().input().volume() && model.manifest().output().kind() == OutputKind.BOXES;
             this.boxes = boxed ? new BoxResults(this::overlayItem) : null;
         }
 
@@ -112,9 +112,9 @@ final class ResultStore {
                 Map<String, MetadataValue> provenance = provenance(caller, job, model, frames);
                 if (model.manifest().input().volume()) {
                     stored.add(segmentation(caller, job, model, frames, onSlices(outputs.get(0), frames.size()), dir));
-                } else if (model.manifest().output().kind().equals("labelmap")) {
+                } else if (model.manifest().output().kind() == OutputKind.LABELMAP) {
                     stored.add(segmentation(caller, job, model, frames, outputs, dir));
-                } else if (model.manifest().output().kind().equals("scores")) {
+                } else if (model.manifest().output().kind() == OutputKind.SCORES) {
                     scores(caller, job, model, frames, outputs, provenance, stored);
                 } else {
                     boxes(caller, job, model, boxes, provenance, stored, log, timings);

@@ -12,13 +12,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import org.arca.ai.worker.WorkerReport;
 
 /**
  * One job's worker process from its start to its end, as {@link WorkerLauncher} started it: its folder; its
- * standard input, where the frames go; the frames it reports done ({@code progress} lines), whose results are then
- * complete in its {@code output.bin}; its log; and how it ended. Its wall time counts from when the job took it
- * (its start, unless it was a spare started ahead); past it the process is killed. {@link #next} and
- * {@link #finish} are for the job's thread; {@link #input} for the one feeding it, {@link #kill} for any.
+ * standard input, where the frames go; the frames it reports done ({@link WorkerReport.Progress} lines), whose
+ * results are then complete in its {@code output.bin}; its log; and how it ended. Its wall time counts from when
+ * the job took it (its start, unless it was a spare started ahead); past it the process is killed. {@link #next}
+ * and {@link #finish} are for the job's thread; {@link #input} for the one feeding it, {@link #kill} for any.
  */
 final class RunningWorker {
     private static final int LOG_LIMIT = 8000;
@@ -120,24 +121,17 @@ final class RunningWorker {
     private void readStdout(BiConsumer<Integer, Integer> progress) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
-                String[] parts = line.split(" ");
+                WorkerReport report = WorkerReport.parse(line).orElse(null);
                 try {
                     synchronized (log) {
-                        switch (parts[0]) {
-                            case "loaded" -> {
-                                times[1] = Long.parseLong(parts[1]);
-                                times[0] = (System.nanoTime() - begin) / 1_000_000 - times[1];
+                        switch (report) {
+                            case WorkerReport.Took took -> took(took);
+                            case WorkerReport.Progress p -> {
+                                done.add(p.done());
+                                progress.accept(p.done(), p.total());
                             }
-                            case "progress" -> {
-                                int count = Integer.parseInt(parts[1]);
-                                int total = Integer.parseInt(parts[2]);
-                                done.add(count);
-                                progress.accept(count, total);
-                            }
-                            case "inference" -> times[2] = Long.parseLong(parts[1]);
-                            case "input" -> times[3] = Long.parseLong(parts[1]);
-                            case "output" -> times[4] = Long.parseLong(parts[1]);
-                            default -> append(line);
+                            case WorkerReport.Done d -> append(line);
+                            case null -> append(line);
                         }
                     }
                 } catch (RuntimeException e) {
@@ -148,6 +142,18 @@ final class RunningWorker {
             append("worker output lost: " + e.getMessage());
         } finally {
             done.add(ENDED);
+        }
+    }
+
+    private void took(WorkerReport.Took took) {
+        switch (took.step()) {
+            case LOADED -> {
+                times[1] = took.millis();
+                times[0] = (System.nanoTime() - begin) / 1_000_000 - times[1];
+            }
+            case INFERENCE -> times[2] = took.millis();
+            case INPUT -> times[3] = took.millis();
+            case OUTPUT -> times[4] = took.millis();
         }
     }
 

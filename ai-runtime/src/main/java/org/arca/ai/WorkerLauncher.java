@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.arca.ai.worker.WorkerMain;
+import org.arca.ai.worker.WorkerRequest;
 import org.arca.core.Sandbox;
 
 /**
@@ -108,7 +109,7 @@ final class WorkerLauncher {
                 Files.copy(java.util.Objects.requireNonNull(graph, "warm-up.onnx"), dir.resolve("model.onnx"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.writeString(dir.resolve("request.properties"), "kind=boxes\nthreads=1\n");
+            WorkerRequest.plain(2, 1).writeTo(dir);
             RunningWorker worker = start(dir, new Limits(256, 1, Duration.ofMinutes(2), 2048), classes.makingIn(dir),
                     started, (done, total) -> { });
             worker.graphReady();

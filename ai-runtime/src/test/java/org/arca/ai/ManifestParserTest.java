@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.arca.ai.worker.OutputKind;
 import org.arca.core.ArcaException;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,15 @@ class ManifestParserTest {
                 + "\"fractionalType\": \"OCCUPANCY\", \"activation\": \"sigmoid\",").output();
         assertThat(occupancy.fractionalType()).isEqualTo("OCCUPANCY");
         assertThat(occupancy.activation()).isEqualTo("sigmoid");
+    }
+
+    @Test
+    void theOutputKindIsShownAsTheManifestNamesIt() throws Exception {
+        ModelManifest.OutputSpec boxes = parse("\"kind\": \"boxes\",").output();
+        assertThat(boxes.kind()).isEqualTo(OutputKind.BOXES);
+        assertThat(ManifestParser.JSON.writeValueAsString(boxes)).contains("\"kind\":\"boxes\"");
+        assertThatThrownBy(() -> parse("\"kind\": \"BOXES\","))
+                .hasMessageContaining("output.kind: \"labelmap\", \"boxes\" or \"scores\"");
     }
 
     @Test

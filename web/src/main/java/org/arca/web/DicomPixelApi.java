@@ -6,12 +6,10 @@ import io.javalin.http.Context;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.IntStream;
 import org.arca.core.ArcaException;
 import org.arca.core.Repository;
@@ -136,15 +134,12 @@ final class DicomPixelApi {
             out.write(parts.get(0));
             return;
         }
-        String boundary = UUID.randomUUID().toString();
-        ctx.contentType("multipart/related; type=\"" + partType + "\"; boundary=" + boundary);
+        MultipartRelatedWriter answer = new MultipartRelatedWriter(out, partType);
+        ctx.contentType(answer.contentType());
         for (byte[] bytes : parts) {
-            out.write(("--" + boundary + "\r\nContent-Type: " + labelled + "\r\nContent-Length: " + bytes.length
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes);
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            answer.part(labelled, bytes.length, partOut -> partOut.write(bytes));
         }
-        out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        answer.finish();
     }
 
     private void rendered(Context ctx) throws IOException {

@@ -6,14 +6,12 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
@@ -234,18 +232,18 @@ final class DicomWebApi {
         if (!(element.value() instanceof org.arca.dicom.Value.Bulk || element.value() instanceof org.arca.dicom.Value.Bytes)) {
             throw ArcaException.notFound("The bulk value");
         }
-        String boundary = UUID.randomUUID().toString();
-        ctx.contentType("multipart/related; type=\"application/octet-stream\"; boundary=" + boundary);
-        OutputStream out = ctx.res().getOutputStream();
-        out.write(("--" + boundary + "\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        if (element.value() instanceof org.arca.dicom.Value.Bulk bulk) {
-            try (InputStream in = bulk.data().open()) {
-                in.transferTo(out);
+        MultipartRelatedWriter answer = new MultipartRelatedWriter(ctx.res().getOutputStream(), WadoAccept.OCTET_STREAM);
+        ctx.contentType(answer.contentType());
+        answer.part(WadoAccept.OCTET_STREAM, out -> {
+            if (element.value() instanceof org.arca.dicom.Value.Bulk bulk) {
+                try (InputStream in = bulk.data().open()) {
+                    in.transferTo(out);
+                }
+            } else {
+                out.write(((org.arca.dicom.Value.Bytes) element.value()).bytes());
             }
-        } else {
-            out.write(((org.arca.dicom.Value.Bytes) element.value()).bytes());
-        }
-        out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        });
+        answer.finish();
     }
 
     /** Walks a tag path such as {@code 00081140/0/7FE00010} through sequences to an element. */

@@ -2,13 +2,11 @@ package org.arca.web;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 import org.arca.core.ArcaException;
 import org.arca.dicom.DicomFormatException;
@@ -29,7 +27,6 @@ import org.arca.dicomweb.DicomQueries.StoredInstance;
  * stored data is damaged, is sent as stored rather than refused, and its part says so in its transfer-syntax.
  */
 final class InstanceRetrieval {
-    private static final String EXPLICIT_LE = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid();
     /** Encapsulated syntaxes that lose nothing: with no syntax named, these are decoded to Explicit VR Little Endian. */
     private static final Set<String> LOSSLESS = Set.of("1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70",
             "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.92", "1.2.840.10008.1.2.4.201",
@@ -69,13 +66,12 @@ final class InstanceRetrieval {
             if ("*".equals(wanted) || stored.equals(wanted)) {
                 return asStored;
             }
-            if (wanted == null) {
-                boolean lossyOrUnknown = TransferSyntax.of(stored).encapsulated() && !LOSSLESS.contains(stored);
-                if (stored.equals(EXPLICIT_LE) || lossyOrUnknown) {
-                    return asStored;
+            if (option.defaulted()) {
+                if (TransferSyntax.of(stored).encapsulated() && !LOSSLESS.contains(stored)) {
+                    return asStored; // lossy, or unknown to be lossless
                 }
                 try {
-                    return transcoded(instance, EXPLICIT_LE);
+                    return transcoded(instance, wanted);
                 } catch (NoDecoderException | DicomFormatException e) {
                     return asStored; // the default never refuses what is stored; see the class comment
                 }
@@ -94,7 +90,8 @@ final class InstanceRetrieval {
         throw new ArcaException(ArcaException.Kind.NOT_ACCEPTABLE, "not_acceptable", "An instance is stored as " + stored
                 + ". Arca sends instances as stored (transfer-syntax=* or " + stored + "), or decoded to "
                 + String.join(", ", NativeTranscoder.TARGETS.stream().sorted().toList())
-                + "; with no transfer-syntax, as " + EXPLICIT_LE + " (as stored when lossy compressed).");
+                + "; with no transfer-syntax, as " + WadoAccept.defaultSyntax(WadoAccept.DICOM)
+                + " (as stored when lossy compressed).");
     }
 
     private Part transcoded(StoredInstance instance, String syntax) throws IOException {
@@ -117,17 +114,18 @@ final class InstanceRetrieval {
             body(part, out);
             return;
         }
-        String boundary = UUID.randomUUID().toString();
-        ctx.contentType("multipart/related; type=\"" + WadoAccept.DICOM + "\"; boundary=" + boundary);
+        MultipartRelatedWriter answer = new MultipartRelatedWriter(out, WadoAccept.DICOM);
+        ctx.contentType(answer.contentType());
         for (Part part : parts) {
-            // A transcoded part's length is known only once written; the boundary delimits it.
-            String length = part.transcoder() == null ? "\r\nContent-Length: " + part.instance().size() : "";
-            out.write(("--" + boundary + "\r\nContent-Type: " + WadoAccept.DICOM + "; transfer-syntax=" + part.syntax()
-                    + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            body(part, out);
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            String type = WadoAccept.DICOM + "; transfer-syntax=" + part.syntax();
+            if (part.transcoder() == null) {
+                answer.part(type, part.instance().size(), partOut -> body(part, partOut));
+            } else {
+                // A transcoded part's length is known only once written; the boundary delimits it.
+                answer.part(type, partOut -> body(part, partOut));
+            }
         }
-        out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        answer.finish();
     }
 
     private void body(Part part, OutputStream out) throws IOException {

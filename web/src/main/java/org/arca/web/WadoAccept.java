@@ -36,6 +36,22 @@ final class WadoAccept {
     private WadoAccept() {
     }
 
+    /**
+     * The transfer syntax a range of {@code partType} asks for when it names none (PS3.18 8.7.3): Explicit VR Little
+     * Endian for instances ({@code application/dicom}) and for bulk data and frames ({@code application/octet-stream},
+     * uncompressed); for frames of a compressed media type (image/jpeg, video/mp4 and the like) null, any syntax of
+     * that type, so the stored one.
+     */
+    static String defaultSyntax(String partType) {
+        return partType.equals(DICOM) || partType.equals(OCTET_STREAM) ? EXPLICIT_LE : null;
+    }
+
+    /** The transfer syntax {@code range}, whose parts are of {@code partType}, asks for: the one it names, or the default. */
+    private static String syntaxAsked(AcceptHeader.MediaRange range, String partType) {
+        String named = range.parameter("transfer-syntax");
+        return named != null ? named : defaultSyntax(partType);
+    }
+
     /** The media type of frames compressed in {@code syntax}, or null for a syntax PS3.18 gives none. */
     static String mediaTypeOf(String syntax) {
         return MEDIA_TYPES.get(syntax);
@@ -85,15 +101,15 @@ final class WadoAccept {
             }
             String part = multipart ? range.parameters().getOrDefault("type", OCTET_STREAM).toLowerCase(java.util.Locale.ROOT)
                     : range.type();
-            String syntax = range.parameter("transfer-syntax");
             if (part.equals(OCTET_STREAM) || part.equals("*/*") || part.equals("application/*")) {
-                if (syntax == null || syntax.equals(EXPLICIT_LE)) {
+                String syntax = syntaxAsked(range, OCTET_STREAM);
+                if (syntax.equals(EXPLICIT_LE)) {
                     options.add(new FrameOption(true, OCTET_STREAM, null, multipart));
                 } else {
                     options.add(new FrameOption(false, OCTET_STREAM, syntax, multipart));
                 }
             } else if (part.startsWith("image/") || part.startsWith("video/")) {
-                options.add(new FrameOption(false, part, syntax, multipart));
+                options.add(new FrameOption(false, part, syntaxAsked(range, part), multipart));
             }
         }
         return options;
@@ -102,10 +118,12 @@ final class WadoAccept {
     /**
      * One way to send instances.
      *
-     * @param syntax    a transfer syntax UID, "*" for as stored, or null for the PS3.18 default
+     * @param syntax    a transfer syntax UID, or "*" for as stored
+     * @param defaulted the range named no syntax, so {@code syntax} is {@link #defaultSyntax}'s, which gives way to
+     *                  the stored syntax where PS3.18 lets it (pixel data held only lossy compressed)
      * @param multipart multipart/related rather than a single application/dicom body
      */
-    record InstanceOption(String syntax, boolean multipart) {
+    record InstanceOption(String syntax, boolean defaulted, boolean multipart) {
     }
 
     /** The ways to send instances the header accepts, most preferred first; single-part ones only for one instance. */
@@ -124,7 +142,7 @@ final class WadoAccept {
                 multipart = false;
             }
             if (fits) {
-                options.add(new InstanceOption(range.parameter("transfer-syntax"), multipart));
+                options.add(new InstanceOption(syntaxAsked(range, DICOM), range.parameter("transfer-syntax") == null, multipart));
             }
         }
         if (options.isEmpty()) {
