@@ -125,7 +125,7 @@ final class ItemChanges {
         for (Record f : tx.select(Files.ALL).from(Files.T).where(Files.ITEM_ID.eq(source.get(Items.ID))).fetch()) {
             ItemRows.insertFile(tx, id, f.get(Files.NAME), f.get(Files.SIZE), f.get(Files.MEDIA_TYPE), f.get(Files.SHA256), now);
         }
-        FolderTree.copyMetadata(tx, "item", source.get(Items.ID), id);
+        FolderRows.copyMetadata(tx, "item", source.get(Items.ID), id);
         return id;
     }
 
