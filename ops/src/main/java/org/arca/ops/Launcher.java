@@ -31,8 +31,7 @@ import picocli.CommandLine.Parameters;
         description = "Research imaging repository: web portal, REST API and more in one process.",
         subcommands = {Launcher.Serve.class, Launcher.UserCommands.class, Launcher.TokenCommands.class,
                 Launcher.Verify.class, Launcher.Gc.class, Launcher.Reindex.class, Launcher.AuditCommands.class, Launcher.DicomTools.class, Launcher.ViewerCommands.class,
-                Launcher.ModelCommands.class,
-                Bench.class})
+                Launcher.ModelCommands.class})
 public final class Launcher {
 
     @Option(names = "--config", description = "Configuration file (flat YAML or properties)", scope = CommandLine.ScopeType.INHERIT)
@@ -44,10 +43,15 @@ public final class Launcher {
 
     /** Runs a command line and returns its exit code; what tests call. */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** Every command, with failures printed as one line; the benchmarks' launcher adds its own to it. */
+    static CommandLine commandLine() {
         return new CommandLine(new Launcher()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("arca: " + e.getMessage());
             return 1;
-        }).execute(args);
+        });
     }
 
     ArcaConfig config() {

@@ -19,7 +19,10 @@ import org.jooq.BatchBindStep;
 /**
  * Writes synthetic items, their file rows and metadata straight into the tables in batches, for benchmarks that
  * measure the search index at sizes (100,000s of items) that going through the item service, one audited
- * transaction each, would take hours to reach on a small machine. Benchmarks only: no audit, no listeners.
+ * transaction each, would take hours to reach on a small machine. Benchmarks only: no audit, no listeners, so it
+ * lives in the benchmarks module and never in arca.jar. Batched puts through the core ({@code ItemStore.putAll}) are
+ * no substitute here: they audit and index every item live, and the benchmark measures the rebuild at sizes only
+ * these bare rows reach in minutes.
  */
 final class BulkItems {
     private static final int BATCH = 2000;

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
  * {@code arca bench}: the numbers the foundation promises, measured the same way each time. Upload and
  * download of a large file through the REST API (with curl, a separate process like cp) against {@code cp}
  * on the same disk; listing a folder of many items as a user whose access comes from an ACL; start-to-ready
- * time and resident memory of {@code java -jar arca.jar serve}. Results are printed, never asserted.
+ * time and resident memory of {@code serve} from the packaged jar (arca-bench.jar carries the product whole, and its
+ * {@code serve} is the product's). Results are printed, never asserted.
  */
 @Command(name = "bench", description = "Measure upload/download against cp, folder listing, and start-up.",
         subcommands = {DicomWebBench.class, SftpBench.class, SearchBench.class, PreviewBench.class, AiBench.class,
@@ -182,11 +183,11 @@ final class Bench implements Callable<Integer> {
     private void startup(Path scratch) throws Exception {
         Path jar = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         if (!jar.toString().endsWith(".jar")) {
-            System.out.println("\nStart-up: skipped (run from the packaged ops/target/arca.jar)");
+            System.out.println("\nStart-up: skipped (run from the packaged benchmarks/target/arca-bench.jar)");
             return;
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        System.out.printf(Locale.ROOT, "%nStart to ready of java -jar arca.jar serve on embedded defaults:%n");
+        System.out.printf(Locale.ROOT, "%nStart to ready of java -jar %s serve on embedded defaults:%n", jar.getFileName());
         Path data = scratch.resolve("startup");
         for (int i = 0; i < starts; i++) {
             boolean first = i == 0;
