@@ -55,7 +55,7 @@ public final class DicomIndexer implements ItemListener {
             if (arrival.facts().get(ParsedHeader.class).isPresent()) {
                 return IngestStep.accept();
             }
-            Path path = blobs.path(arrival.blob().sha256());
+            Path path = arrival.path();
             try {
                 if (!isPart10(path)) {
                     return IngestStep.accept();

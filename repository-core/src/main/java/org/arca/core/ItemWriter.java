@@ -248,7 +248,7 @@ final class ItemWriter {
      */
     Ingest.Admitted admit(Caller caller, ItemStore.Put put, Facts known) {
         Names.requireValidName(put.name());
-        return ingest.admit(new Arrival(caller, put.folderId(), put.name(), put.mediaType(), put.blob(), known));
+        return ingest.admit(new Arrival(caller, put.folderId(), put.name(), put.mediaType(), put.blob(), known, blobs));
     }
 
     /** {@link #putAll} of uploads the ingest steps already let through ({@link #admit}), all of {@code caller}. */
