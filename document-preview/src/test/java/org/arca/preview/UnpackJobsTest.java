@@ -1,7 +1,7 @@
 package org.arca.preview;
 
+import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.util.EnumMap;
@@ -59,8 +59,7 @@ class UnpackJobsTest {
             assertThat(job.total()).isEqualTo(2);
             assertThat(job.message()).isEqualTo("Unpacked 2 files.");
             assertThat(job.itemId()).isEqualTo(archive.id());
-            assertThatThrownBy(() -> after.get(other, started.id())).isInstanceOf(ArcaException.class)
-                    .extracting(e -> ((ArcaException) e).code()).isEqualTo("not_found");
+            assertArcaError(() -> after.get(other, started.id()), "not_found");
         }
         assertThat(test.repo().items().find(owner, target.id(), "two.txt")).isPresent();
     }
