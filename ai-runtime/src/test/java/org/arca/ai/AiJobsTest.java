@@ -15,6 +15,7 @@ import org.arca.core.AccessLevel;
 import org.arca.core.AclEntry;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
+import org.arca.core.Eventually;
 import org.arca.core.Folder;
 import org.arca.core.Item;
 import org.arca.core.MetadataStore;
@@ -502,9 +503,7 @@ class AiJobsTest {
     void cancellingARunningJobKillsItsWorkerAndTheNextJobRuns() throws Exception {
         approve(ModelZips.boxFilterManifest("endless-long", "1.0", "CT", 600), OnnxGraphs.endlessLoop());
         String id = ai.jobs().submit(owner, run("endless-long", "1.0")).id();
-        for (int i = 0; i < 600 && ai.jobs().get(owner, id).status() == JobStatus.QUEUED; i++) {
-            Thread.sleep(50);
-        }
+        Eventually.until("job " + id + " to leave the queue", () -> ai.jobs().get(owner, id).status() != JobStatus.QUEUED);
         assertArcaError(() -> ai.jobs().cancel(stranger, id), ArcaException.Kind.NOT_FOUND);
         assertThat(ai.jobs().cancel(owner, id).status()).isEqualTo(JobStatus.CANCELLED);
         Job next = finished(owner, ai.jobs().submit(owner, run("bright", "1.0")).id());

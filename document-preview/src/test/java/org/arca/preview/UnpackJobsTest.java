@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
+import org.arca.core.Eventually;
 import org.arca.core.Folder;
 import org.arca.core.Item;
 import org.arca.core.TestDatabases;
@@ -44,11 +45,11 @@ class UnpackJobsTest {
         UnpackJobs.Job started;
         try (UnpackJobs before = new UnpackJobs(test.repo(), ZipUnpack.Limits.defaults())) {
             started = before.start(owner, archive.id(), target.id());
-            UnpackJobs.Job job = started;
-            for (int i = 0; i < 400 && job.state().equals(UnpackJobs.Job.RUNNING); i++) {
-                Thread.sleep(25);
-                job = before.get(owner, started.id());
-            }
+            String id = started.id();
+            UnpackJobs.Job job = Eventually.until("unpack job " + id + " to end", () -> {
+                UnpackJobs.Job now = before.get(owner, id);
+                return now.state().equals(UnpackJobs.Job.RUNNING) ? null : now;
+            });
             assertThat(job.state()).as(job.message()).isEqualTo(UnpackJobs.Job.DONE);
         }
 

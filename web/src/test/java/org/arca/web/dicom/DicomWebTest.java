@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.arca.core.Eventually;
 import org.arca.core.TestDatabases;
 import org.arca.web.HttpTestClient;
 import org.arca.web.TestServer;
@@ -259,19 +260,14 @@ class DicomWebTest {
         JsonNode metadata = alice.get("/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/metadata").json();
         assertThat(metadata).hasSize(3);
         // Parsed once per stored blob, and the JSON kept on disk (written in the background) for later requests.
-        long cachedFiles = 0;
-        for (int wait = 0; wait < 200 && cachedFiles < 3; wait++) {
+        Eventually.until("three metadata files in the cache", () -> {
             try (var cached = java.nio.file.Files.walk(server.fixture().dataDir().resolve("cache/dicom-metadata"))) {
-                cachedFiles = cached.filter(p -> p.toString().endsWith(".json")).count();
+                return cached.filter(p -> p.toString().endsWith(".json")).count() >= 3;
             } catch (java.io.IOException | java.io.UncheckedIOException e) {
                 // A cache file renamed into place while the walk passed its temporary name: look again.
-                cachedFiles = 0;
+                return false;
             }
-            if (cachedFiles < 3) {
-                sleep(50);
-            }
-        }
-        assertThat(cachedFiles).isGreaterThanOrEqualTo(3);
+        });
         assertThat(alice.get("/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/metadata").json()).isEqualTo(metadata);
         String bulk = metadata.get(0).at("/7FE00010/BulkDataURI").asText();
         assertThat(bulk).contains("/bulkdata/7FE00010");
@@ -533,13 +529,5 @@ class DicomWebTest {
             return i;
         }
         return -1;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
