@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.arca.core.Eventually;
 import org.arca.core.TestDatabases;
+import org.arca.dicom.TestDicom;
 import org.arca.web.HttpTestClient;
 import org.arca.web.TestServer;
 import org.junit.jupiter.api.Test;
@@ -405,15 +406,10 @@ class DicomWebTest {
         ds.setString(org.arca.dicom.Tag.PatientID, org.arca.dicom.VR.LO, "PAT-DOC");
         ds.setString(0x00420012, org.arca.dicom.VR.LO, "application/pdf");
         ds.setBytes(0x00420011, org.arca.dicom.VR.OB, pdf.length % 2 == 0 ? pdf : Arrays.copyOf(pdf, pdf.length + 1));
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try {
-            org.arca.dicom.DicomWriter.write(out, ds, org.arca.dicom.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        byte[] document = TestDicom.part10(ds);
         String target = scratchFolder("documents " + kind);
         HttpTestClient.Response stored = alice.send("POST", "/dicom-web/folders/" + target + "/studies",
-                DicomWebTestSupport.multipart("d", out.toByteArray()), "multipart/related; type=application/dicom; boundary=d");
+                DicomWebTestSupport.multipart("d", document), "multipart/related; type=application/dicom; boundary=d");
         assertThat(stored.status()).as(stored.toString()).isEqualTo(200);
         JsonNode found = alice.get("/dicom-web/instances?PatientID=PAT-DOC").json();
         assertThat(value(found.get(0), "00080016")).isEqualTo("1.2.840.10008.5.1.4.1.1.104.1");
