@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Rendered frames travel to the worker as 8 bits and become tensors there. The tensor must be exactly the one the
- * server used to compute itself: checked against that computation written out here (each pixel through
+ * Rendered frames travel to the worker as 8 bits and become tensors there. The tensor must be exactly the one
+ * computed straight from the rendered image: checked against that computation written out here (each pixel through
  * {@link BufferedImage#getRGB}, scaled, normalised in double, bilinear resize), through the tensor file and back.
  */
 class FrameTensorsTest {
