@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The codec's benchmarks of issue 3 (org.arca.dicom.bench.CodecBench): index parse, JSON against
+# The codec's benchmarks (org.arca.dicom.bench.CodecBench): index parse, JSON against
 # dcm2json, PNG rendering. Prints a Markdown table; numbers are never asserted anywhere.
 #   dicomweb/tools/codec-bench.sh                       # 10,000 files in $TMPDIR/arca-codec-bench
 #   dicomweb/tools/codec-bench.sh /data/scratch --json-files 1000 --render-runs 200 --passes 5

@@ -1,5 +1,6 @@
 package org.arca.ai;
 
+import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +15,7 @@ import org.arca.core.AccessLevel;
 import org.arca.core.AclEntry;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
+import org.arca.core.Eventually;
 import org.arca.core.Folder;
 import org.arca.core.Item;
 import org.arca.core.MetadataStore;
@@ -387,26 +389,21 @@ class AiJobsTest {
     @Test
     void unapprovedAndWithdrawnModelsAreRefused() {
         submit(ModelZips.boxFilterManifest("bright", "2.0", "CT", 60), OnnxGraphs.boxFilter());
-        assertThatThrownBy(() -> ai.jobs().submit(owner, run("bright", "2.0")))
-                .extracting(e -> ((ArcaException) e).code()).isEqualTo("model_not_approved");
+        assertArcaError(() -> ai.jobs().submit(owner, run("bright", "2.0")), "model_not_approved");
         approve(ModelZips.boxFilterManifest("bright", "3.0", "CT", 60), OnnxGraphs.boxFilter());
         ai.models().withdraw(curator, "bright", "3.0");
-        assertThatThrownBy(() -> ai.jobs().submit(owner, run("bright", "3.0")))
-                .extracting(e -> ((ArcaException) e).code()).isEqualTo("model_not_approved");
+        assertArcaError(() -> ai.jobs().submit(owner, run("bright", "3.0")), "model_not_approved");
     }
 
     @Test
     void inputsTheUserCannotReadAre404AndAnOutputFolderTheyCannotWriteIs403() {
-        assertThatThrownBy(() -> ai.jobs().submit(stranger, run("bright", "1.0")))
-                .extracting(e -> ((ArcaException) e).kind()).isEqualTo(ArcaException.Kind.NOT_FOUND);
+        assertArcaError(() -> ai.jobs().submit(stranger, run("bright", "1.0")), ArcaException.Kind.NOT_FOUND);
         JobRequest intoSeriesFolder = new JobRequest("bright", "1.0", series.studyUid, series.seriesUid, Map.of(),
                 seriesFolder.id());
-        assertThatThrownBy(() -> ai.jobs().submit(reader, intoSeriesFolder))
-                .extracting(e -> ((ArcaException) e).kind()).isEqualTo(ArcaException.Kind.FORBIDDEN);
+        assertArcaError(() -> ai.jobs().submit(reader, intoSeriesFolder), ArcaException.Kind.FORBIDDEN);
         Folder own = test.repo().folders().createCollection(stranger, "Mine", null);
         JobRequest hiddenOutput = new JobRequest("bright", "1.0", series.studyUid, series.seriesUid, Map.of(), own.id());
-        assertThatThrownBy(() -> ai.jobs().submit(reader, hiddenOutput))
-                .extracting(e -> ((ArcaException) e).kind()).isEqualTo(ArcaException.Kind.NOT_FOUND);
+        assertArcaError(() -> ai.jobs().submit(reader, hiddenOutput), ArcaException.Kind.NOT_FOUND);
         assertThatThrownBy(() -> ai.jobs().submit(owner, new JobRequest("bright", "1.0", series.studyUid, series.seriesUid,
                 Map.of("threshold", 7, "colour", "red"), null)))
                 .hasMessageContaining("threshold: from").hasMessageContaining("colour: the model has no such parameter");
@@ -458,11 +455,9 @@ class AiJobsTest {
         Path secret = Files.writeString(test.dataDir().resolve("secret.bin"), "0123456789abcdef".repeat(8));
         for (String location : List.of(secret.toString(), "../../../../../../../../.." + secret, "weights.bin")) {
             String name = "outside-" + Math.abs(location.hashCode());
-            assertThatThrownBy(() -> submit(ModelZips.boxFilterManifest(name, "1.0", "CT", 60),
-                    OnnxGraphs.boxFilterWithExternalWeights(location)))
-                    .isInstanceOf(ArcaException.class)
-                    .hasMessageContaining("tensor 'w' keeps its data in an external file")
-                    .extracting(e -> ((ArcaException) e).code()).isEqualTo("invalid_graph");
+            assertThat(assertArcaError(() -> submit(ModelZips.boxFilterManifest(name, "1.0", "CT", 60),
+                    OnnxGraphs.boxFilterWithExternalWeights(location)), "invalid_graph"))
+                    .hasMessageContaining("tensor 'w' keeps its data in an external file");
             assertThat(ai.models().list(curator)).extracting(ModelVersion::name).doesNotContain(name);
         }
     }
@@ -508,11 +503,8 @@ class AiJobsTest {
     void cancellingARunningJobKillsItsWorkerAndTheNextJobRuns() throws Exception {
         approve(ModelZips.boxFilterManifest("endless-long", "1.0", "CT", 600), OnnxGraphs.endlessLoop());
         String id = ai.jobs().submit(owner, run("endless-long", "1.0")).id();
-        for (int i = 0; i < 600 && ai.jobs().get(owner, id).status() == JobStatus.QUEUED; i++) {
-            Thread.sleep(50);
-        }
-        assertThatThrownBy(() -> ai.jobs().cancel(stranger, id)).extracting(e -> ((ArcaException) e).kind())
-                .isEqualTo(ArcaException.Kind.NOT_FOUND);
+        Eventually.until("job " + id + " to leave the queue", () -> ai.jobs().get(owner, id).status() != JobStatus.QUEUED);
+        assertArcaError(() -> ai.jobs().cancel(stranger, id), ArcaException.Kind.NOT_FOUND);
         assertThat(ai.jobs().cancel(owner, id).status()).isEqualTo(JobStatus.CANCELLED);
         Job next = finished(owner, ai.jobs().submit(owner, run("bright", "1.0")).id());
         assertThat(next.status()).isEqualTo(JobStatus.SUCCEEDED);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +14,8 @@ import org.arca.ai.worker.TensorFile;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomReader;
-import org.arca.dicom.DicomWriter;
 import org.arca.dicom.Tag;
-import org.arca.dicom.TransferSyntax;
+import org.arca.dicom.TestDicom;
 import org.arca.dicom.VR;
 import org.arca.dicom.image.DecodedFrame;
 import org.arca.dicom.image.FrameRenderer;
@@ -27,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Rendered frames travel to the worker as 8 bits and become tensors there. The tensor must be exactly the one the
- * server used to compute itself: checked against that computation written out here (each pixel through
+ * Rendered frames travel to the worker as 8 bits and become tensors there. The tensor must be exactly the one
+ * computed straight from the rendered image: checked against that computation written out here (each pixel through
  * {@link BufferedImage#getRGB}, scaled, normalised in double, bilinear resize), through the tensor file and back.
  */
 class FrameTensorsTest {
@@ -211,15 +209,8 @@ class FrameTensorsTest {
         ds.setString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.7");
         ds.setString(Tag.SOPInstanceUID, VR.UI, "1.2.3.4.7");
         ds.setString(Tag.Modality, VR.CS, "OT");
-        ds.setInt(Tag.SamplesPerPixel, VR.US, 3);
-        ds.setString(Tag.PhotometricInterpretation, VR.CS, "RGB");
+        TestDicom.pixelModule(ds, 3, "RGB", img.getHeight(), img.getWidth(), 8, 8);
         ds.setInt(Tag.PlanarConfiguration, VR.US, 0);
-        ds.setInt(Tag.Rows, VR.US, img.getHeight());
-        ds.setInt(Tag.Columns, VR.US, img.getWidth());
-        ds.setInt(Tag.BitsAllocated, VR.US, 8);
-        ds.setInt(Tag.BitsStored, VR.US, 8);
-        ds.setInt(Tag.HighBit, VR.US, 7);
-        ds.setInt(Tag.PixelRepresentation, VR.US, 0);
         byte[] pixels = new byte[img.getWidth() * img.getHeight() * 3];
         for (int y = 0; y < img.getHeight(); y++) {
             for (int x = 0; x < img.getWidth(); x++) {
@@ -232,8 +223,6 @@ class FrameTensorsTest {
         }
         byte[] even = pixels.length % 2 == 0 ? pixels : java.util.Arrays.copyOf(pixels, pixels.length + 1);
         ds.setBytes(Tag.PixelData, VR.OB, even);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        DicomWriter.write(out, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-        return out.toByteArray();
+        return TestDicom.part10(ds);
     }
 }

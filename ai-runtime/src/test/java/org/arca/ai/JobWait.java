@@ -1,37 +1,31 @@
 package org.arca.ai;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.arca.core.Caller;
+import org.arca.core.Eventually;
 
 /** Waiting for a job that the runner works on in the background. */
-final class JobWait {
+public final class JobWait {
     private JobWait() {
     }
 
-    /** Waits for the job to end. Not a timing assertion: only a bound on a hang (two minutes). */
-    static Job finished(AiRuntime ai, Caller caller, String id) throws InterruptedException {
-        for (int i = 0; i < 1200; i++) {
+    /** Waits for the job to end. */
+    public static Job finished(AiRuntime ai, Caller caller, String id) {
+        return Eventually.until("job " + id + " to finish", () -> {
             Job job = ai.jobs().get(caller, id);
-            if (job.status().finished()) {
-                return job;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("job " + id + " did not finish");
+            return job.status().finished() ? job : null;
+        });
     }
 
-    /** Waits for the job's worker JVM to run (two minutes at most); empty if the job ended first. */
-    static Optional<ProcessHandle> worker(AiRuntime ai, Caller caller, String id) throws InterruptedException {
-        for (int i = 0; i < 1200; i++) {
+    /** Waits for the job's worker JVM to run; empty if the job ended first. */
+    static Optional<ProcessHandle> worker(AiRuntime ai, Caller caller, String id) {
+        return Eventually.until("a worker for job " + id, () -> {
             Optional<ProcessHandle> jvm = ai.workerJvm(id);
-            if (jvm.isPresent() || ai.jobs().get(caller, id).status().finished()) {
-                return jvm;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("job " + id + " got no worker");
+            return jvm.isPresent() || ai.jobs().get(caller, id).status().finished() ? jvm : null;
+        });
     }
 
     /**
@@ -39,31 +33,22 @@ final class JobWait {
      * gave no arguments once for a JVM found a moment before (its executable already java), so it is read again
      * for up to ten seconds; a worker that ended meanwhile fails here.
      */
-    static Path folderOf(ProcessHandle worker) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
+    static Path folderOf(ProcessHandle worker) {
+        return Eventually.until("the command line of worker " + worker.pid(), Duration.ofSeconds(10), () -> {
             Optional<String[]> args = worker.info().arguments();
             if (args.isPresent() && args.get().length > 0) {
                 List<String> list = List.of(args.get());
                 return Path.of(list.get(list.size() - 1));
             }
             if (!worker.isAlive()) {
-                break;
+                throw new AssertionError("worker " + worker.pid() + " ended before its command line could be read");
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the command line of worker " + worker.pid() + " could not be read (alive: "
-                + worker.isAlive() + ")");
+            return null;
+        });
     }
 
-    /** Waits until a spare worker's JVM waits for the next job (two minutes at most), and returns it. */
-    static ProcessHandle spare(AiRuntime ai) throws InterruptedException {
-        for (int i = 0; i < 1200; i++) {
-            Optional<ProcessHandle> jvm = ai.spareJvm();
-            if (jvm.isPresent()) {
-                return jvm.get();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no spare worker was started");
+    /** Waits until a spare worker's JVM waits for the next job, and returns it. */
+    static ProcessHandle spare(AiRuntime ai) {
+        return Eventually.until("a spare worker", () -> ai.spareJvm().orElse(null));
     }
 }

@@ -1,5 +1,6 @@
 package org.arca.ai;
 
+import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,9 +46,8 @@ class ManifestParserTest {
 
     @Test
     void badSegmentationOptionsAreListedWithTheOtherProblems() {
-        assertThatThrownBy(() -> parse("\"kind\": \"labelmap\", \"segmentationType\": \"fuzzy\", \"fractionalType\": \"CHANCE\","))
-                .isInstanceOf(ArcaException.class)
-                .extracting(e -> ((ArcaException) e).code()).isEqualTo("invalid_manifest");
+        assertArcaError(() -> parse("\"kind\": \"labelmap\", \"segmentationType\": \"fuzzy\", \"fractionalType\": \"CHANCE\","),
+                "invalid_manifest");
         assertThatThrownBy(() -> parse("\"kind\": \"labelmap\", \"segmentationType\": \"fuzzy\", \"fractionalType\": \"CHANCE\","))
                 .hasMessageContaining("2 problems")
                 .hasMessageContaining("output.segmentationType: \"BINARY\" (thresholded) or \"FRACTIONAL\" (probabilities)")

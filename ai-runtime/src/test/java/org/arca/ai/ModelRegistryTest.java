@@ -1,5 +1,6 @@
 package org.arca.ai;
 
+import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -64,10 +65,8 @@ class ModelRegistryTest {
         assertThat(models.list(bob)).isEmpty();
         assertThat(models.list(alice)).extracting(ModelVersion::version).containsExactly("1.0");
         assertThat(models.list(curator)).hasSize(1);
-        assertThatThrownBy(() -> models.get(bob, "bright", "1.0")).extracting(e -> ((ArcaException) e).kind())
-                .isEqualTo(ArcaException.Kind.NOT_FOUND);
-        assertThatThrownBy(() -> models.approve(alice, "bright", "1.0")).extracting(e -> ((ArcaException) e).kind())
-                .isEqualTo(ArcaException.Kind.FORBIDDEN);
+        assertArcaError(() -> models.get(bob, "bright", "1.0"), ArcaException.Kind.NOT_FOUND);
+        assertArcaError(() -> models.approve(alice, "bright", "1.0"), ArcaException.Kind.FORBIDDEN);
 
         ModelVersion approved = models.approve(curator, "bright", "1.0");
         assertThat(approved.status()).isEqualTo(ModelStatus.APPROVED);
@@ -94,17 +93,14 @@ class ModelRegistryTest {
     @Test
     void aChangedPackageIsANewVersionAndANameBelongsToItsSubmitter() {
         submit(alice, valid("1.0"));
-        assertThatThrownBy(() -> submit(alice, valid("1.0"))).extracting(e -> ((ArcaException) e).code())
-                .isEqualTo("version_exists");
-        assertThatThrownBy(() -> submit(bob, valid("2.0"))).extracting(e -> ((ArcaException) e).code())
-                .isEqualTo("name_taken");
+        assertArcaError(() -> submit(alice, valid("1.0")), "version_exists");
+        assertArcaError(() -> submit(bob, valid("2.0")), "name_taken");
         assertThat(submit(alice, valid("2.0")).status()).isEqualTo(ModelStatus.SUBMITTED);
     }
 
     @Test
     void badPackagesAreRefusedAndLeaveNothing() {
-        assertThatThrownBy(() -> submit(alice, "just text".getBytes(StandardCharsets.UTF_8)))
-                .extracting(e -> ((ArcaException) e).code()).isEqualTo("not_a_model_package");
+        assertArcaError(() -> submit(alice, "just text".getBytes(StandardCharsets.UTF_8)), "not_a_model_package");
         assertThatThrownBy(() -> submit(alice, ModelZips.zip(Map.of("readme.md", new byte[] {1}))))
                 .hasMessageContaining("no model.json");
         assertThatThrownBy(() -> submit(alice, ModelZips.zip(Map.of("model.json", "{}".getBytes(StandardCharsets.UTF_8),
@@ -121,8 +117,7 @@ class ModelRegistryTest {
                  "input": {"modalities": [], "channels": 2, "layout": "CHW"},
                  "output": {"kind": "mesh"}, "resources": {"heapMb": 1}}
                 """;
-        assertThatThrownBy(() -> submit(alice, ModelZips.zip(manifest, OnnxGraphs.boxFilter())))
-                .isInstanceOf(ArcaException.class)
+        assertThat(assertArcaError(() -> submit(alice, ModelZips.zip(manifest, OnnxGraphs.boxFilter()))))
                 .hasMessageContaining("name:").hasMessageContaining("version:").hasMessageContaining("engine:")
                 .hasMessageContaining("input.modalities").hasMessageContaining("input.channels")
                 .hasMessageContaining("input.layout").hasMessageContaining("output.kind").hasMessageContaining("heapMb");

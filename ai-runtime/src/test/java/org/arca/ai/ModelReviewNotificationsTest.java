@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The issue's "the submitter is notified in the portal": curators hear of a submission, the submitter of the
+ * The submitter of a model is notified in the portal: curators hear of a submission, the submitter of the
  * review, each in their own inbox, which nobody else reads.
  */
 class ModelReviewNotificationsTest {

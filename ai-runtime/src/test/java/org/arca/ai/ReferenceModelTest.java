@@ -54,11 +54,8 @@ class ReferenceModelTest {
                 Item withText = store(test, user, folder, true, study, series, series + ".1");
                 Item clean = store(test, user, folder, false, study, series, series + ".2");
 
-                Job job = ai.jobs().submit(user, new JobRequest(ReferenceModel.NAME, "1.4.2", study, series, Map.of(), null));
-                for (int i = 0; i < 6000 && !job.status().finished(); i++) {
-                    Thread.sleep(100);
-                    job = ai.jobs().get(user, job.id());
-                }
+                Job job = JobWait.finished(ai, user,
+                        ai.jobs().submit(user, new JobRequest(ReferenceModel.NAME, "1.4.2", study, series, Map.of(), null)).id());
                 assertThat(job.status()).as(job.error() + "\n" + job.log()).isEqualTo(JobStatus.SUCCEEDED);
                 Job.Result boxes = job.results().stream().filter(r -> r.kind().equals("boxes")).findFirst().orElseThrow();
                 Item result = test.repo().items().get(user, boxes.itemId());

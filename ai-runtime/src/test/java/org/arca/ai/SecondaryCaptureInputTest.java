@@ -20,9 +20,8 @@ import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomReader;
-import org.arca.dicom.DicomWriter;
 import org.arca.dicom.Tag;
-import org.arca.dicom.TransferSyntax;
+import org.arca.dicom.TestDicom;
 import org.arca.dicomweb.DicomIndexer;
 import org.arca.dicomweb.DicomQueries;
 import org.junit.jupiter.api.AfterAll;
@@ -85,9 +84,7 @@ class SecondaryCaptureInputTest {
         Attributes ds = DicomReader.read(TextPhantom.dicom(TextPhantom.image(64, 48, true), root, root + ".1", root + ".1.1", 1),
                 DicomReader.Options.DEFAULT).dataset();
         ds.remove(Tag.Modality);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        DicomWriter.write(out, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-        String[] uids = store(out.toByteArray());
+        String[] uids = store(TestDicom.part10(ds));
 
         assertThat(prepared(accepting("US", "OT", "SC"), uids)).isEqualTo(1);
         assertThat(prepared(accepting("OT"), uids)).isEqualTo(1);
@@ -103,9 +100,7 @@ class SecondaryCaptureInputTest {
                 DicomReader.Options.DEFAULT).dataset();
         ds.remove(Tag.Modality);
         ds.setString(Tag.SOPClassUID, org.arca.dicom.VR.UI, org.arca.dicom.SopClass.CT_IMAGE);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        DicomWriter.write(out, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-        String[] uids = store(out.toByteArray());
+        String[] uids = store(TestDicom.part10(ds));
         assertThatThrownBy(() -> preparer.plan(owner, accepting("OT", "SC"), uids[0], uids[1], 1L << 30))
                 .hasMessage("The series is without modality; the model accepts OT, SC.");
     }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.arca.core.Eventually;
 import org.arca.core.Sandbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,14 +129,7 @@ class SpareWorkerTest {
     }
 
     /** The folder a worker was started on (the last argument of the JVM under the sandbox's processes). */
-    private static Path folderOf(Process spare) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            var jvm = AiRuntime.jvm(spare);
-            if (jvm.isPresent()) {
-                return JobWait.folderOf(jvm.get());
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the spare's JVM did not start");
+    private static Path folderOf(Process spare) {
+        return JobWait.folderOf(Eventually.until("the spare's JVM", () -> AiRuntime.jvm(spare).orElse(null)));
     }
 }

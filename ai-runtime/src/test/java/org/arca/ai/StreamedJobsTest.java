@@ -9,6 +9,7 @@ import java.util.Map;
 import org.arca.core.AccessLevel;
 import org.arca.core.AclEntry;
 import org.arca.core.Caller;
+import org.arca.core.Eventually;
 import org.arca.core.Folder;
 import org.arca.core.Item;
 import org.arca.core.MetadataStore;
@@ -111,10 +112,7 @@ class StreamedJobsTest {
         Folder out = test.repo().folders().create(owner, project.id(), "killed-results", null);
         String id = ai.jobs().submit(owner, run("stuck-boxes", stuck, out)).id();
         // Some frames done (their results taken and their overlays drawn), then the worker hangs on the bright one.
-        for (int i = 0; i < 1200 && ai.jobs().get(owner, id).progress() == 0; i++) {
-            Thread.sleep(100);
-        }
-        assertThat(ai.jobs().get(owner, id).progress()).as("frames done before the stuck one").isGreaterThan(0);
+        Eventually.until("frames done before the stuck one", () -> ai.jobs().get(owner, id).progress() > 0);
         ProcessHandle worker = JobWait.worker(ai, owner, id).orElseThrow();
         // As a crash would: no word from the worker, just its end.
         worker.destroyForcibly();

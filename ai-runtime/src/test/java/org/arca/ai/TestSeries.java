@@ -1,15 +1,11 @@
 package org.arca.ai;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.arca.dicom.Attributes;
-import org.arca.dicom.DicomWriter;
 import org.arca.dicom.Tag;
-import org.arca.dicom.TransferSyntax;
+import org.arca.dicom.TestDicom;
 import org.arca.dicom.VR;
 
 /**
@@ -66,46 +62,26 @@ final class TestSeries {
 
     private byte[] instance(String sop, String modality, int instanceNumber, double z, byte[] mask, int slice,
                             java.util.function.BiConsumer<Integer, Attributes> tweak) {
-        Attributes ds = new Attributes();
-        ds.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 192");
-        ds.setString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.2");
-        ds.setString(Tag.SOPInstanceUID, VR.UI, sop);
+        Attributes ds = TestDicom.instance("1.2.840.10008.5.1.4.1.1.2", studyUid, seriesUid, sop, instanceNumber);
         ds.setString(Tag.StudyDate, VR.DA, "20260101");
         ds.setString(Tag.Modality, VR.CS, modality);
         ds.setString(Tag.PatientName, VR.PN, "Phantom^AI");
         ds.setString(Tag.PatientID, VR.LO, "AI-1");
-        ds.setString(Tag.StudyInstanceUID, VR.UI, studyUid);
-        ds.setString(Tag.SeriesInstanceUID, VR.UI, seriesUid);
-        ds.setString(Tag.InstanceNumber, VR.IS, Integer.toString(instanceNumber));
         ds.setString(0x00200052, VR.UI, studyUid + ".9"); // FrameOfReferenceUID
         ds.setString(SeriesOrder.IMAGE_POSITION_PATIENT, VR.DS, "0", "0", Double.toString(z));
         ds.setString(SeriesOrder.IMAGE_ORIENTATION_PATIENT, VR.DS, "1", "0", "0", "0", "1", "0");
         ds.setString(0x00280030, VR.DS, "0.5", "0.5"); // PixelSpacing
         ds.setString(Tag.RescaleIntercept, VR.DS, "-1024");
         ds.setString(Tag.RescaleSlope, VR.DS, "1");
-        ds.setInt(Tag.SamplesPerPixel, VR.US, 1);
-        ds.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
-        ds.setInt(Tag.Rows, VR.US, ROWS);
-        ds.setInt(Tag.Columns, VR.US, COLUMNS);
-        ds.setInt(Tag.BitsAllocated, VR.US, 16);
-        ds.setInt(Tag.BitsStored, VR.US, 12);
-        ds.setInt(Tag.HighBit, VR.US, 11);
-        ds.setInt(Tag.PixelRepresentation, VR.US, 0);
         byte[] pixels = new byte[ROWS * COLUMNS * 2];
         for (int i = 0; i < mask.length; i++) {
             int stored = mask[i] == 1 ? 2024 : 1024;
             pixels[2 * i] = (byte) stored;
             pixels[2 * i + 1] = (byte) (stored >> 8);
         }
-        ds.setBytes(Tag.PixelData, VR.OW, pixels);
+        TestDicom.monochrome12(ds, ROWS, COLUMNS, pixels);
         tweak.accept(slice, ds);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            DicomWriter.write(out, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return TestDicom.part10(ds);
     }
 
     /** The box filter's answer computed here, independently of ONNX Runtime: at least 5 of 9 neighbours bright. */

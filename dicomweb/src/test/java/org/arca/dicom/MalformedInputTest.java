@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** Each kind of bad input of issue 3 ends in a DicomFormatException with the offset and the tag. */
+/** Each kind of malformed input the reader meets ends in a DicomFormatException with the offset and the tag. */
 class MalformedInputTest {
     private static final String EXPLICIT = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid();
 

@@ -1,7 +1,7 @@
 package org.arca.preview;
 
+import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.util.EnumMap;
@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
+import org.arca.core.Eventually;
 import org.arca.core.Folder;
 import org.arca.core.Item;
 import org.arca.core.TestDatabases;
@@ -44,11 +45,11 @@ class UnpackJobsTest {
         UnpackJobs.Job started;
         try (UnpackJobs before = new UnpackJobs(test.repo(), ZipUnpack.Limits.defaults())) {
             started = before.start(owner, archive.id(), target.id());
-            UnpackJobs.Job job = started;
-            for (int i = 0; i < 400 && job.state().equals(UnpackJobs.Job.RUNNING); i++) {
-                Thread.sleep(25);
-                job = before.get(owner, started.id());
-            }
+            String id = started.id();
+            UnpackJobs.Job job = Eventually.until("unpack job " + id + " to end", () -> {
+                UnpackJobs.Job now = before.get(owner, id);
+                return now.state().equals(UnpackJobs.Job.RUNNING) ? null : now;
+            });
             assertThat(job.state()).as(job.message()).isEqualTo(UnpackJobs.Job.DONE);
         }
 
@@ -59,8 +60,7 @@ class UnpackJobsTest {
             assertThat(job.total()).isEqualTo(2);
             assertThat(job.message()).isEqualTo("Unpacked 2 files.");
             assertThat(job.itemId()).isEqualTo(archive.id());
-            assertThatThrownBy(() -> after.get(other, started.id())).isInstanceOf(ArcaException.class)
-                    .extracting(e -> ((ArcaException) e).code()).isEqualTo("not_found");
+            assertArcaError(() -> after.get(other, started.id()), "not_found");
         }
         assertThat(test.repo().items().find(owner, target.id(), "two.txt")).isPresent();
     }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.arca.core.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,11 +127,10 @@ class ArcaTest {
             byte[] text = "alpha bravo charlie delta echo foxtrot golf hotel".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             repo.items().upload(admin, collection.id(), "words.txt", "text/plain", new java.io.ByteArrayInputStream(text),
                     text.length, false);
-            long found = 0;
-            for (int i = 0; i < 600 && found == 0; i++) {
-                Thread.sleep(100);
-                found = repo.search(admin, org.arca.core.SearchQuery.of("alpha")).total();
-            }
+            long found = Eventually.until("the extracted words to be searchable", () -> {
+                long total = repo.search(admin, org.arca.core.SearchQuery.of("alpha")).total();
+                return total > 0 ? total : null;
+            });
             assertThat(found).as("the first words, within 24 characters").isEqualTo(1);
             assertThat(repo.search(admin, org.arca.core.SearchQuery.of("hotel")).total()).as("words past the cut").isZero();
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.arca.core.Caller;
+import org.arca.core.Eventually;
 import org.arca.core.Item;
 import org.arca.core.Repository;
 import org.junit.jupiter.api.BeforeEach;
@@ -134,11 +135,10 @@ class LauncherTest {
             byte[] bytes = "The pancreas was normal.".getBytes(StandardCharsets.UTF_8);
             repo.items().upload(gus, c.id(), "finding.txt", "text/plain", new java.io.ByteArrayInputStream(bytes), bytes.length, false);
             // Extraction runs in a worker process after the upload: wait for its words to become searchable.
-            long found = 0;
-            for (int i = 0; i < 600 && found == 0; i++) {
-                Thread.sleep(100);
-                found = repo.search(gus, org.arca.core.SearchQuery.of("pancreas")).total();
-            }
+            long found = Eventually.until("the extracted words to be searchable", () -> {
+                long total = repo.search(gus, org.arca.core.SearchQuery.of("pancreas")).total();
+                return total > 0 ? total : null;
+            });
             assertThat(found).isEqualTo(1);
         }
         org.arca.preview.ExtractionLimits.defaults(); // the module is on the class path, as the launcher has it

@@ -47,10 +47,10 @@ public final class SearchIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SearchIndex.class);
     private static final String CLEAN = "arca.clean";
     /**
-     * What the documents hold; an index written with another layout is rebuilt on open. 2: folder names are
-     * no longer indexed as words of the documents below them (they let hidden ancestors' names be found).
-     * 3: documents carry their groups (a DICOM instance its study and series) for grouped searches.
-     * 4: each facet dimension is its own doc-values field ({@link FacetCounting}), no longer one field for all.
+     * What the documents hold, stored with every commit; an index of any other layout lacks some of it and is
+     * rebuilt on open. Layout 4: folder names are not words of the documents below them (a hidden ancestor's
+     * name must not find them); documents carry their groups (a DICOM instance its study and series) for grouped
+     * searches; each facet dimension is a doc-values field of its own ({@link FacetCounting}).
      */
     private static final String LAYOUT = "arca.layout";
     private static final String CURRENT_LAYOUT = "4";

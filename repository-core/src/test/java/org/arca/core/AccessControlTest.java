@@ -1,7 +1,7 @@
 package org.arca.core;
 
+import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,15 +55,12 @@ class AccessControlTest {
     @Test
     void hiddenIsNotFoundAndVisibleButLockedIsForbidden() {
         access.setAcl(owner, shared.id(), List.of());
-        assertThatThrownBy(() -> folders.get(bob, deep.id()))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.NOT_FOUND));
+        assertArcaError(() -> folders.get(bob, deep.id()), ArcaException.Kind.NOT_FOUND);
 
         access.setAcl(owner, shared.id(), List.of(new AclEntry("user:bob", AccessLevel.READ)));
         assertThat(folders.get(bob, deep.id()).access()).isEqualTo(AccessLevel.READ);
-        assertThatThrownBy(() -> folders.create(bob, deep.id(), "nope", null))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
-        assertThatThrownBy(() -> folders.get(bob, project.id()))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.NOT_FOUND));
+        assertArcaError(() -> folders.create(bob, deep.id(), "nope", null), ArcaException.Kind.FORBIDDEN);
+        assertArcaError(() -> folders.get(bob, project.id()), ArcaException.Kind.NOT_FOUND);
         assertThat(folders.sharedWithMe(bob)).extracting(Folder::id).contains(shared.id()).doesNotContain(deep.id());
         assertThat(folders.collections(bob)).extracting(Folder::id).doesNotContain(project.id());
         assertThat(folders.ancestors(bob, deep.id())).extracting(Folder::name).containsExactly("shared");
@@ -94,28 +91,25 @@ class AccessControlTest {
 
         access.setAcl(owner, open.id(), List.of(OWNER, new AclEntry("public", AccessLevel.READ)));
         assertThat(folders.collections(Caller.ANONYMOUS)).extracting(Folder::name).contains("Open data");
-        assertThatThrownBy(() -> folders.create(Caller.ANONYMOUS, open.id(), "x", null))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.UNAUTHORIZED));
+        assertArcaError(() -> folders.create(Caller.ANONYMOUS, open.id(), "x", null), ArcaException.Kind.UNAUTHORIZED);
     }
 
     @Test
     void onlyFolderAdminsSeeAndChangeTheAcl() {
         Folder mine = folders.create(owner, project.id(), "acl-admin", null);
         access.setAcl(owner, mine.id(), List.of(new AclEntry("user:bob", AccessLevel.WRITE)));
-        assertThatThrownBy(() -> access.acl(bob, mine.id()))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
-        assertThatThrownBy(() -> access.setAcl(bob, mine.id(), List.of(new AclEntry("user:bob", AccessLevel.ADMIN))))
-                .isInstanceOf(ArcaException.class);
+        assertArcaError(() -> access.acl(bob, mine.id()), ArcaException.Kind.FORBIDDEN);
+        assertArcaError(() -> access.setAcl(bob, mine.id(), List.of(new AclEntry("user:bob", AccessLevel.ADMIN))));
         assertThat(access.acl(owner, mine.id()).entries()).containsExactly(new AclEntry("user:bob", AccessLevel.WRITE));
         assertThat(access.acl(owner, mine.id()).inherited()).extracting(AccessControl.InheritedEntry::principal)
                 .contains("user:owner");
-        assertThatThrownBy(() -> access.setAcl(owner, mine.id(), List.of(new AclEntry("user:nobody", AccessLevel.READ))))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("unknown_user"));
+        assertArcaError(() -> access.setAcl(owner, mine.id(), List.of(new AclEntry("user:nobody", AccessLevel.READ))),
+                "unknown_user");
         assertThat(access.acl(owner, mine.id()).entries()).containsExactly(new AclEntry("user:bob", AccessLevel.WRITE));
 
         Folder own = folders.createCollection(bob, "Bob's own", null);
-        assertThatThrownBy(() -> access.setAcl(bob, own.id(), List.of(new AclEntry("everyone", AccessLevel.READ))))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("would_lock_out"));
+        assertArcaError(() -> access.setAcl(bob, own.id(), List.of(new AclEntry("everyone", AccessLevel.READ))),
+                "would_lock_out");
         assertThat(access.acl(bob, own.id()).entries()).containsExactly(new AclEntry("user:bob", AccessLevel.ADMIN));
     }
 

@@ -1,9 +1,11 @@
 package org.arca.core;
 
+import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,13 +15,15 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthenticationTest {
 
+    ManualClock clock;
     TestRepository test;
     Authentication auth;
     Accounts accounts;
 
     @BeforeAll
     void open() {
-        test = new TestRepository(TestDatabases.Kind.H2);
+        clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+        test = new TestRepository(TestDatabases.Kind.H2, c -> c.withClock(clock));
         auth = test.repo().authentication();
         accounts = test.repo().accounts();
     }
@@ -35,10 +39,8 @@ class AuthenticationTest {
         User pending = accounts.register("newcomer", "a long password", "n@example.org", "New Comer", "HOSP-A-2026");
         assertThat(pending.status()).isEqualTo(User.Status.PENDING);
         assertThat(pending.siteId()).isEqualTo(site.id());
-        assertThatThrownBy(() -> auth.password("newcomer", "a long password"))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("account_pending"));
-        assertThatThrownBy(() -> accounts.register("other", "a long password", "o@example.org", null, "WRONG"))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("unknown_site_code"));
+        assertArcaError(() -> auth.password("newcomer", "a long password"), "account_pending");
+        assertArcaError(() -> accounts.register("other", "a long password", "o@example.org", null, "WRONG"), "unknown_site_code");
 
         accounts.approve(Caller.SYSTEM, "newcomer");
         assertThat(auth.password("newcomer", "a long password").login()).isEqualTo("newcomer");
@@ -67,18 +69,18 @@ class AuthenticationTest {
     }
 
     @Test
-    void tokensWorkUntilRevokedOrExpired() throws Exception {
+    void tokensWorkUntilRevokedOrExpired() {
         Caller owner = test.user("tokens");
         Authentication.Issued<ApiToken> token = auth.createToken(owner, "script", null);
         assertThat(auth.token(token.secret()).login()).isEqualTo("tokens");
         assertThat(auth.tokens(owner)).extracting(ApiToken::name).containsExactly("script");
 
         auth.revokeToken(owner, token.value().id());
-        assertThatThrownBy(() -> auth.token(token.secret()))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.UNAUTHORIZED));
+        assertArcaError(() -> auth.token(token.secret()), ArcaException.Kind.UNAUTHORIZED);
 
         Authentication.Issued<ApiToken> brief = auth.createToken(owner, "brief", Duration.ofMillis(50));
-        Thread.sleep(120);
+        assertThat(auth.token(brief.secret()).login()).isEqualTo("tokens");
+        clock.advance(Duration.ofMillis(50));
         assertThatThrownBy(() -> auth.token(brief.secret())).hasMessageContaining("expired");
     }
 
@@ -89,18 +91,17 @@ class AuthenticationTest {
         assertThat(auth.session(session.secret())).isPresent();
         accounts.setStatus(Caller.SYSTEM, "leaver", User.Status.DISABLED);
         assertThat(auth.session(session.secret())).isEmpty();
-        assertThatThrownBy(() -> auth.password("leaver", TestRepository.PASSWORD))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("account_disabled"));
+        assertArcaError(() -> auth.password("leaver", TestRepository.PASSWORD), "account_disabled");
     }
 
     @Test
     void onlyAdminsManageAccounts() {
         Caller plain = test.user("plain");
-        assertThatThrownBy(() -> accounts.create(plain, new Accounts.NewUser("x1", "a long password", "x@e.org", null, null, Set.of())))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
-        assertThatThrownBy(() -> accounts.create(Caller.SYSTEM, new Accounts.NewUser("plain", "a long password", "x@e.org", null, null, Set.of())))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("login_taken"));
-        assertThatThrownBy(() -> accounts.create(Caller.SYSTEM, new Accounts.NewUser("short", "short", "x@e.org", null, null, Set.of())))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("weak_password"));
+        assertArcaError(() -> accounts.create(plain, new Accounts.NewUser("x1", "a long password", "x@e.org", null, null, Set.of())),
+                ArcaException.Kind.FORBIDDEN);
+        assertArcaError(() -> accounts.create(Caller.SYSTEM, new Accounts.NewUser("plain", "a long password", "x@e.org", null, null, Set.of())),
+                "login_taken");
+        assertArcaError(() -> accounts.create(Caller.SYSTEM, new Accounts.NewUser("short", "short", "x@e.org", null, null, Set.of())),
+                "weak_password");
     }
 }

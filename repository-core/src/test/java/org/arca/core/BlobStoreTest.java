@@ -1,7 +1,7 @@
 package org.arca.core;
 
+import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -80,20 +80,18 @@ class BlobStoreTest {
                 throw new IOException("connection reset");
             }
         };
-        assertThatThrownBy(() -> test.repo().items().upload(alice, project.id(), "cut.bin", null, cutOff, 500, false))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.INCOMPLETE));
-        assertThatThrownBy(() -> test.repo().items().upload(alice, project.id(), "short.bin", null,
-                new ByteArrayInputStream(new byte[10]), 500, false))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("incomplete_upload"));
+        assertArcaError(() -> test.repo().items().upload(alice, project.id(), "cut.bin", null, cutOff, 500, false),
+                ArcaException.Kind.INCOMPLETE);
+        assertArcaError(() -> test.repo().items().upload(alice, project.id(), "short.bin", null,
+                new ByteArrayInputStream(new byte[10]), 500, false), "incomplete_upload");
         assertThat(names(project)).doesNotContain("cut.bin", "short.bin");
         assertThat(test.dataDir().resolve("blobs/.tmp").toFile().list()).isEmpty();
     }
 
     @Test
     void anUploadOverTheLimitIsRefused() {
-        assertThatThrownBy(() -> test.repo().items().upload(alice, project.id(), "big.bin", null,
-                new ByteArrayInputStream(new byte[1001]), -1, false))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.TOO_LARGE));
+        assertArcaError(() -> test.repo().items().upload(alice, project.id(), "big.bin", null,
+                new ByteArrayInputStream(new byte[1001]), -1, false), ArcaException.Kind.TOO_LARGE);
         assertThat(names(project)).doesNotContain("big.bin");
         assertThat(test.dataDir().resolve("blobs/.tmp").toFile().list()).isEmpty();
     }
@@ -106,8 +104,7 @@ class BlobStoreTest {
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         Path file = Files.write(test.dataDir().resolve("hashed-by-writer.part"), bytes);
 
-        assertThatThrownBy(() -> blobs.adopt(file, new BlobStore.Blob(sha, 600)))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.INCOMPLETE));
+        assertArcaError(() -> blobs.adopt(file, new BlobStore.Blob(sha, 600)), ArcaException.Kind.INCOMPLETE);
         assertThat(file).exists();
         assertThat(blobs.exists(sha)).isFalse();
 
@@ -141,8 +138,7 @@ class BlobStoreTest {
         assertThat(blobs.exists(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(new byte[300])))).isFalse();
         try (BlobStore.Writer tooMuch = blobs.writer(1000)) {
             tooMuch.write(java.nio.ByteBuffer.wrap(new byte[600]));
-            assertThatThrownBy(() -> tooMuch.write(java.nio.ByteBuffer.wrap(new byte[600])))
-                    .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.TOO_LARGE));
+            assertArcaError(() -> tooMuch.write(java.nio.ByteBuffer.wrap(new byte[600])), ArcaException.Kind.TOO_LARGE);
         }
         assertThat(test.dataDir().resolve("blobs/.tmp").toFile().list()).isEmpty();
     }

@@ -1,7 +1,7 @@
 package org.arca.core;
 
+import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -75,16 +75,13 @@ class FolderTreeTest {
     void badNamesAreRefusedAndChangeNothing() {
         Folder project = folders.createCollection(alice, "Names", null);
         for (String bad : List.of("a/b", "..", ".", "nul\u0000", "tab\tname", "x".repeat(256), "é".repeat(128), " lead", "")) {
-            assertThatThrownBy(() -> folders.create(alice, project.id(), bad, null))
-                    .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.INVALID));
+            assertArcaError(() -> folders.create(alice, project.id(), bad, null), ArcaException.Kind.INVALID);
         }
         folders.create(alice, project.id(), "x".repeat(255), null);
         folders.create(alice, project.id(), "same", null);
-        assertThatThrownBy(() -> folders.create(alice, project.id(), "same", null))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("name_taken"));
+        assertArcaError(() -> folders.create(alice, project.id(), "same", null), "name_taken");
         test.upload(alice, project.id(), "file", "x");
-        assertThatThrownBy(() -> folders.create(alice, project.id(), "file", null))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("name_taken"));
+        assertArcaError(() -> folders.create(alice, project.id(), "file", null), "name_taken");
         assertThat(folders.children(alice, project.id(), 100, 0).total()).isEqualTo(3);
     }
 
@@ -96,8 +93,7 @@ class FolderTreeTest {
         Folder c = folders.create(alice, b.id(), "c", null);
 
         for (String target : List.of(a.id(), b.id(), c.id())) {
-            assertThatThrownBy(() -> folders.move(alice, a.id(), target))
-                    .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("move_into_own_subtree"));
+            assertArcaError(() -> folders.move(alice, a.id(), target), "move_into_own_subtree");
         }
         assertThat(folders.ancestors(alice, c.id())).extracting(Folder::name).containsExactly("Cycles", "a", "b");
     }
@@ -137,8 +133,7 @@ class FolderTreeTest {
         assertThat(copied.primaryFile().sha256()).isEqualTo(original.primaryFile().sha256());
         assertThat(test.repo().metadata().get(alice, MetadataStore.Target.ITEM, copied.id()))
                 .containsEntry("site", new MetadataValue.Text("Lyon"));
-        assertThatThrownBy(() -> folders.copy(alice, src.id(), inner.id(), null))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("copy_into_own_subtree"));
+        assertArcaError(() -> folders.copy(alice, src.id(), inner.id(), null), "copy_into_own_subtree");
     }
 
     @Test
@@ -148,15 +143,13 @@ class FolderTreeTest {
         Folder deep = folders.create(alice, full.id(), "deep", null);
         Item item = test.upload(alice, deep.id(), "x.txt", "x");
 
-        assertThatThrownBy(() -> folders.delete(alice, full.id(), false))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("folder_not_empty"));
+        assertArcaError(() -> folders.delete(alice, full.id(), false), "folder_not_empty");
         assertThat(test.repo().items().get(alice, item.id()).name()).isEqualTo("x.txt");
 
         folders.delete(alice, full.id(), true);
 
-        assertThatThrownBy(() -> folders.get(alice, deep.id())).isInstanceOf(ArcaException.class);
-        assertThatThrownBy(() -> test.repo().items().get(alice, item.id()))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.NOT_FOUND));
+        assertArcaError(() -> folders.get(alice, deep.id()));
+        assertArcaError(() -> test.repo().items().get(alice, item.id()), ArcaException.Kind.NOT_FOUND);
         assertThat(folders.children(alice, project.id(), 10, 0).total()).isZero();
     }
 
@@ -177,25 +170,18 @@ class FolderTreeTest {
         test.repo().access().setAcl(alice, emptyProject.id(), List.of(new AclEntry("user:alice", AccessLevel.ADMIN),
                 new AclEntry("user:wendy", AccessLevel.WRITE)));
 
-        assertThatThrownBy(() -> folders.delete(rita, empty.id(), false)).as("READ only")
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
-        assertThatThrownBy(() -> folders.delete(wendy, full.id(), true)).as("a subtree")
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
-        assertThatThrownBy(() -> folders.delete(wendy, full.id(), false))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("folder_not_empty"));
-        assertThatThrownBy(() -> folders.delete(wendy, granted.id(), false)).as("grants of its own")
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
-        assertThatThrownBy(() -> folders.delete(rita, granted.id(), false)).as("WRITE granted on the folder itself")
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
-        assertThatThrownBy(() -> folders.delete(wendy, emptyProject.id(), false)).as("a collection")
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
+        assertArcaError(() -> folders.delete(rita, empty.id(), false), ArcaException.Kind.FORBIDDEN); // READ only
+        assertArcaError(() -> folders.delete(wendy, full.id(), true), ArcaException.Kind.FORBIDDEN); // a subtree
+        assertArcaError(() -> folders.delete(wendy, full.id(), false), "folder_not_empty");
+        assertArcaError(() -> folders.delete(wendy, granted.id(), false), ArcaException.Kind.FORBIDDEN); // grants of its own
+        assertArcaError(() -> folders.delete(rita, granted.id(), false), ArcaException.Kind.FORBIDDEN); // WRITE granted on the folder itself
+        assertArcaError(() -> folders.delete(wendy, emptyProject.id(), false), ArcaException.Kind.FORBIDDEN); // a collection
         assertThat(folders.children(alice, project.id(), 10, 0).folders()).extracting(Folder::name)
                 .containsExactlyInAnyOrder("empty", "full", "granted");
 
         folders.delete(wendy, empty.id(), false);
 
-        assertThatThrownBy(() -> folders.get(alice, empty.id()))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.NOT_FOUND));
+        assertArcaError(() -> folders.get(alice, empty.id()), ArcaException.Kind.NOT_FOUND);
         assertThat(test.repo().audit().query(Caller.SYSTEM, "wendy", null, null, 100, 0).entries())
                 .extracting(AuditEntry::action).contains("folder.delete");
     }
@@ -206,8 +192,7 @@ class FolderTreeTest {
         test.repo().items().addListener(e -> heard.add(e.change() + " " + e.item().name()));
         Folder project = folders.createCollection(alice, "Listeners", null);
         Item item = test.upload(alice, project.id(), "heard.txt", "1");
-        assertThatThrownBy(() -> test.upload(alice, project.id(), "heard.txt", "again"))
-                .isInstanceOf(ArcaException.class);
+        assertArcaError(() -> test.upload(alice, project.id(), "heard.txt", "again"));
         test.repo().items().delete(alice, item.id());
 
         assertThat(heard).containsSubsequence("CREATED heard.txt", "DELETED heard.txt");

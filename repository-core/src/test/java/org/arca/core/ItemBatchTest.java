@@ -1,7 +1,7 @@
 package org.arca.core;
 
+import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -93,18 +93,15 @@ class ItemBatchTest {
         test.upload(owner, folder.id(), "taken-2.txt", "already here");
         heard.clear();
 
-        assertThatThrownBy(() -> test.repo().items().createAll(owner, folder.id(), batch("taken", 4)))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.CONFLICT));
+        assertArcaError(() -> test.repo().items().createAll(owner, folder.id(), batch("taken", 4)), ArcaException.Kind.CONFLICT);
         List<ItemStore.NewItem> twice = new ArrayList<>(batch("twice", 2));
         twice.add(twice.get(0));
-        assertThatThrownBy(() -> test.repo().items().createAll(owner, folder.id(), twice))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.CONFLICT));
-        assertThatThrownBy(() -> test.repo().items().createAll(reader, folder.id(), batch("read", 2)))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
-        assertThatThrownBy(() -> test.repo().items().createAll(stranger, folder.id(), batch("hidden", 2)))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.NOT_FOUND));
-        assertThatThrownBy(() -> test.repo().items().createAll(owner, folder.id(), List.of(new ItemStore.NewItem("a/b.txt",
-                "text/plain", batch("bad", 1).get(0).blob())))).isInstanceOf(ArcaException.class);
+        assertArcaError(() -> test.repo().items().createAll(owner, folder.id(), twice), ArcaException.Kind.CONFLICT);
+        assertArcaError(() -> test.repo().items().createAll(reader, folder.id(), batch("read", 2)), ArcaException.Kind.FORBIDDEN);
+        assertArcaError(() -> test.repo().items().createAll(stranger, folder.id(), batch("hidden", 2)),
+                ArcaException.Kind.NOT_FOUND);
+        assertArcaError(() -> test.repo().items().createAll(owner, folder.id(), List.of(new ItemStore.NewItem("a/b.txt",
+                "text/plain", batch("bad", 1).get(0).blob()))));
 
         for (String name : List.of("taken-0.txt", "taken-1.txt", "taken-3.txt", "twice-0.txt", "read-0.txt", "hidden-0.txt")) {
             assertThat(test.repo().items().find(owner, folder.id(), name)).as(name).isEmpty();
@@ -185,15 +182,6 @@ class ItemBatchTest {
         assertThat(test.repo().folders().children(owner, folder.id(), 10, 0).items()).hasSize(1);
     }
 
-    private static ArcaException.Kind refusal(Runnable attempt) {
-        try {
-            attempt.run();
-            return null;
-        } catch (ArcaException e) {
-            return e.kind();
-        }
-    }
-
     @Test
     void anUploadAndTheCheckBeforeOneAgreeOnWhatIsRefusedAndWhatIsReplaced() throws Exception {
         Folder folder = test.repo().folders().createCollection(owner, "Single " + kind, null);
@@ -208,18 +196,14 @@ class ItemBatchTest {
 
         assertThat(items.checkReplaceableUpload(w, folder.id(), "new.txt")).isEmpty();
         assertThat(items.checkReplaceableUpload(w, folder.id(), "present.txt")).map(Item::id).contains(present.id());
-        assertThat(refusal(() -> items.checkReplaceableUpload(w, folder.id(), "sub"))).isEqualTo(ArcaException.Kind.CONFLICT);
-        assertThat(refusal(() -> items.checkReplaceableUpload(reader, folder.id(), "new.txt")))
-                .isEqualTo(ArcaException.Kind.FORBIDDEN);
-        assertThat(refusal(() -> items.checkReplaceableUpload(stranger, folder.id(), "new.txt")))
-                .isEqualTo(ArcaException.Kind.NOT_FOUND);
-        assertThat(refusal(() -> items.checkReplaceableUpload(w, "no-such-folder", "new.txt")))
-                .isEqualTo(ArcaException.Kind.NOT_FOUND);
-        assertThat(refusal(() -> items.checkReplaceableUpload(w, folder.id(), "a/b.txt"))).isEqualTo(ArcaException.Kind.INVALID);
+        assertArcaError(() -> items.checkReplaceableUpload(w, folder.id(), "sub"), ArcaException.Kind.CONFLICT);
+        assertArcaError(() -> items.checkReplaceableUpload(reader, folder.id(), "new.txt"), ArcaException.Kind.FORBIDDEN);
+        assertArcaError(() -> items.checkReplaceableUpload(stranger, folder.id(), "new.txt"), ArcaException.Kind.NOT_FOUND);
+        assertArcaError(() -> items.checkReplaceableUpload(w, "no-such-folder", "new.txt"), ArcaException.Kind.NOT_FOUND);
+        assertArcaError(() -> items.checkReplaceableUpload(w, folder.id(), "a/b.txt"), ArcaException.Kind.INVALID);
 
-        assertThat(refusal(() -> test.upload(w, folder.id(), "present.txt", "second"))).isEqualTo(ArcaException.Kind.CONFLICT);
-        assertThat(refusal(() -> test.upload(w, folder.id(), "sub", "a folder has this name")))
-                .isEqualTo(ArcaException.Kind.CONFLICT);
+        assertArcaError(() -> test.upload(w, folder.id(), "present.txt", "second"), ArcaException.Kind.CONFLICT);
+        assertArcaError(() -> test.upload(w, folder.id(), "sub", "a folder has this name"), ArcaException.Kind.CONFLICT);
         byte[] bytes = "replaced content".getBytes(StandardCharsets.UTF_8);
         Item replaced = items.upload(w, folder.id(), "present.txt", "text/plain", new ByteArrayInputStream(bytes),
                 bytes.length, true);

@@ -1,7 +1,7 @@
 package org.arca.core;
 
+import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -125,20 +125,14 @@ class LoginThrottleTest {
     }
 
     private static void guessWrong(String login, String source) {
-        assertThatThrownBy(() -> auth.password(login, "not the password", source))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.UNAUTHORIZED));
+        assertArcaError(() -> auth.password(login, "not the password", source), ArcaException.Kind.UNAUTHORIZED);
     }
 
     /** The seconds the refusal says to wait; fails unless the sign-in is refused as throttled. */
     private static long throttled(String login, String password, String source) {
-        try {
-            auth.password(login, password, source);
-        } catch (ArcaException e) {
-            assertThat(e.kind()).as(e.getMessage()).isEqualTo(ArcaException.Kind.THROTTLED);
-            long seconds = e.retryAfter().orElseThrow().toSeconds();
-            assertThat(e.getMessage()).contains("in " + seconds + " seconds");
-            return seconds;
-        }
-        throw new AssertionError("the sign-in of " + login + " from " + source + " was not throttled");
+        ArcaException refusal = assertArcaError(() -> auth.password(login, password, source), ArcaException.Kind.THROTTLED);
+        long seconds = refusal.retryAfter().orElseThrow().toSeconds();
+        assertThat(refusal.getMessage()).contains("in " + seconds + " seconds");
+        return seconds;
     }
 }

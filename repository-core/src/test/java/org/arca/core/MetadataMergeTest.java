@@ -1,7 +1,7 @@
 package org.arca.core;
 
+import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,14 +68,12 @@ class MetadataMergeTest {
         changes.put(writable.id(), Map.of("boxes", new MetadataValue.Number(1)));
         changes.put(readOnly.id(), Map.of("boxes", new MetadataValue.Number(1)));
 
-        assertThatThrownBy(() -> test.repo().metadata().merge(reader, MetadataStore.Target.ITEM, changes))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.FORBIDDEN));
+        assertArcaError(() -> test.repo().metadata().merge(reader, MetadataStore.Target.ITEM, changes),
+                ArcaException.Kind.FORBIDDEN);
         assertThat(test.repo().metadata().get(reader, MetadataStore.Target.ITEM, writable.id())).isEmpty();
-        assertThatThrownBy(() -> test.repo().metadata().merge(reader, MetadataStore.Target.ITEM,
-                Map.of("no-such-item", Map.of("boxes", new MetadataValue.Number(1)))))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.kind()).isEqualTo(ArcaException.Kind.NOT_FOUND));
-        assertThatThrownBy(() -> test.repo().metadata().merge(owner, MetadataStore.Target.ITEM,
-                Map.of(writable.id(), Map.of("", new MetadataValue.Number(1)))))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("invalid_key"));
+        assertArcaError(() -> test.repo().metadata().merge(reader, MetadataStore.Target.ITEM,
+                Map.of("no-such-item", Map.of("boxes", new MetadataValue.Number(1)))), ArcaException.Kind.NOT_FOUND);
+        assertArcaError(() -> test.repo().metadata().merge(owner, MetadataStore.Target.ITEM,
+                Map.of(writable.id(), Map.of("", new MetadataValue.Number(1)))), "invalid_key");
     }
 }

@@ -1,7 +1,7 @@
 package org.arca.core;
 
+import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,10 +129,8 @@ class SearchIndexTest {
                 .containsExactly("Site Berlin", "Trial Alpha", "Unblinding");
         assertThat(names(owner, new SearchQuery("", List.of(), List.of("MR"), List.of(), LocalDate.of(2019, 1, 1),
                 LocalDate.of(2019, 12, 31), Map.of(), 20, 0))).containsExactly("protocol.pdf", "randomisation key.pdf");
-        assertThatThrownBy(() -> repo.search(owner, SearchQuery.of("name:(unclosed")))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("invalid_query"));
-        assertThatThrownBy(() -> repo.search(owner, filtered("", Map.of("visit", "a..b"))))
-                .isInstanceOfSatisfying(ArcaException.class, e -> assertThat(e.code()).isEqualTo("invalid_metadata_range"));
+        assertArcaError(() -> repo.search(owner, SearchQuery.of("name:(unclosed")), "invalid_query");
+        assertArcaError(() -> repo.search(owner, filtered("", Map.of("visit", "a..b"))), "invalid_metadata_range");
     }
 
     @Test

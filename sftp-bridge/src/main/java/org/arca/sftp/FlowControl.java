@@ -13,7 +13,7 @@ final class FlowControl {
      * The channel window the server grants: how many bytes a client may send before the server has taken them.
      * MINA gives window back only once the SFTP subsystem has finished a request (written it to disk and hashed
      * it). Too small, and the client stalls waiting for window adjustments. Too large, and OpenSSH's own client
-     * stalls: with a 16 MiB window it buffers as much in its channel, and (on 2 cores, 2026-12) spent ten
+     * stalls: with a 16 MiB window it buffers as much in its channel, and (on 2 cores) spent ten
      * seconds of a 2 GB upload at full CPU moving that buffer around while the server sat idle, halving the
      * upload rate. OpenSSH's sshd grants 2 MiB. Measured with {@code arca bench sftp}: 2 to 4 MiB gave the best
      * uploads, 6 MiB a fifth less, 16 MiB less than half.

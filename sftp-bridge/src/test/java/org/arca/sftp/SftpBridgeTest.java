@@ -22,6 +22,7 @@ import org.apache.sshd.sftp.common.SftpException;
 import org.arca.core.AccessLevel;
 import org.arca.core.AclEntry;
 import org.arca.core.Caller;
+import org.arca.core.Eventually;
 import org.arca.core.Folder;
 import org.arca.core.IngestStep;
 import org.arca.core.Item;
@@ -540,15 +541,12 @@ class SftpBridgeTest {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
-    /** The partial files once there are {@code count} of them, or after 10 seconds what there is. */
-    private static List<String> partialsOnceThere(int count) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        List<String> files = partials();
-        while (files.size() != count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            files = partials();
-        }
-        return files;
+    /** The partial files once there are {@code count} of them (the bridge writes them on its own threads). */
+    private static List<String> partialsOnceThere(int count) {
+        return Eventually.until(count + " partial files", () -> {
+            List<String> files = partials();
+            return files.size() == count ? files : null;
+        });
     }
 
     private static List<String> partials() throws IOException {

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.BadMessageException;
 
 /**
@@ -44,40 +45,42 @@ final class BodyRateGuard implements Filter {
             @Override
             public ServletInputStream getInputStream() throws IOException {
                 if (guarded == null) {
-                    guarded = new Guarded(super.getInputStream(), minBytesPerSecond, GRACE.toNanos());
+                    guarded = new Guarded(super.getInputStream(), minBytesPerSecond, GRACE.toNanos(), System::nanoTime);
                 }
                 return guarded;
             }
         }, response);
     }
 
-    /** The request body, timing each blocking read. */
+    /** The request body, timing each blocking read on {@code nanoTime} (a monotonic clock; tests move their own). */
     static final class Guarded extends ServletInputStream {
         private final ServletInputStream in;
         private final long minBytesPerSecond;
         private final long graceNanos;
+        private final LongSupplier nanoTime;
         private long bytes;
         private long waitedNanos;
 
-        Guarded(ServletInputStream in, long minBytesPerSecond, long graceNanos) {
+        Guarded(ServletInputStream in, long minBytesPerSecond, long graceNanos, LongSupplier nanoTime) {
             this.in = in;
             this.minBytesPerSecond = minBytesPerSecond;
             this.graceNanos = graceNanos;
+            this.nanoTime = nanoTime;
         }
 
         @Override
         public int read() throws IOException {
-            long start = System.nanoTime();
+            long start = nanoTime.getAsLong();
             int b = in.read();
-            arrived(b < 0 ? 0 : 1, System.nanoTime() - start);
+            arrived(b < 0 ? 0 : 1, nanoTime.getAsLong() - start);
             return b;
         }
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            long start = System.nanoTime();
+            long start = nanoTime.getAsLong();
             int n = in.read(buffer, offset, length);
-            arrived(Math.max(n, 0), System.nanoTime() - start);
+            arrived(Math.max(n, 0), nanoTime.getAsLong() - start);
             return n;
         }
 

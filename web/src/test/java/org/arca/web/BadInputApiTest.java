@@ -8,14 +8,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.arca.core.Caller;
+import org.arca.core.Eventually;
 import org.arca.core.Folder;
 import org.arca.core.Item;
 import org.arca.core.TestDatabases;
 import org.arca.preview.ExtractionLimits;
 import org.arca.preview.OfficeConverter;
+import org.arca.preview.PreviewWorker;
 import org.arca.preview.SampleFiles;
 import org.arca.preview.TextExtractor;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * preview or a clear "none", and the server answers health checks and searches while they are worked on.
  */
 class BadInputApiTest {
+    private static final long STREAMING = 32L << 20;
     static TestServer server;
     static TextExtractor extractor;
     static Caller alice;
@@ -81,13 +85,14 @@ class BadInputApiTest {
         assertThat(search.json().get("total").asInt()).isEqualTo(1);
     }
 
-    /** Lines of a log, over and over, up to {@code size} bytes: a gigabyte without a gigabyte of memory. */
-    static java.io.InputStream endlessLog(long size) {
+    /**
+     * Lines of a log, over and over, up to {@code size} bytes: a gigabyte without a gigabyte of memory. Counts what
+     * it has given in {@code sent}.
+     */
+    static java.io.InputStream endlessLog(long size, AtomicLong sent) {
         byte[] chunk = "Line of a very long instrument log, written every millisecond\n".repeat(1024)
                 .getBytes(StandardCharsets.UTF_8);
         return new java.io.InputStream() {
-            long sent;
-
             @Override
             public int read() {
                 byte[] one = new byte[1];
@@ -96,13 +101,14 @@ class BadInputApiTest {
 
             @Override
             public int read(byte[] b, int off, int len) {
-                if (sent == size) {
+                long given = sent.get();
+                if (given == size) {
                     return -1;
                 }
-                int at = (int) (sent % chunk.length);
-                int n = (int) Math.min(Math.min(len, chunk.length - at), size - sent);
+                int at = (int) (given % chunk.length);
+                int n = (int) Math.min(Math.min(len, chunk.length - at), size - given);
                 System.arraycopy(chunk, at, b, off, n);
-                sent += n;
+                sent.addAndGet(n);
                 return n;
             }
         };
@@ -111,9 +117,11 @@ class BadInputApiTest {
     @Test
     void aGigabyteTextFileUploadedThroughTheApiIsSkippedByExtractionAndPreviewedByItsBeginning() throws Exception {
         long size = 1L << 30;
+        AtomicLong sent = new AtomicLong();
         CompletableFuture<HttpTestClient.Response> upload = CompletableFuture.supplyAsync(() -> http.putStream(
-                "/api/v1/folders/" + trial.id() + "/files/instrument.log", size, () -> endlessLog(size), "text/plain"));
-        Thread.sleep(300);
+                "/api/v1/folders/" + trial.id() + "/files/instrument.log", size, () -> endlessLog(size, sent), "text/plain"));
+        // More than any socket buffer holds: the server is reading the body.
+        Eventually.until("the upload to be streaming", () -> sent.get() > STREAMING || upload.isDone());
         boolean attackRunning = !upload.isDone();
         answering();
         assertThat(attackRunning).as("the checks ran while the gigabyte was streaming in").isTrue();
@@ -141,7 +149,8 @@ class BadInputApiTest {
         Item pdf = upload("appendix.pdf", "application/pdf", SampleFiles.pdf(null, pages));
         // Extraction has started in its worker; render a late page in another worker meanwhile.
         CompletableFuture<HttpTestClient.Response> late = CompletableFuture.supplyAsync(() -> page(pdf, 4999));
-        Thread.sleep(200);
+        Eventually.until("the page to be rendering", () -> late.isDone() || ProcessHandle.current().descendants()
+                .anyMatch(p -> p.info().commandLine().orElse("").contains(PreviewWorker.class.getName())));
         boolean attackRunning = !late.isDone() || extraction(pdf).get("state").asText().equals("pending");
         answering();
         assertThat(attackRunning).as("the checks ran while the PDF was being worked on").isTrue();

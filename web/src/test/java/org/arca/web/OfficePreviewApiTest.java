@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import javax.imageio.ImageIO;
 import org.arca.core.Caller;
+import org.arca.core.Eventually;
 import org.arca.core.Folder;
 import org.arca.core.Item;
 import org.arca.core.TestDatabases;
@@ -69,10 +70,7 @@ class OfficePreviewApiTest {
 
             CompletableFuture<HttpTestClient.Response> preview = CompletableFuture.supplyAsync(
                     () -> http.get("/api/v1/items/" + docx.id() + "/preview"));
-            for (int i = 0; i < 100 && !Files.exists(started); i++) {
-                Thread.sleep(50);
-            }
-            assertThat(started).as("the converter ran").exists();
+            Eventually.until("the converter to run", () -> Files.exists(started));
             // While the converter hangs: health and a search answer, and the preview is still being made.
             assertThat(server.anonymous().get("/health").status()).isEqualTo(200);
             JsonNode found = http.get("/api/v1/search?q=slow").json();

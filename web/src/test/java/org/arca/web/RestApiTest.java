@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.arca.core.Eventually;
 import org.arca.core.Role;
 import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
@@ -238,11 +239,9 @@ class RestApiTest {
                     + "\r\nContent-Length: 1000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(new byte[1024]);
             out.flush();
-            Thread.sleep(200);
+            Eventually.until("the server to be storing the upload", () -> tmpFiles() > 0);
         }
-        for (int i = 0; i < 50 && tmpFiles() > 0; i++) {
-            Thread.sleep(100);
-        }
+        Eventually.until("the cut upload's temporary file to be removed", () -> tmpFiles() == 0);
         assertThat(alice.get("/api/v1/folders/" + project + "/children").json().get("total").asInt()).isZero();
         assertThat(tmpFiles()).isZero();
     }

@@ -18,6 +18,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.arca.core.AccessLevel;
 import org.arca.core.AclEntry;
 import org.arca.core.Caller;
+import org.arca.core.Eventually;
 import org.arca.core.Folder;
 import org.arca.core.Item;
 import org.arca.core.MetadataStore;
@@ -204,11 +205,10 @@ class SearchPreviewApiTest {
         HttpTestClient.Response started = aliceHttp.post("/api/v1/items/" + archive.id() + "/extract", body);
         assertThat(started.status()).as(started.toString()).isEqualTo(202);
         String jobUrl = started.header("Location");
-        JsonNode job = started.json();
-        for (int i = 0; i < 600 && job.get("state").asText().equals("running"); i++) {
-            Thread.sleep(50);
-            job = aliceHttp.get(jobUrl).json();
-        }
+        JsonNode job = Eventually.until("the unpack job to end", () -> {
+            JsonNode now = aliceHttp.get(jobUrl).json();
+            return now.get("state").asText().equals("running") ? null : now;
+        });
         assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("done");
         assertThat(job.get("done").asInt()).isEqualTo(5);
         assertThat(bobHttp.get(jobUrl).status()).isEqualTo(404);

@@ -19,7 +19,7 @@ import org.arca.dicom.Tag;
 import org.arca.dicom.image.FrameRenderer;
 
 /**
- * The codec's benchmarks of issue 3, as a command anyone can rerun (see the module README):
+ * The codec's benchmarks, as a command anyone can rerun (see the module README):
  * parsing to the index attributes, full parse to JSON against DCMTK's {@code dcm2json} on the same
  * files, and rendering a 512×512 16-bit frame to PNG. Prints a Markdown table with the targets
  * next to the numbers; nothing is asserted.

@@ -15,8 +15,8 @@ import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.DicomReader;
-import org.arca.dicom.DicomWriter;
 import org.arca.dicom.Tag;
+import org.arca.dicom.TestDicom;
 import org.arca.dicom.TransferSyntax;
 import org.arca.dicom.VR;
 import org.arca.dicom.Value;
@@ -69,18 +69,9 @@ class DamagedJpeg2000Test {
         Attributes ds = new Attributes();
         ds.setString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.7");
         ds.setString(Tag.SOPInstanceUID, VR.UI, "1.2.826.0.1.3680043.10.24.2000");
-        ds.setInt(Tag.SamplesPerPixel, VR.US, 1);
-        ds.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
-        ds.setInt(Tag.Rows, VR.US, ROWS);
-        ds.setInt(Tag.Columns, VR.US, COLUMNS);
-        ds.setInt(Tag.BitsAllocated, VR.US, 8);
-        ds.setInt(Tag.BitsStored, VR.US, 8);
-        ds.setInt(Tag.HighBit, VR.US, 7);
-        ds.setInt(Tag.PixelRepresentation, VR.US, 0);
+        TestDicom.pixelModule(ds, 1, "MONOCHROME2", ROWS, COLUMNS, 8, 8);
         ds.set(Tag.PixelData, VR.OB, new Value.Fragments(List.of(Value.Bytes.EMPTY, new Value.Bytes(frame))));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        DicomWriter.write(out, ds, TransferSyntax.JPEG_2000_LOSSLESS);
-        return DicomReader.read(out.toByteArray(), DicomReader.Options.DEFAULT);
+        return DicomReader.read(TestDicom.part10(ds, TransferSyntax.JPEG_2000_LOSSLESS), DicomReader.Options.DEFAULT);
     }
 
     @Test

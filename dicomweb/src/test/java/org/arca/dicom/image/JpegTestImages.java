@@ -28,6 +28,7 @@ import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.DicomWriter;
 import org.arca.dicom.Tag;
+import org.arca.dicom.TestDicom;
 import org.arca.dicom.TransferSyntax;
 import org.arca.dicom.VR;
 import org.arca.dicom.Value;
@@ -78,19 +79,11 @@ final class JpegTestImages {
         ds.setString(Tag.StudyInstanceUID, VR.UI, "2.25.1234567891");
         ds.setString(Tag.SeriesInstanceUID, VR.UI, "2.25.1234567892");
         ds.setString(Tag.Modality, VR.CS, "OT");
-        ds.setInt(Tag.SamplesPerPixel, VR.US, image.samplesPerPixel());
-        ds.setString(Tag.PhotometricInterpretation, VR.CS, photometric);
         if (image.samplesPerPixel() == 3) {
             ds.setInt(Tag.PlanarConfiguration, VR.US, 0);
         }
-        ds.setInt(Tag.Rows, VR.US, image.rows());
-        ds.setInt(Tag.Columns, VR.US, image.columns());
-        int allocated = image.bits() > 8 ? 16 : 8;
-        ds.setInt(Tag.BitsAllocated, VR.US, allocated);
-        ds.setInt(Tag.BitsStored, VR.US, image.bits());
-        ds.setInt(Tag.HighBit, VR.US, image.bits() - 1);
-        ds.setInt(Tag.PixelRepresentation, VR.US, 0);
-        return ds;
+        return TestDicom.pixelModule(ds, image.samplesPerPixel(), photometric, image.rows(), image.columns(),
+                image.bits() > 8 ? 16 : 8, image.bits());
     }
 
     /** The image as a native Explicit VR Little Endian file. */

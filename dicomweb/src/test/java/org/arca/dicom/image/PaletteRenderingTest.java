@@ -18,6 +18,7 @@ import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.DicomWriter;
 import org.arca.dicom.Tag;
+import org.arca.dicom.TestDicom;
 import org.arca.dicom.TransferSyntax;
 import org.arca.dicom.VR;
 import org.arca.dicom.Value;
@@ -44,14 +45,7 @@ class PaletteRenderingTest {
         Attributes ds = new Attributes();
         ds.setString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.7");
         ds.setString(Tag.SOPInstanceUID, VR.UI, "1.2.826.0.1.3680043.10.24." + r.nextInt(1_000_000));
-        ds.setInt(Tag.SamplesPerPixel, VR.US, 1);
-        ds.setString(Tag.PhotometricInterpretation, VR.CS, "PALETTE COLOR");
-        ds.setInt(Tag.Rows, VR.US, rows);
-        ds.setInt(Tag.Columns, VR.US, columns);
-        ds.setInt(Tag.BitsAllocated, VR.US, bitsAllocated);
-        ds.setInt(Tag.BitsStored, VR.US, bitsStored);
-        ds.setInt(Tag.HighBit, VR.US, bitsStored - 1);
-        ds.setInt(Tag.PixelRepresentation, VR.US, 0);
+        TestDicom.pixelModule(ds, 1, "PALETTE COLOR", rows, columns, bitsAllocated, bitsStored);
         ByteBuffer pixels = ByteBuffer.allocate(rows * columns * bitsAllocated / 8).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < rows * columns; i++) {
             int v = r.nextInt(1 << bitsStored);

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.arca.core.Eventually;
 import org.arca.core.TestDatabases;
+import org.arca.dicom.TestDicom;
 import org.arca.web.HttpTestClient;
 import org.arca.web.TestServer;
 import org.junit.jupiter.api.Test;
@@ -259,19 +261,14 @@ class DicomWebTest {
         JsonNode metadata = alice.get("/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/metadata").json();
         assertThat(metadata).hasSize(3);
         // Parsed once per stored blob, and the JSON kept on disk (written in the background) for later requests.
-        long cachedFiles = 0;
-        for (int wait = 0; wait < 200 && cachedFiles < 3; wait++) {
+        Eventually.until("three metadata files in the cache", () -> {
             try (var cached = java.nio.file.Files.walk(server.fixture().dataDir().resolve("cache/dicom-metadata"))) {
-                cachedFiles = cached.filter(p -> p.toString().endsWith(".json")).count();
+                return cached.filter(p -> p.toString().endsWith(".json")).count() >= 3;
             } catch (java.io.IOException | java.io.UncheckedIOException e) {
                 // A cache file renamed into place while the walk passed its temporary name: look again.
-                cachedFiles = 0;
+                return false;
             }
-            if (cachedFiles < 3) {
-                sleep(50);
-            }
-        }
-        assertThat(cachedFiles).isGreaterThanOrEqualTo(3);
+        });
         assertThat(alice.get("/dicom-web/studies/" + STUDY + "/series/" + CT_SERIES + "/metadata").json()).isEqualTo(metadata);
         String bulk = metadata.get(0).at("/7FE00010/BulkDataURI").asText();
         assertThat(bulk).contains("/bulkdata/7FE00010");
@@ -409,15 +406,10 @@ class DicomWebTest {
         ds.setString(org.arca.dicom.Tag.PatientID, org.arca.dicom.VR.LO, "PAT-DOC");
         ds.setString(0x00420012, org.arca.dicom.VR.LO, "application/pdf");
         ds.setBytes(0x00420011, org.arca.dicom.VR.OB, pdf.length % 2 == 0 ? pdf : Arrays.copyOf(pdf, pdf.length + 1));
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try {
-            org.arca.dicom.DicomWriter.write(out, ds, org.arca.dicom.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        byte[] document = TestDicom.part10(ds);
         String target = scratchFolder("documents " + kind);
         HttpTestClient.Response stored = alice.send("POST", "/dicom-web/folders/" + target + "/studies",
-                DicomWebTestSupport.multipart("d", out.toByteArray()), "multipart/related; type=application/dicom; boundary=d");
+                DicomWebTestSupport.multipart("d", document), "multipart/related; type=application/dicom; boundary=d");
         assertThat(stored.status()).as(stored.toString()).isEqualTo(200);
         JsonNode found = alice.get("/dicom-web/instances?PatientID=PAT-DOC").json();
         assertThat(value(found.get(0), "00080016")).isEqualTo("1.2.840.10008.5.1.4.1.1.104.1");
@@ -533,13 +525,5 @@ class DicomWebTest {
             return i;
         }
         return -1;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

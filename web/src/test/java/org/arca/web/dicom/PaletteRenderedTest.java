@@ -12,6 +12,7 @@ import javax.imageio.ImageIO;
 import org.arca.core.TestDatabases;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.Tag;
+import org.arca.dicom.TestDicom;
 import org.arca.dicom.TransferSyntax;
 import org.arca.dicom.VR;
 import org.arca.web.HttpTestClient;
@@ -47,7 +48,7 @@ class PaletteRenderedTest {
         String folder = alice.post("/api/v1/folders", "{\"parentId\":" + q(collection) + ",\"name\":\"p\"}").json().get("id").asText();
         instance = new SyntheticInstance(STUDY, STUDY + ".1", STUDY + ".1.1", "Hue^Iris", "PAT-P78", "20260505", "US", 1);
         HttpTestClient.Response r = alice.putBytes("/api/v1/folders/" + folder + "/files/palette.dcm",
-                SyntheticInstance.write(palette(instance.dataset()), TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), "application/dicom");
+                TestDicom.part10(palette(instance.dataset()), TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), "application/dicom");
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
     }
 

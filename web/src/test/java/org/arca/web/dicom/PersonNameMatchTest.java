@@ -6,6 +6,7 @@ import java.util.List;
 import org.arca.core.TestDatabases;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.Tag;
+import org.arca.dicom.TestDicom;
 import org.arca.dicom.TransferSyntax;
 import org.arca.dicom.VR;
 import org.arca.web.HttpTestClient;
@@ -51,7 +52,7 @@ class PersonNameMatchTest {
             ds.setString(Tag.ReferringPhysicianName, VR.PN, referring);
         }
         assertThat(alice.putBytes("/api/v1/folders/" + folder + "/files/" + study + ".dcm",
-                SyntheticInstance.write(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), "application/dicom").status()).isEqualTo(201);
+                TestDicom.part10(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), "application/dicom").status()).isEqualTo(201);
     }
 
     @AfterParameterizedClassInvocation

@@ -17,6 +17,7 @@ import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.Tag;
+import org.arca.dicom.TestDicom;
 import org.arca.dicom.TransferSyntax;
 import org.arca.dicom.VR;
 import org.arca.web.HttpTestClient;
@@ -200,7 +201,7 @@ class StowRsTest {
         byte[] pixels = new byte[512 * 512 * 2];
         new Random(n).nextBytes(pixels);
         ds.setBytes(Tag.PixelData, VR.OW, pixels);
-        return SyntheticInstance.write(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        return TestDicom.part10(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
     }
 
     /** One part with its opening delimiter, no closing one. */

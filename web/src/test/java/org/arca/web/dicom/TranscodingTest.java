@@ -16,6 +16,7 @@ import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.Element;
 import org.arca.dicom.Tag;
+import org.arca.dicom.TestDicom;
 import org.arca.dicom.TransferSyntax;
 import org.arca.dicom.VR;
 import org.arca.dicom.Value;
@@ -184,7 +185,7 @@ class TranscodingTest {
     void twelveBitJpegFramesDecodeOrAnswer406NeverAServerError() throws Exception {
         Dcmtk.assumeInstalled("dcmcjpeg");
         Attributes ds = native16(newSeries(), 1);
-        byte[] extended = Dcmtk.convert(SyntheticInstance.write(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), "dcmcjpeg", "+ee");
+        byte[] extended = Dcmtk.convert(TestDicom.part10(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), "dcmcjpeg", "+ee");
         assertThat(DicomReader.read(extended, DicomReader.Options.DEFAULT).transferSyntax().uid())
                 .isEqualTo(TransferSyntax.JPEG_EXTENDED.uid());
         String instance = path(put(extended));
@@ -221,7 +222,7 @@ class TranscodingTest {
             // Colour goes through RLE only: the JPEG lossless decoder behind Frames.decode zeroes the last pixel of
             // some colour frames (about 1 in 16 here), which is that decoder's defect and not the transcoder's.
             Attributes ds = randomImage(series, n, random, rle);
-            byte[] nativeFile = SyntheticInstance.write(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+            byte[] nativeFile = TestDicom.part10(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
             byte[] compressed = rle ? Dcmtk.convert(nativeFile, "dcmcrle") : Dcmtk.convert(nativeFile, "dcmcjpeg");
             byte[] reference = rle ? Dcmtk.convert(compressed, "dcmdrle") : Dcmtk.convert(compressed, "dcmdjpeg");
             String what = "seed " + seed + ", instance " + n + (rle ? " (RLE)" : " (JPEG lossless)") + ", " + describe(ds);
@@ -250,7 +251,7 @@ class TranscodingTest {
     void withNoSyntaxNamedInstancesComeAsExplicitLittleEndianUnlessLossy() throws Exception {
         Dcmtk.assumeInstalled("dcmcjpeg", "dcmdjpeg");
         Attributes ds = native16(newSeries(), 3);
-        byte[] lossless = Dcmtk.convert(SyntheticInstance.write(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), "dcmcjpeg");
+        byte[] lossless = Dcmtk.convert(TestDicom.part10(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), "dcmcjpeg");
         String path = path(put(lossless));
         for (String accept : new String[] {null, "*/*", INSTANCES, "application/dicom"}) {
             MultipartAnswer.Part part = accept != null && accept.equals("application/dicom") ? single(get(path, accept))
@@ -278,11 +279,11 @@ class TranscodingTest {
         assertThat(reread.transferSyntax().uid()).isEqualTo(EXPLICIT_LE);
         assertThat(reread.dataset().bytes(Tag.PixelData).orElseThrow()).isEqualTo(implicit.bytes(Tag.PixelData).orElseThrow());
         // Explicit VR Little Endian as stored is the stored file itself, with its length.
-        byte[] explicitFile = SyntheticInstance.write(implicit, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        byte[] explicitFile = TestDicom.part10(implicit, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         Attributes copy = DicomReader.read(explicitFile, DicomReader.Options.DEFAULT).dataset();
         copy.setString(Tag.SeriesInstanceUID, VR.UI, newSeries());
         copy.setString(Tag.SOPInstanceUID, VR.UI, copy.getString(Tag.SeriesInstanceUID, "") + ".1");
-        byte[] storedExplicit = SyntheticInstance.write(copy, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        byte[] storedExplicit = TestDicom.part10(copy, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         MultipartAnswer.Part asStored = parts(get(path(put(storedExplicit)), null)).get(0);
         assertThat(asStored.body()).isEqualTo(storedExplicit);
         assertThat(asStored.headers().get("content-length")).isEqualTo(Integer.toString(storedExplicit.length));
@@ -431,7 +432,7 @@ class TranscodingTest {
     }
 
     static Attributes store(Attributes ds, TransferSyntax ts) throws IOException {
-        put(SyntheticInstance.write(ds, ts));
+        put(TestDicom.part10(ds, ts));
         return ds;
     }
 

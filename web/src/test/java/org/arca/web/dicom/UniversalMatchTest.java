@@ -6,6 +6,7 @@ import java.util.List;
 import org.arca.core.TestDatabases;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.Tag;
+import org.arca.dicom.TestDicom;
 import org.arca.dicom.TransferSyntax;
 import org.arca.web.HttpTestClient;
 import org.arca.web.TestServer;
@@ -39,7 +40,7 @@ class UniversalMatchTest {
         Attributes without = new SyntheticInstance(WITHOUT, WITHOUT + ".1", WITHOUT + ".1.1", "Star^Bo", "UNI-2", "20260101",
                 "CT", 1).dataset();
         without.remove(Tag.AccessionNumber);
-        put(folder, "without.dcm", SyntheticInstance.write(without, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
+        put(folder, "without.dcm", TestDicom.part10(without, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
     }
 
     @AfterParameterizedClassInvocation

@@ -17,6 +17,7 @@ import org.arca.core.TestDatabases;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.Tag;
+import org.arca.dicom.TestDicom;
 import org.arca.dicom.TransferSyntax;
 import org.arca.dicom.VR;
 import org.arca.dicom.Value;
@@ -94,7 +95,7 @@ class UnreadableDicomTest {
             } else if (i == 4) {
                 Attributes ds = instance.dataset();
                 ds.setInt(Tag.Rows, VR.US, 64);
-                bytes = SyntheticInstance.write(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+                bytes = TestDicom.part10(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
             }
             put("mixed" + i + ".dcm", bytes);
         }
@@ -118,7 +119,7 @@ class UnreadableDicomTest {
         SyntheticInstance instance = instance(STUDY + "." + n, 1);
         Attributes ds = instance.dataset();
         change.accept(ds);
-        byte[] bytes = SyntheticInstance.write(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        byte[] bytes = TestDicom.part10(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         return new Stored(put("damaged" + n + ".dcm", bytes), instance.seriesUid(), instance.sopUid());
     }
 
@@ -126,7 +127,7 @@ class UnreadableDicomTest {
     static Stored storeAs(int n, TransferSyntax syntax) throws IOException {
         Attributes ds = corpusJpeg(n);
         SyntheticInstance ids = instance(STUDY + "." + n, 1);
-        return new Stored(put("undecodable" + n + ".dcm", SyntheticInstance.write(ds, syntax)), ids.seriesUid(), ids.sopUid());
+        return new Stored(put("undecodable" + n + ".dcm", TestDicom.part10(ds, syntax)), ids.seriesUid(), ids.sopUid());
     }
 
     /** The corpus's colour JPEG baseline instance, moved into this test's study as series {@code n}. */
@@ -150,7 +151,7 @@ class UnreadableDicomTest {
         frame[0] = (byte) 0xFF;
         frame[1] = (byte) 0xD8;
         ds.set(Tag.PixelData, VR.OB, new Value.Fragments(List.of(items.get(0), new Value.Bytes(frame))));
-        byte[] bytes = SyntheticInstance.write(ds, TransferSyntax.JPEG_BASELINE);
+        byte[] bytes = TestDicom.part10(ds, TransferSyntax.JPEG_BASELINE);
         return new Stored(put("damaged" + n + ".dcm", bytes), ids.seriesUid(), ids.sopUid());
     }
 
@@ -184,7 +185,7 @@ class UnreadableDicomTest {
             }
         }
         ds.set(Tag.PixelData, VR.OB, new Value.Fragments(List.of(Value.Bytes.EMPTY, new Value.Bytes(cs))));
-        byte[] bytes = SyntheticInstance.write(ds, TransferSyntax.JPEG_2000_LOSSLESS);
+        byte[] bytes = TestDicom.part10(ds, TransferSyntax.JPEG_2000_LOSSLESS);
         return new Stored(put("damaged" + n + ".dcm", bytes), instance.seriesUid(), instance.sopUid());
     }
 

@@ -9,15 +9,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.arca.core.Caller;
+import org.arca.core.Eventually;
 import org.arca.core.Folder;
 import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
@@ -263,22 +264,22 @@ class OhifViewerTest {
 
     private static void assertNonBlankViewport(String name) throws IOException {
         waitFor("a viewport canvas", () -> exists(".viewport-element canvas") ? true : null);
-        Instant deadline = Instant.now().plus(WAIT);
-        ImageStats stats = null;
-        byte[] png = null;
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                WebElement viewport = browser.findElement(By.cssSelector(".viewport-element"));
-                png = viewport.getScreenshotAs(OutputType.BYTES);
-                stats = ImageStats.ofCentreHalf(ImageIO.read(new ByteArrayInputStream(png)));
-                if (stats.stdDev() > 10 && stats.greyLevels() > 32) {
-                    break;
-                }
-            } catch (WebDriverException ignored) {
-                // The viewport is re-created while the layout settles.
-            }
-            sleep(500);
+        AtomicReference<ImageStats> lastStats = new AtomicReference<>();
+        AtomicReference<byte[]> lastPng = new AtomicReference<>();
+        try {
+            // A WebDriverException: the viewport is re-created while the layout settles.
+            Eventually.until("an image in the viewport", WAIT, WebDriverException.class, () -> {
+                byte[] shot = browser.findElement(By.cssSelector(".viewport-element")).getScreenshotAs(OutputType.BYTES);
+                ImageStats seen = ImageStats.ofCentreHalf(ImageIO.read(new ByteArrayInputStream(shot)));
+                lastPng.set(shot);
+                lastStats.set(seen);
+                return seen.stdDev() > 10 && seen.greyLevels() > 32;
+            });
+        } catch (AssertionError blank) {
+            // The checks below say what the last screenshot showed.
         }
+        ImageStats stats = lastStats.get();
+        byte[] png = lastPng.get();
         shoot(name);
         if (png != null) {
             Files.write(SHOTS.resolve("viewport-" + name), png);
@@ -318,17 +319,14 @@ class OhifViewerTest {
 
     // ---- data ----
 
-    private static void segmentationJob(Caller alice) throws InterruptedException {
+    private static void segmentationJob(Caller alice) {
         Caller curator = server.user("curator", org.arca.core.Role.CURATOR);
         byte[] zip = org.arca.ai.ModelZips.boxFilter("bright-ohif", "1.0");
         server.ai().models().submit(alice, new ByteArrayInputStream(zip), zip.length);
         server.ai().models().approve(curator, "bright-ohif", "1.0");
         org.arca.ai.Job job = server.ai().jobs().submit(alice, new org.arca.ai.JobRequest("bright-ohif", "1.0", SEGMENTED_STUDY,
                 SEGMENTED_STUDY + ".1", java.util.Map.of(), trial.id()));
-        for (int i = 0; i < 1200 && !job.status().finished(); i++) {
-            Thread.sleep(100);
-            job = server.ai().jobs().get(alice, job.id());
-        }
+        job = org.arca.ai.JobWait.finished(server.ai(), alice, job.id());
         assertThat(job.status()).as(job.error() + "\n" + job.log()).isEqualTo(org.arca.ai.JobStatus.SUCCEEDED);
     }
 
@@ -427,27 +425,18 @@ class OhifViewerTest {
 
     /** Polls until {@code probe} gives a non-null value; fails with a screenshot after {@link #WAIT}. */
     private static <T> T waitFor(String what, Supplier<T> probe) {
-        Instant deadline = Instant.now().plus(WAIT);
-        WebDriverException last = null;
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                T value = probe.get();
-                if (value != null) {
-                    return value;
-                }
-            } catch (WebDriverException e) {
-                last = e;
-            }
-            sleep(200);
-        }
         try {
-            String name = "timeout-" + what.replaceAll("[^A-Za-z0-9]+", "-");
-            shoot(name + ".png");
-            Files.writeString(SHOTS.resolve(name + ".html"), browser.getPageSource());
-        } catch (IOException | WebDriverException ignored) {
-            // The failure below says what matters.
+            return Eventually.until(what, WAIT, WebDriverException.class, probe::get);
+        } catch (AssertionError failure) {
+            try {
+                String name = "timeout-" + what.replaceAll("[^A-Za-z0-9]+", "-");
+                shoot(name + ".png");
+                Files.writeString(SHOTS.resolve(name + ".html"), browser.getPageSource());
+            } catch (IOException | WebDriverException ignored) {
+                // The failure below says what matters.
+            }
+            throw new AssertionError(failure.getMessage() + " at " + browser.getCurrentUrl(), failure);
         }
-        throw new AssertionError("timed out waiting for " + what + " at " + browser.getCurrentUrl(), last);
     }
 
     private static void sleep(long millis) {

@@ -1,12 +1,8 @@
 package org.arca.web.ohif;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.arca.dicom.Attributes;
-import org.arca.dicom.DicomWriter;
 import org.arca.dicom.Tag;
-import org.arca.dicom.TransferSyntax;
+import org.arca.dicom.TestDicom;
 import org.arca.dicom.VR;
 
 /**
@@ -28,11 +24,8 @@ record Phantom(String studyUid, String seriesUid, int seriesNumber, String modal
     /** Part 10 bytes in Explicit VR Little Endian. */
     byte[] bytes() {
         boolean ct = modality.equals("CT");
-        Attributes ds = new Attributes();
-        ds.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 192");
+        Attributes ds = TestDicom.instance(ct ? CT_IMAGE_STORAGE : MR_IMAGE_STORAGE, studyUid, seriesUid, sopUid(), slice + 1);
         ds.setString(Tag.ImageType, VR.CS, "ORIGINAL", "PRIMARY", "AXIAL");
-        ds.setString(Tag.SOPClassUID, VR.UI, ct ? CT_IMAGE_STORAGE : MR_IMAGE_STORAGE);
-        ds.setString(Tag.SOPInstanceUID, VR.UI, sopUid());
         ds.setString(Tag.StudyDate, VR.DA, "20260315");
         ds.setString(Tag.StudyTime, VR.TM, "093000");
         ds.setString(Tag.AccessionNumber, VR.SH, "PH" + patientId);
@@ -43,39 +36,21 @@ record Phantom(String studyUid, String seriesUid, int seriesNumber, String modal
         ds.setString(Tag.PatientID, VR.LO, patientId);
         ds.setString(Tag.PatientBirthDate, VR.DA, "19700101");
         ds.setString(Tag.PatientSex, VR.CS, "O");
-        ds.setString(Tag.StudyInstanceUID, VR.UI, studyUid);
-        ds.setString(Tag.SeriesInstanceUID, VR.UI, seriesUid);
         ds.setString(Tag.StudyID, VR.SH, "1");
         ds.setString(Tag.SeriesNumber, VR.IS, Integer.toString(seriesNumber));
-        ds.setString(Tag.InstanceNumber, VR.IS, Integer.toString(slice + 1));
         ds.setString(0x00180050, VR.DS, "2");                                       // SliceThickness
         ds.setString(0x00200032, VR.DS, "-64", "-64", Integer.toString(slice * 2));  // ImagePositionPatient
         ds.setString(0x00200037, VR.DS, "1", "0", "0", "0", "1", "0");               // ImageOrientationPatient
         ds.setString(0x00200052, VR.UI, studyUid + ".0");                           // FrameOfReferenceUID
         ds.setString(0x00201041, VR.DS, Integer.toString(slice * 2));               // SliceLocation
-        ds.setInt(Tag.SamplesPerPixel, VR.US, 1);
-        ds.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
-        ds.setInt(Tag.Rows, VR.US, SIZE);
-        ds.setInt(Tag.Columns, VR.US, SIZE);
         ds.setString(0x00280030, VR.DS, "1", "1");                                  // PixelSpacing
-        ds.setInt(Tag.BitsAllocated, VR.US, 16);
-        ds.setInt(Tag.BitsStored, VR.US, 12);
-        ds.setInt(Tag.HighBit, VR.US, 11);
-        ds.setInt(Tag.PixelRepresentation, VR.US, 0);
         ds.setString(Tag.WindowCenter, VR.DS, ct ? "40" : "600");
         ds.setString(Tag.WindowWidth, VR.DS, ct ? "400" : "1200");
         if (ct) {
             ds.setString(Tag.RescaleIntercept, VR.DS, "-1024");
             ds.setString(Tag.RescaleSlope, VR.DS, "1");
         }
-        ds.setBytes(Tag.PixelData, VR.OW, pixels(ct));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            DicomWriter.write(out, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return TestDicom.part10(TestDicom.monochrome12(ds, SIZE, SIZE, pixels(ct)));
     }
 
     /** Stored values 0..4095; for CT the rescale makes them -1024..3071 HU, so air is 0 and tissue near 1064. */

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -19,6 +18,7 @@ import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.arca.core.Caller;
+import org.arca.core.Eventually;
 import org.arca.core.Role;
 import org.arca.core.TestDatabases;
 import org.arca.web.HeadlessChromium;
@@ -506,17 +506,13 @@ class PortalTest {
     // ---- page helpers ----
 
     /** Waits until the user has {@code count} jobs and all have ended, and requires that they succeeded. */
-    private static void awaitJobs(Caller caller, int count) throws InterruptedException {
-        for (int i = 0; i < 1200; i++) {
-            List<org.arca.ai.Job> jobs = server.ai().jobs().list(caller);
-            if (jobs.size() >= count && jobs.stream().allMatch(j -> j.finishedAt() != null)) {
-                assertThat(jobs).allSatisfy(j -> assertThat(j.status()).as(j.error() + "\n" + j.log())
-                        .isEqualTo(org.arca.ai.JobStatus.SUCCEEDED));
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the jobs did not end: " + server.ai().jobs().list(caller));
+    private static void awaitJobs(Caller caller, int count) {
+        List<org.arca.ai.Job> jobs = Eventually.until(count + " ended jobs of " + caller.login(), () -> {
+            List<org.arca.ai.Job> now = server.ai().jobs().list(caller);
+            return now.size() >= count && now.stream().allMatch(j -> j.finishedAt() != null) ? now : null;
+        });
+        assertThat(jobs).allSatisfy(j -> assertThat(j.status()).as(j.error() + "\n" + j.log())
+                .isEqualTo(org.arca.ai.JobStatus.SUCCEEDED));
     }
 
     private static void reload() {
@@ -622,27 +618,13 @@ class PortalTest {
 
     /** Polls until the condition yields a value (not null), re-trying past elements the page replaced meanwhile. */
     private static <T> T waitFor(String what, Supplier<T> condition) {
-        Instant deadline = Instant.now().plus(WAIT);
-        WebDriverException last = null;
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                T value = condition.get();
-                if (value != null) {
-                    return value;
-                }
-            } catch (WebDriverException e) {
-                last = e;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        try {
+            return Eventually.until(what, WAIT, WebDriverException.class, condition::get);
+        } catch (AssertionError failure) {
+            List<String> notices = texts("[data-testid^=notice], .form-error:not([hidden])");
+            throw new AssertionError(failure.getMessage() + " on " + browser.getCurrentUrl() + "; messages on the page: "
+                    + notices, failure);
         }
-        List<String> notices = texts("[data-testid^=notice], .form-error:not([hidden])");
-        throw new AssertionError("Timed out waiting for " + what + " on " + browser.getCurrentUrl() + "; messages on the page: "
-                + notices, last);
     }
 
     private static void screenshot(String name) throws IOException {
