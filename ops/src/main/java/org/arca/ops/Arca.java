@@ -3,6 +3,7 @@ package org.arca.ops;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Set;
+import org.arca.ai.AiPlugin;
 import org.arca.ai.AiRuntime;
 import org.arca.ai.AiSettings;
 import org.arca.core.Accounts;
@@ -11,12 +12,10 @@ import org.arca.core.Repository;
 import org.arca.core.RepositoryConfig;
 import org.arca.core.ResumableParts;
 import org.arca.core.Role;
-import org.arca.dicomweb.DicomIndexer;
-import org.arca.dicomweb.DicomSearchFields;
 import org.arca.preview.ExtractionLimits;
-import org.arca.preview.TextExtractor;
 import org.arca.sftp.SftpServer;
 import org.arca.sftp.SftpSettings;
+import org.arca.web.ArcaPlugins;
 import org.arca.web.ArcaWeb;
 import org.arca.web.HttpLimits;
 import org.arca.web.MetricsAccess;
@@ -230,24 +229,18 @@ public final class Arca implements AutoCloseable {
         }
 
         RepositoryConfig repositoryConfig() {
-            return RepositoryConfig.defaults(dataDir).withDatabase(dbUrl, dbUser, dbPassword).withMaxUploadBytes(maxUploadBytes);
+            return RepositoryConfig.defaults(dataDir).withDatabase(dbUrl, dbUser, dbPassword).withMaxUploadBytes(maxUploadBytes)
+                    .withSchemas(ArcaPlugins.SCHEMAS);
         }
 
         /**
-         * Opens the repository with the listeners every surface's writes must reach (the DICOM index, text
-         * extraction) and what they contribute to the search index, for serving and for command-line
-         * maintenance alike.
+         * Opens the repository with the plugins' schemas and the listeners every surface's writes must reach,
+         * for serving and for command-line maintenance alike.
          */
         public Repository openRepository() {
             Repository repository = Repository.open(repositoryConfig());
             try {
-                repository.items().addListener(new DicomIndexer(repository.database(), repository.blobs()));
-                repository.searchIndex().addContributor(new DicomSearchFields(repository.database()));
-                TextExtractor text = new TextExtractor(repository.database(), repository.blobs(), repository.searchIndex(),
-                        extractionLimits, dataDir.resolve("work").resolve("extraction"), repository.sandbox());
-                repository.closeWith(text);
-                repository.items().addListener(text);
-                repository.searchIndex().addContributor(text);
+                ArcaPlugins.installListeners(repository, extractionLimits);
                 // gc removes resumable uploads' parts past their window, run from the command line as from the server.
                 ArcaWeb.resumableUploads(tusDir()).forEach(repository.maintenance()::sweepResumable);
                 // The SFTP server keeps its partial uploads in sftp/partial of the data folder (SftpServer.start).
@@ -281,8 +274,8 @@ public final class Arca implements AutoCloseable {
                         sftp == null ? SftpInfo.DISABLED : new SftpInfo(sftp.port(), sftp.hostKeyFingerprint()))
                         .withPreviewLimits(previewLimits).withUnpackLimits(unpackLimits).withMetrics(metricsAccess)
                         .withLimits(httpLimits);
-                ai = new AiRuntime(repository, new AiSettings(dataDir.resolve("ai-work"), aiMaxHeapMb, aiMaxThreads,
-                        aiMaxWallSeconds, aiMaxMemoryMb, aiSpareWorker)).start();
+                ai = AiPlugin.install(repository, new AiSettings(dataDir.resolve("ai-work"), aiMaxHeapMb, aiMaxThreads,
+                        aiMaxWallSeconds, aiMaxMemoryMb, aiSpareWorker));
                 ArcaWeb web = new ArcaWeb(repository, webConfig, ai).start();
                 return new Arca(repository, ai, web, sftp, generated);
             } catch (RuntimeException e) {
