@@ -52,31 +52,34 @@ public final class Arca implements AutoCloseable {
         return new Builder();
     }
 
-    /** Builder of an Arca; every setting defaults as in {@link ArcaConfig}. */
+    /**
+     * Builder of an Arca; every setting defaults as in {@link ArcaConfig}, from the same constants of the module
+     * the setting belongs to.
+     */
     public static final class Builder {
-        private Path dataDir = Path.of("arca-data");
+        private Path dataDir = Path.of(ArcaConfig.Key.DATA_DIR.fallback());
         private String dbUrl;
         private String dbUser;
         private String dbPassword;
-        private String httpHost = "0.0.0.0";
-        private int httpPort = 8080;
+        private String httpHost = WebConfig.DEFAULT_HOST;
+        private int httpPort = WebConfig.DEFAULT_PORT;
         private String adminPassword;
         private java.util.function.Consumer<String> generatedPasswordShown = password -> { };
-        private long maxUploadBytes = 1L << 40;
+        private long maxUploadBytes = RepositoryConfig.DEFAULT_MAX_UPLOAD_BYTES;
         private boolean secureCookies;
         private java.util.List<String> corsOrigins = java.util.List.of();
         private Path viewerDir;
         private MetricsAccess metricsAccess = MetricsAccess.defaults();
         private HttpLimits httpLimits = HttpLimits.defaults();
-        private int aiMaxHeapMb = 2048;
-        private int aiMaxThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        private int aiMaxWallSeconds = 3600;
+        private int aiMaxHeapMb = AiSettings.DEFAULT_MAX_HEAP_MB;
+        private int aiMaxThreads = AiSettings.DEFAULT_MAX_THREADS;
+        private int aiMaxWallSeconds = AiSettings.DEFAULT_MAX_WALL_SECONDS;
         private int aiMaxMemoryMb = AiSettings.DEFAULT_MAX_MEMORY_MB;
-        private boolean aiSpareWorker = true;
-        private int sftpPort = 2222;
-        private java.time.Duration sftpIdleTimeout = java.time.Duration.ofMinutes(10);
-        private int sftpMaxSessionsPerUser = 10;
-        private java.time.Duration sftpPartialExpiry = java.time.Duration.ofHours(24);
+        private boolean aiSpareWorker = AiSettings.DEFAULT_SPARE_WORKER;
+        private int sftpPort = SftpSettings.DEFAULT_PORT;
+        private java.time.Duration sftpIdleTimeout = SftpSettings.DEFAULT_IDLE_TIMEOUT;
+        private int sftpMaxSessionsPerUser = SftpSettings.DEFAULT_MAX_SESSIONS_PER_USER;
+        private java.time.Duration sftpPartialExpiry = SftpSettings.DEFAULT_PARTIAL_EXPIRY;
         private ExtractionLimits extractionLimits = ExtractionLimits.defaults();
         private org.arca.preview.PreviewLimits previewLimits = org.arca.preview.PreviewLimits.defaults();
         private org.arca.preview.ZipUnpack.Limits unpackLimits = org.arca.preview.ZipUnpack.Limits.defaults();

@@ -17,9 +17,11 @@ public record RepositoryConfig(Path dataDir, String dbUrl, String dbUser, String
         schemas = List.copyOf(schemas);
     }
 
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 40;
+
     /** Laptop defaults: embedded database, 1 TiB upload limit, {@link LoginThrottle.Policy#defaults()}. */
     public static RepositoryConfig defaults(Path dataDir) {
-        return new RepositoryConfig(dataDir, null, null, null, 1L << 40, LoginThrottle.Policy.defaults(), Duration.ofHours(12),
+        return new RepositoryConfig(dataDir, null, null, null, DEFAULT_MAX_UPLOAD_BYTES, LoginThrottle.Policy.defaults(), Duration.ofHours(12),
                 Clock.systemUTC(), List.of());
     }
 
