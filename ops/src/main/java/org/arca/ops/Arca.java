@@ -10,7 +10,6 @@ import org.arca.core.Accounts;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
 import org.arca.core.RepositoryConfig;
-import org.arca.core.ResumableParts;
 import org.arca.core.Role;
 import org.arca.preview.ExtractionLimits;
 import org.arca.sftp.SftpServer;
@@ -246,9 +245,7 @@ public final class Arca implements AutoCloseable {
                 ArcaPlugins.installListeners(repository, extractionLimits);
                 // gc removes resumable uploads' parts past their window, run from the command line as from the server.
                 ArcaWeb.resumableUploads(tusDir()).forEach(repository.maintenance()::sweepResumable);
-                // The SFTP server keeps its partial uploads in sftp/partial of the data folder (SftpServer.start).
-                repository.maintenance().sweepResumable(new ResumableParts(dataDir.resolve("sftp").resolve("partial"),
-                        sftpPartialExpiry));
+                repository.maintenance().sweepResumable(SftpServer.resumableUploads(dataDir, sftpPartialExpiry));
             } catch (RuntimeException e) {
                 repository.close();
                 throw e;
