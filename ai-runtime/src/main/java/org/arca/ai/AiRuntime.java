@@ -11,7 +11,7 @@ import org.arca.dicomweb.DicomQueries;
 
 /**
  * The AI runtime over an open repository: the model registry, the jobs, and the runner that executes them in
- * worker processes. Migrates its own tables ({@code db/ai}, history in {@code flyway_history_ai}) when built.
+ * worker processes, over the tables of {@link AiPlugin#SCHEMA} (the repository must have been opened with them).
  * Call {@link #start()} to begin running queued jobs and {@link #close()} at shutdown (kills running workers and
  * the spare one).
  */
@@ -23,8 +23,8 @@ public final class AiRuntime implements AutoCloseable {
     private final AiSettings settings;
 
     public AiRuntime(Repository repo, AiSettings settings) {
+        repo.requireSchema(AiPlugin.SCHEMA);
         this.settings = settings;
-        repo.database().migrate("classpath:db/ai", "flyway_history_ai");
         this.registry = new ModelRegistry(repo, settings.workDir());
         JobStore store = new JobStore(repo.database());
         InputPreparer preparer = new InputPreparer(repo, new DicomQueries(repo));

@@ -26,7 +26,7 @@ import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.Tag;
-import org.arca.dicomweb.DicomIndexer;
+import org.arca.dicomweb.DicomWebPlugin;
 import org.arca.dicomweb.DicomQueries;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,8 +49,8 @@ class AiJobsTest {
     @BeforeAll
     static void open() {
         List<TestDatabases.Kind> kinds = TestDatabases.kinds();
-        test = new TestRepository(kinds.get(kinds.size() - 1));
-        test.repo().items().addListener(new DicomIndexer(test.repo().database(), test.repo().blobs()));
+        test = AiTestRepositories.open(kinds.get(kinds.size() - 1));
+        DicomWebPlugin.install(test.repo());
         ai = new AiRuntime(test.repo(), new AiSettings(test.dataDir().resolve("ai-work"), 512, 1, 60, 4096)).start();
         owner = test.user("owner");
         curator = test.user("curator", Role.CURATOR);

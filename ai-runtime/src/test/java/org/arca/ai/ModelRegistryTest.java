@@ -35,7 +35,7 @@ class ModelRegistryTest {
 
     @BeforeEach
     void open() {
-        test = new TestRepository(kind);
+        test = AiTestRepositories.open(kind);
         ai = new AiRuntime(test.repo(), AiSettings.defaults(test.dataDir()));
         models = ai.models();
         alice = test.user("alice");

@@ -27,7 +27,7 @@ class ModelReviewNotificationsTest {
 
     @BeforeAll
     static void open() {
-        test = new TestRepository(TestDatabases.Kind.H2);
+        test = AiTestRepositories.open(TestDatabases.Kind.H2);
         ai = new AiRuntime(test.repo(), AiSettings.defaults(test.dataDir()));
         submitter = test.user("sam");
         bystander = test.user("bea");

@@ -15,7 +15,7 @@ import org.arca.core.MetadataStore;
 import org.arca.core.Role;
 import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
-import org.arca.dicomweb.DicomIndexer;
+import org.arca.dicomweb.DicomWebPlugin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,8 +40,8 @@ class ReferenceModelTest {
         Path zip = tmp.resolve("reference.zip");
         ReferenceModel.writePackage(Path.of(tarball), zip);
 
-        try (TestRepository test = new TestRepository(TestDatabases.Kind.H2)) {
-            test.repo().items().addListener(new DicomIndexer(test.repo().database(), test.repo().blobs()));
+        try (TestRepository test = AiTestRepositories.open(TestDatabases.Kind.H2)) {
+            DicomWebPlugin.install(test.repo());
             try (AiRuntime ai = new AiRuntime(test.repo(), new AiSettings(test.dataDir().resolve("ai"), 1024, 2, 600, AiSettings.DEFAULT_MAX_MEMORY_MB)).start()) {
                 Caller user = test.user("sonographer");
                 Caller curator = test.user("curator", Role.CURATOR);

@@ -22,8 +22,8 @@ import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.Tag;
 import org.arca.dicom.TestDicom;
-import org.arca.dicomweb.DicomIndexer;
 import org.arca.dicomweb.DicomQueries;
+import org.arca.dicomweb.DicomWebPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,8 +43,8 @@ class SecondaryCaptureInputTest {
     @BeforeAll
     static void open() {
         List<TestDatabases.Kind> kinds = TestDatabases.kinds();
-        test = new TestRepository(kinds.get(kinds.size() - 1));
-        test.repo().items().addListener(new DicomIndexer(test.repo().database(), test.repo().blobs()));
+        test = AiTestRepositories.open(kinds.get(kinds.size() - 1));
+        DicomWebPlugin.install(test.repo());
         owner = test.user("owner");
         folder = test.repo().folders().createCollection(owner, "Captures", null);
         preparer = new InputPreparer(test.repo(), new DicomQueries(test.repo()));

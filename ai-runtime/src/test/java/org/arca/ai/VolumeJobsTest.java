@@ -15,7 +15,7 @@ import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.Tag;
 import org.arca.dicom.VR;
-import org.arca.dicomweb.DicomIndexer;
+import org.arca.dicomweb.DicomWebPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,8 +37,8 @@ class VolumeJobsTest {
     @BeforeAll
     static void open() {
         List<TestDatabases.Kind> kinds = TestDatabases.kinds();
-        test = new TestRepository(kinds.get(kinds.size() - 1));
-        test.repo().items().addListener(new DicomIndexer(test.repo().database(), test.repo().blobs()));
+        test = AiTestRepositories.open(kinds.get(kinds.size() - 1));
+        DicomWebPlugin.install(test.repo());
         ai = new AiRuntime(test.repo(), new AiSettings(test.dataDir().resolve("ai-work"), 256, 1, 60, 2048)).start();
         owner = test.user("owner");
         curator = test.user("curator", Role.CURATOR);

@@ -43,7 +43,6 @@ public final class DicomIndexer implements ItemListener {
     public DicomIndexer(Database db, org.arca.core.BlobStore blobs) {
         this.db = db;
         this.blobs = blobs;
-        db.migrate("classpath:db/dicom", "flyway_history_dicom");
     }
 
     /**

@@ -62,7 +62,9 @@ public final class DicomQueries {
 
     private final Repository repo;
 
+    /** Reads the index tables of {@link DicomWebPlugin#SCHEMA}, which the repository must have been opened with. */
     public DicomQueries(Repository repo) {
+        repo.requireSchema(DicomWebPlugin.SCHEMA);
         this.repo = repo;
     }
 

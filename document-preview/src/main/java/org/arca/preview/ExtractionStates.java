@@ -12,7 +12,6 @@ public final class ExtractionStates {
 
     public ExtractionStates(Database db) {
         this.db = db;
-        TextTable.migrate(db);
     }
 
     public Optional<Extraction> state(String sha256) {

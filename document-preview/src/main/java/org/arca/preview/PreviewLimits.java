@@ -8,6 +8,9 @@ import java.time.Duration;
  * (least recently used go first).
  */
 public record PreviewLimits(Duration timeout, int heapMegabytes, long cacheBytes) {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_HEAP_MEGABYTES = 512;
+    public static final long DEFAULT_CACHE_BYTES = 1L << 30;
 
     public PreviewLimits {
         if (timeout.isNegative() || timeout.isZero() || heapMegabytes < 64 || cacheBytes < (1L << 20)) {
@@ -16,6 +19,6 @@ public record PreviewLimits(Duration timeout, int heapMegabytes, long cacheBytes
     }
 
     public static PreviewLimits defaults() {
-        return new PreviewLimits(Duration.ofSeconds(60), 512, 1L << 30);
+        return new PreviewLimits(DEFAULT_TIMEOUT, DEFAULT_HEAP_MEGABYTES, DEFAULT_CACHE_BYTES);
     }
 }

@@ -59,7 +59,6 @@ public final class TextExtractor implements ItemListener, SearchContributor, Aut
         this.search = search;
         this.limits = limits;
         this.workRoot = workRoot;
-        TextTable.migrate(db);
         resumePending();
     }
 

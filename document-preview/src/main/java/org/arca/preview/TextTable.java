@@ -5,12 +5,11 @@ import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 
 import java.time.OffsetDateTime;
-import org.arca.core.Database;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
 
-/** The {@code extracted_text} table of {@code db/preview}, by hand like the core's tables. */
+/** The {@code extracted_text} table of {@link DocumentPreviewPlugin#SCHEMA}, by hand like the core's tables. */
 final class TextTable {
     static final Table<Record> T = table(name("extracted_text"));
     static final Field<String> SHA256 = field(name("extracted_text", "sha256"), String.class);
@@ -21,10 +20,5 @@ final class TextTable {
     static final Field<OffsetDateTime> UPDATED_AT = field(name("extracted_text", "updated_at"), OffsetDateTime.class);
 
     private TextTable() {
-    }
-
-    /** Creates or upgrades the table; safe to call from every class that reads it. */
-    static void migrate(Database db) {
-        db.migrate("classpath:db/preview", "flyway_history_preview");
     }
 }

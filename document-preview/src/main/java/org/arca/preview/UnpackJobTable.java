@@ -35,7 +35,6 @@ final class UnpackJobTable {
 
     UnpackJobTable(Database db) {
         this.db = db;
-        TextTable.migrate(db);
     }
 
     void insert(String userId, UnpackJobs.Job job) {

@@ -49,6 +49,7 @@ public final class UnpackJobs implements AutoCloseable {
 
     /** With the executor that runs jobs given, so that a test can stand in for a process that stops mid-job. */
     UnpackJobs(Repository repo, ZipUnpack.Limits limits, ExecutorService runner) {
+        repo.requireSchema(DocumentPreviewPlugin.SCHEMA);
         this.repo = repo;
         this.unpack = new ZipUnpack(repo, limits);
         this.table = new UnpackJobTable(repo.database());

@@ -29,6 +29,10 @@ public final class ZipUnpack {
 
     /** Limits of one archive. */
     public record Limits(int maxEntries, long maxTotalBytes, long maxRatio) {
+        public static final int DEFAULT_MAX_ENTRIES = 10_000;
+        public static final long DEFAULT_MAX_TOTAL_BYTES = 20L << 30;
+        public static final long DEFAULT_MAX_RATIO = 100;
+
         public Limits {
             if (maxEntries < 1 || maxTotalBytes < 1 || maxRatio < 1) {
                 throw new IllegalArgumentException("unpack limits must all be above zero");
@@ -36,7 +40,7 @@ public final class ZipUnpack {
         }
 
         public static Limits defaults() {
-            return new Limits(10_000, 20L << 30, 100);
+            return new Limits(DEFAULT_MAX_ENTRIES, DEFAULT_MAX_TOTAL_BYTES, DEFAULT_MAX_RATIO);
         }
     }
 

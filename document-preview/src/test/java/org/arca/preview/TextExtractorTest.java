@@ -27,7 +27,8 @@ class TextExtractorTest {
 
     @BeforeAll
     static void open() {
-        test = new TestRepository(TestDatabases.Kind.H2);
+        test = new TestRepository(TestDatabases.Kind.H2,
+                config -> config.withSchemas(java.util.List.of(DocumentPreviewPlugin.SCHEMA)));
         extractor = wire(ExtractionLimits.defaults());
         owner = test.user("owner");
         folder = test.repo().folders().createCollection(owner, "Documents", null);

@@ -100,7 +100,8 @@ class UnpackJobsTest {
     }
 
     private static TestRepository repository(TestDatabases.Kind kind) {
-        return REPOSITORIES.computeIfAbsent(kind, TestRepository::new);
+        return REPOSITORIES.computeIfAbsent(kind,
+                k -> new TestRepository(k, config -> config.withSchemas(java.util.List.of(DocumentPreviewPlugin.SCHEMA))));
     }
 
     private static Item upload(TestRepository test, Caller owner, Folder folder, byte[] zip) {

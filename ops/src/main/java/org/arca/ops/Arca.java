@@ -3,20 +3,18 @@ package org.arca.ops;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Set;
+import org.arca.ai.AiPlugin;
 import org.arca.ai.AiRuntime;
 import org.arca.ai.AiSettings;
 import org.arca.core.Accounts;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
 import org.arca.core.RepositoryConfig;
-import org.arca.core.ResumableParts;
 import org.arca.core.Role;
-import org.arca.dicomweb.DicomIndexer;
-import org.arca.dicomweb.DicomSearchFields;
 import org.arca.preview.ExtractionLimits;
-import org.arca.preview.TextExtractor;
 import org.arca.sftp.SftpServer;
 import org.arca.sftp.SftpSettings;
+import org.arca.web.ArcaPlugins;
 import org.arca.web.ArcaWeb;
 import org.arca.web.HttpLimits;
 import org.arca.web.MetricsAccess;
@@ -53,31 +51,34 @@ public final class Arca implements AutoCloseable {
         return new Builder();
     }
 
-    /** Builder of an Arca; every setting defaults as in {@link ArcaConfig}. */
+    /**
+     * Builder of an Arca; every setting defaults as in {@link ArcaConfig}, from the same constants of the module
+     * the setting belongs to.
+     */
     public static final class Builder {
-        private Path dataDir = Path.of("arca-data");
+        private Path dataDir = Path.of(ArcaConfig.Key.DATA_DIR.fallback());
         private String dbUrl;
         private String dbUser;
         private String dbPassword;
-        private String httpHost = "0.0.0.0";
-        private int httpPort = 8080;
+        private String httpHost = WebConfig.DEFAULT_HOST;
+        private int httpPort = WebConfig.DEFAULT_PORT;
         private String adminPassword;
         private java.util.function.Consumer<String> generatedPasswordShown = password -> { };
-        private long maxUploadBytes = 1L << 40;
+        private long maxUploadBytes = RepositoryConfig.DEFAULT_MAX_UPLOAD_BYTES;
         private boolean secureCookies;
         private java.util.List<String> corsOrigins = java.util.List.of();
         private Path viewerDir;
         private MetricsAccess metricsAccess = MetricsAccess.defaults();
         private HttpLimits httpLimits = HttpLimits.defaults();
-        private int aiMaxHeapMb = 2048;
-        private int aiMaxThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        private int aiMaxWallSeconds = 3600;
+        private int aiMaxHeapMb = AiSettings.DEFAULT_MAX_HEAP_MB;
+        private int aiMaxThreads = AiSettings.DEFAULT_MAX_THREADS;
+        private int aiMaxWallSeconds = AiSettings.DEFAULT_MAX_WALL_SECONDS;
         private int aiMaxMemoryMb = AiSettings.DEFAULT_MAX_MEMORY_MB;
-        private boolean aiSpareWorker = true;
-        private int sftpPort = 2222;
-        private java.time.Duration sftpIdleTimeout = java.time.Duration.ofMinutes(10);
-        private int sftpMaxSessionsPerUser = 10;
-        private java.time.Duration sftpPartialExpiry = java.time.Duration.ofHours(24);
+        private boolean aiSpareWorker = AiSettings.DEFAULT_SPARE_WORKER;
+        private int sftpPort = SftpSettings.DEFAULT_PORT;
+        private java.time.Duration sftpIdleTimeout = SftpSettings.DEFAULT_IDLE_TIMEOUT;
+        private int sftpMaxSessionsPerUser = SftpSettings.DEFAULT_MAX_SESSIONS_PER_USER;
+        private java.time.Duration sftpPartialExpiry = SftpSettings.DEFAULT_PARTIAL_EXPIRY;
         private ExtractionLimits extractionLimits = ExtractionLimits.defaults();
         private org.arca.preview.PreviewLimits previewLimits = org.arca.preview.PreviewLimits.defaults();
         private org.arca.preview.ZipUnpack.Limits unpackLimits = org.arca.preview.ZipUnpack.Limits.defaults();
@@ -230,31 +231,21 @@ public final class Arca implements AutoCloseable {
         }
 
         RepositoryConfig repositoryConfig() {
-            return RepositoryConfig.defaults(dataDir).withDatabase(dbUrl, dbUser, dbPassword).withMaxUploadBytes(maxUploadBytes);
+            return RepositoryConfig.defaults(dataDir).withDatabase(dbUrl, dbUser, dbPassword).withMaxUploadBytes(maxUploadBytes)
+                    .withSchemas(ArcaPlugins.SCHEMAS);
         }
 
         /**
-         * Opens the repository with the listeners every surface's writes must reach (the DICOM index, text
-         * extraction) and what they contribute to the search index, for serving and for command-line
-         * maintenance alike.
+         * Opens the repository with the plugins' schemas and the listeners every surface's writes must reach,
+         * for serving and for command-line maintenance alike.
          */
         public Repository openRepository() {
             Repository repository = Repository.open(repositoryConfig());
             try {
-                DicomIndexer dicomIndex = new DicomIndexer(repository.database(), repository.blobs());
-                repository.ingest().addStep("dicom-header", dicomIndex.headerStep());
-                repository.items().addListener(dicomIndex);
-                repository.searchIndex().addContributor(new DicomSearchFields(repository.database()));
-                TextExtractor text = new TextExtractor(repository.database(), repository.blobs(), repository.searchIndex(),
-                        extractionLimits, dataDir.resolve("work").resolve("extraction"), repository.sandbox());
-                repository.closeWith(text);
-                repository.items().addListener(text);
-                repository.searchIndex().addContributor(text);
+                ArcaPlugins.installListeners(repository, extractionLimits);
                 // gc removes resumable uploads' parts past their window, run from the command line as from the server.
                 ArcaWeb.resumableUploads(tusDir()).forEach(repository.maintenance()::sweepResumable);
-                // The SFTP server keeps its partial uploads in sftp/partial of the data folder (SftpServer.start).
-                repository.maintenance().sweepResumable(new ResumableParts(dataDir.resolve("sftp").resolve("partial"),
-                        sftpPartialExpiry));
+                repository.maintenance().sweepResumable(SftpServer.resumableUploads(dataDir, sftpPartialExpiry));
             } catch (RuntimeException e) {
                 repository.close();
                 throw e;
@@ -283,8 +274,8 @@ public final class Arca implements AutoCloseable {
                         sftp == null ? SftpInfo.DISABLED : new SftpInfo(sftp.port(), sftp.hostKeyFingerprint()))
                         .withPreviewLimits(previewLimits).withUnpackLimits(unpackLimits).withMetrics(metricsAccess)
                         .withLimits(httpLimits);
-                ai = new AiRuntime(repository, new AiSettings(dataDir.resolve("ai-work"), aiMaxHeapMb, aiMaxThreads,
-                        aiMaxWallSeconds, aiMaxMemoryMb, aiSpareWorker)).start();
+                ai = AiPlugin.install(repository, new AiSettings(dataDir.resolve("ai-work"), aiMaxHeapMb, aiMaxThreads,
+                        aiMaxWallSeconds, aiMaxMemoryMb, aiSpareWorker));
                 ArcaWeb web = new ArcaWeb(repository, webConfig, ai).start();
                 return new Arca(repository, ai, web, sftp, generated);
             } catch (RuntimeException e) {

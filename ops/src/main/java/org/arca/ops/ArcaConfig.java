@@ -10,8 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.arca.ai.AiSettings;
+import org.arca.core.RepositoryConfig;
+import org.arca.preview.ExtractionLimits;
+import org.arca.preview.PreviewLimits;
+import org.arca.preview.ZipUnpack;
+import org.arca.sftp.SftpSettings;
 import org.arca.web.HttpLimits;
 import org.arca.web.MetricsAccess;
+import org.arca.web.WebConfig;
 
 /**
  * Arca's settings, from one file (flat {@code key: value} YAML or {@code key=value} properties) overridden by
@@ -20,16 +27,20 @@ import org.arca.web.MetricsAccess;
  */
 public final class ArcaConfig {
 
-    /** Every setting, its default and what it is for; the README's table is written from this. */
+    /**
+     * Every setting, its default and what it is for; the README's table is written from this. A module's setting
+     * takes its default from the module's own constant, so Arca run from here and a module used alone agree.
+     */
     public enum Key {
         DATA_DIR("data-dir", "./arca-data", "Folder for the embedded database, blobs, uploads in progress and keys"),
-        HTTP_HOST("http-host", "0.0.0.0", "Address the web server listens on"),
-        HTTP_PORT("http-port", "8080", "Port of the web portal, REST API and DICOMweb"),
+        HTTP_HOST("http-host", WebConfig.DEFAULT_HOST, "Address the web server listens on"),
+        HTTP_PORT("http-port", Integer.toString(WebConfig.DEFAULT_PORT), "Port of the web portal, REST API and DICOMweb"),
         DB_URL("db-url", "", "JDBC URL of PostgreSQL (jdbc:postgresql://...); empty means embedded H2 in the data folder"),
         DB_USER("db-user", "", "Database user"),
         DB_PASSWORD("db-password", "", "Database password"),
         ADMIN_PASSWORD("admin-password", "", "Password of the first admin on first start; empty means generate and print one"),
-        MAX_UPLOAD_BYTES("max-upload-bytes", Long.toString(1L << 40), "Largest file accepted by any upload"),
+        MAX_UPLOAD_BYTES("max-upload-bytes", Long.toString(RepositoryConfig.DEFAULT_MAX_UPLOAD_BYTES),
+                "Largest file accepted by any upload"),
         SECURE_COOKIES("secure-cookies", "false", "Mark session cookies Secure (turn on behind TLS)"),
         CORS_ORIGINS("cors-origins", "", "Comma-separated origins whose pages may call the API and DICOMweb (a viewer elsewhere)"),
         METRICS("metrics", MetricsAccess.DEFAULT_MODE.configName(),
@@ -42,31 +53,44 @@ public final class ArcaConfig {
                 "A request body arriving slower than this on average is refused (408); 0 turns the check off"),
         HTTP_IDLE_TIMEOUT_SECONDS("http-idle-timeout-seconds", Long.toString(HttpLimits.DEFAULT_IDLE_TIMEOUT_SECONDS),
                 "A connection on which nothing arrives or leaves for this long is closed"),
-        SFTP_PORT("sftp-port", "2222", "Port of the embedded SFTP server; 0 turns it off"),
-        SFTP_IDLE_TIMEOUT_SECONDS("sftp-idle-timeout-seconds", "600", "An SFTP session idle this long is closed"),
-        SFTP_MAX_SESSIONS_PER_USER("sftp-max-sessions-per-user", "10", "SFTP sessions one user may hold at once"),
-        SFTP_PARTIAL_UPLOAD_HOURS("sftp-partial-upload-hours", "24",
+        SFTP_PORT("sftp-port", Integer.toString(SftpSettings.DEFAULT_PORT), "Port of the embedded SFTP server; 0 turns it off"),
+        SFTP_IDLE_TIMEOUT_SECONDS("sftp-idle-timeout-seconds", Long.toString(SftpSettings.DEFAULT_IDLE_TIMEOUT.toSeconds()),
+                "An SFTP session idle this long is closed"),
+        SFTP_MAX_SESSIONS_PER_USER("sftp-max-sessions-per-user", Integer.toString(SftpSettings.DEFAULT_MAX_SESSIONS_PER_USER),
+                "SFTP sessions one user may hold at once"),
+        SFTP_PARTIAL_UPLOAD_HOURS("sftp-partial-upload-hours", Long.toString(SftpSettings.DEFAULT_PARTIAL_EXPIRY.toHours()),
                 "An interrupted SFTP upload can be resumed for this long; then its bytes are removed"),
         VIEWER_DIR("viewer-dir", "", "Folder of the OHIF viewer served at /ohif/ (arca viewer install); empty means DATA-DIR/viewer"),
-        AI_MAX_HEAP_MB("ai-max-heap-mb", "2048", "Largest heap an AI worker JVM gets, whatever its model asks"),
-        AI_MAX_THREADS("ai-max-threads", Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors())),
+        AI_MAX_HEAP_MB("ai-max-heap-mb", Integer.toString(AiSettings.DEFAULT_MAX_HEAP_MB),
+                "Largest heap an AI worker JVM gets, whatever its model asks"),
+        AI_MAX_THREADS("ai-max-threads", Integer.toString(AiSettings.DEFAULT_MAX_THREADS),
                 "Most processors an AI worker may use"),
-        AI_MAX_WALL_SECONDS("ai-max-wall-seconds", "3600", "Longest an AI job's worker may run before it is killed"),
-        AI_MAX_MEMORY_MB("ai-max-memory-mb", "8192",
+        AI_MAX_WALL_SECONDS("ai-max-wall-seconds", Integer.toString(AiSettings.DEFAULT_MAX_WALL_SECONDS),
+                "Longest an AI job's worker may run before it is killed"),
+        AI_MAX_MEMORY_MB("ai-max-memory-mb", Integer.toString(AiSettings.DEFAULT_MAX_MEMORY_MB),
                 "Most private memory (Java heap and native tensors) an AI worker may use, whatever its model asks"),
-        AI_SPARE_WORKER("ai-spare-worker", "true",
+        AI_SPARE_WORKER("ai-spare-worker", Boolean.toString(AiSettings.DEFAULT_SPARE_WORKER),
                 "Keep one AI worker started ahead, after a first job, so the next job does not wait for it to start"),
-        EXTRACT_MAX_FILE_MB("extract-max-file-mb", "256", "Files larger than this are not passed to text extraction"),
-        EXTRACT_MAX_CHARS("extract-max-chars", "100000", "Extracted text is cut after this many characters"),
-        EXTRACT_TIMEOUT_SECONDS("extract-timeout-seconds", "60", "Longest one text extraction may run before its worker is killed"),
-        EXTRACT_HEAP_MB("extract-heap-mb", "384", "Heap of a text-extraction worker JVM"),
-        PREVIEW_TIMEOUT_SECONDS("preview-timeout-seconds", "60",
+        EXTRACT_MAX_FILE_MB("extract-max-file-mb", Long.toString(ExtractionLimits.DEFAULT_MAX_FILE_BYTES >> 20),
+                "Files larger than this are not passed to text extraction"),
+        EXTRACT_MAX_CHARS("extract-max-chars", Integer.toString(ExtractionLimits.DEFAULT_MAX_CHARS),
+                "Extracted text is cut after this many characters"),
+        EXTRACT_TIMEOUT_SECONDS("extract-timeout-seconds", Long.toString(ExtractionLimits.DEFAULT_TIMEOUT.toSeconds()),
+                "Longest one text extraction may run before its worker is killed"),
+        EXTRACT_HEAP_MB("extract-heap-mb", Integer.toString(ExtractionLimits.DEFAULT_HEAP_MEGABYTES),
+                "Heap of a text-extraction worker JVM"),
+        PREVIEW_TIMEOUT_SECONDS("preview-timeout-seconds", Long.toString(PreviewLimits.DEFAULT_TIMEOUT.toSeconds()),
                 "Longest one preview (or LibreOffice conversion) may take before its process is killed"),
-        PREVIEW_HEAP_MB("preview-heap-mb", "512", "Heap of a preview worker JVM"),
-        PREVIEW_CACHE_MB("preview-cache-mb", "1024", "Disk kept for made previews; least recently used go first"),
-        UNPACK_MAX_ENTRIES("unpack-max-entries", "10000", "Most entries a ZIP unpacked into the repository may hold"),
-        UNPACK_MAX_TOTAL_MB("unpack-max-total-mb", "20480", "Most bytes a ZIP unpacked into the repository may expand to"),
-        UNPACK_MAX_RATIO("unpack-max-ratio", "100", "Highest compression ratio an entry of an unpacked ZIP may have (zip bombs go past it)");
+        PREVIEW_HEAP_MB("preview-heap-mb", Integer.toString(PreviewLimits.DEFAULT_HEAP_MEGABYTES),
+                "Heap of a preview worker JVM"),
+        PREVIEW_CACHE_MB("preview-cache-mb", Long.toString(PreviewLimits.DEFAULT_CACHE_BYTES >> 20),
+                "Disk kept for made previews; least recently used go first"),
+        UNPACK_MAX_ENTRIES("unpack-max-entries", Integer.toString(ZipUnpack.Limits.DEFAULT_MAX_ENTRIES),
+                "Most entries a ZIP unpacked into the repository may hold"),
+        UNPACK_MAX_TOTAL_MB("unpack-max-total-mb", Long.toString(ZipUnpack.Limits.DEFAULT_MAX_TOTAL_BYTES >> 20),
+                "Most bytes a ZIP unpacked into the repository may expand to"),
+        UNPACK_MAX_RATIO("unpack-max-ratio", Long.toString(ZipUnpack.Limits.DEFAULT_MAX_RATIO),
+                "Highest compression ratio an entry of an unpacked ZIP may have (zip bombs go past it)");
 
         private final String name;
         private final String fallback;

@@ -109,8 +109,16 @@ public final class Database implements AutoCloseable {
                 + ";LOCK_TIMEOUT=30000;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=256";
     }
 
-    /** Connects, migrates the schema to the newest version, and returns a ready store. */
+    /** Connects, migrates the core's schema to the newest version, and returns a ready store. */
     public static Database open(String jdbcUrl, String user, String password) {
+        return open(jdbcUrl, user, password, java.util.List.of());
+    }
+
+    /**
+     * Connects, migrates the core's schema and then each plugin's, in the order given, to their newest versions,
+     * and returns a ready store: every table exists before anything reads it.
+     */
+    public static Database open(String jdbcUrl, String user, String password, java.util.List<Schema> pluginSchemas) {
         SQLDialect dialect = dialectOf(jdbcUrl);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
@@ -136,6 +144,9 @@ public final class Database implements AutoCloseable {
                     .locations("classpath:db/migration")
                     .load()
                     .migrate();
+            for (Schema schema : pluginSchemas) {
+                migrate(dataSource, schema);
+            }
             if (dialect == SQLDialect.H2 && !jdbcUrl.startsWith("jdbc:h2:mem:")) {
                 // Its own connection, not the pool's: callers wait for a sync while holding pooled connections.
                 syncConnection = DriverManager.getConnection(jdbcUrl, user, password);
@@ -210,11 +221,16 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Migrates a module's own tables (the DICOM index, later the search and job tables) with their own
-     * history table, so each module versions its schema without colliding with the core's numbers.
+     * Migrates a plugin's own tables with their own history table; {@link #open} does this for the schemas it is
+     * given, and upgrade tests call it after writing rows of an older version.
      */
-    public void migrate(String location, String historyTable) {
-        Flyway.configure().dataSource(dataSource).locations(location).table(historyTable)
+    public void migrate(Schema schema) {
+        migrate(dataSource, schema);
+    }
+
+    /** Baselined at 0 so a module's first migration also runs on a database the core created before it. */
+    private static void migrate(javax.sql.DataSource dataSource, Schema schema) {
+        Flyway.configure().dataSource(dataSource).locations(schema.location()).table(schema.historyTable())
                 .baselineOnMigrate(true).baselineVersion("0").load().migrate();
     }
 

@@ -54,7 +54,7 @@ public final class Repository implements AutoCloseable {
         this.sandbox = Sandbox.hiding(java.util.List.of(config.dataDir()));
     }
 
-    /** Opens (creating on first use) the repository the configuration names, migrating its schema. */
+    /** Opens (creating on first use) the repository the configuration names, migrating the core's and plugins' schemas. */
     public static Repository open(RepositoryConfig config) {
         try {
             Files.createDirectories(config.dataDir());
@@ -62,7 +62,8 @@ public final class Repository implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data folder " + config.dataDir(), e);
         }
         BlobStore blobs = new FileBlobStore(config.dataDir().resolve("blobs"));
-        Database database = Database.open(config.effectiveDbUrl(), config.dbUser(), config.dbPassword());
+        Database database = Database.open(config.effectiveDbUrl(), config.dbUser(), config.dbPassword(),
+                config.schemas());
         return new Repository(config, database, blobs);
     }
 
@@ -147,6 +148,17 @@ public final class Repository implements AutoCloseable {
      */
     public void closeWith(AutoCloseable companion) {
         companions.add(companion);
+    }
+
+    /**
+     * Fails unless {@code schema} was migrated when this repository opened: a plugin's install checks this first,
+     * so a forgotten schema is told at start rather than by the first query on a missing table.
+     */
+    public void requireSchema(Schema schema) {
+        if (!config.schemas().contains(schema)) {
+            throw new IllegalStateException("the repository was opened without the schema " + schema.location()
+                    + "; list it in RepositoryConfig.withSchemas");
+        }
     }
 
     /** Searches what the caller may read. */

@@ -34,6 +34,18 @@ public final class SftpServer implements AutoCloseable {
     private final ExecutorService flushes;
     private final String hostKeyFingerprint;
 
+    /**
+     * The interrupted uploads a server over {@code dataDir} keeps, for the repository's maintenance to remove once
+     * {@code partialExpiry} has passed: whether or not a server runs now.
+     */
+    public static org.arca.core.ResumableParts resumableUploads(Path dataDir, java.time.Duration partialExpiry) {
+        return new org.arca.core.ResumableParts(partialDir(dataDir), partialExpiry);
+    }
+
+    private static Path partialDir(Path dataDir) {
+        return dataDir.resolve("sftp").resolve("partial");
+    }
+
     private SftpServer(SshServer sshd, ExecutorService flushes, String hostKeyFingerprint) {
         this.sshd = sshd;
         this.flushes = flushes;
@@ -42,7 +54,7 @@ public final class SftpServer implements AutoCloseable {
 
     public static SftpServer start(Repository repository, SftpSettings settings) {
         Path dir = settings.dataDir().resolve("sftp");
-        PartialUploads uploads = new PartialUploads(dir.resolve("partial"), settings.partialExpiry(), Clock.systemUTC());
+        PartialUploads uploads = new PartialUploads(partialDir(settings.dataDir()), settings.partialExpiry(), Clock.systemUTC());
         // A flush waits on the disk, not the CPU; a virtual thread per flush costs nothing while it waits.
         ExecutorService flushes = Executors.newVirtualThreadPerTaskExecutor();
         ArcaFileSystemProvider provider = new ArcaFileSystemProvider(settings.dataDir());

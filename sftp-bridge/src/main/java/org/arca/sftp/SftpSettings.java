@@ -10,9 +10,15 @@ import java.time.Duration;
  */
 public record SftpSettings(String host, int port, Path dataDir, Duration idleTimeout, int maxSessionsPerUser,
                            Duration partialExpiry) {
+    public static final int DEFAULT_PORT = 2222;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    public static final int DEFAULT_MAX_SESSIONS_PER_USER = 10;
+    public static final Duration DEFAULT_PARTIAL_EXPIRY = Duration.ofHours(24);
 
+    /** The default limits, listening on every address at {@code port}. */
     public static SftpSettings defaults(Path dataDir, int port) {
-        return new SftpSettings("0.0.0.0", port, dataDir, Duration.ofMinutes(10), 10, Duration.ofHours(24));
+        return new SftpSettings("0.0.0.0", port, dataDir, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_SESSIONS_PER_USER,
+                DEFAULT_PARTIAL_EXPIRY);
     }
 
     public SftpSettings withHost(String newHost) {

@@ -31,8 +31,12 @@ public record WebConfig(String host, int port, long maxJsonBytes, boolean secure
                 MetricsAccess.defaults(), HttpLimits.defaults());
     }
 
+    /** Every address of the machine. */
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final int DEFAULT_PORT = 8080;
+
     public static WebConfig defaults(Path dataDir, int port) {
-        return new WebConfig("0.0.0.0", port, 1 << 20, false, dataDir.resolve("uploads"), java.util.List.of(),
+        return new WebConfig(DEFAULT_HOST, port, 1 << 20, false, dataDir.resolve("uploads"), java.util.List.of(),
                 dataDir.resolve("viewer"), SftpInfo.DISABLED);
     }
 

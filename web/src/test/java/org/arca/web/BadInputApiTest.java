@@ -41,10 +41,7 @@ class BadInputApiTest {
     static void start() {
         server = new TestServer(TestDatabases.Kind.H2, c -> c, w -> w.withOffice(OfficeConverter.none()));
         var repo = server.repo();
-        extractor = new TextExtractor(repo.database(), repo.blobs(), repo.searchIndex(), ExtractionLimits.defaults(),
-                server.fixture().dataDir().resolve("work"), repo.sandbox());
-        repo.items().addListener(extractor);
-        repo.searchIndex().addContributor(extractor);
+        extractor = server.text();
         alice = server.user("alice");
         http = server.as("alice");
         trial = repo.folders().createCollection(alice, "Trial Gamma", null);
@@ -55,7 +52,6 @@ class BadInputApiTest {
 
     @AfterAll
     static void stop() {
-        extractor.close();
         server.close();
     }
 

@@ -24,7 +24,6 @@ import org.arca.core.Item;
 import org.arca.core.MetadataStore;
 import org.arca.core.MetadataValue;
 import org.arca.core.TestDatabases;
-import org.arca.preview.ExtractionLimits;
 import org.arca.preview.SampleFiles;
 import org.arca.preview.TextExtractor;
 import org.junit.jupiter.api.AfterAll;
@@ -46,10 +45,7 @@ class SearchPreviewApiTest {
         // Office documents as sanitised HTML here; OfficePreviewApiTest covers LibreOffice.
         server = new TestServer(TestDatabases.Kind.H2, c -> c, w -> w.withOffice(org.arca.preview.OfficeConverter.none()));
         var repo = server.repo();
-        extractor = new TextExtractor(repo.database(), repo.blobs(), repo.searchIndex(), ExtractionLimits.defaults(),
-                server.fixture().dataDir().resolve("work"), repo.sandbox());
-        repo.items().addListener(extractor);
-        repo.searchIndex().addContributor(extractor);
+        extractor = server.text();
         alice = server.user("alice");
         server.user("bob");
         aliceHttp = server.as("alice");
@@ -66,7 +62,6 @@ class SearchPreviewApiTest {
 
     @AfterAll
     static void stop() {
-        extractor.close();
         server.close();
     }
 

@@ -12,6 +12,7 @@ public final class TestServer implements AutoCloseable {
     private final TestRepository repository;
     private final ArcaWeb web;
     private final org.arca.ai.AiRuntime ai;
+    private final ArcaPlugins.Listeners plugins;
 
     public TestServer(TestDatabases.Kind kind) {
         this(kind, c -> c);
@@ -23,13 +24,10 @@ public final class TestServer implements AutoCloseable {
 
     /** With the web settings changed too (a viewer folder, say). */
     public TestServer(TestDatabases.Kind kind, UnaryOperator<RepositoryConfig> tweak, UnaryOperator<WebConfig> webTweak) {
-        repository = new TestRepository(kind, tweak);
-        // As Arca.builder() wires it: the DICOM index hears of every item.
-        var dicomIndex = new org.arca.dicomweb.DicomIndexer(repository.repo().database(), repository.repo().blobs());
-        repository.repo().ingest().addStep("dicom-header", dicomIndex.headerStep());
-        repository.repo().items().addListener(dicomIndex);
-        repository.repo().searchIndex().addContributor(new org.arca.dicomweb.DicomSearchFields(repository.repo().database()));
-        ai = new org.arca.ai.AiRuntime(repository.repo(), org.arca.ai.AiSettings.defaults(repository.dataDir())).start();
+        // As Arca.builder() wires it, with the default limits.
+        repository = new TestRepository(kind, config -> tweak.apply(config.withSchemas(ArcaPlugins.SCHEMAS)));
+        plugins = ArcaPlugins.installListeners(repository.repo(), org.arca.preview.ExtractionLimits.defaults());
+        ai = org.arca.ai.AiPlugin.install(repository.repo(), org.arca.ai.AiSettings.defaults(repository.dataDir()));
         web = new ArcaWeb(repository.repo(), webTweak.apply(
                 WebConfig.defaults(repository.dataDir(), 0).withHost("127.0.0.1")), ai).start();
     }
@@ -44,6 +42,11 @@ public final class TestServer implements AutoCloseable {
 
     public org.arca.ai.AiRuntime ai() {
         return ai;
+    }
+
+    /** The text extractor every upload reaches, as in the product. */
+    public org.arca.preview.TextExtractor text() {
+        return plugins.text();
     }
 
     public ArcaWeb web() {

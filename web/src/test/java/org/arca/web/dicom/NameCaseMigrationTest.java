@@ -47,7 +47,7 @@ class NameCaseMigrationTest {
                 s.execute(row("i2", "'DOE^JANE'", "NULL"));
                 s.execute(row("i3", "NULL", "NULL"));
             }
-            db.migrate("classpath:db/dicom", "flyway_history_dicom");
+            db.migrate(org.arca.dicomweb.DicomWebPlugin.SCHEMA);
             var rows = db.dsl().resultQuery("SELECT item_id, patient_name_match, referring_physician_match FROM dicom_instances"
                     + " ORDER BY item_id").fetch();
             assertThat(rows.map(r -> r.get(1, String.class))).containsExactly("MÜLLER^HANS", "DOE^JANE", null);
