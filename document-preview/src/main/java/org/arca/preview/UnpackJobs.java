@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.arca.core.AccessControl;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Item;
@@ -114,9 +115,10 @@ public final class UnpackJobs implements AutoCloseable {
     /** A job of the caller's (admins see all); others' jobs are not found. */
     public Job get(Caller caller, String id) {
         UnpackJobTable.Row row = table.find(id).orElse(null);
-        if (row == null || !(caller.isAdmin() || (caller.signedIn() && caller.userId().equals(row.userId())))) {
+        if (row == null) {
             throw ArcaException.notFound("The job");
         }
+        AccessControl.requireOwnerOrAdmin(caller, row.userId(), "The job");
         return row.job();
     }
 
