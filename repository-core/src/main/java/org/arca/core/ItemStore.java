@@ -534,11 +534,6 @@ public final class ItemStore {
         return new Content(item, file, blobs.path(file.sha256()));
     }
 
-    /** Opens an item's file for a reader that already checked access through {@link #get} (archives). */
-    public InputStream open(StoredFile file) throws IOException {
-        return blobs.open(file.sha256());
-    }
-
     public Item update(Caller caller, String itemId, String newName, String newDescription) {
         SiblingNames.translate(newName, () -> db.inTransaction(tx -> {
             String folderId = folderOf(tx, itemId);
