@@ -7,6 +7,7 @@ import org.arca.core.AccessLevel;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
+import org.arca.core.StoredBytes;
 import org.arca.dicomweb.DicomQueries;
 
 /**
@@ -17,6 +18,12 @@ import org.arca.dicomweb.DicomQueries;
 public final class JobService {
     /** How refusals name the folder a job writes its results into, at submission and again when it runs. */
     static final String OUTPUT_FOLDER = "The output folder";
+
+    /**
+     * A running job reads its inputs as its owner, who was allowed to read them at submission (audited then as
+     * {@code ai.job.submit}); the reads of the run add no entries of their own.
+     */
+    static final StoredBytes.Audit JOB_READS = StoredBytes.Audit.partOf("ai.job.submit");
 
     private final Repository repo;
     private final ModelRegistry registry;

@@ -1,6 +1,7 @@
 package org.arca.preview;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -11,6 +12,7 @@ import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Item;
 import org.arca.core.Repository;
+import org.arca.core.StoredBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,8 +71,11 @@ public final class UnpackJobs implements AutoCloseable {
         unpack.target(caller, targetFolderId);
         ZipFile zip;
         List<ZipUnpack.Entry> plan;
+        // Audited below as item.extract, with the number of entries, which only reading the archive tells.
+        Path archive = repo.bytes().read(caller, item.primaryFile(), StoredBytes.Audit.partOf("item.extract"))
+                .path(item.primaryFile().sha256());
         try {
-            zip = ZipUnpack.open(repo.blobs().path(item.primaryFile().sha256()));
+            zip = ZipUnpack.open(archive);
         } catch (IOException e) {
             throw ArcaException.invalid("not_a_zip", "The item is not a ZIP archive Arca can read.");
         }

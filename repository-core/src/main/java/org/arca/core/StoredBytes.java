@@ -27,8 +27,8 @@ public final class StoredBytes {
         }
 
         /**
-         * The read is part of something audited as {@code action} already (an archive of a folder, a job whose
-         * submission was recorded, indexing), so it adds no entry of its own.
+         * The read is part of {@code action}, which records its own entry (an archive of a folder, an AI job) or is
+         * not audited at all (a search, indexing), so the read adds none.
          */
         static Audit partOf(String action) {
             return new PartOf(action);
@@ -67,12 +67,12 @@ public final class StoredBytes {
 
     /**
      * Checks that every blob is a file of an item the caller may read, writes the audit entry, and returns the
-     * blobs for reading. Bytes the caller may not read, or that no item holds, are "not found", as hidden things are
-     * everywhere in Arca; then nothing is audited.
+     * blobs for reading. Bytes the caller may not read, or that no item holds (for admins and {@link Caller#SYSTEM}
+     * too), are "not found", as hidden things are everywhere in Arca; then nothing is audited.
      */
     public ReadableBytes read(Caller caller, Collection<String> sha256s, Audit note) {
         Set<String> wanted = Set.copyOf(sha256s);
-        if (!caller.isAdmin() && !readable(caller, wanted).containsAll(wanted)) {
+        if (!readable(caller, wanted).containsAll(wanted)) {
             throw ArcaException.notFound("The file");
         }
         if (note instanceof Entry e) {
