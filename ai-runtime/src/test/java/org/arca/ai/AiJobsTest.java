@@ -48,7 +48,7 @@ class AiJobsTest {
     static void open() {
         List<TestDatabases.Kind> kinds = TestDatabases.kinds();
         test = new TestRepository(kinds.get(kinds.size() - 1));
-        test.repo().items().addListener(new DicomIndexer(test.repo().database(), test.repo().blobs()));
+        test.repo().items().addListener(new DicomIndexer(test.repo().database(), test.repo().bytes()));
         ai = new AiRuntime(test.repo(), new AiSettings(test.dataDir().resolve("ai-work"), 512, 1, 60, 4096)).start();
         owner = test.user("owner");
         curator = test.user("curator", Role.CURATOR);

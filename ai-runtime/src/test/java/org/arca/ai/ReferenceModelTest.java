@@ -41,7 +41,7 @@ class ReferenceModelTest {
         ReferenceModel.writePackage(Path.of(tarball), zip);
 
         try (TestRepository test = new TestRepository(TestDatabases.Kind.H2)) {
-            test.repo().items().addListener(new DicomIndexer(test.repo().database(), test.repo().blobs()));
+            test.repo().items().addListener(new DicomIndexer(test.repo().database(), test.repo().bytes()));
             try (AiRuntime ai = new AiRuntime(test.repo(), new AiSettings(test.dataDir().resolve("ai"), 1024, 2, 600, AiSettings.DEFAULT_MAX_MEMORY_MB)).start()) {
                 Caller user = test.user("sonographer");
                 Caller curator = test.user("curator", Role.CURATOR);

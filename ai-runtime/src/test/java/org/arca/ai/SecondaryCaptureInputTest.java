@@ -45,7 +45,7 @@ class SecondaryCaptureInputTest {
     static void open() {
         List<TestDatabases.Kind> kinds = TestDatabases.kinds();
         test = new TestRepository(kinds.get(kinds.size() - 1));
-        test.repo().items().addListener(new DicomIndexer(test.repo().database(), test.repo().blobs()));
+        test.repo().items().addListener(new DicomIndexer(test.repo().database(), test.repo().bytes()));
         owner = test.user("owner");
         folder = test.repo().folders().createCollection(owner, "Captures", null);
         preparer = new InputPreparer(test.repo(), new DicomQueries(test.repo()));

@@ -7,9 +7,12 @@ import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Locale;
+import org.arca.core.ArcaException;
+import org.arca.core.Caller;
 import org.arca.core.Database;
 import org.arca.core.Item;
 import org.arca.core.ItemListener;
+import org.arca.core.StoredBytes;
 import org.arca.core.StoredFile;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomFile;
@@ -32,11 +35,12 @@ public final class DicomIndexer implements ItemListener {
     private static final int SERIES_DATE = 0x00080021;
 
     private final Database db;
-    private final org.arca.core.BlobStore blobs;
+    private final StoredBytes bytes;
 
-    public DicomIndexer(Database db, org.arca.core.BlobStore blobs) {
+    /** {@code bytes}: where the indexer reads each item's file, as Arca itself ({@link Caller#SYSTEM}). */
+    public DicomIndexer(Database db, StoredBytes bytes) {
         this.db = db;
-        this.blobs = blobs;
+        this.bytes = bytes;
         db.migrate("classpath:db/dicom", "flyway_history_dicom");
     }
 
@@ -60,7 +64,12 @@ public final class DicomIndexer implements ItemListener {
             return false;
         }
         StoredFile file = item.primaryFile();
-        Path path = blobs.path(file.sha256());
+        Path path;
+        try {
+            path = bytes.read(Caller.SYSTEM, file, StoredBytes.Audit.partOf("dicom.index")).path(file.sha256());
+        } catch (ArcaException gone) {
+            return false; // deleted since it was committed: its delete event removes whatever the index holds
+        }
         try {
             if (!isPart10(path)) {
                 return false;

@@ -241,9 +241,9 @@ public final class Arca implements AutoCloseable {
         public Repository openRepository() {
             Repository repository = Repository.open(repositoryConfig());
             try {
-                repository.items().addListener(new DicomIndexer(repository.database(), repository.blobs()));
+                repository.items().addListener(new DicomIndexer(repository.database(), repository.bytes()));
                 repository.searchIndex().addContributor(new DicomSearchFields(repository.database()));
-                TextExtractor text = new TextExtractor(repository.database(), repository.blobs(), repository.searchIndex(),
+                TextExtractor text = new TextExtractor(repository.database(), repository.bytes(), repository.searchIndex(),
                         extractionLimits, dataDir.resolve("work").resolve("extraction"), repository.sandbox());
                 repository.closeWith(text);
                 repository.items().addListener(text);

@@ -45,7 +45,7 @@ class SearchPreviewApiTest {
         // Office documents as sanitised HTML here; OfficePreviewApiTest covers LibreOffice.
         server = new TestServer(TestDatabases.Kind.H2, c -> c, w -> w.withOffice(org.arca.preview.OfficeConverter.none()));
         var repo = server.repo();
-        extractor = new TextExtractor(repo.database(), repo.blobs(), repo.searchIndex(), ExtractionLimits.defaults(),
+        extractor = new TextExtractor(repo.database(), repo.bytes(), repo.searchIndex(), ExtractionLimits.defaults(),
                 server.fixture().dataDir().resolve("work"), repo.sandbox());
         repo.items().addListener(extractor);
         repo.searchIndex().addContributor(extractor);

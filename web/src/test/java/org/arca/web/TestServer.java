@@ -26,7 +26,7 @@ public final class TestServer implements AutoCloseable {
         repository = new TestRepository(kind, tweak);
         // As Arca.builder() wires it: the DICOM index hears of every item.
         repository.repo().items().addListener(new org.arca.dicomweb.DicomIndexer(repository.repo().database(),
-                repository.repo().blobs()));
+                repository.repo().bytes()));
         repository.repo().searchIndex().addContributor(new org.arca.dicomweb.DicomSearchFields(repository.repo().database()));
         ai = new org.arca.ai.AiRuntime(repository.repo(), org.arca.ai.AiSettings.defaults(repository.dataDir())).start();
         web = new ArcaWeb(repository.repo(), webTweak.apply(
