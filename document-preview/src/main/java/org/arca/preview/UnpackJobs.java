@@ -68,7 +68,7 @@ public final class UnpackJobs implements AutoCloseable {
             throw ArcaException.unauthorized("Sign in to unpack archives.");
         }
         Item item = repo.items().get(caller, itemId);
-        unpack.target(caller, targetFolderId);
+        unpack.requireTarget(caller, targetFolderId);
         ZipFile zip;
         List<ZipUnpack.Entry> plan;
         // Audited below as item.extract, with the number of entries, which only reading the archive tells.

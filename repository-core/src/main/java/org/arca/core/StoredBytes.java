@@ -15,7 +15,7 @@ import org.arca.core.Tables.Files;
  * approved package of a model) reads as {@link Caller#SYSTEM}; a job acting for a user reads as that user.
  */
 public final class StoredBytes {
-    /** Items looked up per query, well inside every database's limit on bound values. */
+    /** Blobs looked up per query, well inside every database's limit on bound values. */
     private static final int BATCH = 500;
 
     /** How a read appears in the audit log. */
