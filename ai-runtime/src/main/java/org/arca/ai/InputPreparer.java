@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.arca.ai.worker.TensorFile;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
+import org.arca.core.ReadableBytes;
 import org.arca.core.Repository;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomFile;
@@ -65,9 +66,12 @@ final class InputPreparer {
     Plan plan(Caller caller, ModelManifest.InputSpec spec, String study, String series, long workerBytes) throws IOException {
         List<Loaded> instances = new ArrayList<>();
         List<InOrder.Task<Loaded>> reads = new ArrayList<>();
-        for (DicomQueries.StoredInstance s : locate(caller, study, series)) {
+        List<DicomQueries.StoredInstance> located = locate(caller, study, series);
+        ReadableBytes bytes = repo.bytes().read(caller, located.stream().map(DicomQueries.StoredInstance::sha256).toList(),
+                JobService.JOB_READS);
+        for (DicomQueries.StoredInstance s : located) {
             reads.add(() -> {
-                DicomFile file = DicomReader.read(repo.blobs().path(s.sha256()), DicomReader.Options.DEFAULT.withBulkThreshold(4096));
+                DicomFile file = DicomReader.read(bytes.path(s.sha256()), DicomReader.Options.DEFAULT.withBulkThreshold(4096));
                 check(spec, file.dataset());
                 return new Loaded(s, file);
             });

@@ -56,7 +56,7 @@ final class JobExecution {
             if (!model.approvedSha256().equals(job.modelSha256())) {
                 throw ArcaException.conflict("model_changed", "The approved package changed after the job was submitted.");
             }
-            requireWritable(caller, job.outputFolderId());
+            repo.access().require(caller, job.outputFolderId(), AccessLevel.WRITE, JobService.OUTPUT_FOLDER);
             Optional<List<Job.Result>> stored = new WorkerRun(job, caller, model, trace).run(started);
             if (stored.isPresent()) {
                 succeed(job, caller, model, stored.get(), trace);
@@ -272,16 +272,6 @@ final class JobExecution {
             workers.expect(limits(registry.get(Caller.SYSTEM, last.modelName(), last.modelVersion()).manifest().resources()));
         } catch (ArcaException e) {
             // Gone: the next job's limits decide.
-        }
-    }
-
-    private void requireWritable(Caller caller, String folderId) {
-        AccessLevel level = repo.access().levelOn(caller, folderId);
-        if (level == AccessLevel.NONE) {
-            throw ArcaException.notFound("The output folder");
-        }
-        if (!level.atLeast(AccessLevel.WRITE)) {
-            throw ArcaException.forbidden("You need WRITE access to the output folder.");
         }
     }
 

@@ -2,10 +2,12 @@ package org.arca.ai;
 
 import java.util.List;
 import java.util.Map;
+import org.arca.core.AccessControl;
 import org.arca.core.AccessLevel;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
+import org.arca.core.StoredBytes;
 import org.arca.dicomweb.DicomQueries;
 
 /**
@@ -14,6 +16,15 @@ import org.arca.dicomweb.DicomQueries;
  * parameters as the manifest declares them. A job is visible to its owner and administrators only.
  */
 public final class JobService {
+    /** How refusals name the folder a job writes its results into, at submission and again when it runs. */
+    static final String OUTPUT_FOLDER = "The output folder";
+
+    /**
+     * A running job reads its inputs as its owner, who was allowed to read them at submission (audited then as
+     * {@code ai.job.submit}); the reads of the run add no entries of their own.
+     */
+    static final StoredBytes.Audit JOB_READS = StoredBytes.Audit.partOf("ai.job.submit");
+
     private final Repository repo;
     private final ModelRegistry registry;
     private final JobStore store;
@@ -39,13 +50,7 @@ public final class JobService {
         List<DicomQueries.StoredInstance> inputs = preparer.locate(caller, request.studyUid(), request.seriesUid());
         Map<String, Object> parameters = JobParameters.validate(model.manifest().parameters(), request.parameters());
         String folder = request.outputFolderId() != null ? request.outputFolderId() : defaultFolder(caller, inputs);
-        AccessLevel level = repo.access().levelOn(caller, folder);
-        if (level == AccessLevel.NONE) {
-            throw ArcaException.notFound("The output folder");
-        }
-        if (!level.atLeast(AccessLevel.WRITE)) {
-            throw ArcaException.forbidden("You need WRITE access to the output folder.");
-        }
+        repo.access().require(caller, folder, AccessLevel.WRITE, OUTPUT_FOLDER);
         // Opaque and unguessable, like the core's ids; jobs are looked up by id only.
         String id = java.util.UUID.randomUUID().toString().replace("-", "");
         store.insert(id, model, caller.userId(), request, parameters, folder);
@@ -56,7 +61,7 @@ public final class JobService {
     }
 
     public Job get(Caller caller, String id) {
-        return store.find(id).filter(j -> j.userId().equals(caller.userId()) || caller.isAdmin())
+        return store.find(id).filter(j -> AccessControl.isOwnerOrAdmin(caller, j.userId()))
                 .orElseThrow(() -> ArcaException.notFound("The job"));
     }
 

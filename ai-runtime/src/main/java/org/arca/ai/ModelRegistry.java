@@ -132,9 +132,13 @@ public final class ModelRegistry {
         return v;
     }
 
-    /** Copies the approved graph into {@code target}, reading the pinned bytes, not whatever the item holds now. */
+    /**
+     * Copies the approved graph into {@code target}, reading the pinned bytes, not whatever the item holds now. The
+     * package is read by Arca, not by the job's owner, who need not see the packages collection.
+     */
     void extractGraph(ModelVersion v, Path target) throws IOException {
-        Path zip = repo.blobs().path(v.approvedSha256());
+        Path zip = repo.bytes().read(Caller.SYSTEM, List.of(v.approvedSha256()), JobService.JOB_READS)
+                .path(v.approvedSha256());
         ModelPackage.extractGraph(zip, v.manifest().graph(), target);
     }
 

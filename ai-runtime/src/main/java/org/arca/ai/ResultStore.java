@@ -25,6 +25,7 @@ import org.arca.core.Item;
 import org.arca.core.ItemStore;
 import org.arca.core.MetadataStore;
 import org.arca.core.MetadataValue;
+import org.arca.core.ReadableBytes;
 import org.arca.core.Repository;
 import org.arca.dicom.DicomWriter;
 import org.arca.dicom.TransferSyntax;
@@ -135,7 +136,7 @@ final class ResultStore {
         }
 
         private ItemStore.NewItem overlayItem(SourceFrame frame, List<double[]> found) throws IOException {
-            byte[] png = overlay(dir.resolve("input.bin"), frame, found);
+            byte[] png = overlay(caller, dir.resolve("input.bin"), frame, found);
             var blob = repo.blobs().write(new ByteArrayInputStream(png), png.length, repo.items().maxUploadBytes());
             return new ItemStore.NewItem("overlay-" + job.id() + "-" + frame.sopInstanceUid() + ".png", "image/png", blob);
         }
@@ -262,7 +263,7 @@ final class ResultStore {
      * The frame with its boxes in red, as PNG: drawn from the 8-bit frame the model saw, read back from the job's
      * tensor file; only frames that went to the model as float values are rendered from their DICOM again.
      */
-    private byte[] overlay(Path tensors, SourceFrame frame, List<double[]> boxes) throws IOException {
+    private byte[] overlay(Caller caller, Path tensors, SourceFrame frame, List<double[]> boxes) throws IOException {
         Optional<TensorFile.Rgb8> seen = frame.tensorOffset() >= 0 ? TensorFile.readRgb8(tensors, frame.tensorOffset())
                 : Optional.empty();
         BufferedImage img;
@@ -277,7 +278,8 @@ final class ResultStore {
                         | p[i * samples + samples - 1] & 0xFF;
             }
         } else {
-            BufferedImage rendered = FrameRenderer.render(repo.blobs().path(frame.sha256()), frame.frameNumber() - 1,
+            ReadableBytes source = repo.bytes().read(caller, List.of(frame.sha256()), JobService.JOB_READS);
+            BufferedImage rendered = FrameRenderer.render(source.path(frame.sha256()), frame.frameNumber() - 1,
                     Optional.empty());
             img = new BufferedImage(rendered.getWidth(), rendered.getHeight(), BufferedImage.TYPE_INT_RGB);
             Graphics2D g = img.createGraphics();

@@ -9,13 +9,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
+import org.arca.core.ArcaException;
+import org.arca.core.Caller;
 import org.arca.core.Database;
 import org.arca.core.Facts;
 import org.arca.core.IngestStep;
 import org.arca.core.Item;
 import org.arca.core.ItemListener;
+import org.arca.core.StoredBytes;
 import org.arca.core.StoredFile;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomFile;
@@ -38,11 +41,12 @@ public final class DicomIndexer implements ItemListener {
     private static final int SERIES_DATE = 0x00080021;
 
     private final Database db;
-    private final org.arca.core.BlobStore blobs;
+    private final StoredBytes bytes;
 
-    public DicomIndexer(Database db, org.arca.core.BlobStore blobs) {
+    /** {@code bytes}: where the indexer reads each item's file, as Arca itself ({@link Caller#SYSTEM}). */
+    public DicomIndexer(Database db, StoredBytes bytes) {
         this.db = db;
-        this.blobs = blobs;
+        this.bytes = bytes;
     }
 
     /**
@@ -141,7 +145,13 @@ public final class DicomIndexer implements ItemListener {
             if (dicom != null) {
                 return dicom;
             }
-            Path path = blobs.path(item.primaryFile().sha256());
+            StoredFile file = item.primaryFile();
+            Path path;
+            try {
+                path = bytes.read(Caller.SYSTEM, file, StoredBytes.Audit.partOf("dicom.index")).path(file.sha256());
+            } catch (ArcaException gone) {
+                return null; // deleted since it was committed: its delete event removes whatever the index holds
+            }
             return isPart10(path) ? DicomReader.read(path, DicomReader.Options.DEFAULT.withStopAfter(BEFORE_PIXEL_DATA)) : null;
         } catch (DicomFormatException e) {
             LOG.warn("item {} looks like DICOM but is malformed ({}); not indexed", item.id(), e.getMessage());

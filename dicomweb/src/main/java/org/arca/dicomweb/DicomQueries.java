@@ -14,7 +14,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
+import org.arca.core.ReadableBytes;
 import org.arca.core.Repository;
+import org.arca.core.StoredBytes;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomReader;
@@ -124,9 +126,9 @@ public final class DicomQueries {
         IncludedFields included = IncludedFields.parse(params.get("includefield"));
         DSLContext dsl = repo.database().dsl();
         return switch (level) {
-            case STUDY -> studies(dsl, visible, where, studyHaving, limit, offset, requested > MAX_LIMIT, included);
-            case SERIES -> series(dsl, where, limit, offset, requested > MAX_LIMIT, included);
-            case INSTANCE -> instances(dsl, where, limit, offset, requested > MAX_LIMIT, included);
+            case STUDY -> studies(dsl, visible, where, studyHaving, limit, offset, requested > MAX_LIMIT, caller, included);
+            case SERIES -> series(dsl, where, limit, offset, requested > MAX_LIMIT, caller, included);
+            case INSTANCE -> instances(dsl, where, limit, offset, requested > MAX_LIMIT, caller, included);
         };
     }
 
@@ -176,7 +178,7 @@ public final class DicomQueries {
      * keys; {@code having}: what a study's matching instances must hold together (ModalitiesInStudy).
      */
     private Matches studies(DSLContext dsl, Condition visible, Condition where, Condition having, int limit, int offset,
-                            boolean limited, IncludedFields included) {
+                            boolean limited, Caller caller, IncludedFields included) {
         List<SelectFieldOrAsterisk> fields = new ArrayList<>();
         for (QueryKey key : QueryKey.returnedAt(QueryLevel.STUDY)) {
             if (key != QueryKey.STUDY_INSTANCE_UID && key != QueryKey.MODALITIES_IN_STUDY) {
@@ -221,21 +223,25 @@ public final class DicomQueries {
             a.setString(0x00080062, VR.UI, values(r.get(classes)));
             a.setString(0x00201206, VR.IS, Integer.toString(r.get("series_count", Integer.class)));
             a.setString(0x00201208, VR.IS, Integer.toString(r.get("instance_count", Integer.class)));
-            include(a, r.get(SAMPLE), included, QueryLevel.STUDY);
+            include(a, r.get(SAMPLE), caller, included, QueryLevel.STUDY);
             result.add(a);
         }
         return new Matches(result, total, limited);
     }
 
     /** Adds what {@code includefield} asks for beyond the index, read from one readable instance of the match. */
-    private void include(Attributes match, String sampleSha256, IncludedFields included, QueryLevel level) {
+    private void include(Attributes match, String sampleSha256, Caller caller, IncludedFields included, QueryLevel level) {
         if (included.isEmpty() || sampleSha256 == null) {
             return;
         }
         try {
-            DicomFile instance = DicomReader.read(repo.blobs().path(sampleSha256),
+            // A search is not audited; the sample is read as part of one.
+            ReadableBytes sample = repo.bytes().read(caller, List.of(sampleSha256), StoredBytes.Audit.partOf("dicom.search"));
+            DicomFile instance = DicomReader.read(sample.path(sampleSha256),
                     DicomReader.Options.DEFAULT.withStopAfter(org.arca.dicom.Tag.PixelData - 1));
             included.copy(instance.dataset(), match, level);
+        } catch (ArcaException e) {
+            // Its item was deleted since the match was found: the answer stands without the extra attributes.
         } catch (IOException e) {
             // Malformed or gone (DicomFormatException is an IOException): it was readable when indexed, so this
             // is a damaged blob for verify to report; the answer stands without the extra attributes.
@@ -254,7 +260,7 @@ public final class DicomQueries {
         return joined == null || joined.isEmpty() ? new String[0] : joined.split("\\\\");
     }
 
-    private Matches series(DSLContext dsl, Condition where, int limit, int offset, boolean limited,
+    private Matches series(DSLContext dsl, Condition where, int limit, int offset, boolean limited, Caller caller,
                             IncludedFields included) {
         List<SelectFieldOrAsterisk> fields = new ArrayList<>();
         for (QueryKey key : QueryKey.returnedAt(QueryLevel.SERIES)) {
@@ -280,13 +286,13 @@ public final class DicomQueries {
                 }
             }
             a.setString(0x00201209, VR.IS, Integer.toString(r.get("instance_count", Integer.class)));
-            include(a, r.get(SAMPLE), included, QueryLevel.SERIES);
+            include(a, r.get(SAMPLE), caller, included, QueryLevel.SERIES);
             result.add(a);
         }
         return new Matches(result, total, limited);
     }
 
-    private Matches instances(DSLContext dsl, Condition where, int limit, int offset, boolean limited,
+    private Matches instances(DSLContext dsl, Condition where, int limit, int offset, boolean limited, Caller caller,
                             IncludedFields included) {
         List<Field<?>> fields = new ArrayList<>();
         for (QueryKey key : QueryKey.returnedAt(QueryLevel.INSTANCE)) {
@@ -304,7 +310,7 @@ public final class DicomQueries {
             for (QueryKey key : QueryKey.returnedAt(QueryLevel.INSTANCE)) {
                 put(a, key, r.get(key.column));
             }
-            include(a, r.get(SAMPLE), included, QueryLevel.INSTANCE);
+            include(a, r.get(SAMPLE), caller, included, QueryLevel.INSTANCE);
             result.add(a);
         }
         return new Matches(result, total, limited);

@@ -14,7 +14,7 @@ public record DicomWebPlugin(DicomIndexer indexer, DicomQueries queries) {
     /** Registers the DICOM ingest step, the index's listener and search fields; the repository must have been opened with {@link #SCHEMA}. */
     public static DicomWebPlugin install(Repository repo) {
         repo.requireSchema(SCHEMA);
-        DicomIndexer indexer = new DicomIndexer(repo.database(), repo.blobs());
+        DicomIndexer indexer = new DicomIndexer(repo.database(), repo.bytes());
         // The header is read once, on the way in: later steps (de-identification) and the index share it.
         repo.ingest().addStep("dicom-header", indexer.headerStep());
         repo.items().addListener(indexer);

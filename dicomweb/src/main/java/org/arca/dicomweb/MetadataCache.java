@@ -19,6 +19,7 @@ import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomJson;
 import org.arca.dicom.DicomReader;
 import org.arca.core.BlobStore;
+import org.arca.core.ReadableBytes;
 
 /**
  * WADO-RS metadata of stored instances, parsed once per blob and kept as DICOM JSON on disk (a cache of the
@@ -75,7 +76,7 @@ public final class MetadataCache {
             String name = file.getFileName().toString();
             boolean current = file.getParent().getParent().equals(folder.resolve(VERSION)) && name.endsWith(".json");
             String sha = current ? name.substring(0, name.length() - ".json".length()) : null;
-            if (sha == null || !Files.exists(blobs.path(sha))) {
+            if (sha == null || !blobs.exists(sha)) {
                 Files.deleteIfExists(file);
                 recent.remove(sha);
                 deleted++;
@@ -86,10 +87,11 @@ public final class MetadataCache {
 
     /**
      * Parses the instance now unless its JSON is already made, so a caller answering for many instances can find
-     * an unreadable one ({@link org.arca.dicom.DicomFormatException}) before it starts its answer.
+     * an unreadable one ({@link org.arca.dicom.DicomFormatException}) before it starts its answer. The instance is
+     * parsed from {@code bytes}, the read the caller was allowed.
      */
-    public void prepare(String sha256) throws IOException {
-        template(sha256);
+    public void prepare(ReadableBytes bytes, String sha256) throws IOException {
+        template(bytes, sha256);
     }
 
     /**
@@ -97,12 +99,12 @@ public final class MetadataCache {
      * their cache files are written in the background, so the first answer for a series waits for neither one parse
      * after another nor a thousand small file writes.
      */
-    public void prepareAll(List<String> sha256s) throws IOException {
+    public void prepareAll(ReadableBytes bytes, List<String> sha256s) throws IOException {
         List<String> missing = sha256s.stream().distinct().filter(sha -> !recent.containsKey(sha)).toList();
         try {
             (missing.size() < 16 ? missing.stream() : missing.parallelStream()).forEach(sha -> {
                 try {
-                    template(sha);
+                    template(bytes, sha);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -113,11 +115,11 @@ public final class MetadataCache {
     }
 
     /** Writes the instance's DICOM JSON object, with bulk data URIs under {@code instanceUri}. */
-    public void write(String sha256, String instanceUri, Writer out) throws IOException {
-        out.write(template(sha256).replace(PLACEHOLDER, instanceUri));
+    public void write(ReadableBytes bytes, String sha256, String instanceUri, Writer out) throws IOException {
+        out.write(template(bytes, sha256).replace(PLACEHOLDER, instanceUri));
     }
 
-    private String template(String sha256) throws IOException {
+    private String template(ReadableBytes bytes, String sha256) throws IOException {
         String cached = recent.get(sha256);
         if (cached != null) {
             return cached;
@@ -127,7 +129,7 @@ public final class MetadataCache {
         if (Files.exists(file)) {
             json = Files.readString(file, StandardCharsets.UTF_8);
         } else {
-            DicomFile dicom = DicomReader.read(blobs.path(sha256), DicomReader.Options.DEFAULT.withBulkThreshold(BULK_THRESHOLD));
+            DicomFile dicom = DicomReader.read(bytes.path(sha256), DicomReader.Options.DEFAULT.withBulkThreshold(BULK_THRESHOLD));
             json = DicomJson.toJson(dicom.dataset(), DicomJson.Options.INLINE.withBulkData(BULK_THRESHOLD,
                     (path, element) -> PLACEHOLDER + "/bulkdata/" + path));
             storeLater(file, json);

@@ -20,7 +20,7 @@ public final class DocumentPreviewPlugin {
      */
     public static TextExtractor install(Repository repo, ExtractionLimits limits) {
         repo.requireSchema(SCHEMA);
-        TextExtractor text = new TextExtractor(repo.database(), repo.blobs(), repo.searchIndex(), limits,
+        TextExtractor text = new TextExtractor(repo.database(), repo.bytes(), repo.searchIndex(), limits,
                 repo.config().dataDir().resolve("work").resolve("extraction"), repo.sandbox());
         repo.closeWith(text);
         repo.items().addListener(text);

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.arca.core.BlobStore;
+import org.arca.core.ArcaException;
+import org.arca.core.Caller;
 import org.arca.core.Database;
 import org.arca.core.FileKind;
 import org.arca.core.ItemListener;
@@ -23,6 +24,7 @@ import org.arca.core.Sandbox;
 import org.arca.core.SearchContributor;
 import org.arca.core.SearchFields;
 import org.arca.core.SearchIndex;
+import org.arca.core.StoredBytes;
 import org.arca.core.StoredFile;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
@@ -41,7 +43,7 @@ public final class TextExtractor implements ItemListener, SearchContributor, Aut
     private static final Set<FileKind> WORDLESS = Set.of(FileKind.DICOM, FileKind.IMAGE, FileKind.VIDEO, FileKind.AUDIO);
 
     private final Database db;
-    private final BlobStore blobs;
+    private final StoredBytes bytes;
     private final SearchIndex search;
     private final ExtractionLimits limits;
     private final Path workRoot;
@@ -50,12 +52,15 @@ public final class TextExtractor implements ItemListener, SearchContributor, Aut
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("arca-text-extraction").factory());
 
-    /** {@code workRoot} holds each job's temporary folder (the worker's output and temp files). */
-    public TextExtractor(Database db, BlobStore blobs, SearchIndex search, ExtractionLimits limits, Path workRoot,
+    /**
+     * {@code workRoot} holds each job's temporary folder (the worker's output and temp files); {@code bytes} is where
+     * files are read, as Arca itself ({@link Caller#SYSTEM}).
+     */
+    public TextExtractor(Database db, StoredBytes bytes, SearchIndex search, ExtractionLimits limits, Path workRoot,
                          Sandbox sandbox) {
         this.sandbox = sandbox;
         this.db = db;
-        this.blobs = blobs;
+        this.bytes = bytes;
         this.search = search;
         this.limits = limits;
         this.workRoot = workRoot;
@@ -156,19 +161,24 @@ public final class TextExtractor implements ItemListener, SearchContributor, Aut
      * PDF it is, so its first bytes decide here too.
      */
     private boolean isPdf(StoredFile file) {
-        try (var in = java.nio.file.Files.newInputStream(blobs.path(file.sha256()))) {
+        try (var in = java.nio.file.Files.newInputStream(path(file.sha256()))) {
             return java.util.Arrays.equals(in.readNBytes(5), "%PDF-".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException | ArcaException e) {
             return false;
         }
     }
 
     private boolean textlessBinary(StoredFile file) {
         try {
-            return TextlessBinary.is(blobs.path(file.sha256()));
-        } catch (IOException e) {
+            return TextlessBinary.is(path(file.sha256()));
+        } catch (IOException | ArcaException e) {
             return false; // let the worker meet the problem and record it
         }
+    }
+
+    /** The bytes as a file, read as Arca: extraction is audited nowhere, as indexing is not. */
+    private Path path(String sha) {
+        return bytes.read(Caller.SYSTEM, List.of(sha), StoredBytes.Audit.partOf("text.extract")).path(sha);
     }
 
     private boolean insert(String sha, String state, String reason) {
@@ -194,12 +204,21 @@ public final class TextExtractor implements ItemListener, SearchContributor, Aut
     }
 
     private void extract(String sha) {
+        Path input;
+        try {
+            input = path(sha);
+        } catch (ArcaException gone) {
+            // No item holds the bytes any more: nothing to search. Should they come back, they are asked for anew.
+            db.dsl().deleteFrom(TextTable.T).where(TextTable.SHA256.eq(sha)).and(TextTable.STATE.eq(Extraction.PENDING))
+                    .execute();
+            return;
+        }
         Path job = null;
         try {
             job = Files.createTempDirectory(Files.createDirectories(workRoot), "extract-");
             Path output = job.resolve("text.out");
             WorkerProcess.Outcome outcome = new WorkerProcess(sandbox, limits.heapMegabytes(), limits.timeout().toMillis())
-                    .run(ExtractionWorker.class, job, blobs.path(sha), job.resolve(WorkerProcess.INPUT).toString(), output.toString(),
+                    .run(ExtractionWorker.class, job, input, job.resolve(WorkerProcess.INPUT).toString(), output.toString(),
                             Integer.toString(limits.maxChars()));
             if (outcome.timedOut()) {
                 finish(sha, Extraction.FAILED, "took longer than " + limits.timeout().toSeconds() + " s", null, null);

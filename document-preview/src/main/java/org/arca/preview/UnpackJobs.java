@@ -1,15 +1,18 @@
 package org.arca.preview;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.arca.core.AccessControl;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.Item;
 import org.arca.core.Repository;
+import org.arca.core.StoredBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,11 +69,14 @@ public final class UnpackJobs implements AutoCloseable {
             throw ArcaException.unauthorized("Sign in to unpack archives.");
         }
         Item item = repo.items().get(caller, itemId);
-        unpack.target(caller, targetFolderId);
+        unpack.requireTarget(caller, targetFolderId);
         ZipFile zip;
         List<ZipUnpack.Entry> plan;
+        // Audited below as item.extract, with the number of entries, which only reading the archive tells.
+        Path archive = repo.bytes().read(caller, item.primaryFile(), StoredBytes.Audit.partOf("item.extract"))
+                .path(item.primaryFile().sha256());
         try {
-            zip = ZipUnpack.open(repo.blobs().path(item.primaryFile().sha256()));
+            zip = ZipUnpack.open(archive);
         } catch (IOException e) {
             throw ArcaException.invalid("not_a_zip", "The item is not a ZIP archive Arca can read.");
         }
@@ -115,9 +121,10 @@ public final class UnpackJobs implements AutoCloseable {
     /** A job of the caller's (admins see all); others' jobs are not found. */
     public Job get(Caller caller, String id) {
         UnpackJobTable.Row row = table.find(id).orElse(null);
-        if (row == null || !(caller.isAdmin() || (caller.signedIn() && caller.userId().equals(row.userId())))) {
+        if (row == null) {
             throw ArcaException.notFound("The job");
         }
+        AccessControl.requireOwnerOrAdmin(caller, row.userId(), "The job");
         return row.job();
     }
 

@@ -14,7 +14,6 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
-import org.arca.core.Folder;
 import org.arca.core.Repository;
 
 /**
@@ -186,13 +185,8 @@ public final class ZipUnpack {
         return ZipFile.builder().setPath(archive).get();
     }
 
-    /** The target folder, checked for WRITE before the job starts. */
-    Folder target(Caller caller, String folderId) {
-        Folder folder = repo.folders().get(caller, folderId);
-        if (!folder.access().atLeast(org.arca.core.AccessLevel.WRITE)) {
-            throw caller.signedIn() ? ArcaException.forbidden("You need WRITE access on the target folder.")
-                    : ArcaException.unauthorized("Sign in to unpack into this folder.");
-        }
-        return folder;
+    /** Checks the target folder for WRITE before the job starts. */
+    void requireTarget(Caller caller, String folderId) {
+        repo.access().require(caller, folderId, org.arca.core.AccessLevel.WRITE, "The target folder");
     }
 }

@@ -35,7 +35,7 @@ class TextExtractorTest {
     }
 
     static TextExtractor wire(ExtractionLimits limits) {
-        TextExtractor made = new TextExtractor(test.repo().database(), test.repo().blobs(), test.repo().searchIndex(), limits,
+        TextExtractor made = new TextExtractor(test.repo().database(), test.repo().bytes(), test.repo().searchIndex(), limits,
                 test.dataDir().resolve("work"), test.repo().sandbox());
         test.repo().items().addListener(made);
         test.repo().searchIndex().addContributor(made);
@@ -124,9 +124,9 @@ class TextExtractorTest {
 
     @Test
     void aWorkerOverItsLimitsIsStoppedAndTheReasonKept() {
-        TextExtractor impatient = new TextExtractor(test.repo().database(), test.repo().blobs(), test.repo().searchIndex(),
+        TextExtractor impatient = new TextExtractor(test.repo().database(), test.repo().bytes(), test.repo().searchIndex(),
                 new ExtractionLimits(1 << 20, 1000, Duration.ofMillis(1), 384), test.dataDir().resolve("work"), test.repo().sandbox());
-        TextExtractor starved = new TextExtractor(test.repo().database(), test.repo().blobs(), test.repo().searchIndex(),
+        TextExtractor starved = new TextExtractor(test.repo().database(), test.repo().bytes(), test.repo().searchIndex(),
                 new ExtractionLimits(1 << 20, 1000, Duration.ofSeconds(60), 4), test.dataDir().resolve("work"), test.repo().sandbox());
         try {
             byte[] slow = SampleFiles.docx("never read in time");
@@ -145,7 +145,7 @@ class TextExtractorTest {
             assertThat(dead.state()).isEqualTo(Extraction.FAILED);
             assertThat(dead.reason()).containsAnyOf("memory", "ended with code");
             forget(item);
-            try (TextExtractor strict = new TextExtractor(test.repo().database(), test.repo().blobs(), test.repo().searchIndex(),
+            try (TextExtractor strict = new TextExtractor(test.repo().database(), test.repo().bytes(), test.repo().searchIndex(),
                     new ExtractionLimits(10, 1000, Duration.ofSeconds(60), 384), test.dataDir().resolve("work"), test.repo().sandbox())) {
                 strict.request(item.primaryFile());
                 Extraction skipped = strict.state(item.primaryFile().sha256()).orElseThrow();
@@ -165,7 +165,7 @@ class TextExtractorTest {
                 bytes.length, false);
         extractor.awaitQueued();
         resetToPending(item);
-        try (TextExtractor restarted = new TextExtractor(test.repo().database(), test.repo().blobs(), test.repo().searchIndex(),
+        try (TextExtractor restarted = new TextExtractor(test.repo().database(), test.repo().bytes(), test.repo().searchIndex(),
                 ExtractionLimits.defaults(), test.dataDir().resolve("work"), test.repo().sandbox())) {
             restarted.awaitQueued();
             assertThat(restarted.state(item.primaryFile().sha256()).orElseThrow().state()).isEqualTo(Extraction.DONE);

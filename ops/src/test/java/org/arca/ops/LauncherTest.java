@@ -204,8 +204,10 @@ class LauncherTest {
             Item gone = repo.items().upload(gil, c.id(), "gone.dcm", "application/dicom",
                     new java.io.ByteArrayInputStream(Files.readAllBytes(dicom.resolveSibling("vrs_bare_implicit.dcm"))), -1, false);
             var cache = org.arca.dicomweb.MetadataCache.in(repo.blobs(), dir.resolve("data"));
-            cache.write(kept.primaryFile().sha256(), "https://arca/i", new java.io.StringWriter());
-            cache.write(gone.primaryFile().sha256(), "https://arca/i", new java.io.StringWriter());
+            var bytes = repo.bytes().read(gil, java.util.List.of(kept.primaryFile().sha256(), gone.primaryFile().sha256()),
+                    org.arca.core.StoredBytes.Audit.partOf("test"));
+            cache.write(bytes, kept.primaryFile().sha256(), "https://arca/i", new java.io.StringWriter());
+            cache.write(bytes, gone.primaryFile().sha256(), "https://arca/i", new java.io.StringWriter());
             cache.flush();
             String sha = gone.primaryFile().sha256();
             cacheFile = dir.resolve("data/cache/dicom-metadata/v1").resolve(sha.substring(0, 2)).resolve(sha + ".json");

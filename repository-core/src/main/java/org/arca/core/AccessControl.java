@@ -153,10 +153,45 @@ public final class AccessControl {
      * after signing in.
      */
     AccessLevel require(DSLContext dsl, Caller caller, String folderId, AccessLevel needed) {
+        return require(dsl, caller, folderId, needed, null);
+    }
+
+    /**
+     * {@link #require} for the services of other modules, which ask this one decision rather than derive their own
+     * from {@link #levelOn}.
+     */
+    public AccessLevel require(Caller caller, String folderId, AccessLevel needed) {
+        return require(db.dsl(), caller, folderId, needed, null);
+    }
+
+    /**
+     * As {@link #require(Caller, String, AccessLevel)} for a folder with a part to play in the request, named in the
+     * refusals ("The output folder") so the caller learns which of the folders they named is the problem.
+     */
+    public AccessLevel require(Caller caller, String folderId, AccessLevel needed, String role) {
+        return require(db.dsl(), caller, folderId, needed, role);
+    }
+
+    private AccessLevel require(DSLContext dsl, Caller caller, String folderId, AccessLevel needed, String role) {
         if (folderId == null || !dsl.fetchExists(Folders.T, Folders.ID.eq(folderId))) {
-            throw ArcaException.notFound("The folder");
+            throw ArcaException.notFound(role == null ? "The folder" : role);
         }
-        return requireLevel(caller, true, levelOn(dsl, caller, folderId), needed);
+        return requireLevel(caller, true, levelOn(dsl, caller, folderId), needed, role);
+    }
+
+    /**
+     * The rule for things that belong to one user (jobs, tokens, keys, the account itself): their owner and admins
+     * see them; to anyone else they do not exist, so {@code what} ("The job") is "not found".
+     */
+    public static void requireOwnerOrAdmin(Caller caller, String ownerId, String what) {
+        if (!isOwnerOrAdmin(caller, ownerId)) {
+            throw ArcaException.notFound(what);
+        }
+    }
+
+    /** See {@link #requireOwnerOrAdmin}; anonymous callers own nothing. */
+    public static boolean isOwnerOrAdmin(Caller caller, String ownerId) {
+        return caller.isAdmin() || (caller.signedIn() && caller.userId().equals(ownerId));
     }
 
     /**
@@ -164,18 +199,20 @@ public final class AccessControl {
      * query of its own.
      */
     AccessLevel decide(Caller caller, boolean exists, Integer grantedRank, AccessLevel needed) {
-        return requireLevel(caller, exists, level(grantedRank), needed);
+        return requireLevel(caller, exists, level(grantedRank), needed, null);
     }
 
-    private static AccessLevel requireLevel(Caller caller, boolean exists, AccessLevel level, AccessLevel needed) {
+    private static AccessLevel requireLevel(Caller caller, boolean exists, AccessLevel level, AccessLevel needed,
+                                            String role) {
         if (!exists || level == AccessLevel.NONE) {
-            throw ArcaException.notFound("The folder");
+            throw ArcaException.notFound(role == null ? "The folder" : role);
         }
         if (!level.atLeast(needed)) {
             if (!caller.signedIn()) {
                 throw ArcaException.unauthorized("Sign in to change this folder.");
             }
-            throw ArcaException.forbidden("You need " + needed + " access here; you have " + level + ".");
+            throw ArcaException.forbidden(role == null ? "You need " + needed + " access here; you have " + level + "."
+                    : "You need " + needed + " access to " + Character.toLowerCase(role.charAt(0)) + role.substring(1) + ".");
         }
         return level;
     }

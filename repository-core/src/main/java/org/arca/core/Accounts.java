@@ -114,9 +114,7 @@ public final class Accounts {
     /** A user as the caller must see them: admins see anyone, others only themselves. */
     public User get(Caller caller, String login) {
         User user = byLogin(login).orElseThrow(() -> ArcaException.notFound("The user"));
-        if (!caller.isAdmin() && !user.id().equals(caller.userId())) {
-            throw ArcaException.notFound("The user");
-        }
+        AccessControl.requireOwnerOrAdmin(caller, user.id(), "The user");
         return user;
     }
 

@@ -199,9 +199,10 @@ public final class Authentication {
 
     public void revokeToken(Caller caller, String tokenId) {
         Record row = db.dsl().select(Tokens.ALL).from(Tokens.T).where(Tokens.ID.eq(tokenId)).fetchOne();
-        if (row == null || !(row.get(Tokens.USER_ID).equals(caller.userId()) || caller.isAdmin())) {
+        if (row == null) {
             throw ArcaException.notFound("The token");
         }
+        AccessControl.requireOwnerOrAdmin(caller, row.get(Tokens.USER_ID), "The token");
         db.inTransaction(tx -> {
             tx.update(Tokens.T).set(Tokens.REVOKED_AT, stamp(clock.instant())).where(Tokens.ID.eq(tokenId))
                     .and(Tokens.REVOKED_AT.isNull()).execute();

@@ -2,8 +2,6 @@ package org.arca.core;
 
 import static org.jooq.impl.DSL.select;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,11 +46,6 @@ final class ItemReads {
                 .findFirst().orElseThrow(() -> ArcaException.notFound("The file"));
         audit.record(caller, "item.download", "item", itemId, "file=" + file.id() + " sha256=" + file.sha256());
         return new ItemStore.Content(item, file, blobs.path(file.sha256()));
-    }
-
-    /** Opens an item's file for a reader that already checked access through {@link #get} (archives). */
-    InputStream open(StoredFile file) throws IOException {
-        return blobs.open(file.sha256());
     }
 
     /** Visits every item in the given folders in one query per batch of folders, for archives. */

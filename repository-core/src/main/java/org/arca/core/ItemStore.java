@@ -1,6 +1,5 @@
 package org.arca.core;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -180,11 +179,6 @@ public final class ItemStore {
     /** Opens an item's file for download and records the download in the audit log. */
     public Content content(Caller caller, String itemId, String fileId) {
         return reads.content(caller, itemId, fileId);
-    }
-
-    /** Opens an item's file for a reader that already checked access through {@link #get} (archives). */
-    public InputStream open(StoredFile file) throws IOException {
-        return reads.open(file);
     }
 
     public Item update(Caller caller, String itemId, String newName, String newDescription) {

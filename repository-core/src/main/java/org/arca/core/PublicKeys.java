@@ -75,9 +75,10 @@ public final class PublicKeys {
 
     public void delete(Caller caller, String keyId) {
         Record row = db.dsl().select(PublicKeysT.ALL).from(PublicKeysT.T).where(PublicKeysT.ID.eq(keyId)).fetchOne();
-        if (row == null || !(row.get(PublicKeysT.USER_ID).equals(caller.userId()) || caller.isAdmin())) {
+        if (row == null) {
             throw ArcaException.notFound("The key");
         }
+        AccessControl.requireOwnerOrAdmin(caller, row.get(PublicKeysT.USER_ID), "The key");
         db.inTransaction(tx -> {
             tx.deleteFrom(PublicKeysT.T).where(PublicKeysT.ID.eq(keyId)).execute();
             audit.append(tx, caller, "key.delete", "key", keyId, "");

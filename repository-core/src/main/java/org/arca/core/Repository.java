@@ -21,6 +21,7 @@ public final class Repository implements AutoCloseable {
     private final ItemStore items;
     private final Ingest ingest = new Ingest();
     private final PutBatcher batcher;
+    private final StoredBytes bytes;
     private final FolderTree folders;
     private final MetadataStore metadata;
     private final Maintenance maintenance;
@@ -46,6 +47,7 @@ public final class Repository implements AutoCloseable {
         this.search = new SearchIndex(database, config.dataDir().resolve("search"));
         this.items = new ItemStore(database, access, audit, blobs, config.maxUploadBytes(), search, ingest);
         this.batcher = new PutBatcher(items);
+        this.bytes = new StoredBytes(database, access, audit, blobs);
         this.folders = new FolderTree(database, access, audit, items, search);
         this.metadata = new MetadataStore(database, access, audit, search);
         this.maintenance = new Maintenance(database, blobs);
@@ -56,15 +58,27 @@ public final class Repository implements AutoCloseable {
 
     /** Opens (creating on first use) the repository the configuration names, migrating the core's and plugins' schemas. */
     public static Repository open(RepositoryConfig config) {
+        createDataDir(config);
+        return open(config, new FileBlobStore(config.dataDir().resolve("blobs")));
+    }
+
+    /**
+     * As {@link #open(RepositoryConfig)} with the bytes kept in {@code blobs} (another kind of storage than files
+     * under the data folder); nothing but the repository's services reads them.
+     */
+    public static Repository open(RepositoryConfig config, BlobStore blobs) {
+        createDataDir(config);
+        Database database = Database.open(config.effectiveDbUrl(), config.dbUser(), config.dbPassword(),
+                config.schemas());
+        return new Repository(config, database, blobs);
+    }
+
+    private static void createDataDir(RepositoryConfig config) {
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data folder " + config.dataDir(), e);
         }
-        BlobStore blobs = new FileBlobStore(config.dataDir().resolve("blobs"));
-        Database database = Database.open(config.effectiveDbUrl(), config.dbUser(), config.dbPassword(),
-                config.schemas());
-        return new Repository(config, database, blobs);
     }
 
     public RepositoryConfig config() {
@@ -75,8 +89,14 @@ public final class Repository implements AutoCloseable {
         return database;
     }
 
+    /** Where bytes are written; every read of them goes through {@link #bytes()}. */
     public BlobStore blobs() {
         return blobs;
+    }
+
+    /** Reads of stored bytes, checked and audited. */
+    public StoredBytes bytes() {
+        return bytes;
     }
 
     public AuditLog audit() {

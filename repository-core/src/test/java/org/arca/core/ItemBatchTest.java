@@ -69,7 +69,7 @@ class ItemBatchTest {
             Item stored = test.repo().items().get(owner, item.id());
             assertThat(stored.folderId()).isEqualTo(folder.id());
             assertThat(stored.files()).singleElement().satisfies(f -> assertThat(f.mediaType()).isEqualTo("text/plain"));
-            try (var in = test.repo().items().open(stored.files().get(0))) {
+            try (var in = test.repo().bytes().open(owner, stored.files().get(0), StoredBytes.Audit.partOf("test"))) {
                 assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
                         .isEqualTo("overlay result number " + created.indexOf(item));
             }
@@ -117,7 +117,8 @@ class ItemBatchTest {
     }
 
     private static String content(Caller caller, Item item) throws Exception {
-        try (var in = test.repo().items().open(test.repo().items().get(caller, item.id()).files().get(0))) {
+        try (var in = test.repo().bytes().open(caller, test.repo().items().get(caller, item.id()).files().get(0),
+                StoredBytes.Audit.partOf("test"))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

@@ -94,7 +94,7 @@ class PutBatcherTest {
             Item stored = test.repo().items().get(who, result.item().id());
             assertThat(stored.name()).isEqualTo(name);
             assertThat(stored.folderId()).isEqualTo(who == alice ? alices.id() : bobs.id());
-            try (var in = test.repo().items().open(stored.files().get(0))) {
+            try (var in = test.repo().bytes().open(who, stored.files().get(0), StoredBytes.Audit.partOf("test"))) {
                 assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("content of " + name);
             }
             assertThat(test.repo().audit().query(Caller.SYSTEM, who.login(), stored.id(), "item.create", 10, 0).total())

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.arca.core.ArcaException;
+import org.arca.core.ReadableBytes;
 import org.arca.core.Repository;
+import org.arca.core.StoredBytes;
 import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.DicomReader;
@@ -58,17 +60,17 @@ final class DicomPixelApi {
 
     private DicomQueries.StoredInstance locate(Context ctx) {
         List<DicomQueries.StoredInstance> found = DicomPaths.located(ctx, queries);
-        return audited(ctx, found.get(found.size() / 2));
+        return found.get(found.size() / 2);
     }
 
-    private DicomQueries.StoredInstance audited(Context ctx, DicomQueries.StoredInstance chosen) {
-        repo.audit().record(Callers.of(ctx), "dicom.pixels", "study", chosen.studyUid(), "instance=" + chosen.sopInstanceUid());
-        return chosen;
-    }
-
-    /** Reads an instance that has pixels; SR, PDF, RT plans and the like have none to send or render. */
-    private DicomFile read(DicomQueries.StoredInstance instance) throws IOException {
-        DicomFile file = DicomReader.read(repo.blobs().path(instance.sha256()),
+    /**
+     * Reads an instance that has pixels, audited as one read of the study's pixels; SR, PDF, RT plans and the like
+     * have none to send or render.
+     */
+    private DicomFile read(Context ctx, DicomQueries.StoredInstance instance) throws IOException {
+        ReadableBytes bytes = repo.bytes().read(Callers.of(ctx), List.of(instance.sha256()),
+                StoredBytes.Audit.entry("dicom.pixels", "study", instance.studyUid(), "instance=" + instance.sopInstanceUid()));
+        DicomFile file = DicomReader.read(bytes.path(instance.sha256()),
                 DicomReader.Options.DEFAULT.withBulkThreshold(BULK_THRESHOLD));
         if (!file.dataset().contains(org.arca.dicom.Tag.PixelData)) {
             throw ArcaException.notFound("An image of this instance (it has no pixel data)");
@@ -78,7 +80,7 @@ final class DicomPixelApi {
 
     private void frames(Context ctx) throws IOException {
         DicomQueries.StoredInstance instance = locate(ctx);
-        Frames frames = Frames.of(read(instance));
+        Frames frames = Frames.of(read(ctx, instance));
         List<Integer> numbers = frameNumbers(ctx.pathParam("frames"), frames.count());
         String stored = frames.encapsulated() ? frames.transferSyntax().uid() : EXPLICIT_LE;
         IOException refusal = null;
@@ -145,7 +147,7 @@ final class DicomPixelApi {
     private void rendered(Context ctx) throws IOException {
         String type = WadoAccept.rendered(ctx.header("Accept"));
         DicomQueries.StoredInstance instance = locate(ctx);
-        DicomFile file = read(instance);
+        DicomFile file = read(ctx, instance);
         int frame = ctx.pathParamMap().containsKey("frames") ? frameNumbers(ctx.pathParam("frames"), Frames.of(file).count()).get(0) : 1;
         BufferedImage image = FrameRenderer.render(file, frame - 1, window(ctx.queryParam("window")));
         String viewport = ctx.queryParam("viewport");
@@ -176,7 +178,7 @@ final class DicomPixelApi {
         DicomFormatException first = null;
         for (int at : nearestFirst) {
             try {
-                return FrameRenderer.render(read(audited(ctx, found.get(at))), 0, Optional.empty());
+                return FrameRenderer.render(read(ctx, found.get(at)), 0, Optional.empty());
             } catch (DicomFormatException e) {
                 first = first == null ? e : first;
             }

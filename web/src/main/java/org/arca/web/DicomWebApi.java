@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import org.arca.core.ArcaException;
 import org.arca.core.Caller;
+import org.arca.core.ReadableBytes;
 import org.arca.core.Repository;
+import org.arca.core.StoredBytes;
 import org.arca.dicom.Attributes;
 import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomJson;
@@ -81,9 +83,10 @@ final class DicomWebApi {
         Caller caller = Callers.of(ctx);
         DicomQueries.StoredInstance instance = queries.forItem(caller, ctx.pathParam("id"))
                 .orElseThrow(() -> ArcaException.notFound("A DICOM instance in this item"));
-        DicomFile file = DicomReader.read(repo.blobs().path(instance.sha256()),
+        ReadableBytes bytes = repo.bytes().read(caller, List.of(instance.sha256()),
+                StoredBytes.Audit.entry("dicom.tags", "item", instance.itemId(), "instance=" + instance.sopInstanceUid()));
+        DicomFile file = DicomReader.read(bytes.path(instance.sha256()),
                 DicomReader.Options.DEFAULT.withBulkThreshold(BULK_THRESHOLD));
-        repo.audit().record(caller, "dicom.tags", "item", instance.itemId(), "instance=" + instance.sopInstanceUid());
         List<Map<String, Object>> tags = new java.util.ArrayList<>();
         for (Element e : file.dataset().elements()) {
             Map<String, Object> row = new java.util.LinkedHashMap<>();
@@ -181,19 +184,24 @@ final class DicomWebApi {
         return url;
     }
 
-    private List<DicomQueries.StoredInstance> located(Context ctx) {
-        Caller caller = Callers.of(ctx);
+    /** The instances a WADO-RS path names, and their bytes, read (and audited) as one retrieval of the study. */
+    private record Located(List<DicomQueries.StoredInstance> instances, ReadableBytes bytes) {
+    }
+
+    private Located located(Context ctx) {
         List<DicomQueries.StoredInstance> found = DicomPaths.located(ctx, queries);
-        repo.audit().record(caller, "dicom.retrieve", "study", found.get(0).studyUid(),
-                "instances=" + found.size() + (param(ctx, "series") != null ? " series=" + param(ctx, "series") : ""));
-        return found;
+        ReadableBytes bytes = repo.bytes().read(Callers.of(ctx), found.stream().map(DicomQueries.StoredInstance::sha256).toList(),
+                StoredBytes.Audit.entry("dicom.retrieve", "study", found.get(0).studyUid(),
+                        "instances=" + found.size() + (param(ctx, "series") != null ? " series=" + param(ctx, "series") : "")));
+        return new Located(found, bytes);
     }
 
     private void retrieve(Context ctx) throws IOException {
         boolean oneInstance = param(ctx, "instance") != null;
         List<WadoAccept.InstanceOption> options = WadoAccept.instances(ctx.header("Accept"), oneInstance);
-        List<DicomQueries.StoredInstance> instances = located(ctx);
-        InstanceRetrieval retrieval = new InstanceRetrieval(sha -> repo.blobs().path(sha));
+        Located located = located(ctx);
+        List<DicomQueries.StoredInstance> instances = located.instances();
+        InstanceRetrieval retrieval = new InstanceRetrieval(located.bytes());
         // The preferred packaging (multipart, or application/dicom alone for one instance) decides; the
         // transfer syntaxes offered with it are tried in order for each instance.
         boolean multipart = options.get(0).multipart();
@@ -203,9 +211,10 @@ final class DicomWebApi {
 
     private void metadata(Context ctx) throws IOException {
         String answerType = DicomJsonAccept.choose(ctx.header("Accept"));
-        List<DicomQueries.StoredInstance> instances = located(ctx);
+        Located located = located(ctx);
+        List<DicomQueries.StoredInstance> instances = located.instances();
         // One damaged instance fails the request with 422 before any of the answer is sent, not halfway through it.
-        metadataCache.prepareAll(instances.stream().map(DicomQueries.StoredInstance::sha256).toList());
+        metadataCache.prepareAll(located.bytes(), instances.stream().map(DicomQueries.StoredInstance::sha256).toList());
         String base = ctx.scheme() + "://" + ctx.host() + ctx.path().substring(0, ctx.path().indexOf("/studies/"));
         ctx.contentType(answerType);
         Writer out = new java.io.BufferedWriter(new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8), 1 << 16);
@@ -216,7 +225,7 @@ final class DicomWebApi {
                 out.write(',');
             }
             first = false;
-            metadataCache.write(instance.sha256(), base + "/studies/" + instance.studyUid() + "/series/" + instance.seriesUid()
+            metadataCache.write(located.bytes(), instance.sha256(), base + "/studies/" + instance.studyUid() + "/series/" + instance.seriesUid()
                     + "/instances/" + instance.sopInstanceUid(), out);
         }
         out.write(']');
@@ -224,8 +233,8 @@ final class DicomWebApi {
     }
 
     private void bulkdata(Context ctx) throws IOException {
-        DicomQueries.StoredInstance instance = located(ctx).get(0);
-        Path path = repo.blobs().path(instance.sha256());
+        Located located = located(ctx);
+        Path path = located.bytes().path(located.instances().get(0).sha256());
         DicomFile file = DicomReader.read(path, DicomReader.Options.DEFAULT.withBulkThreshold(BULK_THRESHOLD));
         Element element = find(file.dataset(), ctx.pathParam("path"));
         // Checked before the answer starts: a 404 after the first part header would be a broken body.

@@ -3,12 +3,11 @@ package org.arca.web;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import org.arca.core.ArcaException;
+import org.arca.core.ReadableBytes;
 import org.arca.dicom.DicomFormatException;
 import org.arca.dicom.DicomReader;
 import org.arca.dicom.TransferSyntax;
@@ -36,10 +35,11 @@ final class InstanceRetrieval {
     record Part(StoredInstance instance, String syntax, NativeTranscoder transcoder) {
     }
 
-    private final Function<String, Path> blobs;
+    private final ReadableBytes bytes;
 
-    InstanceRetrieval(Function<String, Path> blobs) {
-        this.blobs = blobs;
+    /** Sends instances from {@code bytes}, the read their retrieval was allowed. */
+    InstanceRetrieval(ReadableBytes bytes) {
+        this.bytes = bytes;
     }
 
     /**
@@ -95,7 +95,7 @@ final class InstanceRetrieval {
     }
 
     private Part transcoded(StoredInstance instance, String syntax) throws IOException {
-        NativeTranscoder transcoder = NativeTranscoder.of(DicomReader.read(blobs.apply(instance.sha256()),
+        NativeTranscoder transcoder = NativeTranscoder.of(DicomReader.read(bytes.path(instance.sha256()),
                 DicomReader.Options.DEFAULT.withBulkThreshold(org.arca.dicomweb.MetadataCache.BULK_THRESHOLD)),
                 TransferSyntax.of(syntax));
         transcoder.checkDecodable();
@@ -130,7 +130,7 @@ final class InstanceRetrieval {
 
     private void body(Part part, OutputStream out) throws IOException {
         if (part.transcoder() == null) {
-            Files.copy(blobs.apply(part.instance().sha256()), out);
+            Files.copy(bytes.path(part.instance().sha256()), out);
         } else {
             part.transcoder().writeTo(out);
         }

@@ -14,7 +14,9 @@ import org.arca.core.ArcaException;
 import org.arca.core.Caller;
 import org.arca.core.FileKind;
 import org.arca.core.Item;
+import org.arca.core.ReadableBytes;
 import org.arca.core.Repository;
+import org.arca.core.StoredBytes;
 import org.arca.core.StoredFile;
 import org.arca.preview.PreviewException;
 import org.arca.preview.Previews;
@@ -48,15 +50,16 @@ final class PreviewApi {
         Caller caller = Callers.of(ctx);
         Item item = repo.items().get(caller, ctx.pathParam("id"));
         StoredFile file = item.primaryFile();
-        FileKind kind = detected(file);
         String page = ctx.queryParam("page");
-        repo.audit().record(caller, "item.preview", "item", item.id(), "file=" + file.id() + (page == null ? "" : " page=" + page));
+        ReadableBytes bytes = repo.bytes().read(caller, file,
+                StoredBytes.Audit.entry("item.preview", "item", item.id(), "file=" + file.id() + (page == null ? "" : " page=" + page)));
+        FileKind kind = detected(bytes, file);
         ctx.header("Cache-Control", "private, max-age=300");
         if (!Previews.makes(kind)) {
             ctx.json(described(item, file, kind));
             return;
         }
-        Path blob = repo.blobs().path(file.sha256());
+        Path blob = bytes.path(file.sha256());
         try {
             Previews.Result result = page == null ? previews.describe(file, kind, blob)
                     : previews.page(file, kind, blob, FolderApi.intParam(ctx, "page", 1));
@@ -84,10 +87,10 @@ final class PreviewApi {
      * The kind to preview as. A name that lies about the type (a PDF called .txt) is caught by the magic
      * bytes of the common binary formats, so the wrong renderer is not even tried.
      */
-    private FileKind detected(StoredFile file) throws IOException {
+    private static FileKind detected(ReadableBytes bytes, StoredFile file) throws IOException {
         FileKind declared = FileKind.of(file.name(), file.mediaType());
         byte[] head;
-        try (InputStream in = repo.items().open(file)) {
+        try (InputStream in = bytes.open(file.sha256())) {
             head = in.readNBytes(132);
         }
         if (head.length >= 5 && new String(head, 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1).equals("%PDF-")) {

@@ -32,7 +32,9 @@ import org.arca.core.FolderTree;
 import org.arca.core.Item;
 import org.arca.core.ItemListener;
 import org.arca.core.ItemStore;
+import org.arca.core.ReadableBytes;
 import org.arca.core.Repository;
+import org.arca.core.StoredBytes;
 import org.arca.core.StoredFile;
 
 /**
@@ -230,6 +232,13 @@ final class TransferApi {
                 }
                 try {
                     String base = paths.get(item.folderId()) + "/" + item.name();
+                    ReadableBytes bytes;
+                    try {
+                        bytes = repo.bytes().read(caller, item.files().stream().map(StoredFile::sha256).toList(),
+                                StoredBytes.Audit.partOf("folder.archive"));
+                    } catch (ArcaException gone) {
+                        return; // deleted or hidden since the listing: the archive holds what is there as it is read
+                    }
                     for (StoredFile file : item.files()) {
                         String entryName = item.files().size() == 1 ? base : base + "/" + file.name();
                         ZipArchiveEntry entry = new ZipArchiveEntry(entryName);
@@ -238,7 +247,7 @@ final class TransferApi {
                             entry.setTime(file.createdAt().toEpochMilli());
                         }
                         zip.putArchiveEntry(entry);
-                        try (InputStream in = repo.items().open(file)) {
+                        try (InputStream in = bytes.open(file.sha256())) {
                             in.transferTo(zip);
                         }
                         zip.closeArchiveEntry();
