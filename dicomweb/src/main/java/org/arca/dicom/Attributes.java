@@ -24,6 +24,9 @@ import java.util.TreeMap;
  *
  * <p>Not thread-safe: confine an instance to one thread or guard it externally. Two instances are
  * {@link #equals equal} when they hold the same tags with the same VRs and values.
+ *
+ * <p>Longer than most classes here because it is the dataset's whole typed API, one accessor per kind of value,
+ * over one ordered element list; the decoding itself lives in {@link VR} and {@link SpecificCharacterSet}.
  */
 public final class Attributes {
     private final TreeMap<Integer, Element> elements = new TreeMap<>(Integer::compareUnsigned);

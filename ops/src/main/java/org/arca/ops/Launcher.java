@@ -26,6 +26,9 @@ import picocli.CommandLine.Parameters;
 /**
  * The {@code arca} command line: every command is listed here, under {@link Launcher}. Settings come from
  * {@code --config FILE} (or {@code ARCA_CONFIG}) and {@code ARCA_*} variables, as {@link ArcaConfig} says.
+ *
+ * <p>Longer than most classes here on purpose: each command is a few lines of argument handling around one call into
+ * the product, and having them side by side is what lets a reader see the whole command line at once.
  */
 @Command(name = "arca", mixinStandardHelpOptions = true, version = "Arca 0.1",
         description = "Research imaging repository: web portal, REST API and more in one process.",

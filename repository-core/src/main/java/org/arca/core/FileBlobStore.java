@@ -26,6 +26,10 @@ import java.util.stream.Stream;
 /**
  * Blobs as files under one folder: {@code ab/cd/abcd…} by SHA-256. A write goes to {@code .tmp/},
  * is fsynced, then renamed atomically into place, and the folder is fsynced so the rename survives a crash.
+ *
+ * <p>Longer than most classes here because the durability protocol (write, force, rename, force the folder, in the
+ * right order, pipelined for large writes) must be read in one place to be checked; the pipelined sink is
+ * {@link PipelinedFileSink}.
  */
 public final class FileBlobStore implements BlobStore {
 

@@ -35,6 +35,10 @@ import org.arca.sftp.Node.Top;
  * and {@code /home}. It decides nothing about access: every lookup and change is a call to the repository's
  * services (FolderTree, ItemStore), which check access there, so a hidden folder is "no such file" here
  * exactly when it is 404 on the web.
+ *
+ * <p>Longer than most classes here because it is the one translation of every SFTP file operation (resolve, list,
+ * open, close, mkdir, rename, remove, stat) into repository calls; the session-level parts (flow control, partial
+ * uploads, errors) are classes of their own.
  */
 final class RepositoryTree {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RepositoryTree.class);

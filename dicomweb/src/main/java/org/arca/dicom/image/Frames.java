@@ -39,6 +39,9 @@ import org.arca.dicom.image.jpegls.JpegLsDecoder;
  * {@link #decode} throws {@link NoDecoderException} for them.
  *
  * <p>Not thread-safe; pixel data left in the file as bulk data is read on each call.
+ *
+ * <p>Longer than most classes here because finding frames in encapsulated data has four strategies that fall back
+ * on each other; each decoder is a class of its own and this one only dispatches to them.
  */
 public final class Frames {
     /**
