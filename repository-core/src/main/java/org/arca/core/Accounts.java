@@ -254,27 +254,40 @@ public final class Accounts {
     }
 
     public Group addMember(Caller caller, String groupName, String login) {
-        requireAdmin(caller);
-        Group group = group(groupName);
-        User user = byLogin(login).orElseThrow(() -> ArcaException.notFound("The user"));
-        db.inTransaction(tx -> {
-            if (!tx.fetchExists(Members.T, Members.GROUP_ID.eq(group.id()).and(Members.USER_ID.eq(user.id())))) {
-                tx.insertInto(Members.T).set(Members.GROUP_ID, group.id()).set(Members.USER_ID, user.id()).execute();
-                audit.append(tx, caller, "group.add_member", "group", group.name(), "user=" + user.login());
+        return changeMembership(caller, groupName, login, "group.add_member", (tx, group, user) -> {
+            if (tx.fetchExists(Members.T, Members.GROUP_ID.eq(group.id()).and(Members.USER_ID.eq(user.id())))) {
+                return false;
             }
-            return null;
+            tx.insertInto(Members.T).set(Members.GROUP_ID, group.id()).set(Members.USER_ID, user.id()).execute();
+            return true;
         });
-        credentialsChanged.run();
-        return group(groupName);
     }
 
     public Group removeMember(Caller caller, String groupName, String login) {
+        return changeMembership(caller, groupName, login, "group.remove_member", (tx, group, user) -> {
+            tx.deleteFrom(Members.T).where(Members.GROUP_ID.eq(group.id()).and(Members.USER_ID.eq(user.id()))).execute();
+            return true;
+        });
+    }
+
+    /** One change of a group's members: whether it changed anything, which decides its audit entry. */
+    @FunctionalInterface
+    private interface MembershipChange {
+        boolean apply(DSLContext tx, Group group, User user);
+    }
+
+    /**
+     * Applies a membership change for an admin, audits it in its transaction when it changed something, and moves
+     * the credentials version: a member's rights follow their groups.
+     */
+    private Group changeMembership(Caller caller, String groupName, String login, String action, MembershipChange change) {
         requireAdmin(caller);
         Group group = group(groupName);
         User user = byLogin(login).orElseThrow(() -> ArcaException.notFound("The user"));
         db.inTransaction(tx -> {
-            tx.deleteFrom(Members.T).where(Members.GROUP_ID.eq(group.id()).and(Members.USER_ID.eq(user.id()))).execute();
-            audit.append(tx, caller, "group.remove_member", "group", group.name(), "user=" + user.login());
+            if (change.apply(tx, group, user)) {
+                audit.append(tx, caller, action, "group", group.name(), "user=" + user.login());
+            }
             return null;
         });
         credentialsChanged.run();
