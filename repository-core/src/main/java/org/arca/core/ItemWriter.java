@@ -145,22 +145,21 @@ final class ItemWriter {
         }
         Instant now = Instant.now();
         blobRows.recordAll(puts.stream().map(a -> a.arrival().blob()).distinct().toList(), now);
-        AccessLevel[] level = new AccessLevel[1];
         List<Integer> all = IntStream.range(0, puts.size()).boxed().toList();
-        List<String> ids = SiblingNames.translate(null, () -> db.inTransaction(tx -> {
-            level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
+        Allowed<List<String>> made = SiblingNames.translate(null, () -> db.inTransaction(tx -> {
+            AccessLevel level = access.require(tx, caller, folderId, AccessLevel.WRITE);
             ItemStore.PutResult[] refused = new ItemStore.PutResult[puts.size()];
-            Map<Integer, RoundWriter.Written> made = RoundWriter.write(tx, caller, puts, all, false, now, refused);
+            Map<Integer, RoundWriter.Written> rows = RoundWriter.write(tx, caller, puts, all, false, now, refused);
             for (ItemStore.PutResult refusal : refused) {
                 if (refusal != null) {
                     throw refusal.refusal();
                 }
             }
-            audit.appendAll(tx, caller, made.values().stream()
+            audit.appendAll(tx, caller, rows.values().stream()
                     .map(w -> new AuditLog.Entry(w.auditAction(), "item", w.itemId(), w.auditDetail())).toList());
-            return made.values().stream().map(RoundWriter.Written::itemId).toList();
+            return new Allowed<>(rows.values().stream().map(RoundWriter.Written::itemId).toList(), level);
         }));
-        List<Item> created = ItemRows.loadAll(db.dsl(), ids, level[0]);
+        List<Item> created = ItemRows.loadAll(db.dsl(), made.value(), made.level());
         events.announce(IntStream.range(0, created.size()).mapToObj(i -> new ItemListener.ItemEvent(
                 ItemListener.Change.CREATED, created.get(i), caller, puts.get(i).arrival().facts())).toList());
         return created;
@@ -198,19 +197,22 @@ final class ItemWriter {
     }
 
     private ItemStore.Stored write(Caller caller, Ingest.Admitted put, boolean replace, Instant now) {
-        AccessLevel[] level = new AccessLevel[1];
         String folderId = put.arrival().folderId();
-        RoundWriter.Written written = SiblingNames.translate(put.arrival().name(), () -> db.inTransaction(tx -> {
-            level[0] = access.require(tx, caller, folderId, AccessLevel.WRITE);
+        Allowed<RoundWriter.Written> written = SiblingNames.translate(put.arrival().name(), () -> db.inTransaction(tx -> {
+            AccessLevel level = access.require(tx, caller, folderId, AccessLevel.WRITE);
             ItemStore.PutResult[] refused = new ItemStore.PutResult[1];
             RoundWriter.Written w = RoundWriter.write(tx, caller, List.of(put), List.of(0), replace, now, refused).get(0);
             if (w == null) {
                 throw refused[0].refusal();
             }
             audit.append(tx, caller, w.auditAction(), "item", w.itemId(), w.auditDetail());
-            return w;
+            return new Allowed<>(w, level);
         }));
-        return new ItemStore.Stored(committed(written, caller, level[0], now), written.change());
+        return new ItemStore.Stored(committed(written.value(), caller, written.level(), now), written.value().change());
+    }
+
+    /** What a transaction wrote, with the caller's level on the folder it checked: the items' level as returned. */
+    private record Allowed<T>(T value, AccessLevel level) {
     }
 
     /**
