@@ -50,6 +50,8 @@ final class OhifViewer {
     private static final Pattern CSS_ROOT_URL = Pattern.compile("url\\(([\"']?)/(?!/)");
     private static final String WEBPACK_PUBLIC_PATH = "__webpack_require__.p = \"/\";";
     private static final Pattern EXTENSION = Pattern.compile("\\.[A-Za-z0-9]{1,8}$");
+    /** A name the build gives only one content: a 16-hex-digit hash ({@code app.bundle.0f6159c501addfe9.js}, {@code a34f9d1faa5f3315.woff2}). */
+    private static final Pattern CONTENT_HASHED = Pattern.compile("(^|\\.)[0-9a-f]{16,}\\.[A-Za-z0-9]+$");
     private static final Pattern INLINE_SCRIPT = Pattern.compile("<script(?![^>]*\\ssrc=)[^>]*>(.*?)</script>", Pattern.DOTALL);
 
     private static final Map<String, String> TYPES = Map.ofEntries(
@@ -65,10 +67,10 @@ final class OhifViewer {
     private final Map<Path, Served> cache = new ConcurrentHashMap<>();
 
     /**
-     * What one file is served as: its bytes when rewritten, else null (stream it from disk), and for a page the
-     * hashes of its inline scripts, which its Content-Security-Policy allows.
+     * What one file is served as: its bytes when rewritten, else null (stream it from disk); its gzip encoding when
+     * it compresses, else null; and for a page the hashes of its inline scripts, which its Content-Security-Policy allows.
      */
-    private record Served(long size, long modified, byte[] rewritten, List<String> scriptHashes) {
+    private record Served(long size, long modified, byte[] rewritten, byte[] gzipped, List<String> scriptHashes) {
     }
 
     OhifViewer(Path dir) {
@@ -124,8 +126,10 @@ final class OhifViewer {
         String etag = "\"" + Long.toHexString(attributes.size()) + "-" + Long.toHexString(modified) + "\"";
         String name = file.getFileName().toString();
         String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-        // Revalidated on every use: a reinstalled viewer keeps some file names (index.html, app.bundle.css).
-        ctx.header("Cache-Control", "no-cache").header("ETag", etag);
+        // A content-hashed name never changes content, so the browser keeps it for a year without asking again;
+        // other files are revalidated on every use: a reinstalled viewer keeps their names (index.html, app.bundle.css).
+        ctx.header("Cache-Control", CONTENT_HASHED.matcher(name).find() ? "public, max-age=31536000, immutable" : "no-cache")
+                .header("ETag", etag);
         ctx.contentType(TYPES.getOrDefault(extension, "application/octet-stream"));
         if (etag.equals(ctx.header("If-None-Match"))) {
             ctx.status(304);
@@ -136,13 +140,19 @@ final class OhifViewer {
             byte[] rewritten = rewrite(name, extension, file);
             List<String> hashes = extension.equals("html")
                     ? inlineScriptHashes(rewritten != null ? rewritten : Files.readAllBytes(file)) : List.of();
-            served = new Served(attributes.size(), modified, rewritten, hashes);
+            served = new Served(attributes.size(), modified, rewritten, GzipCopy.of(extension, rewritten, file), hashes);
             cache.put(file, served);
         }
         if (!served.scriptHashes().isEmpty()) {
             ctx.header("Content-Security-Policy", SecurityHeaders.viewerPolicy(served.scriptHashes()));
         }
-        if (served.rewritten() != null) {
+        if (served.gzipped() != null) {
+            ctx.header("Vary", "Accept-Encoding");
+        }
+        if (served.gzipped() != null && GzipCopy.accepted(ctx.header("Accept-Encoding"))) {
+            // Javalin compresses no answer that already names its encoding.
+            ctx.header("Content-Encoding", "gzip").result(served.gzipped());
+        } else if (served.rewritten() != null) {
             ctx.result(served.rewritten());
         } else {
             ctx.result(Files.newInputStream(file));
