@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,12 +66,14 @@ final class OhifViewer {
 
     private final Path dir;
     private final Map<Path, Served> cache = new ConcurrentHashMap<>();
+    private final Map<Path, ReentrantLock> fillLocks = new ConcurrentHashMap<>();
+    private final GzipCopy gzips = new GzipCopy();
 
     /**
-     * What one file is served as: its bytes when rewritten, else null (stream it from disk); its gzip encoding when
-     * it compresses, else null; and for a page the hashes of its inline scripts, which its Content-Security-Policy allows.
+     * What one file is served as: its bytes when rewritten, else null (stream it from disk), and for a page the
+     * hashes of its inline scripts, which its Content-Security-Policy allows.
      */
-    private record Served(long size, long modified, byte[] rewritten, byte[] gzipped, List<String> scriptHashes) {
+    private record Served(long size, long modified, byte[] rewritten, List<String> scriptHashes) {
     }
 
     OhifViewer(Path dir) {
@@ -135,27 +138,78 @@ final class OhifViewer {
             ctx.status(304);
             return;
         }
-        Served served = cache.get(file);
-        if (served == null || served.size() != attributes.size() || served.modified() != modified) {
-            byte[] rewritten = rewrite(name, extension, file);
-            List<String> hashes = extension.equals("html")
-                    ? inlineScriptHashes(rewritten != null ? rewritten : Files.readAllBytes(file)) : List.of();
-            served = new Served(attributes.size(), modified, rewritten, GzipCopy.of(extension, rewritten, file), hashes);
-            cache.put(file, served);
-        }
+        Served served = served(file, attributes, name, extension);
         if (!served.scriptHashes().isEmpty()) {
             ctx.header("Content-Security-Policy", SecurityHeaders.viewerPolicy(served.scriptHashes()));
         }
-        if (served.gzipped() != null) {
+        GzipCopy.Plain plain = () -> served.rewritten() != null ? served.rewritten() : Files.readAllBytes(file);
+        boolean compressible = GzipCopy.compressible(extension, attributes.size());
+        boolean gzipAccepted = GzipCopy.accepted(ctx.header("Accept-Encoding"));
+        byte[] gzipped = compressible && gzipAccepted ? gzips.of(file, attributes.size(), modified, extension, plain) : null;
+        if (compressible) {
             ctx.header("Vary", "Accept-Encoding");
         }
-        if (served.gzipped() != null && GzipCopy.accepted(ctx.header("Accept-Encoding"))) {
+        if (gzipped != null) {
             // Javalin compresses no answer that already names its encoding.
-            ctx.header("Content-Encoding", "gzip").result(served.gzipped());
+            ctx.header("Content-Encoding", "gzip").result(gzipped);
+        } else if (compressible && gzipAccepted) {
+            // Its copy is still being made: sent as it is, past Javalin's compression, which would do it again here.
+            byte[] bytes = plain.read();
+            ctx.res().setContentLengthLong(bytes.length);
+            ctx.res().getOutputStream().write(bytes);
         } else if (served.rewritten() != null) {
             ctx.result(served.rewritten());
         } else {
             ctx.result(Files.newInputStream(file));
+        }
+    }
+
+    private Served served(Path file, BasicFileAttributes attributes, String name, String extension) throws IOException {
+        long modified = attributes.lastModifiedTime().toMillis();
+        // One fill per file: a browser asking while prepare() rewrites the same bundle waits for it, not does it twice.
+        // A lock, not synchronized: requests run on virtual threads, which a monitor would pin on Java 21.
+        ReentrantLock lock = fillLocks.computeIfAbsent(file, f -> new ReentrantLock());
+        lock.lock();
+        try {
+            Served served = cache.get(file);
+            if (served == null || served.size() != attributes.size() || served.modified() != modified) {
+                byte[] rewritten = rewrite(name, extension, file);
+                List<String> hashes = extension.equals("html")
+                        ? inlineScriptHashes(rewritten != null ? rewritten : Files.readAllBytes(file)) : List.of();
+                served = new Served(attributes.size(), modified, rewritten, hashes);
+                cache.put(file, served);
+            }
+            return served;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Rewrites the viewer's top-level files (its scripts, styles and codecs) and queues their gzip copies ahead of the
+     * first browser, which otherwise waits for the rewriting after every restart and gets no copy ready. Errors are
+     * left for the requests to meet.
+     */
+    void prepare() {
+        if (!installed()) {
+            return;
+        }
+        // index.html first, then the largest files, which the browser waits on longest (the app bundle comes first).
+        try (var listed = Files.list(dir)) {
+            List<Path> files = listed.sorted(java.util.Comparator.comparing((Path f) -> !f.endsWith("index.html"))
+                    .thenComparing(f -> -f.toFile().length())).toList();
+            for (Path file : files) {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                String name = file.getFileName().toString();
+                if (attributes.isRegularFile() && name.indexOf('.') >= 0) {
+                    String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+                    Served served = served(file, attributes, name, extension);
+                    gzips.prepare(file, attributes.size(), attributes.lastModifiedTime().toMillis(), extension,
+                            () -> served.rewritten() != null ? served.rewritten() : Files.readAllBytes(file));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Only an optimisation: a request for the file reads it again and answers the error then.
         }
     }
 

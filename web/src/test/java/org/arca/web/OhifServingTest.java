@@ -172,4 +172,15 @@ class OhifServingTest {
         assertThat(refused.text()).contains("__webpack_require__.p = \"/ohif/\";");
         assertThat(server.anonymous().get("/ohif/plain.bundle.js").text()).isEqualTo("console.log('/not a public path');\n");
     }
+
+    @Test
+    void aLargeFileGoesAsItIsWhileItsGzipCopyIsMadeOffTheRequest() throws IOException {
+        install();
+        String large = "console.log('a viewer bundle');\n".repeat(12_000);
+        Files.writeString(viewer.resolve("large.bundle.js"), large);
+        HttpTestClient.Response first = server.anonymous().header("Accept-Encoding", "gzip").get("/ohif/large.bundle.js");
+        assertThat(first.header("Content-Encoding")).isNull();
+        assertThat(first.header("Vary")).isEqualTo("Accept-Encoding");
+        assertThat(first.text()).isEqualTo(large);
+    }
 }
