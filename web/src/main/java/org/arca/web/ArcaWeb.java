@@ -33,6 +33,7 @@ public final class ArcaWeb implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<Route> routes;
     private final TusUploads tus;
+    private final OhifViewer viewer;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("arca-web-housekeeping").factory());
     private Javalin app;
@@ -63,7 +64,7 @@ public final class ArcaWeb implements AutoCloseable {
         all.addAll(new AiApi(ai, extract::job).routes());
         all.addAll(new SystemApi(repo, metrics, config.metrics(), this::routes).routes());
         this.routes = Collections.unmodifiableList(all);
-        OhifViewer viewer = new OhifViewer(config.viewerDir());
+        this.viewer = new OhifViewer(config.viewerDir());
         Gauge.builder("arca.blobstore.bytes", repo.blobs(), b -> b.storedBytes())
                 .description("Bytes held by the blob store").register(metrics);
         Gauge.builder("arca.db.statements", repo.database(), d -> d.statementsExecuted())
@@ -114,6 +115,7 @@ public final class ArcaWeb implements AutoCloseable {
         // Expired uploads go before the first request, so a restart is enough to be rid of them.
         tus.cleanup();
         app.start();
+        Thread.ofPlatform().daemon().priority(Thread.MIN_PRIORITY).name("ohif-prepare").start(viewer::prepare);
         housekeeping.scheduleWithFixedDelay(tus::cleanup, 60, 60, TimeUnit.MINUTES);
         return this;
     }

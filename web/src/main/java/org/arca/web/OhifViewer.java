@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,6 +51,8 @@ final class OhifViewer {
     private static final Pattern CSS_ROOT_URL = Pattern.compile("url\\(([\"']?)/(?!/)");
     private static final String WEBPACK_PUBLIC_PATH = "__webpack_require__.p = \"/\";";
     private static final Pattern EXTENSION = Pattern.compile("\\.[A-Za-z0-9]{1,8}$");
+    /** A name the build gives only one content: a 16-hex-digit hash ({@code app.bundle.0f6159c501addfe9.js}, {@code a34f9d1faa5f3315.woff2}). */
+    private static final Pattern CONTENT_HASHED = Pattern.compile("(^|\\.)[0-9a-f]{16,}\\.[A-Za-z0-9]+$");
     private static final Pattern INLINE_SCRIPT = Pattern.compile("<script(?![^>]*\\ssrc=)[^>]*>(.*?)</script>", Pattern.DOTALL);
 
     private static final Map<String, String> TYPES = Map.ofEntries(
@@ -63,6 +66,8 @@ final class OhifViewer {
 
     private final Path dir;
     private final Map<Path, Served> cache = new ConcurrentHashMap<>();
+    private final Map<Path, ReentrantLock> fillLocks = new ConcurrentHashMap<>();
+    private final GzipCopy gzips = new GzipCopy();
 
     /**
      * What one file is served as: its bytes when rewritten, else null (stream it from disk), and for a page the
@@ -124,28 +129,87 @@ final class OhifViewer {
         String etag = "\"" + Long.toHexString(attributes.size()) + "-" + Long.toHexString(modified) + "\"";
         String name = file.getFileName().toString();
         String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-        // Revalidated on every use: a reinstalled viewer keeps some file names (index.html, app.bundle.css).
-        ctx.header("Cache-Control", "no-cache").header("ETag", etag);
+        // A content-hashed name never changes content, so the browser keeps it for a year without asking again;
+        // other files are revalidated on every use: a reinstalled viewer keeps their names (index.html, app.bundle.css).
+        ctx.header("Cache-Control", CONTENT_HASHED.matcher(name).find() ? "public, max-age=31536000, immutable" : "no-cache")
+                .header("ETag", etag);
         ctx.contentType(TYPES.getOrDefault(extension, "application/octet-stream"));
         if (etag.equals(ctx.header("If-None-Match"))) {
             ctx.status(304);
             return;
         }
-        Served served = cache.get(file);
-        if (served == null || served.size() != attributes.size() || served.modified() != modified) {
-            byte[] rewritten = rewrite(name, extension, file);
-            List<String> hashes = extension.equals("html")
-                    ? inlineScriptHashes(rewritten != null ? rewritten : Files.readAllBytes(file)) : List.of();
-            served = new Served(attributes.size(), modified, rewritten, hashes);
-            cache.put(file, served);
-        }
+        Served served = served(file, attributes, name, extension);
         if (!served.scriptHashes().isEmpty()) {
             ctx.header("Content-Security-Policy", SecurityHeaders.viewerPolicy(served.scriptHashes()));
         }
-        if (served.rewritten() != null) {
+        GzipCopy.Plain plain = () -> served.rewritten() != null ? served.rewritten() : Files.readAllBytes(file);
+        boolean compressible = GzipCopy.compressible(extension, attributes.size());
+        boolean gzipAccepted = GzipCopy.accepted(ctx.header("Accept-Encoding"));
+        byte[] gzipped = compressible && gzipAccepted ? gzips.of(file, attributes.size(), modified, extension, plain) : null;
+        if (compressible) {
+            ctx.header("Vary", "Accept-Encoding");
+        }
+        if (gzipped != null) {
+            // Javalin compresses no answer that already names its encoding.
+            ctx.header("Content-Encoding", "gzip").result(gzipped);
+        } else if (compressible && gzipAccepted) {
+            // Its copy is still being made: sent as it is, past Javalin's compression, which would do it again here.
+            byte[] bytes = plain.read();
+            ctx.res().setContentLengthLong(bytes.length);
+            ctx.res().getOutputStream().write(bytes);
+        } else if (served.rewritten() != null) {
             ctx.result(served.rewritten());
         } else {
             ctx.result(Files.newInputStream(file));
+        }
+    }
+
+    private Served served(Path file, BasicFileAttributes attributes, String name, String extension) throws IOException {
+        long modified = attributes.lastModifiedTime().toMillis();
+        // One fill per file: a browser asking while prepare() rewrites the same bundle waits for it, not does it twice.
+        // A lock, not synchronized: requests run on virtual threads, which a monitor would pin on Java 21.
+        ReentrantLock lock = fillLocks.computeIfAbsent(file, f -> new ReentrantLock());
+        lock.lock();
+        try {
+            Served served = cache.get(file);
+            if (served == null || served.size() != attributes.size() || served.modified() != modified) {
+                byte[] rewritten = rewrite(name, extension, file);
+                List<String> hashes = extension.equals("html")
+                        ? inlineScriptHashes(rewritten != null ? rewritten : Files.readAllBytes(file)) : List.of();
+                served = new Served(attributes.size(), modified, rewritten, hashes);
+                cache.put(file, served);
+            }
+            return served;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Rewrites the viewer's top-level files (its scripts, styles and codecs) and queues their gzip copies ahead of the
+     * first browser, which otherwise waits for the rewriting after every restart and gets no copy ready. Errors are
+     * left for the requests to meet.
+     */
+    void prepare() {
+        if (!installed()) {
+            return;
+        }
+        // index.html first, then the largest files, which the browser waits on longest (the app bundle comes first).
+        try (var listed = Files.list(dir)) {
+            List<Path> files = listed.sorted(java.util.Comparator.comparing((Path f) -> !f.endsWith("index.html"))
+                    .thenComparing(f -> -f.toFile().length())).toList();
+            for (Path file : files) {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                String name = file.getFileName().toString();
+                if (attributes.isRegularFile() && name.indexOf('.') >= 0) {
+                    String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+                    Served served = served(file, attributes, name, extension);
+                    gzips.prepare(file, attributes.size(), attributes.lastModifiedTime().toMillis(), extension,
+                            () -> served.rewritten() != null ? served.rewritten() : Files.readAllBytes(file));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Only an optimisation: a request for the file reads it again and answers the error then.
         }
     }
 

@@ -140,4 +140,47 @@ class OhifServingTest {
         assertThat(etag).isNotBlank();
         assertThat(server.anonymous().header("If-None-Match", etag).get("/ohif/app.bundle.abc.js").status()).isEqualTo(304);
     }
+
+    @Test
+    void contentHashedFilesAreKeptAYearAndOthersRevalidated() throws IOException {
+        install();
+        Files.writeString(viewer.resolve("app.bundle.0f6159c501addfe9.js"), "__webpack_require__.p = \"/\";");
+        Files.write(viewer.resolve("a34f9d1faa5f3315.woff2"), new byte[]{'w', 'O', 'F', '2'});
+        assertThat(server.anonymous().get("/ohif/app.bundle.0f6159c501addfe9.js").header("Cache-Control"))
+                .isEqualTo("public, max-age=31536000, immutable");
+        assertThat(server.anonymous().get("/ohif/a34f9d1faa5f3315.woff2").header("Cache-Control"))
+                .isEqualTo("public, max-age=31536000, immutable");
+        assertThat(server.anonymous().get("/ohif/app.bundle.abc.js").header("Cache-Control")).isEqualTo("no-cache");
+        assertThat(server.anonymous().get("/ohif/app.bundle.css").header("Cache-Control")).isEqualTo("no-cache");
+        assertThat(server.anonymous().get("/ohif/").header("Cache-Control")).isEqualTo("no-cache");
+    }
+
+    @Test
+    void filesGoGzippedToClientsThatAcceptItAndAsTheyAreToOthers() throws IOException {
+        install();
+        HttpTestClient.Response gzipped = server.anonymous().header("Accept-Encoding", "br, gzip").get("/ohif/app.bundle.abc.js");
+        assertThat(gzipped.header("Content-Encoding")).isEqualTo("gzip");
+        assertThat(gzipped.header("Vary")).isEqualTo("Accept-Encoding");
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("__webpack_require__.p = \"/ohif/\";");
+        }
+        HttpTestClient.Response refused = server.anonymous().header("Accept-Encoding", "gzip;q=0, identity")
+                .get("/ohif/app.bundle.abc.js");
+        assertThat(refused.header("Content-Encoding")).isNull();
+        assertThat(refused.header("Vary")).isEqualTo("Accept-Encoding");
+        assertThat(refused.text()).contains("__webpack_require__.p = \"/ohif/\";");
+        assertThat(server.anonymous().get("/ohif/plain.bundle.js").text()).isEqualTo("console.log('/not a public path');\n");
+    }
+
+    @Test
+    void aLargeFileGoesAsItIsWhileItsGzipCopyIsMadeOffTheRequest() throws IOException {
+        install();
+        String large = "console.log('a viewer bundle');\n".repeat(12_000);
+        Files.writeString(viewer.resolve("large.bundle.js"), large);
+        HttpTestClient.Response first = server.anonymous().header("Accept-Encoding", "gzip").get("/ohif/large.bundle.js");
+        assertThat(first.header("Content-Encoding")).isNull();
+        assertThat(first.header("Vary")).isEqualTo("Accept-Encoding");
+        assertThat(first.text()).isEqualTo(large);
+    }
 }
