@@ -71,14 +71,10 @@ final class TransferApi {
         String folderId = ctx.pathParam("id");
         String name = ctx.pathParam("name");
         long declared = ctx.req().getContentLengthLong();
-        ItemStore items = repo.items();
-        items.checkUpload(caller, folderId, name, true);
-        if (declared > items.maxUploadBytes()) {
-            throw new ArcaException(ArcaException.Kind.TOO_LARGE, "too_large",
-                    "The upload is larger than the limit of " + items.maxUploadBytes() + " bytes.");
-        }
+        // put checks access, the name and the declared length before it reads a byte of the body.
         try (InputStream in = traffic.countIn(ctx.req().getInputStream())) {
-            ItemStore.Stored stored = items.put(caller, folderId, name, mediaType(ctx.contentType(), name), in, declared);
+            ItemStore.Stored stored = repo.items().put(caller, folderId, name, mediaType(ctx.contentType(), name), in,
+                    declared);
             ctx.status(stored.change() == ItemListener.Change.CREATED ? 201 : 200).json(stored.item());
         } catch (IOException e) {
             throw new ArcaException(ArcaException.Kind.INCOMPLETE, "incomplete_upload",
