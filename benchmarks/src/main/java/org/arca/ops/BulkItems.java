@@ -10,10 +10,10 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntFunction;
-import org.arca.core.BlobStore;
 import org.arca.core.Folder;
 import org.arca.core.MetadataValue;
 import org.arca.core.Repository;
+import org.arca.core.blob.BlobStore;
 import org.jooq.BatchBindStep;
 
 /**

@@ -4,9 +4,9 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import org.arca.core.Database;
-import org.arca.core.SearchContributor;
-import org.arca.core.SearchFields;
 import org.arca.core.StoredFile;
+import org.arca.core.search.SearchContributor;
+import org.arca.core.search.SearchFields;
 import org.jooq.Record;
 
 /**

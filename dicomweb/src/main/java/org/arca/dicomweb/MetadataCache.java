@@ -15,11 +15,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.arca.core.ReadableBytes;
+import org.arca.core.blob.BlobStore;
 import org.arca.dicom.DicomFile;
 import org.arca.dicom.DicomJson;
 import org.arca.dicom.DicomReader;
-import org.arca.core.BlobStore;
-import org.arca.core.ReadableBytes;
 
 /**
  * WADO-RS metadata of stored instances, parsed once per blob and kept as DICOM JSON on disk (a cache of the

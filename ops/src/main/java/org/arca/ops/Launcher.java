@@ -10,18 +10,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.arca.core.Accounts;
 import org.arca.core.ApiToken;
-import org.arca.core.AuditLog;
 import org.arca.core.Authentication;
 import org.arca.core.Caller;
 import org.arca.core.Maintenance;
 import org.arca.core.Repository;
 import org.arca.core.Role;
 import org.arca.core.User;
+import org.arca.core.audit.AuditLog;
 import org.arca.dicom.DicomCommands;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * The {@code arca} command line: every command is listed here, under {@link Launcher}. Settings come from

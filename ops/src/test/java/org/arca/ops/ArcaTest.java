@@ -128,11 +128,11 @@ class ArcaTest {
             repo.items().upload(admin, collection.id(), "words.txt", "text/plain", new java.io.ByteArrayInputStream(text),
                     text.length, false);
             long found = Eventually.until("the extracted words to be searchable", () -> {
-                long total = repo.search(admin, org.arca.core.SearchQuery.of("alpha")).total();
+                long total = repo.search(admin, org.arca.core.search.SearchQuery.of("alpha")).total();
                 return total > 0 ? total : null;
             });
             assertThat(found).as("the first words, within 24 characters").isEqualTo(1);
-            assertThat(repo.search(admin, org.arca.core.SearchQuery.of("hotel")).total()).as("words past the cut").isZero();
+            assertThat(repo.search(admin, org.arca.core.search.SearchQuery.of("hotel")).total()).as("words past the cut").isZero();
 
             java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
             try (var out = new java.util.zip.ZipOutputStream(zip)) {

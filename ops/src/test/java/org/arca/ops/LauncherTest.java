@@ -136,7 +136,7 @@ class LauncherTest {
             repo.items().upload(gus, c.id(), "finding.txt", "text/plain", new java.io.ByteArrayInputStream(bytes), bytes.length, false);
             // Extraction runs in a worker process after the upload: wait for its words to become searchable.
             long found = Eventually.until("the extracted words to be searchable", () -> {
-                long total = repo.search(gus, org.arca.core.SearchQuery.of("pancreas")).total();
+                long total = repo.search(gus, org.arca.core.search.SearchQuery.of("pancreas")).total();
                 return total > 0 ? total : null;
             });
             assertThat(found).isEqualTo(1);
@@ -154,8 +154,8 @@ class LauncherTest {
         try (Repository repo = open()) {
             repo.searchIndex().awaitQueued();
             Caller gus = repo.authentication().password("gus", "gus password");
-            assertThat(repo.search(gus, org.arca.core.SearchQuery.of("pancreas")).hits())
-                    .extracting(org.arca.core.SearchResult.Hit::name).containsExactly("finding.txt");
+            assertThat(repo.search(gus, org.arca.core.search.SearchQuery.of("pancreas")).hits())
+                    .extracting(org.arca.core.search.SearchResult.Hit::name).containsExactly("finding.txt");
         }
     }
 

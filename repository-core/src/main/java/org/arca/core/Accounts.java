@@ -16,6 +16,7 @@ import org.arca.core.Tables.Members;
 import org.arca.core.Tables.Sites;
 import org.arca.core.Tables.UserRoles;
 import org.arca.core.Tables.Users;
+import org.arca.core.audit.AuditLog;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.exception.IntegrityConstraintViolationException;
@@ -324,7 +325,7 @@ public final class Accounts {
         });
     }
 
-    static void requireAdmin(Caller caller) {
+    public static void requireAdmin(Caller caller) {
         if (!caller.isAdmin()) {
             if (!caller.signedIn()) {
                 throw ArcaException.unauthorized("Sign in as an administrator.");

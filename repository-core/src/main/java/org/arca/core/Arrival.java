@@ -3,6 +3,7 @@ package org.arca.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import org.arca.core.blob.BlobStore;
 
 /**
  * An upload as the ingest steps see it, whatever surface it came from (REST, tus, multipart, SFTP, STOW-RS, ZIP

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.arca.core.Tables.SessionsT;
 import org.arca.core.Tables.Tokens;
+import org.arca.core.audit.AuditLog;
 import org.jooq.Record;
 
 /**

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.arca.core.Tables.Blobs;
+import org.arca.core.blob.BlobStore;
 import org.jooq.DSLContext;
 
 /** The rows that record which blobs exist, written before any item names them. */

@@ -18,11 +18,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
 import org.jooq.ExecuteContext;
 import org.jooq.ExecuteListener;
 import org.jooq.ExecuteType;
-import org.flywaydb.core.Flyway;
-import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.RenderNameCase;
 import org.jooq.conf.RenderQuotedNames;
@@ -284,11 +284,11 @@ public final class Database implements AutoCloseable {
     }
 
     /** Timestamps are stored in UTC at millisecond precision, so every database gives back the same instant. */
-    static OffsetDateTime stamp(Instant instant) {
+    public static OffsetDateTime stamp(Instant instant) {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).atOffset(ZoneOffset.UTC);
     }
 
-    static Instant instant(OffsetDateTime time) {
+    public static Instant instant(OffsetDateTime time) {
         return time == null ? null : time.toInstant();
     }
 

@@ -11,6 +11,8 @@ import org.arca.core.Tables.Acl;
 import org.arca.core.Tables.Ancestors;
 import org.arca.core.Tables.Folders;
 import org.arca.core.Tables.Items;
+import org.arca.core.audit.AuditLog;
+import org.arca.core.search.SearchIndex;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;

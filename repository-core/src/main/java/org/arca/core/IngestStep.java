@@ -1,6 +1,7 @@
 package org.arca.core;
 
 import java.util.List;
+import org.arca.core.blob.BlobStore;
 
 /**
  * One step every upload passes after its bytes are durable and before any row names them, in the order the steps

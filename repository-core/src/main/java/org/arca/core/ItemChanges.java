@@ -10,6 +10,7 @@ import java.util.Map;
 import org.arca.core.Tables.Files;
 import org.arca.core.Tables.Items;
 import org.arca.core.Tables.Meta;
+import org.arca.core.audit.AuditLog;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.Select;

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.arca.core.Tables.Items;
+import org.arca.core.audit.AuditLog;
+import org.arca.core.blob.BlobStore;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 

@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.arca.core.audit.AuditLog;
+import org.arca.core.blob.BlobStore;
+import org.arca.core.search.SearchIndex;
 import org.jooq.DSLContext;
 import org.jooq.Select;
 

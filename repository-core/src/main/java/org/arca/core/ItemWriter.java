@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.arca.core.Tables.Folders;
 import org.arca.core.Tables.Items;
+import org.arca.core.audit.AuditLog;
+import org.arca.core.blob.BlobStore;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.arca.core.Tables.Blobs;
 import org.arca.core.Tables.Files;
+import org.arca.core.blob.BlobStore;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.arca.core.Tables.Meta;
+import org.arca.core.audit.AuditLog;
+import org.arca.core.search.SearchIndex;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 

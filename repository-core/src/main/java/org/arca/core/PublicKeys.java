@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.arca.core.Tables.PublicKeysT;
+import org.arca.core.audit.AuditLog;
 import org.jooq.Record;
 
 /**

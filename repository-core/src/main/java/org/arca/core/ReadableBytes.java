@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Set;
+import org.arca.core.blob.BlobStore;
 
 /**
  * Blobs a {@link StoredBytes#read} allowed, for the rest of the request or job that asked: only those, so a reader

@@ -3,6 +3,12 @@ package org.arca.core;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import org.arca.core.audit.AuditLog;
+import org.arca.core.blob.BlobStore;
+import org.arca.core.blob.FileBlobStore;
+import org.arca.core.search.SearchIndex;
+import org.arca.core.search.SearchQuery;
+import org.arca.core.search.SearchResult;
 
 /**
  * An open repository: the metadata store, the blob store and the services over them, wired by hand.

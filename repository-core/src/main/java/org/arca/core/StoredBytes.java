@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.arca.core.Tables.Files;
+import org.arca.core.audit.AuditLog;
+import org.arca.core.blob.BlobStore;
 
 /**
  * Every read of stored bytes, for every surface and every background job: the caller must be able to read an

@@ -14,6 +14,8 @@ import org.arca.core.Tables.Ancestors;
 import org.arca.core.Tables.Folders;
 import org.arca.core.Tables.Items;
 import org.arca.core.Tables.Meta;
+import org.arca.core.audit.AuditLog;
+import org.arca.core.search.SearchIndex;
 import org.jooq.Record;
 import org.jooq.exception.IntegrityConstraintViolationException;
 import org.jooq.impl.DSL;

@@ -4,6 +4,7 @@ import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.arca.core.audit.AuditEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;

@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
-import org.arca.core.BlobStore;
+import org.arca.core.blob.BlobStore;
 
 /**
  * The SHA-256 of an upload computed from the writes as they arrive, so a finished upload need not be read

@@ -7,7 +7,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.util.concurrent.Executor;
-import org.arca.core.BlobStore;
+import org.arca.core.blob.BlobStore;
 
 /**
  * A write handle onto a partial upload. Bytes go to the partial file at the offsets the client names (so

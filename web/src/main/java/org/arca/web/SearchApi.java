@@ -12,8 +12,8 @@ import java.util.Map;
 import org.arca.core.ArcaException;
 import org.arca.core.Item;
 import org.arca.core.Repository;
-import org.arca.core.SearchQuery;
-import org.arca.core.SearchResult;
+import org.arca.core.search.SearchQuery;
+import org.arca.core.search.SearchResult;
 import org.arca.preview.Extraction;
 import org.arca.preview.ExtractionStates;
 

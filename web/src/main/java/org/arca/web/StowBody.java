@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
 import org.arca.core.ArcaException;
-import org.arca.core.BlobStore;
+import org.arca.core.blob.BlobStore;
 import org.arca.dicomweb.DicomStore;
 
 /**

@@ -105,7 +105,7 @@ class SearchPreviewApiTest {
 
     @Test
     void extractionStateIsVisiblePerFile() {
-        String id = server.repo().search(alice, org.arca.core.SearchQuery.of("name:report")).hits().get(0).id();
+        String id = server.repo().search(alice, org.arca.core.search.SearchQuery.of("name:report")).hits().get(0).id();
         JsonNode state = aliceHttp.get("/api/v1/items/" + id + "/extraction").json().get("files").get(0);
         assertThat(state.get("state").asText()).isEqualTo("done");
         assertThat(state.get("detectedType").asText()).isEqualTo("application/pdf");

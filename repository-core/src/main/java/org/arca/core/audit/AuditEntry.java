@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.audit;
 
 import java.time.Instant;
 

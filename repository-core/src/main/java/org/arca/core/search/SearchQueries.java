@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.search;
 
 import java.io.IOException;
 import java.time.LocalDate;
@@ -24,6 +24,7 @@ import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
+import org.arca.core.ArcaException;
 
 /**
  * Builds the Lucene query of a {@link SearchQuery}: the user's text through Lucene's standard query parser

@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +21,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.ByteBuffersDirectory;
+import org.arca.core.search.FacetCounting;
 import org.junit.jupiter.api.Test;
 
 /**

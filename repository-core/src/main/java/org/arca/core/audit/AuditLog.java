@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.audit;
 
 import static org.arca.core.Database.instant;
 import static org.arca.core.Database.stamp;
@@ -10,6 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.arca.core.Accounts;
+import org.arca.core.Caller;
+import org.arca.core.Database;
+import org.arca.core.Page;
 import org.arca.core.Tables.Audit;
 import org.arca.core.Tables.AuditHead;
 import org.jooq.Condition;
@@ -38,16 +42,16 @@ public final class AuditLog {
     private static final int MAX_DETAIL = 4000;
     private final Database db;
 
-    AuditLog(Database db) {
+    public AuditLog(Database db) {
         this.db = db;
     }
 
     /** One entry of {@link #appendAll}: what was done to which resource, and how. */
-    record Entry(String action, String resourceType, String resourceId, String detail) {
+    public record Entry(String action, String resourceType, String resourceId, String detail) {
     }
 
     /** Appends within the caller's transaction; the head row lock orders concurrent appends. */
-    void append(DSLContext tx, Caller actor, String action, String resourceType, String resourceId, String detail) {
+    public void append(DSLContext tx, Caller actor, String action, String resourceType, String resourceId, String detail) {
         appendAll(tx, actor, List.of(new Entry(action, resourceType, resourceId, detail)));
     }
 
@@ -55,7 +59,7 @@ public final class AuditLog {
      * Appends several entries by one actor within the caller's transaction, chained in their order: the head is
      * read and moved once and the rows go in one statement, for a write of many items at once.
      */
-    void appendAll(DSLContext tx, Caller actor, List<Entry> entries) {
+    public void appendAll(DSLContext tx, Caller actor, List<Entry> entries) {
         if (entries.isEmpty()) {
             return;
         }

@@ -1,4 +1,6 @@
-package org.arca.core;
+package org.arca.core.search;
+
+import org.arca.core.StoredFile;
 
 /**
  * Adds what another module knows about a file to its search document: the DICOM index contributes study

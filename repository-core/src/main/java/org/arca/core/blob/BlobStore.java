@@ -1,10 +1,11 @@
-package org.arca.core;
+package org.arca.core.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.stream.Stream;
+import org.arca.core.ArcaException;
 
 /**
  * Content-addressed storage of bytes by SHA-256. {@link #write} returns only once the bytes are durable,

@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.search;
 
 import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +10,20 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.arca.core.AccessLevel;
+import org.arca.core.AclEntry;
+import org.arca.core.Caller;
+import org.arca.core.Folder;
+import org.arca.core.Item;
+import org.arca.core.MetadataStore;
+import org.arca.core.MetadataValue;
+import org.arca.core.Repository;
+import org.arca.core.Site;
+import org.arca.core.TestDatabases;
+import org.arca.core.TestRepository;
+import org.arca.core.search.SearchIndex;
+import org.arca.core.search.SearchQuery;
+import org.arca.core.search.SearchResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;

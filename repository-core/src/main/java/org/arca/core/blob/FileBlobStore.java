@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.arca.core.ArcaException;
 
 /**
  * Blobs as files under one folder: {@code ab/cd/abcd…} by SHA-256. A write goes to {@code .tmp/},

@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.search;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,8 +30,12 @@ import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.arca.core.AccessControl;
+import org.arca.core.Caller;
+import org.arca.core.Database;
 import org.arca.core.Tables.Folders;
 import org.arca.core.Tables.Items;
+import org.arca.core.Tables;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,12 +89,12 @@ public final class SearchIndex implements AutoCloseable {
     private boolean itemUpdateQueued;
     private final int itemPage;
 
-    SearchIndex(Database db, Path dir) {
+    public SearchIndex(Database db, Path dir) {
         this(db, dir, ITEM_PAGE);
     }
 
     /** With another page size of a rebuild, so tests can cross page boundaries with a few items. */
-    SearchIndex(Database db, Path dir, int itemPage) {
+    public SearchIndex(Database db, Path dir, int itemPage) {
         this.db = db;
         this.dir = dir;
         this.itemPage = itemPage;
@@ -196,7 +200,7 @@ public final class SearchIndex implements AutoCloseable {
 
     // Changes, told by the core's services after their transaction committed.
 
-    void itemChanged(String itemId) {
+    public void itemChanged(String itemId) {
         itemsChanged(List.of(itemId));
     }
 
@@ -206,7 +210,7 @@ public final class SearchIndex implements AutoCloseable {
      * item each, would otherwise spend a query and an update per item. A document is always built from the
      * database as it is when the update runs, after every change that queued it, so gathering loses none.
      */
-    void itemsChanged(List<String> itemIds) {
+    public void itemsChanged(List<String> itemIds) {
         synchronized (changedItems) {
             changedItems.addAll(itemIds);
             if (itemUpdateQueued) {
@@ -244,12 +248,12 @@ public final class SearchIndex implements AutoCloseable {
         }
     }
 
-    void itemDeleted(String itemId) {
+    public void itemDeleted(String itemId) {
         updates.execute(() -> write(w -> w.deleteDocuments(new Term(SearchDocuments.ID, SearchDocuments.itemKey(itemId)))));
     }
 
     /** A folder and everything below it changed place, name or contents: reindex the subtree. */
-    void subtreeChanged(String folderId) {
+    public void subtreeChanged(String folderId) {
         updates.execute(() -> {
             List<String> subtree = db.dsl().select(Tables.Ancestors.FOLDER_ID).from(Tables.Ancestors.T)
                     .where(Tables.Ancestors.ANCESTOR_ID.eq(folderId)).fetch(Tables.Ancestors.FOLDER_ID);
@@ -259,12 +263,12 @@ public final class SearchIndex implements AutoCloseable {
         });
     }
 
-    void folderChanged(String folderId) {
+    public void folderChanged(String folderId) {
         updates.execute(() -> indexFolders(List.of(folderId)));
     }
 
     /** A folder and its subtree are gone: every document below it goes too. */
-    void subtreeDeleted(String folderId) {
+    public void subtreeDeleted(String folderId) {
         updates.execute(() -> write(w -> w.deleteDocuments(new Term(SearchDocuments.ANCESTOR, folderId))));
     }
 

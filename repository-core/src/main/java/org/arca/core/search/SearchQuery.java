@@ -1,8 +1,9 @@
-package org.arca.core;
+package org.arca.core.search;
 
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.arca.core.ArcaException;
 
 /**
  * A search as the API receives it. {@code text} uses the query syntax users know (words, quoted phrases,

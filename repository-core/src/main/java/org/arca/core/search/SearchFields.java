@@ -1,10 +1,11 @@
-package org.arca.core;
+package org.arca.core.search;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.arca.core.Group;
 
 /**
  * What contributors add to one file's search document: free text (searched by words), attributes (searched

@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.blob;
 
 import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +14,14 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.stream.Stream;
+import org.arca.core.ArcaException;
+import org.arca.core.Caller;
+import org.arca.core.Folder;
+import org.arca.core.Item;
+import org.arca.core.Maintenance;
+import org.arca.core.TestDatabases;
+import org.arca.core.TestRepository;
+import org.arca.core.blob.BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.search;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.search;
 
 
 import java.time.Instant;
@@ -20,6 +20,10 @@ import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.util.BytesRef;
+import org.arca.core.Database;
+import org.arca.core.FileKind;
+import org.arca.core.MetadataValue;
+import org.arca.core.StoredFile;
 import org.arca.core.Tables.Ancestors;
 import org.arca.core.Tables.Files;
 import org.arca.core.Tables.Folders;

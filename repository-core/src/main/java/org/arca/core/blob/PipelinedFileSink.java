@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.blob;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
