@@ -15,10 +15,10 @@ import org.arca.ai.JobRequest;
 import org.arca.ai.ModelVersion;
 import org.arca.ai.ReferenceModel;
 import org.arca.ai.TextPhantom;
-import org.arca.core.Accounts;
 import org.arca.core.Caller;
 import org.arca.core.Folder;
 import org.arca.core.Role;
+import org.arca.core.accounts.Accounts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

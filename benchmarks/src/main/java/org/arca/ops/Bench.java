@@ -21,9 +21,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.arca.core.AccessLevel;
 import org.arca.core.AclEntry;
-import org.arca.core.Accounts;
 import org.arca.core.Caller;
 import org.arca.core.Folder;
+import org.arca.core.accounts.Accounts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -100,7 +100,7 @@ class LauncherTest {
     void verifyAndAuditVerifyFindTampering() throws Exception {
         String sha;
         try (Repository repo = open()) {
-            repo.accounts().create(Caller.SYSTEM, new org.arca.core.Accounts.NewUser("erin", "erin password", "e@example.org",
+            repo.accounts().create(Caller.SYSTEM, new org.arca.core.accounts.Accounts.NewUser("erin", "erin password", "e@example.org",
                     null, null, java.util.Set.of()));
             Caller erin = repo.authentication().password("erin", "erin password");
             var c = repo.folders().createCollection(erin, "Verified", null);
@@ -128,7 +128,7 @@ class LauncherTest {
     @Test
     void uploadsAreFoundByTheirWordsAndReindexRebuildsTheIndexFromTheDatabase() throws Exception {
         try (Repository repo = open()) {
-            repo.accounts().create(Caller.SYSTEM, new org.arca.core.Accounts.NewUser("gus", "gus password", "g@example.org",
+            repo.accounts().create(Caller.SYSTEM, new org.arca.core.accounts.Accounts.NewUser("gus", "gus password", "g@example.org",
                     null, null, java.util.Set.of()));
             Caller gus = repo.authentication().password("gus", "gus password");
             var c = repo.folders().createCollection(gus, "Indexed", null);
@@ -178,7 +178,7 @@ class LauncherTest {
     @Test
     void gcRemovesOnlyUnreferencedBlobs() {
         try (Repository repo = open()) {
-            repo.accounts().create(Caller.SYSTEM, new org.arca.core.Accounts.NewUser("fay", "fay password", "f@example.org",
+            repo.accounts().create(Caller.SYSTEM, new org.arca.core.accounts.Accounts.NewUser("fay", "fay password", "f@example.org",
                     null, null, java.util.Set.of()));
             Caller fay = repo.authentication().password("fay", "fay password");
             var c = repo.folders().createCollection(fay, "Collected", null);
@@ -195,7 +195,7 @@ class LauncherTest {
         Path dicom = Path.of("../dicomweb/src/test/resources/corpus/charset_cyrillic.dcm");
         Path cacheFile;
         try (Repository repo = open()) {
-            repo.accounts().create(Caller.SYSTEM, new org.arca.core.Accounts.NewUser("gil", "gil password", "g@example.org",
+            repo.accounts().create(Caller.SYSTEM, new org.arca.core.accounts.Accounts.NewUser("gil", "gil password", "g@example.org",
                     null, null, java.util.Set.of()));
             Caller gil = repo.authentication().password("gil", "gil password");
             var c = repo.folders().createCollection(gil, "Scans", null);

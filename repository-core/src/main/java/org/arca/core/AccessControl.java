@@ -14,6 +14,7 @@ import org.arca.core.Tables.Ancestors;
 import org.arca.core.Tables.Folders;
 import org.arca.core.Tables.Groups;
 import org.arca.core.Tables.Users;
+import org.arca.core.accounts.Accounts;
 import org.arca.core.audit.AuditLog;
 import org.jooq.Condition;
 import org.jooq.DSLContext;

@@ -7,13 +7,13 @@ import java.util.HexFormat;
  * Opaque identifiers: 48 bits of milliseconds then 80 random bits, as 32 hex digits. Time first keeps
  * index inserts local; the random part makes ids unguessable enough that they leak nothing.
  */
-final class Ids {
+public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Ids() {
     }
 
-    static String newId() {
+    public static String newId() {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
         long millis = System.currentTimeMillis();
@@ -25,7 +25,7 @@ final class Ids {
     }
 
     /** A secret for sessions and tokens: 256 random bits, URL-safe. */
-    static String newSecret() {
+    public static String newSecret() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -50,7 +50,7 @@ public final class Names {
         return login;
     }
 
-    static String requireValidGroupName(String name) {
+    public static String requireValidGroupName(String name) {
         if (name == null || !GROUP.matcher(name).matches()) {
             throw ArcaException.invalid("invalid_group_name",
                     "A group name has 1 to 128 letters, digits, spaces, '.', '_' or '-'.");
@@ -58,7 +58,7 @@ public final class Names {
         return name;
     }
 
-    static String requireText(String value, String field, int maxLength) {
+    public static String requireText(String value, String field, int maxLength) {
         if (value == null || value.isBlank()) {
             throw ArcaException.invalid("missing_" + field, "The " + field.replace('_', ' ') + " is required.");
         }
@@ -69,7 +69,7 @@ public final class Names {
         return value.strip();
     }
 
-    static String optionalText(String value, String field, int maxLength) {
+    public static String optionalText(String value, String field, int maxLength) {
         if (value == null) {
             return "";
         }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.arca.core.accounts.LoginThrottle;
 
 /**
  * Everything the core needs to open a repository. {@code dbUrl} null means the embedded H2 database in

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.arca.core.accounts.Accounts;
 
 /** A real repository in a temporary folder on a real database, for one test class. */
 public final class TestRepository implements AutoCloseable {

@@ -5,9 +5,9 @@ import java.util.Optional;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
-import org.arca.core.Authentication;
 import org.arca.core.Caller;
-import org.arca.core.PublicKeys;
+import org.arca.core.accounts.Authentication;
+import org.arca.core.accounts.PublicKeys;
 
 /** Public-key sign-in with the keys users registered through the REST API; disabled accounts are refused. */
 final class KeyLogin implements PublickeyAuthenticator {

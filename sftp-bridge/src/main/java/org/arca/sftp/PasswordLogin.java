@@ -4,8 +4,8 @@ import java.net.InetSocketAddress;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 import org.arca.core.ArcaException;
-import org.arca.core.Authentication;
 import org.arca.core.Caller;
+import org.arca.core.accounts.Authentication;
 
 /**
  * Password sign-in through the repository's {@link Authentication}: the same throttling and account status

@@ -4,8 +4,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.arca.core.ArcaException;
-import org.arca.core.Authentication;
-import org.arca.core.PublicKeys;
+import org.arca.core.accounts.Authentication;
+import org.arca.core.accounts.PublicKeys;
 
 /**
  * The credential an SFTP session signed in with, and whether it still holds. A session lasts long after its

@@ -18,7 +18,7 @@ import org.arca.core.Caller;
 import org.arca.core.Folder;
 import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
-import org.arca.core.User;
+import org.arca.core.accounts.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

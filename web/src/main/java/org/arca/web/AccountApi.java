@@ -13,14 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.arca.core.Accounts;
-import org.arca.core.ApiToken;
 import org.arca.core.ArcaException;
-import org.arca.core.Authentication;
 import org.arca.core.Caller;
 import org.arca.core.Repository;
 import org.arca.core.Role;
-import org.arca.core.User;
+import org.arca.core.accounts.Accounts;
+import org.arca.core.accounts.ApiToken;
+import org.arca.core.accounts.Authentication;
+import org.arca.core.accounts.User;
 
 /** Signing in and out, registration, accounts, groups, sites and personal API tokens. */
 final class AccountApi {

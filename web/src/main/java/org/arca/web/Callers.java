@@ -6,8 +6,8 @@ import io.javalin.http.SameSite;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.arca.core.ArcaException;
-import org.arca.core.Authentication;
 import org.arca.core.Caller;
+import org.arca.core.accounts.Authentication;
 
 /**
  * Decides who is calling from the request: a portal session cookie, {@code Authorization: Bearer <token>},

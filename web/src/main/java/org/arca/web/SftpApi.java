@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.arca.core.Caller;
-import org.arca.core.PublicKeys;
 import org.arca.core.Repository;
+import org.arca.core.accounts.PublicKeys;
 import org.arca.sftp.PublicKeyLine;
 
 /** What a user needs to connect with SFTP: the server's address and host key, and their registered public keys. */

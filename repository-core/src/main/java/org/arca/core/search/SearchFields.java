@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.arca.core.Group;
+import org.arca.core.accounts.Group;
 
 /**
  * What contributors add to one file's search document: free text (searched by words), attributes (searched

@@ -29,8 +29,6 @@ import org.apache.lucene.search.TermRangeQuery;
 import org.apache.lucene.search.WildcardQuery;
 import org.apache.lucene.util.BytesRef;
 import org.arca.core.ArcaException;
-import org.arca.core.Folder;
-import org.arca.core.Site;
 
 /**
  * Matches the words of a hit's path against the folder names the caller may see, and no others.

@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.accounts;
 
 import static org.arca.core.Database.instant;
 import static org.arca.core.Database.stamp;
@@ -14,6 +14,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.arca.core.AccessControl;
+import org.arca.core.ArcaException;
+import org.arca.core.Caller;
+import org.arca.core.Database;
+import org.arca.core.Ids;
+import org.arca.core.Names;
 import org.arca.core.Tables.SessionsT;
 import org.arca.core.Tables.Tokens;
 import org.arca.core.audit.AuditLog;
@@ -54,7 +60,7 @@ public final class Authentication {
     /** Moves on every change that may end a credential's validity ({@link #credentialsVersion}). */
     private final AtomicLong credentialsVersion = new AtomicLong();
 
-    Authentication(Database db, Accounts accounts, AuditLog audit, PasswordHasher hasher, LoginThrottle throttle,
+    public Authentication(Database db, Accounts accounts, AuditLog audit, PasswordHasher hasher, LoginThrottle throttle,
                    Duration sessionLifetime, Clock clock) {
         this.db = db;
         this.accounts = accounts;
@@ -69,7 +75,7 @@ public final class Authentication {
      * Clears remembered password checks and moves {@link #credentialsVersion}; called after any password,
      * status, membership, token or key change commits.
      */
-    void credentialsChanged() {
+    public void credentialsChanged() {
         verifiedPasswords.clear();
         credentialsVersion.incrementAndGet();
     }

@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.accounts;
 
 import static org.arca.core.Database.instant;
 import static org.arca.core.Database.stamp;
@@ -11,11 +11,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.arca.core.AccessControl;
+import org.arca.core.ArcaException;
+import org.arca.core.Caller;
+import org.arca.core.Database;
+import org.arca.core.Ids;
+import org.arca.core.Names;
+import org.arca.core.Role;
 import org.arca.core.Tables.Groups;
 import org.arca.core.Tables.Members;
 import org.arca.core.Tables.Sites;
 import org.arca.core.Tables.UserRoles;
 import org.arca.core.Tables.Users;
+import org.arca.core.Tables;
 import org.arca.core.audit.AuditLog;
 import org.jooq.DSLContext;
 import org.jooq.Record;
@@ -40,7 +48,7 @@ public final class Accounts {
     private final PasswordHasher hasher;
     private final Runnable credentialsChanged;
 
-    Accounts(Database db, AuditLog audit, PasswordHasher hasher, Runnable credentialsChanged) {
+    public Accounts(Database db, AuditLog audit, PasswordHasher hasher, Runnable credentialsChanged) {
         this.db = db;
         this.audit = audit;
         this.hasher = hasher;

@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.accounts;
 
 import static org.arca.core.Database.instant;
 import static org.arca.core.Database.stamp;
@@ -7,6 +7,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.arca.core.AccessControl;
+import org.arca.core.ArcaException;
+import org.arca.core.Caller;
+import org.arca.core.Database;
+import org.arca.core.Ids;
+import org.arca.core.Names;
 import org.arca.core.Tables.PublicKeysT;
 import org.arca.core.audit.AuditLog;
 import org.jooq.Record;
@@ -30,7 +36,7 @@ public final class PublicKeys {
     /** Told when a key is removed: sessions signed in with it end ({@link Authentication#credentialsVersion}). */
     private final Runnable credentialsChanged;
 
-    PublicKeys(Database db, Accounts accounts, AuditLog audit, Clock clock, Runnable credentialsChanged) {
+    public PublicKeys(Database db, Accounts accounts, AuditLog audit, Clock clock, Runnable credentialsChanged) {
         this.db = db;
         this.accounts = accounts;
         this.audit = audit;

@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.accounts;
 
 import java.time.Instant;
 

@@ -1,10 +1,17 @@
-package org.arca.core;
+package org.arca.core.accounts;
 
 import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.arca.core.ArcaException;
+import org.arca.core.ManualClock;
+import org.arca.core.Role;
+import org.arca.core.TestDatabases;
+import org.arca.core.TestRepository;
+import org.arca.core.accounts.Authentication;
+import org.arca.core.accounts.LoginThrottle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;

@@ -1,8 +1,10 @@
-package org.arca.core;
+package org.arca.core.accounts;
 
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
+import org.arca.core.ArcaException;
+import org.arca.core.Role;
 
 /** An account. The password hash never leaves the core. */
 public record User(String id, String login, String displayName, String email, Status status, String siteId,

@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.accounts;
 
 import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,6 +7,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import org.arca.core.ArcaException;
+import org.arca.core.Caller;
+import org.arca.core.ManualClock;
+import org.arca.core.TestDatabases;
+import org.arca.core.TestRepository;
+import org.arca.core.accounts.Accounts;
+import org.arca.core.accounts.ApiToken;
+import org.arca.core.accounts.Authentication;
+import org.arca.core.accounts.LoginThrottle;
+import org.arca.core.accounts.Site;
+import org.arca.core.accounts.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

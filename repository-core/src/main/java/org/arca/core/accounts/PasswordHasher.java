@@ -1,14 +1,15 @@
-package org.arca.core;
+package org.arca.core.accounts;
 
 import com.password4j.Argon2Function;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
+import org.arca.core.ArcaException;
 
 /**
  * Argon2id (password4j) with OWASP's minimum parameters: 19 MiB, 2 passes, 1 lane. The PHC string it stores
  * carries the parameters, so they can be raised later without breaking existing hashes.
  */
-final class PasswordHasher {
+public final class PasswordHasher {
     private static final Argon2Function ARGON2ID = Argon2Function.getInstance(19 * 1024, 2, 1, 32, Argon2.ID);
     private static final int MIN_LENGTH = 8;
 

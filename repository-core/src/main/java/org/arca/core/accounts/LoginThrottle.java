@@ -1,10 +1,11 @@
-package org.arca.core;
+package org.arca.core.accounts;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import org.arca.core.ArcaException;
 
 /**
  * Slows password guessing on every surface that takes a password, without letting anyone lock an owner out.
