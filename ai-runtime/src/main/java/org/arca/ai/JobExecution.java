@@ -15,10 +15,10 @@ import java.util.function.Consumer;
 import org.arca.ai.worker.FrameResult;
 import org.arca.ai.worker.WorkerReport;
 import org.arca.ai.worker.WorkerRequest;
-import org.arca.core.AccessLevel;
 import org.arca.core.ArcaException;
-import org.arca.core.Caller;
 import org.arca.core.Repository;
+import org.arca.core.access.AccessLevel;
+import org.arca.core.access.Caller;
 
 /**
  * Runs one claimed job to its end: checks again that the model is approved with the same checksum and that the

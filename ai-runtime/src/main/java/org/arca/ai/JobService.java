@@ -2,12 +2,12 @@ package org.arca.ai;
 
 import java.util.List;
 import java.util.Map;
-import org.arca.core.AccessControl;
-import org.arca.core.AccessLevel;
 import org.arca.core.ArcaException;
-import org.arca.core.Caller;
 import org.arca.core.Repository;
 import org.arca.core.StoredBytes;
+import org.arca.core.access.AccessControl;
+import org.arca.core.access.AccessLevel;
+import org.arca.core.access.Caller;
 import org.arca.dicomweb.DicomQueries;
 
 /**

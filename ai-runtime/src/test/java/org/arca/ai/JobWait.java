@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.arca.core.Caller;
 import org.arca.core.Eventually;
+import org.arca.core.access.Caller;
 
 /** Waiting for a job that the runner works on in the background. */
 public final class JobWait {

@@ -10,8 +10,8 @@ import java.util.Map;
 import org.arca.ai.worker.WorkerMain;
 import org.arca.ai.worker.WorkerReport;
 import org.arca.ai.worker.WorkerRequest;
-import org.arca.core.Caller;
 import org.arca.core.Repository;
+import org.arca.core.access.Caller;
 import org.arca.dicomweb.DicomQueries;
 
 /**

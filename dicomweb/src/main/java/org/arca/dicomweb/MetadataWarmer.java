@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.arca.core.Caller;
 import org.arca.core.ItemListener;
 import org.arca.core.StoredBytes;
 import org.arca.core.StoredFile;
+import org.arca.core.access.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.commons.compress.archivers.zip.ZipFile;
-import org.arca.core.AccessControl;
 import org.arca.core.ArcaException;
-import org.arca.core.Caller;
 import org.arca.core.Item;
 import org.arca.core.Repository;
 import org.arca.core.StoredBytes;
+import org.arca.core.access.AccessControl;
+import org.arca.core.access.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

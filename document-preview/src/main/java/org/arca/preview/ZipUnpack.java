@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.arca.core.ArcaException;
-import org.arca.core.Caller;
 import org.arca.core.Repository;
+import org.arca.core.access.Caller;
 
 /**
  * Unpacks a ZIP into a folder, keeping its hierarchy: every entry becomes an item through the repository's
@@ -187,6 +187,6 @@ public final class ZipUnpack {
 
     /** Checks the target folder for WRITE before the job starts. */
     void requireTarget(Caller caller, String folderId) {
-        repo.access().require(caller, folderId, org.arca.core.AccessLevel.WRITE, "The target folder");
+        repo.access().require(caller, folderId, org.arca.core.access.AccessLevel.WRITE, "The target folder");
     }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
-import org.arca.core.Caller;
 import org.arca.core.Folder;
 import org.arca.core.Item;
 import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
+import org.arca.core.access.Caller;
 import org.arca.core.search.SearchQuery;
 import org.arca.core.search.SearchResult;
 import org.junit.jupiter.api.AfterAll;

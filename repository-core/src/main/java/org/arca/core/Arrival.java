@@ -3,6 +3,7 @@ package org.arca.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import org.arca.core.access.Caller;
 import org.arca.core.blob.BlobStore;
 
 /**

@@ -2,6 +2,7 @@ package org.arca.core;
 
 import java.time.Instant;
 import java.util.Optional;
+import org.arca.core.access.AccessLevel;
 
 /**
  * A folder, or a collection when it has no parent. {@code access} is the caller's effective level,

@@ -11,6 +11,8 @@ import org.arca.core.Tables.Ancestors;
 import org.arca.core.Tables.Folders;
 import org.arca.core.Tables.Meta;
 import org.arca.core.Tables.TreeLock;
+import org.arca.core.access.AccessLevel;
+import org.arca.core.access.Caller;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.SQLDialect;

@@ -2,6 +2,7 @@ package org.arca.core;
 
 import java.time.Instant;
 import java.util.List;
+import org.arca.core.access.AccessLevel;
 
 /** One logical object in a folder (a document, a fileset, a DICOM instance) with its files. */
 public record Item(String id, String folderId, String name, String description, String createdBy,

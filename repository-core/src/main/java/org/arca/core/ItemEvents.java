@@ -2,6 +2,7 @@ package org.arca.core;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.arca.core.access.Caller;
 import org.arca.core.search.SearchIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,7 @@
 package org.arca.core;
 
 import java.util.List;
+import org.arca.core.access.Caller;
 
 /**
  * Told after an item's transaction commits, whatever surface made the change (REST, portal, DICOMweb,

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.arca.core.Tables.Files;
 import org.arca.core.Tables.Items;
+import org.arca.core.access.AccessLevel;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.Select;

@@ -10,6 +10,8 @@ import java.util.List;
 import org.arca.core.Tables.NotificationsT;
 import org.arca.core.Tables.UserRoles;
 import org.arca.core.Tables.Users;
+import org.arca.core.access.Caller;
+import org.arca.core.access.Role;
 import org.arca.core.accounts.User;
 import org.jooq.Condition;
 import org.jooq.Record;

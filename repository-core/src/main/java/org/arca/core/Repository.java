@@ -3,6 +3,8 @@ package org.arca.core;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import org.arca.core.access.AccessControl;
+import org.arca.core.access.Caller;
 import org.arca.core.accounts.Accounts;
 import org.arca.core.accounts.Authentication;
 import org.arca.core.accounts.LoginThrottle;

@@ -14,6 +14,7 @@ import java.util.Set;
 import org.arca.core.Tables.Files;
 import org.arca.core.Tables.Folders;
 import org.arca.core.Tables.Items;
+import org.arca.core.access.Caller;
 import org.arca.core.blob.BlobStore;
 import org.jooq.DSLContext;
 import org.jooq.Row2;

@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.arca.core.Tables.Files;
+import org.arca.core.access.AccessControl;
+import org.arca.core.access.Caller;
 import org.arca.core.audit.AuditLog;
 import org.arca.core.blob.BlobStore;
 

@@ -4,6 +4,9 @@ import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.arca.core.access.AccessLevel;
+import org.arca.core.access.AclEntry;
+import org.arca.core.access.Caller;
 import org.arca.core.audit.AuditEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;

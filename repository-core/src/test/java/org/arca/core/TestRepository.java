@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.arca.core.access.Caller;
+import org.arca.core.access.Role;
 import org.arca.core.accounts.Accounts;
 
 /** A real repository in a temporary folder on a real database, for one test class. */

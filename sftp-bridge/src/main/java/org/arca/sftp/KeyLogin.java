@@ -5,7 +5,7 @@ import java.util.Optional;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
-import org.arca.core.Caller;
+import org.arca.core.access.Caller;
 import org.arca.core.accounts.Authentication;
 import org.arca.core.accounts.PublicKeys;
 

@@ -1,9 +1,9 @@
 package org.arca.sftp;
 
 import java.time.Instant;
-import org.arca.core.AccessLevel;
 import org.arca.core.Folder;
 import org.arca.core.Item;
+import org.arca.core.access.AccessLevel;
 
 /** What a path names in a session's view: the fixed top levels, a folder, an item, or an unfinished upload. */
 sealed interface Node {

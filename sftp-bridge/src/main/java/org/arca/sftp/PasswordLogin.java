@@ -4,7 +4,7 @@ import java.net.InetSocketAddress;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 import org.arca.core.ArcaException;
-import org.arca.core.Caller;
+import org.arca.core.access.Caller;
 import org.arca.core.accounts.Authentication;
 
 /**

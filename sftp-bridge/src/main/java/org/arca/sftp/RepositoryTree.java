@@ -18,12 +18,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.arca.core.ArcaException;
-import org.arca.core.Caller;
 import org.arca.core.Children;
 import org.arca.core.Folder;
 import org.arca.core.Item;
 import org.arca.core.ItemStore;
 import org.arca.core.Repository;
+import org.arca.core.access.Caller;
 import org.arca.core.blob.BlobStore;
 import org.arca.sftp.Node.FolderNode;
 import org.arca.sftp.Node.ItemNode;
@@ -61,7 +61,7 @@ final class RepositoryTree {
     /**
      * The folders of the directories this session wrote into, by path: a client uploading a tree opens every
      * file by its full path, and finding its folder again costs a query per segment. Kept while no folder was
-     * renamed, moved or deleted and no grant changed ({@link org.arca.core.AccessControl#version}); the
+     * renamed, moved or deleted and no grant changed ({@link org.arca.core.access.AccessControl#version}); the
      * folder's own access is still checked at each open.
      */
     private final ResolvedFolders folderIds = new ResolvedFolders();

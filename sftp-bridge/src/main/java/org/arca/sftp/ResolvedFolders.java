@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Folder ids a session found by path, valid for one version of the repository's folders and grants
- * ({@link org.arca.core.AccessControl#version}): a lookup under another version finds nothing and forgets them
+ * ({@link org.arca.core.access.AccessControl#version}): a lookup under another version finds nothing and forgets them
  * all. Holds the most recently used few, as a client works in a handful of directories at a time.
  */
 final class ResolvedFolders {

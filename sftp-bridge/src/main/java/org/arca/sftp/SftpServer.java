@@ -16,8 +16,8 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
-import org.arca.core.Caller;
 import org.arca.core.Repository;
+import org.arca.core.access.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.Random;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
-import org.arca.core.AccessLevel;
-import org.arca.core.AclEntry;
-import org.arca.core.Caller;
 import org.arca.core.Folder;
 import org.arca.core.Item;
 import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
+import org.arca.core.access.AccessLevel;
+import org.arca.core.access.AclEntry;
+import org.arca.core.access.Caller;
 import org.junit.jupiter.api.Test;
 
 /**

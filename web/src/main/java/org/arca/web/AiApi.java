@@ -22,13 +22,13 @@ import org.arca.core.ArcaException;
 final class AiApi {
     private static final String VERSION = "/api/v1/models/{id}/versions/{version}";
     private final AiRuntime ai;
-    private final java.util.function.BiFunction<org.arca.core.Caller, String, Object> otherJobs;
+    private final java.util.function.BiFunction<org.arca.core.access.Caller, String, Object> otherJobs;
 
     /**
      * {@code otherJobs} answers {@code GET /api/v1/jobs/{id}} for job ids the AI runtime does not know (ZIP unpack
      * jobs), so one route serves every kind of background job.
      */
-    AiApi(AiRuntime ai, java.util.function.BiFunction<org.arca.core.Caller, String, Object> otherJobs) {
+    AiApi(AiRuntime ai, java.util.function.BiFunction<org.arca.core.access.Caller, String, Object> otherJobs) {
         this.ai = ai;
         this.otherJobs = otherJobs;
     }

@@ -6,7 +6,7 @@ import io.javalin.http.SameSite;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.arca.core.ArcaException;
-import org.arca.core.Caller;
+import org.arca.core.access.Caller;
 import org.arca.core.accounts.Authentication;
 
 /**

@@ -31,7 +31,7 @@ final class ExtractApi {
     }
 
     /** An unpack job of the caller's; {@code GET /api/v1/jobs/{id}} (in {@link AiApi}) asks here for ids it does not know. */
-    Object job(org.arca.core.Caller caller, String id) {
+    Object job(org.arca.core.access.Caller caller, String id) {
         return jobs.get(caller, id);
     }
 }

@@ -12,16 +12,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.arca.core.AccessLevel;
-import org.arca.core.AclEntry;
 import org.arca.core.ArcaException;
-import org.arca.core.Caller;
 import org.arca.core.Children;
 import org.arca.core.Folder;
 import org.arca.core.Item;
 import org.arca.core.MetadataStore;
 import org.arca.core.MetadataValue;
 import org.arca.core.Repository;
+import org.arca.core.access.AccessLevel;
+import org.arca.core.access.AclEntry;
+import org.arca.core.access.Caller;
 
 /** Collections, folders, items, ACLs and metadata: the browsing and managing half of the REST API. */
 final class FolderApi {

@@ -11,13 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.arca.core.ArcaException;
-import org.arca.core.Caller;
 import org.arca.core.FileKind;
 import org.arca.core.Item;
 import org.arca.core.ReadableBytes;
 import org.arca.core.Repository;
 import org.arca.core.StoredBytes;
 import org.arca.core.StoredFile;
+import org.arca.core.access.Caller;
 import org.arca.preview.PreviewException;
 import org.arca.preview.Previews;
 

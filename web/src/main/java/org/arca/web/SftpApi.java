@@ -7,8 +7,8 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.arca.core.Caller;
 import org.arca.core.Repository;
+import org.arca.core.access.Caller;
 import org.arca.core.accounts.PublicKeys;
 import org.arca.sftp.PublicKeyLine;
 

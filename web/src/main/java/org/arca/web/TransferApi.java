@@ -20,14 +20,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.Deflater;
 import org.apache.commons.compress.archivers.zip.Zip64Mode;
-import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.apache.commons.fileupload2.core.FileItemInput;
 import org.apache.commons.fileupload2.core.FileItemInputIterator;
 import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 import org.arca.core.ArcaException;
-import org.arca.core.Caller;
 import org.arca.core.FolderTree;
 import org.arca.core.Item;
 import org.arca.core.ItemListener;
@@ -36,6 +34,8 @@ import org.arca.core.ReadableBytes;
 import org.arca.core.Repository;
 import org.arca.core.StoredBytes;
 import org.arca.core.StoredFile;
+import org.arca.core.access.Caller;
+import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
 /**
  * Bytes in and out: raw PUT and browser multipart uploads streamed into the blob store, downloads with

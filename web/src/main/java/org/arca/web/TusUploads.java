@@ -18,10 +18,10 @@ import me.desair.tus.server.TusFileUploadService;
 import me.desair.tus.server.exception.TusException;
 import me.desair.tus.server.upload.UploadInfo;
 import org.arca.core.ArcaException;
-import org.arca.core.Caller;
 import org.arca.core.Item;
 import org.arca.core.Repository;
 import org.arca.core.ResumableParts;
+import org.arca.core.access.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

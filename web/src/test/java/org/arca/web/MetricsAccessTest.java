@@ -3,8 +3,8 @@ package org.arca.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.arca.core.Role;
 import org.arca.core.TestDatabases;
+import org.arca.core.access.Role;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import org.arca.core.Caller;
 import org.arca.core.Folder;
 import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
+import org.arca.core.access.Caller;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ class SlowClientTest {
         server = new TestServer(TestDatabases.Kind.H2, c -> c,
                 w -> w.withLimits(new HttpLimits(Duration.ofSeconds(1), 1024, Duration.ofSeconds(30))));
         alice = server.user("alice");
-        server.user("root", org.arca.core.Role.ADMIN);
+        server.user("root", org.arca.core.access.Role.ADMIN);
         folder = server.repo().folders().createCollection(alice, "Slow", null);
     }
 

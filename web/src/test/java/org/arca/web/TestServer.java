@@ -1,11 +1,11 @@
 package org.arca.web;
 
 import java.util.function.UnaryOperator;
-import org.arca.core.Caller;
 import org.arca.core.Repository;
 import org.arca.core.RepositoryConfig;
 import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
+import org.arca.core.access.Caller;
 
 /** A real repository behind a real HTTP server on a free port, for one test class. */
 public final class TestServer implements AutoCloseable {
@@ -57,7 +57,7 @@ public final class TestServer implements AutoCloseable {
         return "http://127.0.0.1:" + web.port();
     }
 
-    public Caller user(String login, org.arca.core.Role... roles) {
+    public Caller user(String login, org.arca.core.access.Role... roles) {
         return repository.user(login, roles);
     }
 

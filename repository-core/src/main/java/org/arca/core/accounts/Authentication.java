@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.arca.core.AccessControl;
 import org.arca.core.ArcaException;
-import org.arca.core.Caller;
 import org.arca.core.Database;
 import org.arca.core.Ids;
 import org.arca.core.Names;
 import org.arca.core.Tables.SessionsT;
 import org.arca.core.Tables.Tokens;
+import org.arca.core.access.AccessControl;
+import org.arca.core.access.Caller;
 import org.arca.core.audit.AuditLog;
 import org.jooq.Record;
 

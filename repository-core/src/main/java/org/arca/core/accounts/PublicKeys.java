@@ -7,13 +7,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.arca.core.AccessControl;
 import org.arca.core.ArcaException;
-import org.arca.core.Caller;
 import org.arca.core.Database;
 import org.arca.core.Ids;
 import org.arca.core.Names;
 import org.arca.core.Tables.PublicKeysT;
+import org.arca.core.access.AccessControl;
+import org.arca.core.access.Caller;
 import org.arca.core.audit.AuditLog;
 import org.jooq.Record;
 

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
 import org.arca.core.ArcaException;
-import org.arca.core.Role;
+import org.arca.core.access.Role;
 
 /** An account. The password hash never leaves the core. */
 public record User(String id, String login, String displayName, String email, Status status, String siteId,

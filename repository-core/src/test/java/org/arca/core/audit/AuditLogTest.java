@@ -2,14 +2,14 @@ package org.arca.core.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.arca.core.AccessLevel;
-import org.arca.core.AclEntry;
-import org.arca.core.Caller;
 import org.arca.core.Folder;
 import org.arca.core.Item;
 import org.arca.core.Page;
 import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
+import org.arca.core.access.AccessLevel;
+import org.arca.core.access.AclEntry;
+import org.arca.core.access.Caller;
 import org.arca.core.audit.AuditEntry;
 import org.arca.core.audit.AuditLog;
 import org.junit.jupiter.api.AfterEach;

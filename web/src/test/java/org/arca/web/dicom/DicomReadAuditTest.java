@@ -3,8 +3,8 @@ package org.arca.web.dicom;
 import static org.arca.web.HttpTestClient.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.arca.core.Caller;
 import org.arca.core.TestDatabases;
+import org.arca.core.access.Caller;
 import org.arca.core.audit.AuditEntry;
 import org.arca.web.HttpTestClient;
 import org.arca.web.TestServer;

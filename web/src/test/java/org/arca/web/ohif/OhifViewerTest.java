@@ -17,11 +17,11 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.arca.core.Caller;
 import org.arca.core.Eventually;
 import org.arca.core.Folder;
 import org.arca.core.TestDatabases;
 import org.arca.core.TestRepository;
+import org.arca.core.access.Caller;
 import org.arca.web.HeadlessChromium;
 import org.arca.web.HttpTestClient;
 import org.arca.web.TestServer;
@@ -320,7 +320,7 @@ class OhifViewerTest {
     // ---- data ----
 
     private static void segmentationJob(Caller alice) {
-        Caller curator = server.user("curator", org.arca.core.Role.CURATOR);
+        Caller curator = server.user("curator", org.arca.core.access.Role.CURATOR);
         byte[] zip = org.arca.ai.ModelZips.boxFilter("bright-ohif", "1.0");
         server.ai().models().submit(alice, new ByteArrayInputStream(zip), zip.length);
         server.ai().models().approve(curator, "bright-ohif", "1.0");

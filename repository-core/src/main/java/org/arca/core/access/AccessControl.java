@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.access;
 
 import static org.jooq.impl.DSL.max;
 
@@ -9,11 +9,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.arca.core.ArcaException;
+import org.arca.core.Database;
+import org.arca.core.ItemStore;
 import org.arca.core.Tables.Acl;
 import org.arca.core.Tables.Ancestors;
 import org.arca.core.Tables.Folders;
 import org.arca.core.Tables.Groups;
 import org.arca.core.Tables.Users;
+import org.arca.core.Tables;
 import org.arca.core.accounts.Accounts;
 import org.arca.core.audit.AuditLog;
 import org.jooq.Condition;
@@ -37,7 +41,7 @@ public final class AccessControl {
     /** Advanced after every change that can alter a folder's path or who may see it ({@link #version}). */
     private final AtomicLong version = new AtomicLong();
 
-    AccessControl(Database db, Accounts accounts, AuditLog audit) {
+    public AccessControl(Database db, Accounts accounts, AuditLog audit) {
         this.db = db;
         this.accounts = accounts;
         this.audit = audit;
@@ -57,12 +61,12 @@ public final class AccessControl {
      * Told after such a change ended, committed or not (an extra advance costs only a lookup); never before
      * its commit, or a surface could keep what it resolved from the rows as they were under the new number.
      */
-    void changed() {
+    public void changed() {
         version.incrementAndGet();
     }
 
     /** The ACL rows that speak for this caller. Anonymous callers are only "public". */
-    static Condition grantedTo(Caller caller) {
+    public static Condition grantedTo(Caller caller) {
         Condition condition = Acl.PRINCIPAL_TYPE.eq("public");
         if (caller.signedIn()) {
             condition = condition.or(Acl.PRINCIPAL_TYPE.eq("everyone"))
@@ -75,7 +79,7 @@ public final class AccessControl {
     }
 
     /** The caller's level on an existing folder: one query over the folder's ancestors' grants. */
-    AccessLevel levelOn(DSLContext dsl, Caller caller, String folderId) {
+    public AccessLevel levelOn(DSLContext dsl, Caller caller, String folderId) {
         if (caller.isAdmin()) {
             return AccessLevel.ADMIN;
         }
@@ -87,12 +91,12 @@ public final class AccessControl {
      * own ({@link ItemStore#checkReplaceableUpload}) and hands the values to {@link #decide}: whether the folder
      * exists, and the highest rank granted to the caller on it or above (null if none).
      */
-    Field<Boolean> folderExists(String folderId) {
+    public Field<Boolean> folderExists(String folderId) {
         return DSL.field(DSL.exists(DSL.selectOne().from(Folders.T).where(Folders.ID.eq(folderId))));
     }
 
     /** See {@link #folderExists}. Admins need no lookup: they hold ADMIN everywhere. */
-    Field<Integer> grantedRank(Caller caller, String folderId) {
+    public Field<Integer> grantedRank(Caller caller, String folderId) {
         if (caller.isAdmin()) {
             return DSL.inline(AccessLevel.ADMIN.rank());
         }
@@ -109,7 +113,7 @@ public final class AccessControl {
      * The caller's level on a folder and on each of its ancestors, from one query: the grants along the
      * chain, accumulated from the collection down.
      */
-    Map<String, AccessLevel> levelsAlongPath(DSLContext dsl, Caller caller, String folderId) {
+    public Map<String, AccessLevel> levelsAlongPath(DSLContext dsl, Caller caller, String folderId) {
         List<Record> chain = dsl.select(Ancestors.ANCESTOR_ID, Ancestors.DEPTH, max(Acl.LEVEL).as("lvl")).from(Ancestors.T)
                 .leftJoin(Acl.T).on(Acl.FOLDER_ID.eq(Ancestors.ANCESTOR_ID)).and(grantedTo(caller))
                 .where(Ancestors.FOLDER_ID.eq(folderId))
@@ -132,7 +136,7 @@ public final class AccessControl {
      * Levels on many folders at once, given the level every one of them inherits from a common parent:
      * one query for the grants placed on the folders themselves.
      */
-    Map<String, AccessLevel> levelsOnChildren(DSLContext dsl, Caller caller, AccessLevel inherited, List<String> folderIds) {
+    public Map<String, AccessLevel> levelsOnChildren(DSLContext dsl, Caller caller, AccessLevel inherited, List<String> folderIds) {
         Map<String, AccessLevel> levels = new HashMap<>();
         for (String id : folderIds) {
             levels.put(id, inherited);
@@ -154,7 +158,7 @@ public final class AccessControl {
      * ones with too little access are FORBIDDEN, or UNAUTHORIZED for anonymous callers, who might do more
      * after signing in.
      */
-    AccessLevel require(DSLContext dsl, Caller caller, String folderId, AccessLevel needed) {
+    public AccessLevel require(DSLContext dsl, Caller caller, String folderId, AccessLevel needed) {
         return require(dsl, caller, folderId, needed, null);
     }
 
@@ -200,7 +204,7 @@ public final class AccessControl {
      * {@link #require} on the values of {@link #folderExists} and {@link #grantedRank}, fetched by the caller in a
      * query of its own.
      */
-    AccessLevel decide(Caller caller, boolean exists, Integer grantedRank, AccessLevel needed) {
+    public AccessLevel decide(Caller caller, boolean exists, Integer grantedRank, AccessLevel needed) {
         return requireLevel(caller, exists, level(grantedRank), needed, null);
     }
 
@@ -335,7 +339,7 @@ public final class AccessControl {
     }
 
     /** Grants inside a transaction that creates the folder (the creator of a collection gets ADMIN). */
-    void grant(DSLContext tx, String folderId, Principal principal, AccessLevel level) {
+    public void grant(DSLContext tx, String folderId, Principal principal, AccessLevel level) {
         tx.insertInto(Acl.T).set(Acl.FOLDER_ID, folderId).set(Acl.PRINCIPAL_TYPE, principal.type())
                 .set(Acl.PRINCIPAL_ID, principal.id()).set(Acl.LEVEL, level.rank()).execute();
     }
@@ -382,7 +386,7 @@ public final class AccessControl {
     }
 
     /** Folders granted to the caller whose parent they may not read: where "shared with me" starts. */
-    List<String> sharedRoots(DSLContext dsl, Caller caller) {
+    public List<String> sharedRoots(DSLContext dsl, Caller caller) {
         if (!caller.signedIn()) {
             return List.of();
         }

@@ -1,9 +1,18 @@
-package org.arca.core;
+package org.arca.core.access;
 
 import static org.arca.core.ArcaErrors.assertArcaError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.arca.core.ArcaException;
+import org.arca.core.Folder;
+import org.arca.core.FolderTree;
+import org.arca.core.TestDatabases;
+import org.arca.core.TestRepository;
+import org.arca.core.access.AccessControl;
+import org.arca.core.access.AccessLevel;
+import org.arca.core.access.AclEntry;
+import org.arca.core.access.Caller;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;

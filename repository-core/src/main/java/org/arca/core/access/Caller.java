@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.access;
 
 import java.util.Set;
 

@@ -1,4 +1,4 @@
-package org.arca.core;
+package org.arca.core.access;
 
 /**
  * Who an ACL entry grants to. The wire form is {@code user:<login>}, {@code group:<name>},

@@ -1,6 +1,7 @@
-package org.arca.core;
+package org.arca.core.access;
 
 import java.util.Locale;
+import org.arca.core.ArcaException;
 
 /** What a principal may do on a folder and everything below it. Ordered: each level includes the ones before. */
 public enum AccessLevel {

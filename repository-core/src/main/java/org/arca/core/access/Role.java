@@ -1,6 +1,7 @@
-package org.arca.core;
+package org.arca.core.access;
 
 import java.util.Locale;
+import org.arca.core.ArcaException;
 
 /** Global roles. Admins may do everything; curators approve AI models; reviewers accept or reject incoming data. */
 public enum Role {
