@@ -110,11 +110,6 @@ public final class DicomIndexer implements ItemListener {
         index(event.item(), event.change() == Change.CREATED, event.facts());
     }
 
-    /** Indexes an item if its file is DICOM; returns whether it was. */
-    public boolean index(Item item) {
-        return index(item, false, Facts.none());
-    }
-
     /** {@code fresh}: the item was just created, so it has no index row to replace. */
     private boolean index(Item item, boolean fresh, Facts facts) {
         DicomFile dicom = header(item, facts);

@@ -1,7 +1,6 @@
 package org.arca.dicomweb;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -64,17 +63,6 @@ public final class DicomStore {
         repo.items().checkUpload(caller, folderId, "instance.dcm", true);
     }
 
-    public Outcome store(Caller caller, String folderId, String requiredStudyUid, InputStream part) {
-        return store(caller, folderId, requiredStudyUid, repo.blobs().write(part, -1, repo.items().maxUploadBytes()));
-    }
-
-    /** Stores bytes already in the blob store (a part a multipart parser pushed into a {@link BlobStore.Writer}). */
-    public Outcome store(Caller caller, String folderId, String requiredStudyUid, BlobStore.Blob blob) {
-        Request request = begin(caller, folderId, requiredStudyUid);
-        request.add(blob);
-        return request.finish().get(0);
-    }
-
     /** Starts one request's instances (a STOW-RS request's parts), to be committed together by {@link Request#finish}. */
     public Request begin(Caller caller, String folderId, String requiredStudyUid) {
         return new Request(caller, folderId, requiredStudyUid);
@@ -91,7 +79,7 @@ public final class DicomStore {
         private final String folderId;
         private final String requiredStudyUid;
         /** Per part in order: its outcome once known, or the upload it waits to commit. */
-        private final List<Object> parts = new ArrayList<>();
+        private final List<Part> parts = new ArrayList<>();
         private final Map<String, Pending> pendingBySop = new HashMap<>();
 
         private Request(Caller caller, String folderId, String requiredStudyUid) {
@@ -107,7 +95,7 @@ public final class DicomStore {
 
         /** An outcome decided elsewhere (a part that could not be read as a part), kept in its place. */
         public void add(Outcome decided) {
-            parts.add(decided);
+            parts.add(new Decided(decided));
         }
 
         /** Commits the instances waiting to be stored and returns every part's outcome, in order. */
@@ -118,11 +106,11 @@ public final class DicomStore {
             for (int i = 0; i < pending.size(); i++) {
                 pending.get(i).result = results.get(i);
             }
-            return parts.stream().map(p -> p instanceof Pending waiting ? waiting.outcome() : (Outcome) p).toList();
+            return parts.stream().map(Part::outcome).toList();
         }
 
-        private Object check(BlobStore.Blob blob) {
-            Object checked = DicomStore.this.check(caller, folderId, requiredStudyUid, blob);
+        private Part check(BlobStore.Blob blob) {
+            Part checked = DicomStore.this.check(caller, folderId, requiredStudyUid, blob);
             if (!(checked instanceof Pending fresh)) {
                 return checked;
             }
@@ -131,16 +119,25 @@ public final class DicomStore {
                 return fresh;
             }
             if (!earlier.upload.put().blob().sha256().equals(blob.sha256())) {
-                return failure(fresh.sopClass, fresh.sop, fresh.study, DUPLICATE_SOP_INSTANCE,
-                        "Another instance of this request has this SOP Instance UID and other content.");
+                return new Decided(failure(fresh.sopClass, fresh.sop, fresh.study, DUPLICATE_SOP_INSTANCE,
+                        "Another instance of this request has this SOP Instance UID and other content."));
             }
             fresh.sameAs = earlier;
             return fresh;
         }
     }
 
+    /** One part of a request: its outcome is decided by the checks, or once its request commits. */
+    private sealed interface Part permits Decided, Pending {
+        Outcome outcome();
+    }
+
+    /** A part the checks decided (refused, or the same bytes already stored). */
+    private record Decided(Outcome outcome) implements Part {
+    }
+
     /** An instance that passed the checks and waits for its request's commit. */
-    private static final class Pending {
+    private static final class Pending implements Part {
         final String sopClass;
         final String sop;
         final String study;
@@ -158,7 +155,8 @@ public final class DicomStore {
             this.upload = upload;
         }
 
-        Outcome outcome() {
+        @Override
+        public Outcome outcome() {
             if (sameAs != null) {
                 Outcome first = sameAs.outcome();
                 return first.stored() ? new Outcome(sopClass, sop, study, series, 0, "already stored", first.item()) : first;
@@ -171,17 +169,17 @@ public final class DicomStore {
     }
 
     /** The instance's outcome when the checks decide it, else the {@link Pending} upload that stores it. */
-    private Object check(Caller caller, String folderId, String requiredStudyUid, BlobStore.Blob blob) {
+    private Part check(Caller caller, String folderId, String requiredStudyUid, BlobStore.Blob blob) {
         DicomFile file;
         try {
             if (!DicomIndexer.isPart10(repo.blobs().path(blob.sha256()))) {
-                return failure(null, null, null, CANNOT_UNDERSTAND, "The part is not a DICOM Part 10 instance.");
+                return new Decided(failure(null, null, null, CANNOT_UNDERSTAND, "The part is not a DICOM Part 10 instance."));
             }
             file = DicomReader.read(repo.blobs().path(blob.sha256()), DicomReader.Options.DEFAULT.withStopAfter(BEFORE_PIXEL_DATA));
         } catch (DicomFormatException e) {
-            return failure(null, null, null, CANNOT_UNDERSTAND, "The instance is malformed: " + e.getMessage());
+            return new Decided(failure(null, null, null, CANNOT_UNDERSTAND, "The instance is malformed: " + e.getMessage()));
         } catch (IOException e) {
-            return failure(null, null, null, PROCESSING_FAILURE, "The instance could not be read back.");
+            return new Decided(failure(null, null, null, PROCESSING_FAILURE, "The instance could not be read back."));
         }
         Attributes ds = file.dataset();
         String sopClass = ds.getString(Tag.SOPClassUID, null);
@@ -189,11 +187,11 @@ public final class DicomStore {
         String study = ds.getString(Tag.StudyInstanceUID, null);
         String series = ds.getString(Tag.SeriesInstanceUID, null);
         if (sopClass == null || sop == null || study == null || series == null) {
-            return failure(sopClass, sop, study, CANNOT_UNDERSTAND,
-                    "The instance lacks its SOP Class, SOP Instance, Study or Series Instance UID.");
+            return new Decided(failure(sopClass, sop, study, CANNOT_UNDERSTAND,
+                    "The instance lacks its SOP Class, SOP Instance, Study or Series Instance UID."));
         }
         if (requiredStudyUid != null && !requiredStudyUid.equals(study)) {
-            return failure(sopClass, sop, study, STUDY_UID_MISMATCH, "The instance belongs to another study than the request names.");
+            return new Decided(failure(sopClass, sop, study, STUDY_UID_MISMATCH, "The instance belongs to another study than the request names."));
         }
         // Only instances the caller may read take part: refusing because of one they cannot read would tell them it
         // exists, and would let whoever stores a UID first block its owner's later store into their own folder.
@@ -214,14 +212,15 @@ public final class DicomStore {
         }
         if (sameInTarget != null) {
             try {
-                return new Outcome(sopClass, sop, study, series, 0, "already stored", repo.items().get(caller, sameInTarget));
+                return new Decided(new Outcome(sopClass, sop, study, series, 0, "already stored",
+                        repo.items().get(caller, sameInTarget)));
             } catch (ArcaException e) {
                 // Deleted since the lookup: store it anew below.
             }
         }
         if (otherContent) {
-            return failure(sopClass, sop, study, DUPLICATE_SOP_INSTANCE,
-                    "An instance you may read has this SOP Instance UID and other content; it was left unchanged.");
+            return new Decided(failure(sopClass, sop, study, DUPLICATE_SOP_INSTANCE,
+                    "An instance you may read has this SOP Instance UID and other content; it was left unchanged."));
         }
         // New here: identical bytes the caller reads elsewhere (the same study shared into a second project) get
         // an item in this folder too, so the folder's readers see it; the blob store keeps the bytes once.

@@ -56,12 +56,6 @@ final class MetadataWarmer implements ItemListener, AutoCloseable {
         }
     }
 
-    /** Waits until what was queued so far is made (and its cache file written), for tests and orderly shutdown. */
-    void drain() throws Exception {
-        worker.submit(() -> { }).get(1, TimeUnit.MINUTES);
-        cache.flush();
-    }
-
     @Override
     public void close() {
         worker.shutdownNow();

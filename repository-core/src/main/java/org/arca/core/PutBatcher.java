@@ -121,8 +121,13 @@ public final class PutBatcher {
                     } finally {
                         writing.unlock();
                     }
-                    // The listeners (the DICOM index, the extraction queue) work beside the next batch's writing.
-                    items.announce(events);
+                    // The listeners (the DICOM index, the extraction queue) work beside the next batch's writing. What
+                    // they fail at is logged and undoes nothing: the batch is committed, and still waits to be durable.
+                    try {
+                        items.announce(events);
+                    } catch (RuntimeException e) {
+                        LOG.warn("telling of {} stored upload(s) failed: {}", events.size(), e.getClass().getName());
+                    }
                     return null;
                 });
             } catch (RuntimeException syncFailed) {
